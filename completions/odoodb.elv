@@ -1,0 +1,179 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[odoodb] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'odoodb'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'odoodb'= {
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand --port 'PostgreSQL port'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
+            cand info 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+            cand config 'Show the resolved settings and where each one came from'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page, or write every page into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'odoodb;list'= {
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand --port 'PostgreSQL port'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand --all 'Also list databases that are not Odoo''s'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;info'= {
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand --port 'PostgreSQL port'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand --modules 'Also list every installed module with its version'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;config'= {
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand --port 'PostgreSQL port'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;completions'= {
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand --port 'PostgreSQL port'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;man'= {
+            cand --dir 'Write odoodb.1 and one page per subcommand into this directory instead of printing'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand --port 'PostgreSQL port'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;help'= {
+            cand list 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
+            cand info 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+            cand config 'Show the resolved settings and where each one came from'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page, or write every page into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'odoodb;help;list'= {
+        }
+        &'odoodb;help;info'= {
+        }
+        &'odoodb;help;config'= {
+        }
+        &'odoodb;help;completions'= {
+        }
+        &'odoodb;help;man'= {
+        }
+        &'odoodb;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,168 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_odoodb_global_optspecs
+    string join \n c/config= settings= host= port= user= sslmode= data-dir= y/yes json q/quiet v/verbose no-progress color= h/help V/version
+end
+
+function __fish_odoodb_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_odoodb_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_odoodb_using_subcommand
+    set -l cmd (__fish_odoodb_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c odoodb -n "__fish_odoodb_needs_command" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_needs_command" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_needs_command" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_needs_command" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_needs_command" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_needs_command" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_needs_command" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_needs_command" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_needs_command" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_needs_command" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_needs_command" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_needs_command" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_needs_command" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_needs_command" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_needs_command" -s V -l version -d 'Print version'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "config" -d 'Show the resolved settings and where each one came from'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l all -d 'Also list databases that are not Odoo\'s'
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l modules -d 'Also list every installed module with its version'
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l dir -d 'Write odoodb.1 and one page per subcommand into this directory instead of printing' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

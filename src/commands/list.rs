@@ -1,0 +1,176 @@
+//! `odoodb list`: every Odoo database on the server, with its filestore.
+
+use anyhow::Result;
+use futures_util::{StreamExt as _, stream};
+use serde::Serialize;
+
+use crate::cli::ListArgs;
+use crate::context::Context;
+use crate::filestore;
+use crate::odoo;
+use crate::output::{bytes, terminal_safe};
+use crate::pg::admin::{self, DatabaseRow, SYSTEM_DATABASES};
+
+/// How many databases are probed at once: enough to list 200 in seconds, few enough not to
+/// crowd the server's connection slots.
+const PARALLEL_PROBES: usize = 8;
+
+#[derive(Debug, Serialize)]
+struct Entry {
+    name: String,
+    odoo: bool,
+    version: Option<String>,
+    owner: String,
+    size_bytes: Option<i64>,
+    modules: Option<i64>,
+    neutralized: Option<bool>,
+    filestore: filestore::Usage,
+    filestore_path: String,
+    warnings: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Listing {
+    server: String,
+    data_dir: String,
+    databases: Vec<Entry>,
+}
+
+pub async fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
+    let admin_client = ctx.connect_admin().await?;
+    let rows = admin::list_databases(&admin_client).await?;
+    drop(admin_client);
+    let candidates: Vec<DatabaseRow> = rows
+        .into_iter()
+        .filter(|row| {
+            !row.is_template
+                && row.allows_connections
+                && !SYSTEM_DATABASES.contains(&row.name.as_str())
+        })
+        .collect();
+    let entries: Vec<Entry> = stream::iter(candidates)
+        .map(|row| probe(ctx, row))
+        .buffered(PARALLEL_PROBES)
+        .collect()
+        .await;
+    let databases: Vec<Entry> =
+        entries.into_iter().filter(|entry| args.all || entry.odoo).collect();
+    let listing = Listing {
+        server: ctx.config.connect_params().describe(),
+        data_dir: ctx.config.data_dir.value.display().to_string(),
+        databases,
+    };
+    ctx.printer.emit(&listing, || human(ctx, &listing))
+}
+
+async fn probe(ctx: &Context, row: DatabaseRow) -> Entry {
+    let mut warnings = Vec::new();
+    let user = &ctx.config.user.value;
+    if &row.owner != user {
+        warnings.push(format!("owned by {}, not {user}: Odoo will not list it", row.owner));
+    }
+    let path = ctx.filestore(&row.name);
+    let mut entry = Entry {
+        name: row.name.clone(),
+        odoo: false,
+        version: None,
+        owner: row.owner,
+        size_bytes: row.size_bytes,
+        modules: None,
+        neutralized: None,
+        filestore: filestore::Usage::default(),
+        filestore_path: path.display().to_string(),
+        warnings,
+    };
+    let facts = match probe_database(ctx, &row.name).await {
+        Ok(facts) => facts,
+        Err(error) => {
+            entry.warnings.push(format!("cannot inspect: {}", crate::error::one_line(&error)));
+            return entry;
+        }
+    };
+    let Some(facts) = facts else { return entry };
+    entry.odoo = true;
+    entry.version = facts.version.as_deref().and_then(odoo::version::series);
+    if entry.version.is_none() {
+        entry.warnings.push("version not readable (module base has no installed version)".into());
+    }
+    entry.modules = Some(facts.modules);
+    entry.neutralized = Some(facts.neutralized);
+    match tokio::task::spawn_blocking(move || filestore::measure(&path)).await {
+        Ok(Ok(usage)) => entry.filestore = usage,
+        Ok(Err(error)) => {
+            entry
+                .warnings
+                .push(format!("filestore unreadable: {}", crate::error::one_line(&error)));
+        }
+        Err(error) => entry.warnings.push(format!("filestore unreadable: {error}")),
+    }
+    if !entry.filestore.exists && facts.files_needed > 0 {
+        entry.warnings.push(format!(
+            "filestore folder missing, but {} attachments need it",
+            facts.files_needed
+        ));
+    }
+    entry
+}
+
+struct Facts {
+    version: Option<String>,
+    modules: i64,
+    neutralized: bool,
+    files_needed: i64,
+}
+
+/// `None` when the database is not Odoo's.
+async fn probe_database(ctx: &Context, db: &str) -> Result<Option<Facts>> {
+    let client = ctx.connect(db).await?;
+    if !odoo::is_odoo(&client).await? {
+        return Ok(None);
+    }
+    Ok(Some(Facts {
+        version: odoo::base_version(&client).await?,
+        modules: odoo::installed_module_count(&client).await?,
+        neutralized: odoo::is_true(odoo::param(&client, odoo::PARAM_NEUTRALIZED).await?.as_deref()),
+        files_needed: odoo::attachment_counts(&client).await?.in_filestore,
+    }))
+}
+
+fn human(ctx: &Context, listing: &Listing) -> String {
+    let mut table = ctx.printer.table(&[
+        "NAME",
+        "VERSION",
+        "OWNER",
+        "DB SIZE",
+        "FILESTORE",
+        "FILES",
+        "MODULES",
+        "NEUTRALIZED",
+        "WARNINGS",
+    ]);
+    for entry in &listing.databases {
+        let dash = || "-".to_string();
+        table.add_row(vec![
+            terminal_safe(&entry.name),
+            entry
+                .version
+                .clone()
+                .unwrap_or_else(|| if entry.odoo { "?".into() } else { "(not Odoo)".into() }),
+            terminal_safe(&entry.owner),
+            entry.size_bytes.map_or_else(dash, |n| bytes(u64::try_from(n).unwrap_or(0))),
+            if entry.filestore.exists { bytes(entry.filestore.bytes) } else { dash() },
+            if entry.filestore.exists { entry.filestore.files.to_string() } else { dash() },
+            entry.modules.map_or_else(dash, |n| n.to_string()),
+            entry.neutralized.map_or_else(dash, |n| if n { "yes".into() } else { "no".into() }),
+            terminal_safe(&entry.warnings.join("; ")),
+        ]);
+    }
+    let what = if listing.databases.len() == 1 { "database" } else { "databases" };
+    format!(
+        "{table}\n{} {what} on {}; filestores in {}/filestore ({})",
+        listing.databases.len(),
+        listing.server,
+        listing.data_dir,
+        ctx.config.data_dir.source
+    )
+}

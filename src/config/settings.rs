@@ -1,0 +1,98 @@
+//! odoodb's own settings file (TOML): defaults that are ours, not Odoo's.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::Deserialize;
+
+use crate::error::Failure;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub backup: BackupSettings,
+    #[serde(default)]
+    pub duplicate: DuplicateSettings,
+    #[serde(default)]
+    pub neutralize: NeutralizeSettings,
+    /// Where these settings were read from, if anywhere.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupSettings {
+    /// Directory backups are written to when no path is given.
+    pub dir: Option<PathBuf>,
+    /// How many backups of each database to keep in `dir`.
+    pub keep: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateSettings {
+    /// Default filestore mode for `duplicate`: auto, copy, hardlink, reflink or none.
+    pub filestore: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeutralizeSettings {
+    /// Databases that are production: neutralizing them always needs the name typed.
+    #[serde(default)]
+    pub protect: Vec<String>,
+}
+
+impl Settings {
+    /// Reads the given file, which must exist, or the first default location that does.
+    pub fn load(explicit: Option<&Path>, home: Option<&Path>) -> Result<Self> {
+        if let Some(path) = explicit {
+            return Self::read(path);
+        }
+        let mut candidates = Vec::new();
+        if let Some(home) = home {
+            candidates.push(home.join(".config/odoodb/config.toml"));
+        }
+        candidates.push(PathBuf::from("/etc/odoodb/config.toml"));
+        match candidates.into_iter().find(|path| path.is_file()) {
+            Some(path) => Self::read(&path),
+            None => Ok(Self::default()),
+        }
+    }
+
+    fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::usage(format!("cannot read settings file {}: {e}", path.display()))
+                .hint("pass an existing TOML file with --settings")
+        })?;
+        let mut settings: Self = toml::from_str(&text).map_err(|e| {
+            let detail = e.message().to_string();
+            Failure::usage(format!("settings file {} is not valid: {detail}", path.display()))
+                .hint("see examples/config.toml for the keys odoodb knows")
+        })?;
+        settings.path = Some(path.to_path_buf());
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        assert!(toml::from_str::<Settings>("[backup]\ndirr = '/x'\n").is_err());
+        assert!(toml::from_str::<Settings>("colour = true\n").is_err());
+    }
+
+    #[test]
+    fn known_keys_are_read() {
+        let settings: Settings =
+            toml::from_str("[backup]\ndir = '/b'\nkeep = 7\n[neutralize]\nprotect = ['prod']\n")
+                .unwrap_or_default();
+        assert_eq!(settings.backup.keep, Some(7));
+        assert_eq!(settings.neutralize.protect, vec!["prod"]);
+    }
+}

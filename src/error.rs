@@ -1,0 +1,162 @@
+//! Error kinds that choose an exit code or carry a hint. Everything else is a plain
+//! `anyhow::Error` with context, and exits 1.
+
+use std::fmt;
+
+/// Exit codes, documented in the README and the man page.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FAILED: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const CHECK_FAILED: u8 = 4;
+    pub const INTERRUPTED: u8 = 130;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Bad input or a refused invocation (e.g. destructive command, no TTY, no `--yes`).
+    Usage,
+    /// The user answered no at a prompt.
+    Declined,
+    /// A check (`neutralize --check`, `backup --verify`) found a problem.
+    CheckFailed,
+    /// Ctrl-C, after cleanup.
+    Interrupted,
+    /// Anything else that went wrong, with a hint on what to do.
+    Failed,
+}
+
+/// An error that knows its exit code and, optionally, what the user should do next.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: Kind,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into(), hint: None }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Kind::Usage, message)
+    }
+
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::new(Kind::Failed, message)
+    }
+
+    pub fn declined() -> Self {
+        Self::new(Kind::Declined, "Aborted.")
+    }
+
+    pub fn interrupted() -> Self {
+        Self::new(Kind::Interrupted, "interrupted")
+    }
+
+    pub fn check_failed(message: impl Into<String>) -> Self {
+        Self::new(Kind::CheckFailed, message)
+    }
+
+    #[must_use]
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self.kind {
+            Kind::Usage => exit::USAGE,
+            Kind::Declined | Kind::Failed => exit::FAILED,
+            Kind::CheckFailed => exit::CHECK_FAILED,
+            Kind::Interrupted => exit::INTERRUPTED,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// Shorthand for `Err(Failure::usage(..).hint(..).into())`.
+pub fn usage_error(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    Failure::usage(message).hint(hint).into()
+}
+
+/// The exit code and hint chosen by the first `Failure` in the chain, if any.
+pub fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
+    for cause in error.chain() {
+        if let Some(failure) = cause.downcast_ref::<Failure>() {
+            return (failure.exit_code(), failure.hint.clone());
+        }
+        if let Some(pg) = cause.downcast_ref::<tokio_postgres::Error>() {
+            return (exit::FAILED, crate::pg::hint_for(pg));
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::PermissionDenied
+        {
+            return (
+                exit::FAILED,
+                Some(
+                    "run odoodb as the user that owns the Odoo data directory (often `odoo`)"
+                        .into(),
+                ),
+            );
+        }
+    }
+    (exit::FAILED, None)
+}
+
+/// The whole chain on one line, without repeating a cause already contained in its parent's text.
+pub fn one_line(error: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string().replace('\n', " ");
+        let text = text.trim().to_string();
+        if text.is_empty() || parts.last().is_some_and(|last| last.contains(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
+}
+
+/// Whether the error is a closed pipe on stdout (`odoodb list | head`): that is success.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_exit_2_with_their_hint() {
+        let error = anyhow::Error::from(Failure::usage("bad name").hint("use letters"))
+            .context("checking the arguments");
+        assert_eq!(classify(&error), (2, Some("use letters".into())));
+        assert_eq!(one_line(&error), "checking the arguments: bad name");
+    }
+
+    #[test]
+    fn plain_errors_exit_1() {
+        let error = anyhow::anyhow!("boom");
+        assert_eq!(classify(&error).0, 1);
+    }
+
+    #[test]
+    fn broken_pipe_is_recognised_through_context() {
+        let error = anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            .context("writing output");
+        assert!(is_broken_pipe(&error));
+    }
+}

@@ -1,0 +1,113 @@
+//! Odoo's filestore on disk: `<data_dir>/filestore/<db>/<2 hex>/<sha1>`, content-addressed and
+//! never rewritten in place.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+/// Odoo's garbage-collection bookkeeping: empty marker files, not attachment data.
+pub const CHECKLIST_DIR: &str = "checklist";
+
+pub fn root(data_dir: &Path) -> PathBuf {
+    data_dir.join("filestore")
+}
+
+pub fn path(data_dir: &Path, db: &str) -> PathBuf {
+    root(data_dir).join(db)
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Usage {
+    pub exists: bool,
+    /// Regular files, checklist markers included.
+    pub files: u64,
+    pub bytes: u64,
+}
+
+/// Counts files and bytes under a filestore folder (a missing folder is empty, not an error).
+pub fn measure(dir: &Path) -> Result<Usage> {
+    if !dir.exists() {
+        return Ok(Usage::default());
+    }
+    let mut usage = Usage { exists: true, ..Usage::default() };
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.with_context(|| format!("cannot read filestore {}", dir.display()))?;
+        if entry.file_type().is_file() {
+            usage.files += 1;
+            usage.bytes += entry
+                .metadata()
+                .with_context(|| format!("cannot stat {}", entry.path().display()))?
+                .len();
+        }
+    }
+    Ok(usage)
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Health {
+    /// `store_fname`s whose file is not on disk: those attachments are broken.
+    pub missing: Vec<String>,
+    /// Data files no attachment references (normal until Odoo's autovacuum runs).
+    pub unreferenced: Vec<String>,
+    /// Empty marker files under `checklist/`.
+    pub checklist_markers: u64,
+}
+
+/// Compares the files on disk with the `store_fname`s the database references.
+pub fn health(dir: &Path, referenced: &[String]) -> Result<Health> {
+    let mut on_disk: HashSet<String> = HashSet::new();
+    let mut checklist_markers = 0;
+    if dir.exists() {
+        for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+            let entry =
+                entry.with_context(|| format!("cannot read filestore {}", dir.display()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            if relative.starts_with(CHECKLIST_DIR) {
+                checklist_markers += 1;
+            } else {
+                on_disk.insert(relative.to_string_lossy().into_owned());
+            }
+        }
+    }
+    let wanted: HashSet<&str> = referenced.iter().map(String::as_str).collect();
+    let mut missing: Vec<String> = wanted
+        .iter()
+        .filter(|name| !on_disk.contains(**name))
+        .map(|name| (*name).to_string())
+        .collect();
+    let mut unreferenced: Vec<String> =
+        on_disk.into_iter().filter(|name| !wanted.contains(name.as_str())).collect();
+    missing.sort();
+    unreferenced.sort();
+    Ok(Health { missing, unreferenced, checklist_markers })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_finds_missing_and_unreferenced_files() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("odoodb-health-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for name in ["ab/ab01", "cd/cd02", "checklist/ab/ab01"] {
+            let file = dir.join(name);
+            std::fs::create_dir_all(file.parent().unwrap_or(&dir))?;
+            std::fs::write(&file, name)?;
+        }
+        let health = health(&dir, &["ab/ab01".to_string(), "ef/ef03".to_string()])?;
+        assert_eq!(health.missing, vec!["ef/ef03"]);
+        assert_eq!(health.unreferenced, vec!["cd/cd02"]);
+        assert_eq!(health.checklist_markers, 1);
+        let usage = measure(&dir)?;
+        assert_eq!((usage.files, usage.exists), (3, true));
+        std::fs::remove_dir_all(&dir)?;
+        assert!(!measure(&dir)?.exists);
+        Ok(())
+    }
+}

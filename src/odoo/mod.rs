@@ -1,0 +1,164 @@
+//! What an Odoo database is and holds: detection, version, modules, parameters, attachments.
+
+pub mod name;
+pub mod version;
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+use tokio_postgres::Client;
+
+use crate::error::Failure;
+use crate::pg::schema::table_exists;
+
+/// Module states that count as installed (Odoo's own neutralize uses the same set).
+pub const INSTALLED_STATES: [&str; 3] = ["installed", "to upgrade", "to remove"];
+
+pub const PARAM_UUID: &str = "database.uuid";
+pub const PARAM_SECRET: &str = "database.secret";
+pub const PARAM_CREATE_DATE: &str = "database.create_date";
+pub const PARAM_ENTERPRISE_CODE: &str = "database.enterprise_code";
+pub const PARAM_NEUTRALIZED: &str = "database.is_neutralized";
+pub const PARAM_BASE_URL: &str = "web.base.url";
+
+/// A database is Odoo's when it has the module registry.
+pub async fn is_odoo(client: &Client) -> Result<bool> {
+    table_exists(client, "ir_module_module").await
+}
+
+/// Fails with a clear message when `db` is not an Odoo database.
+pub async fn require_odoo(client: &Client, db: &str) -> Result<()> {
+    if is_odoo(client).await? {
+        Ok(())
+    } else {
+        Err(Failure::failed(format!(
+            "{db:?} is not an Odoo database (it has no ir_module_module table)"
+        ))
+        .hint("`odoodb list` shows the Odoo databases; `--all` shows the others too")
+        .into())
+    }
+}
+
+/// `latest_version` of module `base`, e.g. `17.0.1.3`.
+pub async fn base_version(client: &Client) -> Result<Option<String>> {
+    let row = client
+        .query_opt(
+            "SELECT latest_version FROM ir_module_module WHERE name = 'base' AND state = ANY($1)",
+            &[&&INSTALLED_STATES[..]],
+        )
+        .await
+        .context("cannot read the version of module base")?;
+    Ok(row.and_then(|row| row.get(0)))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Module {
+    pub name: String,
+    pub version: Option<String>,
+    pub state: String,
+}
+
+pub async fn installed_modules(client: &Client) -> Result<Vec<Module>> {
+    let rows = client
+        .query(
+            "SELECT name, latest_version, state FROM ir_module_module \
+              WHERE state = ANY($1) ORDER BY name",
+            &[&&INSTALLED_STATES[..]],
+        )
+        .await
+        .context("cannot read the installed modules")?;
+    Ok(rows
+        .iter()
+        .map(|row| Module { name: row.get(0), version: row.get(1), state: row.get(2) })
+        .collect())
+}
+
+pub async fn installed_module_count(client: &Client) -> Result<i64> {
+    let row = client
+        .query_one(
+            "SELECT count(*) FROM ir_module_module WHERE state = ANY($1)",
+            &[&&INSTALLED_STATES[..]],
+        )
+        .await
+        .context("cannot count the installed modules")?;
+    Ok(row.get(0))
+}
+
+/// One `ir_config_parameter` value.
+pub async fn param(client: &Client, key: &str) -> Result<Option<String>> {
+    if !table_exists(client, "ir_config_parameter").await? {
+        return Ok(None);
+    }
+    let row = client
+        .query_opt("SELECT value FROM ir_config_parameter WHERE key = $1", &[&key])
+        .await
+        .with_context(|| format!("cannot read parameter {key}"))?;
+    Ok(row.map(|row| row.get(0)))
+}
+
+/// Odoo stores the flag as the text `true`; anything Python would read as true counts.
+pub fn is_true(value: Option<&str>) -> bool {
+    value.is_some_and(|v| matches!(v.trim().to_lowercase().as_str(), "true" | "1" | "t" | "yes"))
+}
+
+/// Attachments whose bytes live in the filestore, by distinct `store_fname`.
+pub async fn stored_file_names(client: &Client) -> Result<Vec<String>> {
+    if !table_exists(client, "ir_attachment").await? {
+        return Ok(Vec::new());
+    }
+    let rows = client
+        .query(
+            "SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL AND store_fname <> ''",
+            &[],
+        )
+        .await
+        .context("cannot read ir_attachment")?;
+    Ok(rows.iter().map(|row| row.get(0)).collect())
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AttachmentCounts {
+    /// Attachments whose bytes are in the filestore.
+    pub in_filestore: i64,
+    /// Attachments whose bytes are in the database (`db_datas`).
+    pub in_database: i64,
+}
+
+pub async fn attachment_counts(client: &Client) -> Result<AttachmentCounts> {
+    if !table_exists(client, "ir_attachment").await? {
+        return Ok(AttachmentCounts::default());
+    }
+    let row = client
+        .query_one(
+            "SELECT count(*) FILTER (WHERE store_fname IS NOT NULL AND store_fname <> ''), \
+                    count(*) FILTER (WHERE db_datas IS NOT NULL) \
+               FROM ir_attachment",
+            &[],
+        )
+        .await
+        .context("cannot count attachments")?;
+    Ok(AttachmentCounts { in_filestore: row.get(0), in_database: row.get(1) })
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ActiveArchived {
+    pub active: i64,
+    pub archived: i64,
+}
+
+/// Active and archived rows of a table with an `active` column; `None` when the table is absent.
+pub async fn active_counts(client: &Client, table: &str) -> Result<Option<ActiveArchived>> {
+    if !table_exists(client, table).await? {
+        return Ok(None);
+    }
+    let row = client
+        .query_one(
+            &format!(
+                "SELECT count(*) FILTER (WHERE active), count(*) FILTER (WHERE NOT active OR active IS NULL) FROM {}",
+                crate::pg::quote_ident(table)
+            ),
+            &[],
+        )
+        .await
+        .with_context(|| format!("cannot count rows of {table}"))?;
+    Ok(Some(ActiveArchived { active: row.get(0), archived: row.get(1) }))
+}

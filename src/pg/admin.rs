@@ -1,0 +1,128 @@
+//! Server-level administration: databases, their sizes and owners, and who is connected.
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio_postgres::Client;
+
+use super::quote_ident;
+
+/// Databases no command may ever operate on.
+pub const SYSTEM_DATABASES: [&str; 3] = ["postgres", "template0", "template1"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DatabaseRow {
+    pub name: String,
+    pub owner: String,
+    /// `None` when the connecting role may not connect to it.
+    pub size_bytes: Option<i64>,
+    pub is_template: bool,
+    pub allows_connections: bool,
+}
+
+/// Every database on the server, system ones included, by name.
+pub async fn list_databases(client: &Client) -> Result<Vec<DatabaseRow>> {
+    let rows = client
+        .query(
+            "SELECT datname, pg_get_userbyid(datdba), \
+                    CASE WHEN has_database_privilege(oid, 'CONNECT') \
+                         THEN pg_database_size(oid) END, \
+                    datistemplate, datallowconn \
+               FROM pg_database ORDER BY datname",
+            &[],
+        )
+        .await
+        .context("cannot list the databases")?;
+    Ok(rows
+        .iter()
+        .map(|row| DatabaseRow {
+            name: row.get(0),
+            owner: row.get(1),
+            size_bytes: row.get(2),
+            is_template: row.get(3),
+            allows_connections: row.get(4),
+        })
+        .collect())
+}
+
+/// One database's row, if it exists.
+pub async fn find_database(client: &Client, name: &str) -> Result<Option<DatabaseRow>> {
+    Ok(list_databases(client).await?.into_iter().find(|row| row.name == name))
+}
+
+pub async fn database_exists(client: &Client, name: &str) -> Result<bool> {
+    let row = client
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .await
+        .context("cannot look up the database")?;
+    Ok(row.is_some())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Session {
+    pub pid: i32,
+    pub user: Option<String>,
+    pub application: String,
+    pub client: String,
+    pub state: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// Who else is connected to `db` (our own session excluded).
+pub async fn sessions(client: &Client, db: &str) -> Result<Vec<Session>> {
+    let rows = client
+        .query(
+            "SELECT pid, usename::text, coalesce(application_name, ''), \
+                    coalesce(host(client_addr), 'local socket'), state, backend_start \
+               FROM pg_stat_activity \
+              WHERE datname = $1 AND pid <> pg_backend_pid() \
+              ORDER BY backend_start",
+            &[&db],
+        )
+        .await
+        .context("cannot read pg_stat_activity")?;
+    Ok(rows
+        .iter()
+        .map(|row| Session {
+            pid: row.get(0),
+            user: row.get(1),
+            application: row.get(2),
+            client: row.get(3),
+            state: row.get(4),
+            since: row.get(5),
+        })
+        .collect())
+}
+
+/// Ends every other session on `db`; returns how many were signalled.
+pub async fn terminate_sessions(client: &Client, db: &str) -> Result<u64> {
+    let rows = client
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+              WHERE datname = $1 AND pid <> pg_backend_pid()",
+            &[&db],
+        )
+        .await
+        .with_context(|| format!("cannot disconnect the sessions of {db:?}"))?;
+    Ok(rows.len() as u64)
+}
+
+/// Refuses (or re-allows) new connections to `db`, so that nobody slips in during a copy.
+pub async fn allow_connections(client: &Client, db: &str, allow: bool) -> Result<()> {
+    client
+        .batch_execute(&format!(
+            "ALTER DATABASE {} WITH ALLOW_CONNECTIONS {allow}",
+            quote_ident(db)
+        ))
+        .await
+        .with_context(|| format!("cannot change ALLOW_CONNECTIONS of {db:?}"))
+}
+
+/// `server_version_num`, e.g. 150018.
+pub async fn server_version_num(client: &Client) -> Result<i32> {
+    let row = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .context("cannot read the server version")?;
+    Ok(row.get(0))
+}

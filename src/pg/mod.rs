@@ -1,0 +1,53 @@
+//! The PostgreSQL layer: connecting (TLS, pgpass), server-level administration, and the
+//! client programs (pg_dump, pg_restore, psql).
+
+pub mod admin;
+mod connect;
+pub mod pgpass;
+pub mod schema;
+
+pub use connect::{ConnectParams, SslMode, connect};
+pub use tokio_postgres::Client;
+
+/// Quotes an identifier for DDL, which cannot take bind parameters.
+pub fn quote_ident(name: &str) -> String {
+    postgres_protocol::escape::escape_identifier(name)
+}
+
+/// Quotes a string literal for DDL.
+pub fn quote_literal(value: &str) -> String {
+    postgres_protocol::escape::escape_literal(value)
+}
+
+/// What to tell the user after a PostgreSQL error, by its SQLSTATE or connection failure.
+pub fn hint_for(error: &tokio_postgres::Error) -> Option<String> {
+    use tokio_postgres::error::SqlState;
+    if let Some(code) = error.code() {
+        let hint = if *code == SqlState::INVALID_PASSWORD
+            || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+        {
+            "check the role and its password: db_user/db_password in odoo.conf, PGPASSWORD or \
+             ~/.pgpass (chmod 600); passwords are never taken from a flag"
+        } else if *code == SqlState::INVALID_CATALOG_NAME {
+            "`odoodb list --all` shows the databases on this server"
+        } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+            "connect as a role allowed to do this (--user, db_user in odoo.conf), e.g. the owner"
+        } else if *code == SqlState::OBJECT_IN_USE {
+            "close the other sessions, or pass --force-disconnect"
+        } else if *code == SqlState::TOO_MANY_CONNECTIONS {
+            "the server has no free connection slot: retry later or raise max_connections"
+        } else {
+            return None;
+        };
+        return Some(hint.to_string());
+    }
+    let text = error.to_string();
+    if text.contains("error connecting") || text.contains("timed out") || error.is_closed() {
+        return Some(
+            "is PostgreSQL running and reachable there? set --host/--port, db_host/db_port in \
+             odoo.conf, or PGHOST/PGPORT"
+                .to_string(),
+        );
+    }
+    None
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real binary against a real PostgreSQL server.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr)]
+
+mod support;
+
+mod config;
+mod docs;
+mod errors;
+mod info;
+mod list;

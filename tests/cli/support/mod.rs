@@ -1,0 +1,279 @@
+//! The test harness: a `TestEnv` owning temp HOME/data_dir/odoo.conf and running the real
+//! binary with a cleared environment, and `PgTestDb`, a uniquely named database on the real
+//! PostgreSQL server that is dropped when the test ends (kept if it panicked).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr, dead_code)]
+
+pub mod fixtures;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, Once};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// Every database the tests make starts with this, so a sweep can find leftovers.
+pub const PREFIX: &str = "odoodbt_";
+
+/// No command in a test may run longer than this.
+const COMMAND_TIMEOUT: Duration = Duration::from_mins(2);
+
+pub struct TestEnv {
+    _dir: TempDir,
+    pub root: PathBuf,
+    pub home: PathBuf,
+    pub data_dir: PathBuf,
+    pub odoo_conf: PathBuf,
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new().prefix("odoodb-test-").tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let home = root.join("home");
+        let data_dir = root.join("data");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(data_dir.join("filestore")).unwrap();
+        let odoo_conf = root.join("odoo.conf");
+        let mut conf = format!("[options]\ndata_dir = {}\n", data_dir.display());
+        let server = Server::get();
+        let _ = write!(
+            conf,
+            "db_host = {}\ndb_port = {}\ndb_user = {}\n",
+            server.host, server.port, server.user
+        );
+        std::fs::write(&odoo_conf, conf).unwrap();
+        Self { _dir: dir, root, home, data_dir, odoo_conf }
+    }
+
+    /// The binary with a cleared environment: temp HOME, this env's odoo.conf, no terminal.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = self.bare_cmd();
+        cmd.env("ODOO_RC", &self.odoo_conf);
+        cmd
+    }
+
+    /// The binary with a cleared environment and no odoo.conf at all.
+    pub fn bare_cmd(&self) -> Command {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
+        cmd.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("COLUMNS", "200")
+            .env("NO_COLOR", "1")
+            .timeout(COMMAND_TIMEOUT);
+        cmd
+    }
+
+    pub fn filestore(&self, db: &str) -> PathBuf {
+        self.data_dir.join("filestore").join(db)
+    }
+
+    /// Writes a file into `db`'s filestore the way Odoo does (named by its sha1); returns
+    /// the `store_fname`.
+    pub fn add_file(&self, db: &str, content: &[u8]) -> String {
+        let sha = sha1_smol::Sha1::from(content).digest().to_string();
+        let store_fname = format!("{}/{sha}", &sha[..2]);
+        let path = self.filestore(db).join(&store_fname);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, content).unwrap();
+        store_fname
+    }
+}
+
+/// Where the test server is: PGHOST/PGPORT/PGUSER of the test run, else the local socket as
+/// the OS user (what `.ci/run` and `scripts/test` set up).
+pub struct Server {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+}
+
+impl Server {
+    pub fn get() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self {
+            host: var("PGHOST").unwrap_or_else(|| "/var/run/postgresql".into()),
+            port: var("PGPORT").and_then(|p| p.parse().ok()).unwrap_or(5432),
+            user: var("PGUSER").or_else(|| var("USER")).unwrap_or_else(|| "root".into()),
+        }
+    }
+
+    pub fn client(&self, db: &str) -> postgres::Client {
+        let mut config = postgres::Config::new();
+        if self.host.starts_with('/') {
+            config.host_path(&self.host);
+        } else {
+            config.host(&self.host);
+        }
+        if let Ok(password) = std::env::var("PGPASSWORD") {
+            config.password(&password);
+        }
+        config
+            .port(self.port)
+            .user(&self.user)
+            .dbname(db)
+            .connect_timeout(Duration::from_secs(10))
+            .connect(postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot reach the test PostgreSQL server ({e}); run scripts/test, which starts it"))
+    }
+}
+
+pub fn admin() -> postgres::Client {
+    Server::get().client("postgres")
+}
+
+pub fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+pub fn database_exists(name: &str) -> bool {
+    admin().query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name]).unwrap().is_some()
+}
+
+/// Databases whose name starts with `prefix`.
+pub fn databases_like(prefix: &str) -> Vec<String> {
+    admin()
+        .query(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1",
+            &[&prefix],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+pub fn drop_database(name: &str) {
+    admin()
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(name)))
+        .unwrap();
+}
+
+/// A database of this test run; dropped with every `<name>…` temporary at the end.
+pub struct PgTestDb {
+    pub name: String,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+static SWEEP: Once = Once::new();
+/// Template copies from one source must not overlap with that source being written.
+pub static TEMPLATE_LOCK: Mutex<()> = Mutex::new(());
+
+impl PgTestDb {
+    /// A unique name (≤ 40 bytes, so commands can add suffixes), not yet created.
+    pub fn reserve(tag: &str) -> Self {
+        sweep_leftovers();
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let mut name = format!("{PREFIX}{}_{n}_{tag}", std::process::id());
+        name.truncate(40);
+        Self { name }
+    }
+
+    pub fn empty(tag: &str) -> Self {
+        let db = Self::reserve(tag);
+        admin().batch_execute(&format!("CREATE DATABASE {}", quote(&db.name))).unwrap();
+        db
+    }
+
+    /// A database built from SQL text.
+    pub fn from_sql(tag: &str, sql: &str) -> Self {
+        let db = Self::empty(tag);
+        db.client().batch_execute(sql).unwrap();
+        db
+    }
+
+    pub fn client(&self) -> postgres::Client {
+        Server::get().client(&self.name)
+    }
+
+    pub fn scalar_i64(&self, sql: &str) -> i64 {
+        self.client().query_one(sql, &[]).unwrap().get(0)
+    }
+
+    pub fn scalar_string(&self, sql: &str) -> Option<String> {
+        self.client().query_opt(sql, &[]).unwrap().and_then(|row| row.get(0))
+    }
+
+    pub fn param(&self, key: &str) -> Option<String> {
+        self.client()
+            .query_opt("SELECT value FROM ir_config_parameter WHERE key = $1", &[&key])
+            .unwrap()
+            .map(|row| row.get(0))
+    }
+
+    /// Adds a filestore attachment: a real file in `env`'s filestore and its ir_attachment row.
+    pub fn add_attachment(&self, env: &TestEnv, name: &str, content: &[u8]) -> String {
+        let store_fname = env.add_file(&self.name, content);
+        let checksum = store_fname.split('/').nth(1).unwrap().to_string();
+        let size = i32::try_from(content.len()).unwrap();
+        self.client()
+            .execute(
+                "INSERT INTO ir_attachment (name, type, store_fname, checksum, file_size) VALUES ($1, 'binary', $2, $3, $4)",
+                &[&name, &store_fname, &checksum, &size],
+            )
+            .unwrap();
+        store_fname
+    }
+}
+
+impl Drop for PgTestDb {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("keeping database {} for inspection (test failed)", self.name);
+            return;
+        }
+        for name in databases_like(&self.name) {
+            drop_database(&name);
+        }
+    }
+}
+
+/// Drops the databases of earlier test runs whose process is gone (crashed or killed).
+fn sweep_leftovers() {
+    SWEEP.call_once(|| {
+        for name in databases_like(PREFIX) {
+            let pid = name[PREFIX.len()..].split('_').find_map(|part| part.parse::<u32>().ok());
+            if let Some(pid) = pid
+                && pid != std::process::id()
+                && !Path::new(&format!("/proc/{pid}")).exists()
+            {
+                drop_database(&name);
+            }
+        }
+    });
+}
+
+/// Every regular file under `dir`, as relative paths, sorted.
+pub fn files_under(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir(dir)
+        .into_iter()
+        .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    files
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            out.extend(walkdir(&path));
+        } else if kind.is_file() {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Parses stdout as JSON.
+pub fn json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout))
+    })
+}
