@@ -106,6 +106,12 @@ pub enum Command {
     /// Show one database in detail: version, modules, identity, mail, crons, filestore health,
     /// sessions
     Info(InfoArgs),
+    /// Copy a database and its filestore under a new name, with a new identity
+    Duplicate(DuplicateArgs),
+    /// Rename a database and its filestore together, or neither
+    Rename(RenameArgs),
+    /// Drop a database and remove its filestore, after a typed confirmation
+    Delete(DeleteArgs),
     /// Show the resolved settings and where each one came from
     Config,
     /// Print a shell completion script
@@ -129,6 +135,102 @@ pub struct InfoArgs {
     /// Also list every installed module with its version
     #[arg(long)]
     pub modules: bool,
+}
+
+/// How `duplicate` brings the filestore along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FilestoreMode {
+    /// Reflinks where the filesystem can, else hard links on one filesystem, else a copy
+    Auto,
+    /// A full, independent copy of every file
+    Copy,
+    /// Hard links: instant and free of space; safe because Odoo never rewrites a filestore
+    /// file (files are named by the sha1 of their content)
+    Hardlink,
+    /// Copy-on-write clones (btrfs, XFS): instant, and independent copies
+    Reflink,
+    /// No filestore for the copy
+    None,
+}
+
+/// How PostgreSQL copies the template database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CopyStrategy {
+    /// FILE_COPY on PostgreSQL 15+ (faster for Odoo-sized databases), the only way before
+    Auto,
+    /// WAL-logged block copy (PostgreSQL 15+ default; no checkpoint, more WAL)
+    WalLog,
+    /// File-level copy with a checkpoint (the only strategy before PostgreSQL 15)
+    FileCopy,
+}
+
+/// Options shared by the commands that change databases.
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// End other sessions on the database without asking (Odoo reconnects fast)
+    #[arg(long)]
+    pub force_disconnect: bool,
+
+    /// Print the plan (SQL and filesystem steps) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DuplicateArgs {
+    /// The database to copy
+    pub source: String,
+    /// The name of the copy
+    pub target: String,
+
+    /// How to bring the filestore along
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub filestore: Option<FilestoreMode>,
+
+    /// How PostgreSQL copies the database
+    #[arg(long, value_enum, value_name = "STRATEGY", default_value_t = CopyStrategy::Auto)]
+    pub strategy: CopyStrategy,
+
+    /// Keep database.enterprise_code in the copy (by default it is removed, so the copy never
+    /// poses as the production subscription)
+    #[arg(long)]
+    pub keep_enterprise_code: bool,
+
+    /// Replace an existing TARGET (database and filestore), after confirmation; the old one is
+    /// removed only once the new copy is complete
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The database's current name
+    pub old: String,
+    /// The new name
+    pub new: String,
+
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The database to drop
+    pub db: String,
+
+    /// Leave the filestore folder on disk
+    #[arg(long)]
+    pub keep_filestore: bool,
+
+    /// Also drop a database that is not Odoo's
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub change: ChangeArgs,
 }
 
 #[derive(Debug, Args)]

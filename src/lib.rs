@@ -3,14 +3,19 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod confirm;
 pub mod context;
 pub mod docs;
 pub mod error;
+pub mod fault;
 pub mod filestore;
 pub mod odoo;
 pub mod output;
 pub mod pg;
+pub mod recovery;
 pub mod secret;
+pub mod sessions;
+pub mod tempname;
 
 use std::process::ExitCode;
 

@@ -3,9 +3,12 @@
 
 mod completions;
 mod config;
+mod delete;
+mod duplicate;
 mod info;
 mod list;
 mod man;
+mod rename;
 
 use anyhow::Result;
 use tokio::sync::watch;
@@ -42,19 +45,28 @@ async fn run_with_context(cli: Cli, printer: Printer) -> Result<()> {
         printer.verbose(1, &format!("setting {name} = {value}  [{source}]"));
     }
     let ctx = Context::new(config, printer, cli.global.yes, listen_for_interrupt());
-    // Read-only commands can simply stop at Ctrl-C; commands that change things watch for it
-    // themselves so they can clean up first.
     let work = dispatch(&ctx, &cli.command);
+    if changes_databases(&cli.command) {
+        // These watch for Ctrl-C themselves, so they can clean up before they stop.
+        return work.await;
+    }
     tokio::select! {
         result = work => result,
         () = ctx.wait_interrupt() => Err(Failure::interrupted().into()),
     }
 }
 
+fn changes_databases(command: &Command) -> bool {
+    matches!(command, Command::Duplicate(_) | Command::Rename(_) | Command::Delete(_))
+}
+
 async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
     match command {
         Command::List(args) => list::run(ctx, args).await,
         Command::Info(args) => info::run(ctx, args).await,
+        Command::Duplicate(args) => duplicate::run(ctx, args).await,
+        Command::Rename(args) => rename::run(ctx, args).await,
+        Command::Delete(args) => delete::run(ctx, args).await,
         Command::Config => config::run(ctx),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }

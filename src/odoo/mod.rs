@@ -1,5 +1,6 @@
 //! What an Odoo database is and holds: detection, version, modules, parameters, attachments.
 
+pub mod identity;
 pub mod name;
 pub mod version;
 
@@ -161,4 +162,35 @@ pub async fn active_counts(client: &Client, table: &str) -> Result<Option<Active
         .await
         .with_context(|| format!("cannot count rows of {table}"))?;
     Ok(Some(ActiveArchived { active: row.get(0), archived: row.get(1) }))
+}
+
+/// Sets an `ir_config_parameter`, inserting it when absent.
+pub async fn set_param(
+    client: &impl tokio_postgres::GenericClient,
+    key: &str,
+    value: &str,
+) -> Result<()> {
+    let updated = client
+        .execute("UPDATE ir_config_parameter SET value = $2 WHERE key = $1", &[&key, &value])
+        .await
+        .with_context(|| format!("cannot set parameter {key}"))?;
+    if updated == 0 {
+        client
+            .execute(
+                "INSERT INTO ir_config_parameter (key, value) VALUES ($1, $2)",
+                &[&key, &value],
+            )
+            .await
+            .with_context(|| format!("cannot add parameter {key}"))?;
+    }
+    Ok(())
+}
+
+/// Removes an `ir_config_parameter`; returns whether it was there.
+pub async fn delete_param(client: &impl tokio_postgres::GenericClient, key: &str) -> Result<bool> {
+    let deleted = client
+        .execute("DELETE FROM ir_config_parameter WHERE key = $1", &[&key])
+        .await
+        .with_context(|| format!("cannot remove parameter {key}"))?;
+    Ok(deleted > 0)
 }

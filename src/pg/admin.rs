@@ -126,3 +126,51 @@ pub async fn server_version_num(client: &Client) -> Result<i32> {
         .context("cannot read the server version")?;
     Ok(row.get(0))
 }
+
+/// How PostgreSQL (15+) copies a template: WAL-logged block by block, or by files with a
+/// checkpoint. Older servers only know the file copy and take no clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CopyStrategy {
+    WalLog,
+    FileCopy,
+}
+
+impl CopyStrategy {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Self::WalLog => "WAL_LOG",
+            Self::FileCopy => "FILE_COPY",
+        }
+    }
+}
+
+/// The SQL of a template copy, for running and for `--dry-run`.
+pub fn create_from_template_sql(
+    target: &str,
+    template: &str,
+    owner: &str,
+    strategy: Option<CopyStrategy>,
+) -> String {
+    let mut sql = format!(
+        "CREATE DATABASE {} WITH TEMPLATE {} OWNER {}",
+        quote_ident(target),
+        quote_ident(template),
+        quote_ident(owner)
+    );
+    if let Some(strategy) = strategy {
+        sql.push_str(" STRATEGY ");
+        sql.push_str(strategy.as_sql());
+    }
+    sql
+}
+
+pub fn rename_sql(old: &str, new: &str) -> String {
+    format!("ALTER DATABASE {} RENAME TO {}", quote_ident(old), quote_ident(new))
+}
+
+/// `WITH (FORCE)` ends the remaining sessions atomically (PostgreSQL 13+).
+pub fn drop_sql(name: &str, force: bool) -> String {
+    let force = if force { " WITH (FORCE)" } else { "" };
+    format!("DROP DATABASE IF EXISTS {}{force}", quote_ident(name))
+}

@@ -142,6 +142,18 @@ pub async fn connect(params: &ConnectParams, dbname: &str) -> Result<Client> {
     Ok(client)
 }
 
+/// Asks the server to cancel the statement `client` is running (e.g. a long template copy
+/// at Ctrl-C): PostgreSQL then rolls it back cleanly.
+pub async fn cancel(params: &ConnectParams, client: &Client) -> Result<()> {
+    let token = client.cancel_token();
+    if params.is_socket() || params.sslmode == SslMode::Disable {
+        token.cancel_query(tokio_postgres::NoTls).await?;
+    } else {
+        token.cancel_query(tls_connector(params)?).await?;
+    }
+    Ok(())
+}
+
 fn tls_connector(params: &ConnectParams) -> Result<postgres_native_tls::MakeTlsConnector> {
     let mut builder = native_tls::TlsConnector::builder();
     match params.sslmode {

@@ -6,7 +6,7 @@ mod connect;
 pub mod pgpass;
 pub mod schema;
 
-pub use connect::{ConnectParams, SslMode, connect};
+pub use connect::{ConnectParams, SslMode, cancel, connect};
 pub use tokio_postgres::Client;
 
 /// Quotes an identifier for DDL, which cannot take bind parameters.
@@ -50,4 +50,14 @@ pub fn hint_for(error: &tokio_postgres::Error) -> Option<String> {
         );
     }
     None
+}
+
+/// Whether the error is "database is being accessed by other users".
+pub fn is_object_in_use(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<tokio_postgres::Error>()
+            .and_then(tokio_postgres::Error::code)
+            .is_some_and(|code| *code == tokio_postgres::error::SqlState::OBJECT_IN_USE)
+    })
 }

@@ -1,11 +1,16 @@
 //! Odoo's filestore on disk: `<data_dir>/filestore/<db>/<2 hex>/<sha1>`, content-addressed and
 //! never rewritten in place.
 
+mod copy;
+
 use std::collections::HashSet;
+use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
+
+pub use copy::{CopyStats, Mode, Requested, copy_tree, resolve_mode};
 
 /// Odoo's garbage-collection bookkeeping: empty marker files, not attachment data.
 pub const CHECKLIST_DIR: &str = "checklist";
@@ -43,6 +48,44 @@ pub fn measure(dir: &Path) -> Result<Usage> {
         }
     }
     Ok(usage)
+}
+
+/// Bytes free for an unprivileged writer on the filesystem holding `path`.
+pub fn free_bytes(path: &Path) -> Result<u64> {
+    let stat = nix::sys::statvfs::statvfs(path)
+        .with_context(|| format!("cannot read free space of {}", path.display()))?;
+    Ok(stat.blocks_available().saturating_mul(stat.fragment_size()))
+}
+
+/// The device a path lives on: hard links and reflinks only work within one.
+pub fn device(path: &Path) -> Result<u64> {
+    Ok(std::fs::metadata(path).with_context(|| format!("cannot stat {}", path.display()))?.dev())
+}
+
+/// Fails unless the current user may create entries in `dir` (checked before anything changes).
+pub fn require_writable(dir: &Path) -> Result<()> {
+    nix::unistd::access(dir, nix::unistd::AccessFlags::W_OK | nix::unistd::AccessFlags::X_OK)
+        .map_err(|errno| {
+            crate::error::Failure::failed(format!("cannot write in {}: {}", dir.display(), errno.desc()))
+                .hint("run odoodb as the user that owns the filestore (often `odoo`), or fix the folder's permissions")
+        })?;
+    Ok(())
+}
+
+/// Renames a filestore folder (same parent, so same filesystem: atomic).
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to)
+        .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))
+}
+
+/// Removes a filestore folder and everything in it; a missing folder is fine.
+pub fn remove(dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", dir.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

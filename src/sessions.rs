@@ -1,0 +1,109 @@
+//! Template copies, renames and drops need a database nobody is connected to. This module
+//! shows who is, gets the user's consent (or `--force-disconnect`) to end those sessions, and
+//! runs the statement right after ending them, since Odoo's workers reconnect within moments.
+
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::confirm;
+use crate::context::Context;
+use crate::error::Failure;
+use crate::output::terminal_safe;
+use crate::pg::{self, Client, admin};
+
+/// How often the end-sessions-then-run cycle is tried while clients keep coming back.
+const ATTEMPTS: u32 = 6;
+
+/// Whether other sessions may be ended when the statement runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    Granted,
+    /// Nobody was connected when we looked; a newcomer makes the statement fail, not vanish.
+    NotNeeded,
+}
+
+/// Shows who is connected to `db` and decides whether they may be disconnected.
+pub async fn consent(
+    ctx: &Context,
+    admin_client: &Client,
+    db: &str,
+    force_disconnect: bool,
+) -> Result<Consent> {
+    let sessions = admin::sessions(admin_client, db).await?;
+    if sessions.is_empty() {
+        return Ok(Consent::NotNeeded);
+    }
+    let mut table = ctx.printer.table(&["PID", "APPLICATION", "CLIENT", "USER", "SINCE"]);
+    for s in &sessions {
+        table.add_row(vec![
+            s.pid.to_string(),
+            terminal_safe(&s.application),
+            s.client.clone(),
+            s.user.clone().unwrap_or_default(),
+            s.since.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default(),
+        ]);
+    }
+    ctx.printer.status(&format!("{} session(s) connected to {db}:\n{table}", sessions.len()));
+    if force_disconnect {
+        return Ok(Consent::Granted);
+    }
+    if ctx.interactive && !ctx.assume_yes {
+        let question = format!("Disconnect the {} session(s) of {db}?", sessions.len());
+        if confirm::yes_no(ctx, &question, "disconnect sessions").await? {
+            return Ok(Consent::Granted);
+        }
+        return Err(Failure::declined().into());
+    }
+    Err(Failure::failed(format!(
+        "{db} has {} connected session(s); nothing was changed",
+        sessions.len()
+    ))
+    .hint("stop Odoo (or its workers) first, or pass --force-disconnect to end the sessions")
+    .into())
+}
+
+/// Runs `sql` (which needs `db` free), ending `db`'s sessions first when consent was given,
+/// and cancelling the statement cleanly at Ctrl-C.
+pub async fn run_exclusive(
+    ctx: &Context,
+    admin_client: &Client,
+    db: &str,
+    consent: Consent,
+    sql: &str,
+) -> Result<()> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        if consent == Consent::Granted {
+            admin::terminate_sessions(admin_client, db).await?;
+        }
+        ctx.printer.verbose(1, &format!("sql: {sql}"));
+        match run_cancellable(ctx, admin_client, sql).await {
+            Err(error)
+                if pg::is_object_in_use(&error)
+                    && consent == Consent::Granted
+                    && attempt < ATTEMPTS =>
+            {
+                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Runs `sql`; at Ctrl-C asks the server to cancel it, waits for the rollback, and reports the
+/// interruption.
+pub async fn run_cancellable(ctx: &Context, client: &Client, sql: &str) -> Result<()> {
+    let statement = client.batch_execute(sql);
+    tokio::pin!(statement);
+    tokio::select! {
+        result = &mut statement => Ok(result?),
+        () = ctx.wait_interrupt() => {
+            let _ = pg::cancel(&ctx.config.connect_params(), client).await;
+            // Whatever it did is rolled back by the server; wait so nothing runs on behind us.
+            let _ = statement.await;
+            Err(Failure::interrupted().into())
+        }
+    }
+}
