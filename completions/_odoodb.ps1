@@ -44,6 +44,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions')
+            [CompletionResult]::new('duplicate', 'duplicate', [CompletionResultType]::ParameterValue, 'Copy a database and its filestore under a new name, with a new identity')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a database and its filestore together, or neither')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Drop a database and remove its filestore, after a typed confirmation')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each one came from')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write every page into a directory')
@@ -84,6 +87,84 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('--modules', '--modules', [CompletionResultType]::ParameterName, 'Also list every installed module with its version')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'odoodb;duplicate' {
+            [CompletionResult]::new('--filestore', '--filestore', [CompletionResultType]::ParameterName, 'How to bring the filestore along')
+            [CompletionResult]::new('--strategy', '--strategy', [CompletionResultType]::ParameterName, 'How PostgreSQL copies the database')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--keep-enterprise-code', '--keep-enterprise-code', [CompletionResultType]::ParameterName, 'Keep database.enterprise_code in the copy (by default it is removed, so the copy never poses as the production subscription)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing TARGET (database and filestore), after confirmation; the old one is removed only once the new copy is complete')
+            [CompletionResult]::new('--force-disconnect', '--force-disconnect', [CompletionResultType]::ParameterName, 'End other sessions on the database without asking (Odoo reconnects fast)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (SQL and filesystem steps) and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'odoodb;rename' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--force-disconnect', '--force-disconnect', [CompletionResultType]::ParameterName, 'End other sessions on the database without asking (Odoo reconnects fast)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (SQL and filesystem steps) and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'odoodb;delete' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--keep-filestore', '--keep-filestore', [CompletionResultType]::ParameterName, 'Leave the filestore folder on disk')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Also drop a database that is not Odoo''s')
+            [CompletionResult]::new('--force-disconnect', '--force-disconnect', [CompletionResultType]::ParameterName, 'End other sessions on the database without asking (Odoo reconnects fast)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (SQL and filesystem steps) and change nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
@@ -166,6 +247,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         'odoodb;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions')
+            [CompletionResult]::new('duplicate', 'duplicate', [CompletionResultType]::ParameterValue, 'Copy a database and its filestore under a new name, with a new identity')
+            [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a database and its filestore together, or neither')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Drop a database and remove its filestore, after a typed confirmation')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each one came from')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write every page into a directory')
@@ -176,6 +260,15 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;help;info' {
+            break
+        }
+        'odoodb;help;duplicate' {
+            break
+        }
+        'odoodb;help;rename' {
+            break
+        }
+        'odoodb;help;delete' {
             break
         }
         'odoodb;help;config' {

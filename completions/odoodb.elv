@@ -41,6 +41,9 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --version 'Print version'
             cand list 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
             cand info 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+            cand duplicate 'Copy a database and its filestore under a new name, with a new identity'
+            cand rename 'Rename a database and its filestore together, or neither'
+            cand delete 'Drop a database and remove its filestore, after a typed confirmation'
             cand config 'Show the resolved settings and where each one came from'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page, or write every page into a directory'
@@ -79,6 +82,81 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
             cand --color 'When to use colours'
             cand --modules 'Also list every installed module with its version'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;duplicate'= {
+            cand --filestore 'How to bring the filestore along'
+            cand --strategy 'How PostgreSQL copies the database'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand --port 'PostgreSQL port'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand --keep-enterprise-code 'Keep database.enterprise_code in the copy (by default it is removed, so the copy never poses as the production subscription)'
+            cand --force 'Replace an existing TARGET (database and filestore), after confirmation; the old one is removed only once the new copy is complete'
+            cand --force-disconnect 'End other sessions on the database without asking (Odoo reconnects fast)'
+            cand --dry-run 'Print the plan (SQL and filesystem steps) and change nothing'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'odoodb;rename'= {
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand --port 'PostgreSQL port'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand --force-disconnect 'End other sessions on the database without asking (Odoo reconnects fast)'
+            cand --dry-run 'Print the plan (SQL and filesystem steps) and change nothing'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;delete'= {
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand --port 'PostgreSQL port'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand --keep-filestore 'Leave the filestore folder on disk'
+            cand --force 'Also drop a database that is not Odoo''s'
+            cand --force-disconnect 'End other sessions on the database without asking (Odoo reconnects fast)'
+            cand --dry-run 'Print the plan (SQL and filesystem steps) and change nothing'
             cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
             cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
             cand --json 'Print one JSON document on stdout and nothing else there'
@@ -157,6 +235,9 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;help'= {
             cand list 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
             cand info 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+            cand duplicate 'Copy a database and its filestore under a new name, with a new identity'
+            cand rename 'Rename a database and its filestore together, or neither'
+            cand delete 'Drop a database and remove its filestore, after a typed confirmation'
             cand config 'Show the resolved settings and where each one came from'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page, or write every page into a directory'
@@ -165,6 +246,12 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;help;list'= {
         }
         &'odoodb;help;info'= {
+        }
+        &'odoodb;help;duplicate'= {
+        }
+        &'odoodb;help;rename'= {
+        }
+        &'odoodb;help;delete'= {
         }
         &'odoodb;help;config'= {
         }

@@ -48,6 +48,9 @@ complete -c odoodb -n "__fish_odoodb_needs_command" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_needs_command" -s V -l version -d 'Print version'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "config" -d 'Show the resolved settings and where each one came from'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
@@ -96,6 +99,87 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s q -l quiet -d 'Pr
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l filestore -d 'How to bring the filestore along' -r -f -a "auto\t'Reflinks where the filesystem can, else hard links on one filesystem, else a copy'
+copy\t'A full, independent copy of every file'
+hardlink\t'Hard links: instant and free of space; safe because Odoo never rewrites a filestore file (files are named by the sha1 of their content)'
+reflink\t'Copy-on-write clones (btrfs, XFS): instant, and independent copies'
+none\t'No filestore for the copy'"
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l strategy -d 'How PostgreSQL copies the database' -r -f -a "auto\t'FILE_COPY on PostgreSQL 15+ (faster for Odoo-sized databases), the only way before'
+wal-log\t'WAL-logged block copy (PostgreSQL 15+ default; no checkpoint, more WAL)'
+file-copy\t'File-level copy with a checkpoint (the only strategy before PostgreSQL 15)'"
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l keep-enterprise-code -d 'Keep database.enterprise_code in the copy (by default it is removed, so the copy never poses as the production subscription)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l force -d 'Replace an existing TARGET (database and filestore), after confirmation; the old one is removed only once the new copy is complete'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l keep-filestore -d 'Leave the filestore folder on disk'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force -d 'Also drop a database that is not Odoo\'s'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -160,9 +244,12 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s h -l help -d 'Print help'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -6,13 +6,17 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-pub async fn point(name: &str) -> Result<()> {
+use crate::context::Context;
+
+pub async fn point(ctx: &Context, name: &str) -> Result<()> {
     let Ok(spec) = std::env::var("ODOODB_FAULT") else { return Ok(()) };
     match spec.split_once(':') {
         Some(("fail", at)) if at == name => bail!("injected failure at {name}"),
         Some(("pause", at)) if at == name => {
-            tokio::time::sleep(Duration::from_mins(1)).await;
-            Ok(())
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_mins(1)) => Ok(()),
+                () = ctx.wait_interrupt() => Ok(()),
+            }
         }
         _ => Ok(()),
     }

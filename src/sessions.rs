@@ -19,7 +19,7 @@ const ATTEMPTS: u32 = 6;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consent {
     Granted,
-    /// Nobody was connected when we looked; a newcomer makes the statement fail, not vanish.
+    /// Nobody was connected when we looked; a newcomer who stays makes the statement fail.
     NotNeeded,
 }
 
@@ -30,7 +30,13 @@ pub async fn consent(
     db: &str,
     force_disconnect: bool,
 ) -> Result<Consent> {
-    let sessions = admin::sessions(admin_client, db).await?;
+    // Other odoodb runs (a `list` probing every database) come and go within moments; the
+    // statement waits for them instead of asking anyone to end them.
+    let sessions: Vec<_> = admin::sessions(admin_client, db)
+        .await?
+        .into_iter()
+        .filter(|s| s.application != "odoodb")
+        .collect();
     if sessions.is_empty() {
         return Ok(Consent::NotNeeded);
     }
@@ -80,11 +86,7 @@ pub async fn run_exclusive(
         }
         ctx.printer.verbose(1, &format!("sql: {sql}"));
         match run_cancellable(ctx, admin_client, sql).await {
-            Err(error)
-                if pg::is_object_in_use(&error)
-                    && consent == Consent::Granted
-                    && attempt < ATTEMPTS =>
-            {
+            Err(error) if pg::is_object_in_use(&error) && attempt < ATTEMPTS => {
                 tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
             }
             other => return other,

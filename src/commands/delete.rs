@@ -94,7 +94,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
     }
     let sql = if consent == Consent::Granted { drop_sql } else { admin::drop_sql(&args.db, false) };
     let dropped = async {
-        fault::point("before-drop").await?;
+        fault::point(ctx, "before-drop").await?;
         sessions::run_exclusive(ctx, &admin_client, &args.db, consent, &sql).await
     }
     .await;

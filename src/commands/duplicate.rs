@@ -298,7 +298,7 @@ async fn execute(
     sessions::run_exclusive(ctx, admin_client, &plan.source, source_consent, &plan.create_sql)
         .await?;
     let database_seconds = step.elapsed().as_secs_f64();
-    fault::point("after-database-copy").await?;
+    fault::point(ctx, "after-database-copy").await?;
     ctx.check_interrupt()?;
 
     let mut copy = ctx.connect(&plan.temporary).await?;
@@ -315,7 +315,7 @@ async fn execute(
         None => filestore::CopyStats::default(),
     };
     let filestore_seconds = step.elapsed().as_secs_f64();
-    fault::point("before-swap").await?;
+    fault::point(ctx, "before-swap").await?;
     ctx.check_interrupt()?;
 
     swap(ctx, admin_client, plan, target_consent, undo).await?;

@@ -93,7 +93,7 @@ pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         sessions::consent(ctx, &admin_client, &args.old, args.change.force_disconnect).await?;
     sessions::run_exclusive(ctx, &admin_client, &args.old, consent, &rename_sql).await?;
     let moved = async {
-        fault::point("before-filestore-move").await?;
+        fault::point(ctx, "before-filestore-move").await?;
         if move_folder { filestore::rename(&old_folder, &new_folder) } else { Ok(()) }
     }
     .await;

@@ -5,6 +5,7 @@ mod support;
 
 mod config;
 mod docs;
+mod duplicate;
 mod errors;
 mod info;
 mod list;

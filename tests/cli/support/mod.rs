@@ -277,3 +277,72 @@ pub fn json(output: &std::process::Output) -> serde_json::Value {
         panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout))
     })
 }
+
+/// Row counts of every table in the public schema.
+pub fn row_counts(db: &str) -> std::collections::BTreeMap<String, i64> {
+    let mut client = Server::get().client(db);
+    let tables: Vec<String> = client
+        .query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", &[])
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    tables
+        .into_iter()
+        .map(|table| {
+            let count: i64 = client
+                .query_one(&format!("SELECT count(*) FROM {}", quote(&table)), &[])
+                .unwrap()
+                .get(0);
+            (table, count)
+        })
+        .collect()
+}
+
+/// Databases and filestore folders whose name carries odoodb's temporary mark.
+pub fn leftovers(env: &TestEnv, base: &str) -> Vec<String> {
+    let mut found: Vec<String> =
+        databases_like(base).into_iter().filter(|name| name.contains("__odoodb_")).collect();
+    if let Ok(entries) = std::fs::read_dir(env.data_dir.join("filestore")) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(base) && name.contains("__odoodb_") {
+                found.push(format!("folder {name}"));
+            }
+        }
+    }
+    found
+}
+
+/// Opens a session on `db` that looks like an Odoo worker.
+pub fn odoo_session(db: &str) -> postgres::Client {
+    let server = Server::get();
+    let mut config = postgres::Config::new();
+    if server.host.starts_with('/') {
+        config.host_path(&server.host);
+    } else {
+        config.host(&server.host);
+    }
+    config.port(server.port).user(&server.user).dbname(db).application_name("odoo-worker");
+    config.connect(postgres::NoTls).unwrap()
+}
+
+/// Runs `chattr +i` on `dir` until dropped: not even root may create entries in it.
+pub struct Immutable(PathBuf);
+
+impl Immutable {
+    pub fn new(dir: &Path) -> Option<Self> {
+        let ok = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok { Some(Self(dir.to_path_buf())) } else { None }
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}

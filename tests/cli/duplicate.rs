@@ -1,0 +1,330 @@
+use std::os::unix::fs::MetadataExt as _;
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+
+use crate::support::fixtures::{self, Real};
+use crate::support::{
+    Immutable, PgTestDb, TestEnv, database_exists, files_under, json, leftovers, odoo_session,
+    row_counts,
+};
+
+/// Asserts that nothing of `target` exists: no database, no folder, no temporaries.
+fn assert_absent(env: &TestEnv, target: &PgTestDb) {
+    assert!(!database_exists(&target.name), "{} must not exist", target.name);
+    assert!(!env.filestore(&target.name).exists(), "no filestore folder for {}", target.name);
+    assert_eq!(leftovers(env, &target.name), Vec::<String>::new());
+}
+
+#[test]
+fn the_copy_has_the_same_data_a_new_identity_and_the_same_files() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_src");
+    let target = PgTestDb::reserve("dup_dst");
+    let source_uuid = source.param("database.uuid");
+    let output = env
+        .cmd()
+        .args(["duplicate", &source.name, &target.name, "--filestore", "copy", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = json(&output);
+    assert_eq!(report["filestore_mode"], "copy");
+    assert_eq!(report["filestore_files"], 2);
+
+    let (mut source_rows, mut target_rows) = (row_counts(&source.name), row_counts(&target.name));
+    let (source_params, target_params) =
+        (source_rows.remove("ir_config_parameter"), target_rows.remove("ir_config_parameter"));
+    assert_eq!(source_params, target_params.map(|n| n + 1), "only the enterprise code is gone");
+    assert_eq!(source_rows, target_rows);
+    assert_ne!(target.param("database.uuid"), source_uuid);
+    assert_eq!(report["identity"]["uuid"].as_str(), target.param("database.uuid").as_deref());
+    assert_ne!(target.param("database.secret"), source.param("database.secret"));
+    assert_ne!(target.param("database.create_date"), source.param("database.create_date"));
+    assert_eq!(
+        target.param("database.enterprise_code"),
+        None,
+        "a copy never poses as the subscription"
+    );
+    assert_eq!(source.param("database.uuid"), source_uuid, "the source is untouched");
+    assert!(source.param("database.enterprise_code").is_some());
+
+    let (src_dir, dst_dir) = (env.filestore(&source.name), env.filestore(&target.name));
+    assert_eq!(files_under(&src_dir), files_under(&dst_dir));
+    for file in files_under(&dst_dir) {
+        assert_eq!(
+            std::fs::read(src_dir.join(&file)).unwrap(),
+            std::fs::read(dst_dir.join(&file)).unwrap()
+        );
+        assert_eq!(
+            std::fs::metadata(dst_dir.join(&file)).unwrap().nlink(),
+            1,
+            "a copy, not a link"
+        );
+    }
+    assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+}
+
+#[test]
+fn hard_links_share_the_files_and_the_enterprise_code_can_be_kept() {
+    let env = TestEnv::new();
+    let source = fixtures::legacy(&env, "dup_hl_src");
+    source.client().batch_execute("INSERT INTO ir_config_parameter (key, value) VALUES ('database.enterprise_code', 'M15code')").unwrap();
+    let target = PgTestDb::reserve("dup_hl_dst");
+    env.cmd()
+        .args([
+            "duplicate",
+            &source.name,
+            &target.name,
+            "--filestore",
+            "hardlink",
+            "--keep-enterprise-code",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("Duplicated {} → {}", source.name, target.name)));
+    let files = files_under(&env.filestore(&target.name));
+    assert_eq!(files, files_under(&env.filestore(&source.name)));
+    assert!(!files.is_empty());
+    for file in files {
+        assert!(std::fs::metadata(env.filestore(&target.name).join(file)).unwrap().nlink() > 1);
+    }
+    assert_eq!(target.param("database.enterprise_code").as_deref(), Some("M15code"));
+}
+
+#[test]
+fn the_real_odoo_17_database_copies_whole() {
+    let env = TestEnv::new();
+    let Some(source) = fixtures::real(&env, Real::Odoo17, "dup_real") else { return };
+    let target = PgTestDb::reserve("dup_real_dst");
+    let report = json(
+        &env.cmd().args(["duplicate", &source.name, &target.name, "--json"]).output().unwrap(),
+    );
+    assert_eq!(report["filestore_files"], 1184);
+    assert_eq!(
+        report["filestore_mode"], "hardlink",
+        "auto picks hard links on one ext4 filesystem"
+    );
+    assert_eq!(row_counts(&source.name), row_counts(&target.name));
+    assert_eq!(
+        files_under(&env.filestore(&source.name)),
+        files_under(&env.filestore(&target.name))
+    );
+    assert_ne!(source.param("database.uuid"), target.param("database.uuid"));
+}
+
+#[test]
+fn refusals_change_nothing() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_ref_src");
+    let existing = fixtures::legacy(&env, "dup_ref_exists");
+    let target = PgTestDb::reserve("dup_ref_dst");
+    let before = row_counts(&existing.name);
+
+    env.cmd()
+        .args(["duplicate", &source.name, "bad name"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a valid database name"));
+    env.cmd().args(["duplicate", &source.name, &source.name]).assert().code(2);
+    env.cmd()
+        .args(["duplicate", "odoodbt_no_such_db", &target.name])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does not exist"));
+    env.cmd().args(["duplicate", &source.name, &existing.name]).assert().code(1).stderr(
+        predicate::str::contains("already exists").and(predicate::str::contains("--force")),
+    );
+    assert_eq!(row_counts(&existing.name), before);
+
+    std::fs::create_dir_all(env.filestore(&target.name)).unwrap();
+    env.cmd()
+        .args(["duplicate", &source.name, &target.name])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("as a filestore folder"));
+    std::fs::remove_dir(env.filestore(&target.name)).unwrap();
+
+    let plain = PgTestDb::empty("dup_ref_plain");
+    env.cmd()
+        .args(["duplicate", &plain.name, &target.name])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not an Odoo database"));
+    assert_absent(&env, &target);
+}
+
+#[test]
+fn connected_sessions_stop_the_copy_unless_force_disconnect() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_sess_src");
+    let target = PgTestDb::reserve("dup_sess_dst");
+    let mut session = odoo_session(&source.name);
+    env.cmd()
+        .args(["duplicate", &source.name, &target.name])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("connected session")
+                .and(predicate::str::contains("odoo-worker")),
+        )
+        .stderr(predicate::str::contains("--force-disconnect"));
+    assert_absent(&env, &target);
+    assert!(session.simple_query("SELECT 1").is_ok(), "the session was left alone");
+
+    env.cmd()
+        .args(["duplicate", &source.name, &target.name, "--force-disconnect"])
+        .assert()
+        .success();
+    assert!(database_exists(&target.name));
+    assert!(session.simple_query("SELECT 1").is_err(), "the session was ended");
+}
+
+#[test]
+fn force_replaces_an_existing_target_only_after_confirmation() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_force_src");
+    let target = fixtures::legacy(&env, "dup_force_dst");
+    let old_files = files_under(&env.filestore(&target.name));
+
+    env.cmd()
+        .args(["duplicate", &source.name, &target.name, "--force"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no terminal").and(predicate::str::contains("--yes")));
+    assert_eq!(
+        target.param("web.base.url").as_deref(),
+        Some("https://erp15.example.com"),
+        "untouched without --yes"
+    );
+
+    env.cmd()
+        .args(["duplicate", &source.name, &target.name, "--force", "--yes"])
+        .assert()
+        .success();
+    assert_eq!(
+        target.param("web.base.url").as_deref(),
+        Some("https://erp.example.com"),
+        "now a copy of the source"
+    );
+    assert_eq!(
+        files_under(&env.filestore(&target.name)),
+        files_under(&env.filestore(&source.name))
+    );
+    assert_ne!(files_under(&env.filestore(&target.name)), old_files);
+    assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_changes_nothing() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_dry_src");
+    let target = PgTestDb::reserve("dup_dry_dst");
+    env.cmd()
+        .args(["duplicate", &source.name, &target.name, "--dry-run"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("CREATE DATABASE").and(predicate::str::contains("RENAME TO")),
+        );
+    assert_absent(&env, &target);
+}
+
+#[test]
+fn injected_failures_leave_nothing_behind() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_fail_src");
+    let target = PgTestDb::reserve("dup_fail_dst");
+    let before = row_counts(&source.name);
+    for point in ["after-database-copy", "before-swap"] {
+        env.cmd()
+            .args(["duplicate", &source.name, &target.name])
+            .env("ODOODB_FAULT", format!("fail:{point}"))
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!("injected failure at {point}")))
+            .stderr(predicate::str::contains("nothing was changed"));
+        assert_absent(&env, &target);
+    }
+    assert_eq!(row_counts(&source.name), before);
+    assert_eq!(files_under(&env.filestore(&source.name)).len(), 2);
+}
+
+#[test]
+fn an_unwritable_filestore_is_refused_before_anything_starts() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_ro_src");
+    let target = PgTestDb::reserve("dup_ro_dst");
+    let Some(_lock) = Immutable::new(&env.data_dir.join("filestore")) else {
+        eprintln!("SKIPPED: chattr +i is not available here");
+        return;
+    };
+    env.cmd()
+        .args(["duplicate", &source.name, &target.name])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot write in"));
+    drop(_lock);
+    assert_absent(&env, &target);
+}
+
+/// Starts a duplicate that pauses before the swap, and waits until it is there.
+fn paused_duplicate(env: &TestEnv, source: &PgTestDb, target: &PgTestDb) -> std::process::Child {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
+    command
+        .args(["duplicate", &source.name, &target.name])
+        .env_clear()
+        .env("HOME", &env.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ODOO_RC", &env.odoo_conf)
+        .env("ODOODB_FAULT", "pause:before-swap")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while leftovers(env, &target.name).len() < 2 {
+        assert!(Instant::now() < deadline, "the copy never reached the pause");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child
+}
+
+#[test]
+fn ctrl_c_cleans_up_and_exits_130() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_int_src");
+    let target = PgTestDb::reserve("dup_int_dst");
+    let child = paused_duplicate(&env, &source, &target);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_absent(&env, &target);
+}
+
+#[test]
+fn a_killed_run_is_recovered_by_the_next_one() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_kill_src");
+    let target = PgTestDb::reserve("dup_kill_dst");
+    let mut child = paused_duplicate(&env, &source, &target);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!database_exists(&target.name), "a killed copy is never visible under the target name");
+    assert_eq!(
+        leftovers(&env, &target.name).len(),
+        2,
+        "the temporary database and folder remain until the next run"
+    );
+
+    env.cmd()
+        .args(["duplicate", &source.name, &target.name])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("recovering from an interrupted odoodb run"));
+    assert!(database_exists(&target.name));
+    assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+}
