@@ -255,7 +255,7 @@ fn an_unwritable_filestore_is_refused_before_anything_starts() {
     let env = TestEnv::new();
     let source = fixtures::modern(&env, "dup_ro_src");
     let target = PgTestDb::reserve("dup_ro_dst");
-    let Some(_lock) = Immutable::new(&env.data_dir.join("filestore")) else {
+    let Some(lock) = Immutable::new(&env.data_dir.join("filestore")) else {
         eprintln!("SKIPPED: chattr +i is not available here");
         return;
     };
@@ -264,7 +264,7 @@ fn an_unwritable_filestore_is_refused_before_anything_starts() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("cannot write in"));
-    drop(_lock);
+    drop(lock);
     assert_absent(&env, &target);
 }
 
@@ -281,7 +281,7 @@ fn paused_duplicate(env: &TestEnv, source: &PgTestDb, target: &PgTestDb) -> std:
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
     let child = command.spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_mins(1);
     while leftovers(env, &target.name).len() < 2 {
         assert!(Instant::now() < deadline, "the copy never reached the pause");
         std::thread::sleep(Duration::from_millis(100));
