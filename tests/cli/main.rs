@@ -4,8 +4,10 @@
 mod support;
 
 mod config;
+mod delete;
 mod docs;
 mod duplicate;
 mod errors;
 mod info;
 mod list;
+mod rename;
