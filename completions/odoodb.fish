@@ -104,7 +104,7 @@ copy\t'A full, independent copy of every file'
 hardlink\t'Hard links: instant and free of space; safe because Odoo never rewrites a filestore file (files are named by the sha1 of their content)'
 reflink\t'Copy-on-write clones (btrfs, XFS): instant, and independent copies'
 none\t'No filestore for the copy'"
-complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l strategy -d 'How PostgreSQL copies the database' -r -f -a "auto\t'FILE_COPY on PostgreSQL 15+ (faster for Odoo-sized databases), the only way before'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l strategy -d 'How PostgreSQL copies the database' -r -f -a "auto\t'WAL_LOG below 1 GiB (no checkpoint: several times faster there, see benches/), FILE_COPY from 1 GiB on; before PostgreSQL 15 the file copy is the only way'
 wal-log\t'WAL-logged block copy (PostgreSQL 15+ default; no checkpoint, more WAL)'
 file-copy\t'File-level copy with a checkpoint (the only strategy before PostgreSQL 15)'"
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F

@@ -156,7 +156,8 @@ pub enum FilestoreMode {
 /// How PostgreSQL copies the template database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CopyStrategy {
-    /// FILE_COPY on PostgreSQL 15+ (faster for Odoo-sized databases), the only way before
+    /// WAL_LOG below 1 GiB (no checkpoint: several times faster there, see benches/), FILE_COPY
+    /// from 1 GiB on; before PostgreSQL 15 the file copy is the only way
     Auto,
     /// WAL-logged block copy (PostgreSQL 15+ default; no checkpoint, more WAL)
     WalLog,

@@ -22,6 +22,9 @@ use crate::sessions::{self, Consent};
 use crate::tempname::{self, Kind};
 use crate::{confirm, fault, recovery};
 
+/// From this size on, a file copy (one checkpoint) beats WAL-logging every block.
+const LARGE_DATABASE: i64 = 1 << 30;
+
 #[derive(Debug, Serialize)]
 struct Report {
     source: String,
@@ -191,7 +194,17 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
     let server_version = admin::server_version_num(admin_client).await?;
     let strategy = match (args.strategy, server_version >= 150_000) {
         (CliStrategy::WalLog, true) => Some(CopyStrategy::WalLog),
-        (CliStrategy::Auto | CliStrategy::FileCopy, true) => Some(CopyStrategy::FileCopy),
+        (CliStrategy::FileCopy, true) => Some(CopyStrategy::FileCopy),
+        (CliStrategy::Auto, true) => {
+            let size = admin::find_database(admin_client, &args.source)
+                .await?
+                .and_then(|row| row.size_bytes);
+            if size.unwrap_or(0) < LARGE_DATABASE {
+                Some(CopyStrategy::WalLog)
+            } else {
+                Some(CopyStrategy::FileCopy)
+            }
+        }
         (CliStrategy::WalLog, false) => {
             return Err(Failure::usage("--strategy wal-log needs PostgreSQL 15 or later")
                 .hint("use --strategy auto")

@@ -76,6 +76,7 @@ pub async fn sessions(client: &Client, db: &str) -> Result<Vec<Session>> {
                     coalesce(host(client_addr), 'local socket'), state, backend_start \
                FROM pg_stat_activity \
               WHERE datname = $1 AND pid <> pg_backend_pid() \
+                AND backend_type = 'client backend' \
               ORDER BY backend_start",
             &[&db],
         )
