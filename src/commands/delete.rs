@@ -32,7 +32,9 @@ struct Report {
 pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
     odoo::name::validate(&args.db)?;
     let admin_client = ctx.connect_admin().await?;
-    recovery::sweep(ctx, &admin_client).await?;
+    if !args.change.dry_run {
+        recovery::sweep(ctx, &admin_client).await?;
+    }
     let Some(row) = admin::find_database(&admin_client, &args.db).await? else {
         return Err(Failure::failed(format!("database {:?} does not exist", args.db))
             .hint("`odoodb list --all` shows the databases on this server")

@@ -132,7 +132,9 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
             .hint("name a new database as the target")
             .into());
     }
-    recovery::sweep(ctx, admin_client).await?;
+    if !args.change.dry_run {
+        recovery::sweep(ctx, admin_client).await?;
+    }
     if !admin::database_exists(admin_client, &args.source).await? {
         return Err(Failure::failed(format!("database {:?} does not exist", args.source))
             .hint("`odoodb list` shows the Odoo databases on this server")

@@ -69,6 +69,10 @@ async fn probe(ctx: &Context, row: DatabaseRow) -> Entry {
     if &row.owner != user {
         warnings.push(format!("owned by {}, not {user}: Odoo will not list it", row.owner));
     }
+    if crate::tempname::parse(&row.name).is_some() {
+        warnings
+            .push("temporary copy of an odoodb run (removed by its next run if abandoned)".into());
+    }
     let path = ctx.filestore(&row.name);
     let mut entry = Entry {
         name: row.name.clone(),

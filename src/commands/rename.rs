@@ -34,7 +34,9 @@ pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
             .into());
     }
     let admin_client = ctx.connect_admin().await?;
-    recovery::sweep(ctx, &admin_client).await?;
+    if !args.change.dry_run {
+        recovery::sweep(ctx, &admin_client).await?;
+    }
     if !admin::database_exists(&admin_client, &args.old).await? {
         return Err(Failure::failed(format!("database {:?} does not exist", args.old))
             .hint("`odoodb list` shows the Odoo databases on this server")
