@@ -193,6 +193,31 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
         None
     };
 
+    let strategy = choose_strategy(admin_client, args).await?;
+    let temporary = tempname::make(&args.target, Kind::Building);
+    let create_sql =
+        admin::create_from_template_sql(&temporary, &args.source, &ctx.config.user.value, strategy);
+    Ok(Plan {
+        source: args.source.clone(),
+        target: args.target.clone(),
+        temporary_folder: root.join(&temporary),
+        temporary,
+        replace,
+        strategy,
+        create_sql,
+        keep_enterprise_code: args.keep_enterprise_code,
+        filestore_mode,
+        source_folder,
+        target_folder,
+        source_usage,
+    })
+}
+
+/// The template-copy strategy: the flag's, or by size on PostgreSQL 15+ (`None` before 15).
+async fn choose_strategy(
+    admin_client: &Client,
+    args: &DuplicateArgs,
+) -> Result<Option<CopyStrategy>> {
     let server_version = admin::server_version_num(admin_client).await?;
     let strategy = match (args.strategy, server_version >= 150_000) {
         (CliStrategy::WalLog, true) => Some(CopyStrategy::WalLog),
@@ -214,23 +239,7 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
         }
         (_, false) => None,
     };
-    let temporary = tempname::make(&args.target, Kind::Building);
-    let create_sql =
-        admin::create_from_template_sql(&temporary, &args.source, &ctx.config.user.value, strategy);
-    Ok(Plan {
-        source: args.source.clone(),
-        target: args.target.clone(),
-        temporary_folder: root.join(&temporary),
-        temporary,
-        replace,
-        strategy,
-        create_sql,
-        keep_enterprise_code: args.keep_enterprise_code,
-        filestore_mode,
-        source_folder,
-        target_folder,
-        source_usage,
-    })
+    Ok(strategy)
 }
 
 fn requested_mode(ctx: &Context, flag: Option<FilestoreMode>) -> Result<Requested> {
