@@ -7,6 +7,7 @@ pub mod context;
 pub mod docs;
 pub mod error;
 pub mod filestore;
+pub mod neutralize;
 pub mod odoo;
 pub mod output;
 pub mod pg;

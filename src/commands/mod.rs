@@ -6,6 +6,7 @@ mod config;
 mod info;
 mod list;
 mod man;
+mod neutralize;
 
 use anyhow::Result;
 use tokio::sync::watch;
@@ -55,6 +56,7 @@ async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
     match command {
         Command::List(args) => list::run(ctx, args).await,
         Command::Info(args) => info::run(ctx, args).await,
+        Command::Neutralize(args) => neutralize::run(ctx, args).await,
         Command::Config => config::run(ctx),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }
