@@ -87,7 +87,9 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     }
 
     if !ctx.printer.is_json() {
-        ctx.printer.status(&plan_text(ctx, &report, false));
+        let text = plan_text(ctx, &report, false);
+        let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+        ctx.printer.status(&lines.join("\n"));
     }
     let files = consent(ctx, args, db, &mut report, files, planned_files).await?;
     let outcome = neutralize::run_all(ctx, &transaction, &mut report, &files).await;
@@ -318,11 +320,12 @@ fn plan_text(ctx: &Context, report: &Report, dry_run: bool) -> String {
         text.push_str("\nSQL:");
         for step in report.steps.iter().filter(|s| s.status == StepStatus::Planned) {
             for action in step.actions.iter().filter(|a| a.live > 0) {
+                let _ = write!(text, "\n  -- {}: {}", step.id, action.what);
+                if !action.params.is_empty() {
+                    let _ = write!(text, " (parameters: {:?})", action.params);
+                }
                 for sql in &action.sql {
-                    let _ = write!(text, "\n  -- {}: {}\n  {sql};", step.id, action.what);
-                    if !action.params.is_empty() {
-                        let _ = write!(text, "  -- parameters: {:?}", action.params);
-                    }
+                    let _ = write!(text, "\n  {sql};");
                 }
             }
         }

@@ -433,7 +433,9 @@ pub async fn plan(client: &impl GenericClient, selection: &Selection) -> Result<
             prepared: Vec::new(),
         };
         if !selection.includes(step.id) {
+            // Not run, but kept so the verification after applying still sees what it covers.
             report.status = StepStatus::Excluded;
+            report.prepared = (step.probe)(&schema).unwrap_or_default();
             reports.push(report);
             continue;
         }

@@ -18,13 +18,8 @@ fn probe(schema: &Schema) -> Probe {
         return Err("no website table (website not installed)".into());
     }
     let mut actions = vec![
-        Action::update(
-            "websites with a domain",
-            table,
-            "domain = NULL",
-            "domain IS NOT NULL AND domain <> ''",
-        )
-        .finding(),
+        Action::update("websites with a domain", table, "domain = NULL", "domain IS NOT NULL")
+            .finding(),
     ];
     if schema.has_column(table, "cdn_activated") {
         actions.push(Action::set_column(

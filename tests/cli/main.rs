@@ -8,3 +8,4 @@ mod docs;
 mod errors;
 mod info;
 mod list;
+mod neutralize;
