@@ -612,3 +612,44 @@ fn switches_off_everything_odoo_15_leaves_live() {
 
     env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
 }
+
+/// The environment `duplicate --neutralize` resolves with, pinned to the test's HOME.
+struct TestEnvironment {
+    home: std::path::PathBuf,
+}
+
+impl odoodb::config::Environment for TestEnvironment {
+    fn var(&self, _name: &str) -> Option<String> {
+        None
+    }
+    fn home(&self) -> Option<std::path::PathBuf> {
+        Some(self.home.clone())
+    }
+    fn os_user(&self) -> Option<String> {
+        Some(crate::support::Server::get().user)
+    }
+}
+
+#[test]
+fn the_unattended_entry_point_neutralizes_without_a_prompt() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "nz_unattended");
+    let args =
+        odoodb::cli::GlobalArgs { odoo_config: Some(env.odoo_conf.clone()), ..Default::default() };
+    let config =
+        odoodb::config::Resolved::resolve(&args, &TestEnvironment { home: env.home.clone() })
+            .unwrap();
+    let printer = odoodb::output::Printer::new(&args);
+    let (_sender, interrupt) = tokio::sync::watch::channel(false);
+    let ctx = odoodb::context::Context::new(config, printer, false, interrupt);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let report =
+        runtime.block_on(odoodb::neutralize::neutralize_unattended(&ctx, &db.name)).unwrap();
+    assert!(report.committed);
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    assert!(report.changed > 0);
+    let value = serde_json::to_value(&report).unwrap();
+    assert_eq!(value["mode"], "apply");
+    assert_eq!(db.param("database.is_neutralized").as_deref(), Some("true"));
+    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
+}
