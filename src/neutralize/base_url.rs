@@ -7,7 +7,7 @@ pub const STEP: Step = Step {
     title: "web.base.url → http://localhost:8069 (frozen), mail domains → localhost",
     why: "links in a copy's mails and pages must not lead to production, and replies must not \
           reach production's catchall",
-    tables: &["ir_config_parameter"],
+    tables: &["ir_config_parameter", "mail_alias_domain", "mail_alias", "res_company"],
     probe,
 };
 
@@ -38,7 +38,7 @@ fn probe(schema: &Schema) -> Probe {
         params: vec![LOCAL_URL.into(), LOCAL_URL_PATTERN.into()],
         finding: true,
     };
-    Ok(vec![
+    let mut actions = vec![
         base_url,
         params::upsert(
             "web.base.url.freeze not set (Odoo would rewrite the URL at the first admin login)",
@@ -53,7 +53,42 @@ fn probe(schema: &Schema) -> Probe {
         .finding(),
         address_domain("mail.default.from"),
         address_domain("mail.bounce.alias"),
-    ])
+    ];
+    if schema.has_column("mail_alias_domain", "name") {
+        actions.push(alias_domains(schema));
+    }
+    Ok(actions)
+}
+
+/// 17+: mail domains are rows of `mail_alias_domain` (the first becomes `localhost`, others
+/// `d<id>.localhost`, as names are unique), copied into the stored `res_company.alias_domain_name`
+/// and `mail_alias.alias_full_name`.
+fn alias_domains(schema: &Schema) -> Action {
+    let target = "CASE WHEN id = (SELECT min(id) FROM mail_alias_domain) THEN 'localhost' \
+                  ELSE 'd' || id || '.localhost' END";
+    let mut action = Action::update(
+        "mail alias domains not on localhost",
+        "mail_alias_domain",
+        &format!("name = {target}"),
+        &format!("name IS DISTINCT FROM {target}"),
+    )
+    .finding();
+    if schema.has_columns("res_company", &["alias_domain_id", "alias_domain_name"]) {
+        action.apply_sql.push(
+            "UPDATE res_company c SET alias_domain_name = d.name FROM mail_alias_domain d \
+              WHERE c.alias_domain_id = d.id AND c.alias_domain_name IS DISTINCT FROM d.name"
+                .into(),
+        );
+    }
+    if schema.has_columns("mail_alias", &["alias_domain_id", "alias_name", "alias_full_name"]) {
+        action.apply_sql.push(
+            "UPDATE mail_alias a SET alias_full_name = a.alias_name || '@' || d.name \
+               FROM mail_alias_domain d WHERE a.alias_domain_id = d.id AND a.alias_name IS NOT NULL \
+                AND a.alias_full_name IS DISTINCT FROM a.alias_name || '@' || d.name"
+                .into(),
+        );
+    }
+    action
 }
 
 /// A parameter holding a full address (`name@domain`) gets the domain `localhost`.

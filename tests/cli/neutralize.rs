@@ -115,6 +115,42 @@ fn neutralizes_the_modern_fixture_and_proves_it() {
         Some("neutralization - disable webhook")
     );
     assert_eq!(db.param("database.is_neutralized").as_deref(), Some("true"));
+    assert_eq!(
+        db.scalar_string("SELECT active::text FROM ir_ui_view WHERE key = 'web.neutralize_banner'")
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        db.scalar_i64("SELECT count(*) FROM mail_template WHERE mail_server_id IS NOT NULL"),
+        0
+    );
+    assert_eq!(
+        db.scalar_i64("SELECT count(*) FROM auth_oauth_provider WHERE enabled IS NOT FALSE"),
+        0
+    );
+    assert_eq!(
+        db.scalar_string(
+            "SELECT string_agg(proxy_type || ':' || edi_mode || ':' || active, ',' ORDER BY id) \
+               FROM account_edi_proxy_client_user"
+        )
+        .as_deref(),
+        Some("peppol:test:true,l10n_it_edi:demo:true,l10n_my_edi:prod:false")
+    );
+    assert_eq!(
+        db.scalar_string("SELECT string_agg(name, ',' ORDER BY id) FROM mail_alias_domain")
+            .as_deref(),
+        Some("localhost,d2.localhost")
+    );
+    assert_eq!(
+        db.scalar_string("SELECT string_agg(alias_domain_name, ',' ORDER BY id) FROM res_company")
+            .as_deref(),
+        Some("localhost,d2.localhost")
+    );
+    assert_eq!(
+        db.scalar_string("SELECT string_agg(alias_full_name, ',' ORDER BY id) FROM mail_alias")
+            .as_deref(),
+        Some("sales@localhost,jobs@d2.localhost")
+    );
 
     let check = env.cmd().args(["neutralize", "--check", &db.name]).output().unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
@@ -248,7 +284,7 @@ fn steps_can_be_chosen_and_listed() {
     assert_eq!(db.scalar_i64("SELECT count(*) FROM ir_mail_server WHERE active"), 2);
     // What was left out is still live, and said so.
     assert!(report["findings"].as_array().unwrap().iter().any(|f| f["step"] == "outgoing-mail"));
-    let check = env.cmd().args(["neutralize", "--check", &db.name, "--skip", "outgoing-mail,incoming-mail,mail-queue,base-url,identity,payment,delivery,iap,webhooks"]).output().unwrap();
+    let check = env.cmd().args(["neutralize", "--check", &db.name, "--skip", "outgoing-mail,incoming-mail,mail-queue,base-url,identity,payment,delivery,edi,iap,oauth,webhooks"]).output().unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 
     let output = env.cmd().args(["neutralize", &db.name, "--only", "nope"]).output().unwrap();
@@ -536,6 +572,29 @@ fn conforms_to_odoo_17s_own_neutralization() {
     assert_eq!(
         db.scalar_string("SELECT state FROM fetchmail_server WHERE id = 1").as_deref(),
         Some("draft")
+    );
+    // 17 keeps mail domains in mail_alias_domain, copied into companies and aliases.
+    assert_eq!(
+        db.scalar_string("SELECT string_agg(DISTINCT name, ',') FROM mail_alias_domain").as_deref(),
+        Some("localhost")
+    );
+    assert_eq!(
+        db.scalar_i64(
+            "SELECT count(*) FROM res_company WHERE alias_domain_id IS NOT NULL \
+               AND alias_domain_name IS DISTINCT FROM 'localhost'"
+        ),
+        0
+    );
+    assert_eq!(
+        db.scalar_i64(
+            "SELECT count(*) FROM mail_alias WHERE alias_domain_id IS NOT NULL \
+               AND alias_name IS NOT NULL AND alias_full_name NOT LIKE '%@localhost'"
+        ),
+        0
+    );
+    assert!(
+        db.scalar_i64("SELECT count(*) FROM mail_alias WHERE alias_full_name LIKE '%@localhost'")
+            > 0
     );
 
     env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
