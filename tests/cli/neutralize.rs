@@ -115,6 +115,15 @@ fn neutralizes_the_modern_fixture_and_proves_it() {
         Some("neutralization - disable webhook")
     );
     assert_eq!(db.param("database.is_neutralized").as_deref(), Some("true"));
+    assert_17_shaped_steps(&db);
+
+    let check = env.cmd().args(["neutralize", "--check", &db.name]).output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert!(stdout(&check).contains("nothing live"), "{}", stdout(&check));
+}
+
+/// The 17-shaped tables of the modern fixture: banner, templates, OAuth, EDI, alias domains.
+fn assert_17_shaped_steps(db: &PgTestDb) {
     assert_eq!(
         db.scalar_string("SELECT active::text FROM ir_ui_view WHERE key = 'web.neutralize_banner'")
             .as_deref(),
@@ -151,10 +160,6 @@ fn neutralizes_the_modern_fixture_and_proves_it() {
             .as_deref(),
         Some("sales@localhost,jobs@d2.localhost")
     );
-
-    let check = env.cmd().args(["neutralize", "--check", &db.name]).output().unwrap();
-    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
-    assert!(stdout(&check).contains("nothing live"), "{}", stdout(&check));
 }
 
 #[test]
@@ -478,6 +483,69 @@ fn row_json(
         .map(|row| serde_json::from_str(&row.get::<_, String>(0)).unwrap())
 }
 
+/// Every value Odoo's neutralization changed (or row it added or deleted) is the same in `db`;
+/// returns how many values were compared.
+fn compare_with_oracle(db: &PgTestDb, oracle: &Value) -> usize {
+    let mut compared = 0;
+    for (table, after_rows) in oracle["after"].as_object().unwrap() {
+        let before_rows = &oracle["before"][table];
+        let key_of = |row: &Value| {
+            if row.get("id").is_some() {
+                ("id", row["id"].to_string())
+            } else {
+                ("key", row["key"].as_str().unwrap().to_string())
+            }
+        };
+        let after: BTreeMap<String, &Value> =
+            after_rows.as_array().unwrap().iter().map(|r| (key_of(r).1, r)).collect();
+        for row in before_rows.as_array().unwrap() {
+            let (key_column, key) = key_of(row);
+            match after.get(&key) {
+                None => {
+                    // Odoo deleted it: so must we.
+                    let found = row_json(db, table, key_column, &key, &[key_column.to_string()]);
+                    assert!(found.is_none(), "{table} {key} should be deleted");
+                    compared += 1;
+                }
+                Some(after_row) => {
+                    let columns = changed_columns(row, after_row);
+                    if columns.is_empty() {
+                        continue;
+                    }
+                    let ours = row_json(db, table, key_column, &key, &columns)
+                        .unwrap_or_else(|| panic!("{table} {key} is gone"));
+                    for column in &columns {
+                        assert_eq!(ours[column], after_row[column], "{table} {key}.{column}");
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        // Rows Odoo added (the dummy mail server, database.is_neutralized): ours has the same.
+        for after_row in after_rows.as_array().unwrap() {
+            let (key_column, key) = key_of(after_row);
+            let existed = before_rows.as_array().unwrap().iter().any(|r| key_of(r).1 == key);
+            if existed {
+                continue;
+            }
+            let columns: Vec<String> =
+                after_row.as_object().unwrap().keys().filter(|c| *c != "id").cloned().collect();
+            let (match_column, match_key) = if key_column == "id" {
+                ("name", after_row["name"].as_str().unwrap().to_string())
+            } else {
+                (key_column, key.clone())
+            };
+            let ours = row_json(db, table, match_column, &match_key, &columns)
+                .unwrap_or_else(|| panic!("{table}: no row like {after_row}"));
+            for column in &columns {
+                assert_eq!(ours[column], after_row[column], "{table} new row {match_key}.{column}");
+                compared += 1;
+            }
+        }
+    }
+    compared
+}
+
 #[test]
 fn conforms_to_odoo_17s_own_neutralization() {
     let env = TestEnv::new();
@@ -501,63 +569,7 @@ fn conforms_to_odoo_17s_own_neutralization() {
     let report = json(&output);
     assert_eq!(report["findings"], serde_json::json!([]));
 
-    let mut compared = 0;
-    for (table, after_rows) in oracle["after"].as_object().unwrap() {
-        let before_rows = &oracle["before"][table];
-        let key_of = |row: &Value| {
-            if row.get("id").is_some() {
-                ("id", row["id"].to_string())
-            } else {
-                ("key", row["key"].as_str().unwrap().to_string())
-            }
-        };
-        let after: BTreeMap<String, &Value> =
-            after_rows.as_array().unwrap().iter().map(|r| (key_of(r).1, r)).collect();
-        for row in before_rows.as_array().unwrap() {
-            let (key_column, key) = key_of(row);
-            match after.get(&key) {
-                None => {
-                    // Odoo deleted it: so must we.
-                    let found = row_json(&db, table, key_column, &key, &[key_column.to_string()]);
-                    assert!(found.is_none(), "{table} {key} should be deleted");
-                    compared += 1;
-                }
-                Some(after_row) => {
-                    let columns = changed_columns(row, after_row);
-                    if columns.is_empty() {
-                        continue;
-                    }
-                    let ours = row_json(&db, table, key_column, &key, &columns)
-                        .unwrap_or_else(|| panic!("{table} {key} is gone"));
-                    for column in &columns {
-                        assert_eq!(ours[column], after_row[column], "{table} {key}.{column}");
-                        compared += 1;
-                    }
-                }
-            }
-        }
-        // Rows Odoo added (the dummy mail server, database.is_neutralized): ours has the same.
-        for after_row in after_rows.as_array().unwrap() {
-            let (key_column, key) = key_of(after_row);
-            let existed = before_rows.as_array().unwrap().iter().any(|r| key_of(r).1 == key);
-            if existed {
-                continue;
-            }
-            let columns: Vec<String> =
-                after_row.as_object().unwrap().keys().filter(|c| *c != "id").cloned().collect();
-            let (match_column, match_key) = if key_column == "id" {
-                ("name", after_row["name"].as_str().unwrap().to_string())
-            } else {
-                (key_column, key.clone())
-            };
-            let ours = row_json(&db, table, match_column, &match_key, &columns)
-                .unwrap_or_else(|| panic!("{table}: no row like {after_row}"));
-            for column in &columns {
-                assert_eq!(ours[column], after_row[column], "{table} new row {match_key}.{column}");
-                compared += 1;
-            }
-        }
-    }
+    let compared = compare_with_oracle(&db, &oracle);
     assert!(compared > 60, "only {compared} values compared");
 
     // On top of Odoo: identity, base URL, mail domain, mail queue, incoming mail state.
