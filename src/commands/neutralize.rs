@@ -370,6 +370,7 @@ fn done_text(ctx: &Context, report: &Report) -> String {
             }
             StepStatus::Excluded => ("-".into(), "excluded".into()),
             StepStatus::Declined => ("-".into(), "declined".into()),
+            StepStatus::Withheld => ("-".into(), step.reason.clone().unwrap_or_default()),
             _ => ("0".into(), "nothing to do".into()),
         };
         table.add_row(vec![step.id.to_string(), rows, what]);

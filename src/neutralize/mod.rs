@@ -316,6 +316,8 @@ pub enum StepStatus {
     Excluded,
     /// Declined at the `--interactive` prompt.
     Declined,
+    /// `flag` only: not set, because something is still live (a step was left out or declined).
+    Withheld,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -596,8 +598,20 @@ pub async fn run_all(
             .into());
         }
     }
+    // The flag says "safe": it is only set when nothing else is live any more.
+    let live = findings(transaction, &report.steps).await?;
+    let others: Vec<&Finding> = live.iter().filter(|f| f.step != FLAG_STEP).collect();
     if let Some(step) = report.steps.iter_mut().find(|s| s.id == FLAG_STEP) {
-        apply_step(transaction, step).await?;
+        if others.is_empty() {
+            apply_step(transaction, step).await?;
+        } else if step.status == StepStatus::Planned {
+            step.status = StepStatus::Withheld;
+            step.reason = Some(format!(
+                "database.is_neutralized not set: {} things are still live ({})",
+                others.len(),
+                others.iter().map(|f| f.step).collect::<Vec<_>>().join(", ")
+            ));
+        }
     }
     report.changed = report.steps.iter().map(|s| s.changed).sum();
     report.findings = findings(transaction, &report.steps).await?;

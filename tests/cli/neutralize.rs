@@ -286,10 +286,14 @@ fn steps_can_be_chosen_and_listed() {
     );
     assert_eq!(step(&report, "crons")["status"], "changed");
     assert_eq!(step(&report, "payment")["status"], "excluded");
+    // The flag means "safe": not set while left-out steps are still live.
+    assert_eq!(step(&report, "flag")["status"], "withheld");
+    assert!(step(&report, "flag")["reason"].as_str().unwrap().contains("outgoing-mail"));
+    assert_eq!(db.param("database.is_neutralized"), None);
     assert_eq!(db.scalar_i64("SELECT count(*) FROM ir_mail_server WHERE active"), 2);
     // What was left out is still live, and said so.
     assert!(report["findings"].as_array().unwrap().iter().any(|f| f["step"] == "outgoing-mail"));
-    let check = env.cmd().args(["neutralize", "--check", &db.name, "--skip", "outgoing-mail,incoming-mail,mail-queue,base-url,identity,payment,delivery,edi,iap,oauth,webhooks"]).output().unwrap();
+    let check = env.cmd().args(["neutralize", "--check", &db.name, "--skip", "outgoing-mail,incoming-mail,mail-queue,base-url,identity,payment,delivery,edi,iap,oauth,webhooks,flag"]).output().unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 
     let output = env.cmd().args(["neutralize", &db.name, "--only", "nope"]).output().unwrap();
