@@ -102,7 +102,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     report.committed = true;
     for finding in &report.findings {
         ctx.printer.warn(&format!(
-            "still live after neutralizing: {} ({}: {} rows)",
+            "still live after neutralizing: {} (step {}: {})",
             finding.what, finding.step, finding.count
         ));
     }

@@ -606,10 +606,11 @@ pub async fn run_all(
             apply_step(transaction, step).await?;
         } else if step.status == StepStatus::Planned {
             step.status = StepStatus::Withheld;
+            let mut steps: Vec<&str> = others.iter().map(|f| f.step).collect();
+            steps.dedup();
             step.reason = Some(format!(
-                "database.is_neutralized not set: {} things are still live ({})",
-                others.len(),
-                others.iter().map(|f| f.step).collect::<Vec<_>>().join(", ")
+                "database.is_neutralized not set: steps {} still have live rows",
+                steps.join(", ")
             ));
         }
     }
