@@ -260,7 +260,7 @@ async fn type_name(db: &str, reason: &str) -> Result<()> {
     })
     .await
     .context("the prompt stopped")?
-    .context("cannot read the answer")?;
+    .map_err(prompt_error)?;
     if typed.trim() == db { Ok(()) } else { Err(Failure::declined().into()) }
 }
 
@@ -273,7 +273,19 @@ async fn ask(prompt: String) -> Result<bool> {
     })
     .await
     .context("the prompt stopped")?
-    .context("cannot read the answer")
+    .map_err(prompt_error)
+}
+
+/// Ctrl-C at a prompt (the terminal is in raw mode, so no signal) is an interruption: exit 130.
+fn prompt_error(error: dialoguer::Error) -> anyhow::Error {
+    let dialoguer::Error::IO(io) = error;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        // dialoguer hid the cursor and did not get to show it again.
+        let _ = console::Term::stderr().show_cursor();
+        Failure::interrupted().into()
+    } else {
+        anyhow::Error::from(io).context("cannot read the answer")
+    }
 }
 
 /// `--interactive`: each step with live rows is confirmed or skipped.
