@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('duplicate', 'duplicate', [CompletionResultType]::ParameterValue, 'Copy a database and its filestore under a new name, with a new identity')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a database and its filestore together, or neither')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Drop a database and remove its filestore, after a typed confirmation')
+            [CompletionResult]::new('neutralize', 'neutralize', [CompletionResultType]::ParameterValue, 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each one came from')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write every page into a directory')
@@ -177,6 +178,39 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'odoodb;neutralize' {
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these steps (comma-separated ids, see --list-steps)')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Leave out these steps (comma-separated ids)')
+            [CompletionResult]::new('--addons-path', '--addons-path', [CompletionResultType]::ParameterName, 'Where to find modules'' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]')
+            [CompletionResult]::new('--ignore-module', '--ignore-module', [CompletionResultType]::ParameterName, 'Do not run this module''s data/neutralize.sql (repeatable)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Audit only: list what is still live and exit 4 if anything is')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan with row counts (and the SQL with -v); change nothing')
+            [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Confirm or skip each step, then commit once at the end')
+            [CompletionResult]::new('--list-steps', '--list-steps', [CompletionResultType]::ParameterName, 'List the steps and exit')
+            [CompletionResult]::new('--no-module-files', '--no-module-files', [CompletionResultType]::ParameterName, 'Do not run any module''s data/neutralize.sql, only the built-in steps')
+            [CompletionResult]::new('--continue-on-error', '--continue-on-error', [CompletionResultType]::ParameterName, 'Keep going when a module''s neutralize.sql fails (its own changes are undone); without it, one failure rolls everything back')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Do not ask for the name of a database that looks like production (odoo.conf db_name, or listed in the settings'' [neutralize] protect)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'odoodb;config' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
@@ -250,6 +284,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('duplicate', 'duplicate', [CompletionResultType]::ParameterValue, 'Copy a database and its filestore under a new name, with a new identity')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a database and its filestore together, or neither')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Drop a database and remove its filestore, after a typed confirmation')
+            [CompletionResult]::new('neutralize', 'neutralize', [CompletionResultType]::ParameterValue, 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each one came from')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write every page into a directory')
@@ -269,6 +304,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;help;delete' {
+            break
+        }
+        'odoodb;help;neutralize' {
             break
         }
         'odoodb;help;config' {

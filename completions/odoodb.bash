@@ -40,6 +40,9 @@ _odoodb() {
             odoodb,man)
                 cmd="odoodb__subcmd__man"
                 ;;
+            odoodb,neutralize)
+                cmd="odoodb__subcmd__neutralize"
+                ;;
             odoodb,rename)
                 cmd="odoodb__subcmd__rename"
                 ;;
@@ -67,6 +70,9 @@ _odoodb() {
             odoodb__subcmd__help,man)
                 cmd="odoodb__subcmd__help__subcmd__man"
                 ;;
+            odoodb__subcmd__help,neutralize)
+                cmd="odoodb__subcmd__help__subcmd__neutralize"
+                ;;
             odoodb__subcmd__help,rename)
                 cmd="odoodb__subcmd__help__subcmd__rename"
                 ;;
@@ -77,7 +83,7 @@ _odoodb() {
 
     case "${cmd}" in
         odoodb)
-            opts="-c -y -q -v -h -V --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help --version list info duplicate rename delete config completions man help"
+            opts="-c -y -q -v -h -V --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help --version list info duplicate rename delete neutralize config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -335,7 +341,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__help)
-            opts="list info duplicate rename delete config completions man help"
+            opts="list info duplicate rename delete neutralize config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +453,20 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        odoodb__subcmd__help__subcmd__neutralize)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -582,6 +602,72 @@ _odoodb() {
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sslmode)
+                    COMPREPLY=($(compgen -W "disable allow prefer require verify-ca verify-full" -- "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        odoodb__subcmd__neutralize)
+            opts="-c -y -q -v -h --check --dry-run --interactive --only --skip --list-steps --addons-path --no-module-files --ignore-module --continue-on-error --force --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --only)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --addons-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore-module)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand duplicate 'Copy a database and its filestore under a new name, with a new identity'
             cand rename 'Rename a database and its filestore together, or neither'
             cand delete 'Drop a database and remove its filestore, after a typed confirmation'
+            cand neutralize 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
             cand config 'Show the resolved settings and where each one came from'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page, or write every page into a directory'
@@ -168,6 +169,38 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'odoodb;neutralize'= {
+            cand --only 'Run only these steps (comma-separated ids, see --list-steps)'
+            cand --skip 'Leave out these steps (comma-separated ids)'
+            cand --addons-path 'Where to find modules'' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]'
+            cand --ignore-module 'Do not run this module''s data/neutralize.sql (repeatable)'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand --port 'PostgreSQL port'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand --check 'Audit only: list what is still live and exit 4 if anything is'
+            cand --dry-run 'Show the plan with row counts (and the SQL with -v); change nothing'
+            cand --interactive 'Confirm or skip each step, then commit once at the end'
+            cand --list-steps 'List the steps and exit'
+            cand --no-module-files 'Do not run any module''s data/neutralize.sql, only the built-in steps'
+            cand --continue-on-error 'Keep going when a module''s neutralize.sql fails (its own changes are undone); without it, one failure rolls everything back'
+            cand --force 'Do not ask for the name of a database that looks like production (odoo.conf db_name, or listed in the settings'' [neutralize] protect)'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'odoodb;config'= {
             cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
             cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
@@ -238,6 +271,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand duplicate 'Copy a database and its filestore under a new name, with a new identity'
             cand rename 'Rename a database and its filestore together, or neither'
             cand delete 'Drop a database and remove its filestore, after a typed confirmation'
+            cand neutralize 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
             cand config 'Show the resolved settings and where each one came from'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page, or write every page into a directory'
@@ -252,6 +286,8 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;help;rename'= {
         }
         &'odoodb;help;delete'= {
+        }
+        &'odoodb;help;neutralize'= {
         }
         &'odoodb;help;config'= {
         }

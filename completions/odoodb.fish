@@ -51,6 +51,7 @@ complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "info" -d 'Show one da
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "neutralize" -d 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "config" -d 'Show the resolved settings and where each one came from'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
@@ -180,6 +181,38 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s q -l quiet -d '
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l only -d 'Run only these steps (comma-separated ids, see --list-steps)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l skip -d 'Leave out these steps (comma-separated ids)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l addons-path -d 'Where to find modules\' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l check -d 'Audit only: list what is still live and exit 4 if anything is'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l dry-run -d 'Show the plan with row counts (and the SQL with -v); change nothing'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l interactive -d 'Confirm or skip each step, then commit once at the end'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l list-steps -d 'List the steps and exit'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l no-module-files -d 'Do not run any module\'s data/neutralize.sql, only the built-in steps'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l continue-on-error -d 'Keep going when a module\'s neutralize.sql fails (its own changes are undone); without it, one failure rolls everything back'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l force -d 'Do not ask for the name of a database that looks like production (odoo.conf db_name, or listed in the settings\' [neutralize] protect)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -244,12 +277,13 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s h -l help -d 'Print help'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "neutralize" -d 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

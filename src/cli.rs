@@ -112,6 +112,10 @@ pub enum Command {
     Rename(RenameArgs),
     /// Drop a database and remove its filestore, after a typed confirmation
     Delete(DeleteArgs),
+    /// Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction;
+    /// or audit one with --check
+    #[command(after_help = NEUTRALIZE_AFTER_HELP)]
+    Neutralize(NeutralizeArgs),
     /// Show the resolved settings and where each one came from
     Config,
     /// Print a shell completion script
@@ -232,6 +236,69 @@ pub struct DeleteArgs {
 
     #[command(flatten)]
     pub change: ChangeArgs,
+}
+
+const NEUTRALIZE_AFTER_HELP: &str = "\
+Shows the plan (each step, how many rows), asks once, applies everything in one transaction and
+prints what changed. `--list-steps` lists the steps. Where an addons path is known (--addons-path,
+else odoo.conf addons_path), the data/neutralize.sql of every installed module runs too, each in
+its own savepoint.
+
+`odoodb neutralize --check <db>` changes nothing and exits 4 when anything is still live: the
+command a CI pipeline runs before it trusts a copy.";
+
+#[derive(Debug, Args)]
+pub struct NeutralizeArgs {
+    /// The database to neutralize (or to audit with --check)
+    #[arg(required_unless_present = "list_steps")]
+    pub db: Option<String>,
+
+    /// Audit only: list what is still live and exit 4 if anything is
+    #[arg(long, conflicts_with_all = ["dry_run", "interactive"])]
+    pub check: bool,
+
+    /// Show the plan with row counts (and the SQL with -v); change nothing
+    #[arg(long, conflicts_with = "interactive")]
+    pub dry_run: bool,
+
+    /// Confirm or skip each step, then commit once at the end
+    #[arg(long)]
+    pub interactive: bool,
+
+    /// Run only these steps (comma-separated ids, see --list-steps)
+    #[arg(long, value_name = "STEP", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// Leave out these steps (comma-separated ids)
+    #[arg(long, value_name = "STEP", value_delimiter = ',')]
+    pub skip: Vec<String>,
+
+    /// List the steps and exit
+    #[arg(long)]
+    pub list_steps: bool,
+
+    /// Where to find modules' data/neutralize.sql (comma-separated) [default: odoo.conf
+    /// addons_path]
+    #[arg(long, value_name = "DIRS", value_delimiter = ',')]
+    pub addons_path: Vec<PathBuf>,
+
+    /// Do not run any module's data/neutralize.sql, only the built-in steps
+    #[arg(long, conflicts_with_all = ["addons_path", "continue_on_error", "ignore_module"])]
+    pub no_module_files: bool,
+
+    /// Do not run this module's data/neutralize.sql (repeatable)
+    #[arg(long, value_name = "MODULE")]
+    pub ignore_module: Vec<String>,
+
+    /// Keep going when a module's neutralize.sql fails (its own changes are undone); without
+    /// it, one failure rolls everything back
+    #[arg(long)]
+    pub continue_on_error: bool,
+
+    /// Do not ask for the name of a database that looks like production (odoo.conf db_name,
+    /// or listed in the settings' [neutralize] protect)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod error;
 pub mod fault;
 pub mod filestore;
+pub mod neutralize;
 pub mod odoo;
 pub mod output;
 pub mod pg;

@@ -8,6 +8,7 @@ mod duplicate;
 mod info;
 mod list;
 mod man;
+mod neutralize;
 mod rename;
 
 use anyhow::Result;
@@ -67,6 +68,7 @@ async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
         Command::Duplicate(args) => duplicate::run(ctx, args).await,
         Command::Rename(args) => rename::run(ctx, args).await,
         Command::Delete(args) => delete::run(ctx, args).await,
+        Command::Neutralize(args) => neutralize::run(ctx, args).await,
         Command::Config => config::run(ctx),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }

@@ -10,4 +10,5 @@ mod duplicate;
 mod errors;
 mod info;
 mod list;
+mod neutralize;
 mod rename;

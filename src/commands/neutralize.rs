@@ -1,0 +1,422 @@
+//! `odoodb neutralize <db>`: plan, confirm, apply in one transaction, verify; or `--check`.
+
+use std::fmt::Write as _;
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use crate::cli::NeutralizeArgs;
+use crate::context::Context;
+use crate::error::{Failure, usage_error};
+use crate::neutralize::{
+    self, ModuleFileStatus, Report, STEPS, Selection, StepReport, StepStatus, module_files,
+};
+use crate::odoo;
+use crate::output::terminal_safe;
+use crate::pg::admin;
+
+pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
+    if args.list_steps {
+        return list_steps(ctx);
+    }
+    let Some(db) = args.db.as_deref() else {
+        return Err(usage_error("name the database to neutralize", "odoodb neutralize <db>"));
+    };
+    odoo::name::validate(db)?;
+    let selection = Selection { only: args.only.clone(), skip: args.skip.clone() };
+    let unknown = selection.unknown();
+    if !unknown.is_empty() {
+        let ids: Vec<&str> = STEPS.iter().map(|s| s.id).collect();
+        return Err(usage_error(
+            format!("unknown step {}", unknown.join(", ")),
+            format!("the steps are: {}", ids.join(", ")),
+        ));
+    }
+    if args.interactive && !ctx.interactive {
+        return Err(usage_error(
+            "--interactive needs a terminal to ask on",
+            "run it at a terminal, or use --yes to apply every step",
+        ));
+    }
+    let mut client = connect_existing(ctx, db).await?;
+    odoo::require_odoo(&client, db).await?;
+    if args.check {
+        return check(ctx, &client, db, &selection).await;
+    }
+
+    let files = module_files::Options {
+        addons_path: if args.no_module_files {
+            Vec::new()
+        } else {
+            neutralize::addons_path(&args.addons_path, ctx)
+        },
+        ignore: args.ignore_module.clone(),
+        continue_on_error: args.continue_on_error,
+    };
+    let transaction = client.transaction().await.context("cannot start a transaction")?;
+    let was_flagged = neutralize::is_flagged(&transaction).await?;
+    let mode = if args.dry_run { "dry-run" } else { "apply" };
+    let mut report = Report::new(db, mode, was_flagged);
+    report.steps = neutralize::plan(&transaction, &selection).await?;
+    report.live = report.steps.iter().map(|s| s.live).sum();
+    if !files.addons_path.is_empty() {
+        report.module_files = module_files::plan(&transaction, &files).await?;
+    }
+    let planned_files =
+        report.module_files.iter().filter(|m| m.status == ModuleFileStatus::Planned).count();
+    if was_flagged {
+        ctx.printer.status(&format!(
+            "{} is already flagged as neutralized: re-checking every step",
+            terminal_safe(db)
+        ));
+    }
+
+    if args.dry_run {
+        report.findings = neutralize::planned_findings(&report.steps);
+        return ctx.printer.emit(&report, || plan_text(ctx, &report, true));
+    }
+    if report.live == 0 && planned_files == 0 {
+        return ctx.printer.emit(&report, || {
+            format!(
+                "Nothing to do: {} is already neutralized ({} steps checked, {} skipped: no table).",
+                terminal_safe(db),
+                report.steps.iter().filter(|s| s.status == StepStatus::NothingToDo).count(),
+                report.skipped().count()
+            )
+        });
+    }
+
+    if !ctx.printer.is_json() {
+        let text = plan_text(ctx, &report, false);
+        let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+        ctx.printer.status(&lines.join("\n"));
+    }
+    let files = consent(ctx, args, db, &mut report, files, planned_files).await?;
+    let outcome = neutralize::run_all(ctx, &transaction, &mut report, &files).await;
+    if let Err(error) = outcome {
+        let _ = transaction.rollback().await;
+        return Err(error
+            .context(format!("{db} was not changed: the whole neutralization was rolled back")));
+    }
+    transaction.commit().await.context("cannot commit the neutralization")?;
+    report.committed = true;
+    for finding in &report.findings {
+        ctx.printer.warn(&format!(
+            "still live after neutralizing: {} (step {}: {})",
+            finding.what, finding.step, finding.count
+        ));
+    }
+    ctx.printer.emit(&report, || done_text(ctx, &report))
+}
+
+/// Asks (or refuses) as the confirmation policy says; returns the module files still to run.
+async fn consent(
+    ctx: &Context,
+    args: &NeutralizeArgs,
+    db: &str,
+    report: &mut Report,
+    mut files: module_files::Options,
+    planned_files: usize,
+) -> Result<module_files::Options> {
+    let production = looks_like_production(ctx, db, report.was_flagged);
+    if args.interactive {
+        if let Some(reason) = &production
+            && !args.force
+        {
+            type_name(db, reason).await?;
+        }
+        choose_steps(report).await?;
+        if planned_files > 0
+            && !ask(format!("Run the data/neutralize.sql of {planned_files} modules?")).await?
+        {
+            files.addons_path.clear();
+            report.module_files.clear();
+        }
+    } else {
+        confirm(ctx, db, production.as_deref(), args.force, report, planned_files).await?;
+    }
+    Ok(files)
+}
+
+/// The audit: counts what is still live, changes nothing, fails with exit 4 on any finding.
+async fn check(
+    ctx: &Context,
+    client: &tokio_postgres::Client,
+    db: &str,
+    selection: &Selection,
+) -> Result<()> {
+    let was_flagged = neutralize::is_flagged(client).await?;
+    let mut report = Report::new(db, "check", was_flagged);
+    report.steps = neutralize::plan(client, selection).await?;
+    report.live = report.steps.iter().map(|s| s.live).sum();
+    report.findings = neutralize::planned_findings(&report.steps);
+    ctx.printer.emit(&report, || {
+        if report.findings.is_empty() {
+            return format!(
+                "{} is neutralized: nothing live ({} steps checked, {} skipped: no table).",
+                terminal_safe(db),
+                report.steps.iter().filter(|s| s.status != StepStatus::Skipped).count(),
+                report.skipped().count()
+            );
+        }
+        let mut table = ctx.printer.table(&["STEP", "STILL LIVE", "COUNT"]);
+        for finding in &report.findings {
+            table.add_row(vec![
+                finding.step.to_string(),
+                finding.what.clone(),
+                finding.count.to_string(),
+            ]);
+        }
+        table.to_string()
+    })?;
+    if report.findings.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::check_failed(format!(
+            "{db} is not neutralized: {} findings",
+            report.findings.len()
+        ))
+        .hint(format!("`odoodb neutralize {db}` switches them off"))
+        .into())
+    }
+}
+
+async fn connect_existing(ctx: &Context, db: &str) -> Result<tokio_postgres::Client> {
+    let admin_client = ctx.connect_admin().await?;
+    if !admin::database_exists(&admin_client, db).await? {
+        return Err(Failure::failed(format!(
+            "database {db:?} does not exist on {}",
+            ctx.config.connect_params().describe()
+        ))
+        .hint("`odoodb list` shows the Odoo databases on this server")
+        .into());
+    }
+    drop(admin_client);
+    ctx.connect(db).await
+}
+
+/// Why `db` looks like production, if it does.
+fn looks_like_production(ctx: &Context, db: &str, was_flagged: bool) -> Option<String> {
+    if ctx.config.settings.neutralize.protect.iter().any(|p| p == db) {
+        return Some("it is listed in [neutralize] protect of the settings".into());
+    }
+    if !was_flagged && ctx.config.served_databases.iter().any(|p| p == db) {
+        return Some("it is odoo.conf's db_name and not flagged neutralized".into());
+    }
+    None
+}
+
+async fn confirm(
+    ctx: &Context,
+    db: &str,
+    production: Option<&str>,
+    force: bool,
+    report: &Report,
+    planned_files: usize,
+) -> Result<()> {
+    if let Some(reason) = production
+        && !force
+    {
+        if !ctx.interactive {
+            return Err(usage_error(
+                format!(
+                    "{db} looks like production ({reason}); its name must be typed to neutralize it"
+                ),
+                "run it at a terminal, or pass --force --yes if this really is a copy",
+            ));
+        }
+        return type_name(db, reason).await;
+    }
+    if ctx.assume_yes {
+        return Ok(());
+    }
+    if !ctx.interactive {
+        return Err(usage_error(
+            format!("neutralizing {db} needs confirmation, and there is no terminal to ask on"),
+            "pass --yes to confirm (scripts, CI), or --dry-run to see the plan",
+        ));
+    }
+    let steps = report.steps.iter().filter(|s| s.status == StepStatus::Planned).count();
+    let files = if planned_files > 0 {
+        format!(" and run {planned_files} module neutralize.sql files")
+    } else {
+        String::new()
+    };
+    if ask(format!("Neutralize {db}: change {} rows in {steps} steps{files}?", report.live)).await?
+    {
+        Ok(())
+    } else {
+        Err(Failure::declined().into())
+    }
+}
+
+async fn type_name(db: &str, reason: &str) -> Result<()> {
+    let prompt = format!("{db} looks like production ({reason}). Type its name to neutralize it");
+    let typed = tokio::task::spawn_blocking(move || {
+        dialoguer::Input::<String>::new()
+            .with_prompt(prompt)
+            .allow_empty(true)
+            .interact_text_on(&console::Term::stderr())
+    })
+    .await
+    .context("the prompt stopped")?
+    .map_err(prompt_error)?;
+    if typed.trim() == db { Ok(()) } else { Err(Failure::declined().into()) }
+}
+
+async fn ask(prompt: String) -> Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        dialoguer::Confirm::new()
+            .with_prompt(prompt)
+            .default(false)
+            .interact_on(&console::Term::stderr())
+    })
+    .await
+    .context("the prompt stopped")?
+    .map_err(prompt_error)
+}
+
+/// Ctrl-C at a prompt (the terminal is in raw mode, so no signal) is an interruption: exit 130.
+fn prompt_error(error: dialoguer::Error) -> anyhow::Error {
+    let dialoguer::Error::IO(io) = error;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        // dialoguer hid the cursor and did not get to show it again.
+        let _ = console::Term::stderr().show_cursor();
+        Failure::interrupted().into()
+    } else {
+        anyhow::Error::from(io).context("cannot read the answer")
+    }
+}
+
+/// `--interactive`: each step with live rows is confirmed or skipped.
+async fn choose_steps(report: &mut Report) -> Result<()> {
+    for step in report.steps.iter_mut().filter(|s| s.status == StepStatus::Planned) {
+        let detail = live_detail(step);
+        if !ask(format!("{} — {}: {detail}. Apply?", step.id, step.title)).await? {
+            step.status = StepStatus::Declined;
+        }
+    }
+    Ok(())
+}
+
+fn live_detail(step: &StepReport) -> String {
+    step.actions
+        .iter()
+        .filter(|a| a.live > 0)
+        .map(|a| format!("{} ({})", a.what, a.live))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn plan_text(ctx: &Context, report: &Report, dry_run: bool) -> String {
+    let mut table = ctx.printer.table(&["STEP", "ROWS", "WHAT"]);
+    for step in &report.steps {
+        let (rows, what) = match step.status {
+            StepStatus::Planned => (step.live.to_string(), live_detail(step)),
+            StepStatus::Skipped => {
+                ("-".into(), format!("skipped: {}", step.reason.as_deref().unwrap_or("")))
+            }
+            StepStatus::Excluded => ("-".into(), "excluded".into()),
+            _ => ("0".into(), "nothing to do".into()),
+        };
+        table.add_row(vec![step.id.to_string(), rows, what]);
+    }
+    let mut text = format!(
+        "{} {}: {} rows to change\n{table}",
+        if dry_run { "Dry run, nothing changed. Plan for" } else { "Plan for" },
+        terminal_safe(&report.database),
+        report.live
+    );
+    text.push_str(&module_files_text(report));
+    if dry_run && ctx.printer.verbosity() >= 1 {
+        text.push_str("\nSQL:");
+        for step in report.steps.iter().filter(|s| s.status == StepStatus::Planned) {
+            for action in step.actions.iter().filter(|a| a.live > 0) {
+                let _ = write!(text, "\n  -- {}: {}", step.id, action.what);
+                if !action.params.is_empty() {
+                    let _ = write!(text, " (parameters: {:?})", action.params);
+                }
+                for sql in &action.sql {
+                    let _ = write!(text, "\n  {sql};");
+                }
+            }
+        }
+    }
+    text
+}
+
+fn module_files_text(report: &Report) -> String {
+    let mut text = String::new();
+    for file in &report.module_files {
+        let status = match file.status {
+            ModuleFileStatus::Planned => "would run".to_string(),
+            ModuleFileStatus::Ran => "ran".to_string(),
+            ModuleFileStatus::Failed => {
+                format!("FAILED: {}", file.error.as_deref().unwrap_or("unknown error"))
+            }
+            ModuleFileStatus::NotFound => "installed but not found on the addons path".to_string(),
+            ModuleFileStatus::Ignored => "ignored (--ignore-module)".to_string(),
+            ModuleFileStatus::NotRun => "not run (an earlier file failed)".to_string(),
+        };
+        let path = file.path.as_deref().map_or_else(String::new, |p| format!(" ({p})"));
+        let _ = write!(text, "\nmodule {}: {status}{path}", file.module);
+    }
+    text
+}
+
+fn done_text(ctx: &Context, report: &Report) -> String {
+    let mut table = ctx.printer.table(&["STEP", "CHANGED", "WHAT"]);
+    for step in &report.steps {
+        let (rows, what) = match step.status {
+            StepStatus::Changed => (
+                step.changed.to_string(),
+                step.actions
+                    .iter()
+                    .filter(|a| a.changed.unwrap_or(0) > 0)
+                    .map(|a| format!("{} ({})", a.what, a.changed.unwrap_or(0)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            StepStatus::Skipped => {
+                ("-".into(), format!("skipped: {}", step.reason.as_deref().unwrap_or("")))
+            }
+            StepStatus::Excluded => ("-".into(), "excluded".into()),
+            StepStatus::Declined => ("-".into(), "declined".into()),
+            StepStatus::Withheld => ("-".into(), step.reason.clone().unwrap_or_default()),
+            _ => ("0".into(), "nothing to do".into()),
+        };
+        table.add_row(vec![step.id.to_string(), rows, what]);
+    }
+    let ran = report.module_files.iter().filter(|m| m.status == ModuleFileStatus::Ran).count();
+    let verdict = if report.findings.is_empty() {
+        "nothing is live any more".to_string()
+    } else {
+        format!("{} findings still live (see warnings)", report.findings.len())
+    };
+    let mut text = format!(
+        "Neutralized {}: {} rows changed, {ran} module files run; {verdict}.\n{table}",
+        terminal_safe(&report.database),
+        report.changed
+    );
+    text.push_str(&module_files_text(report));
+    text
+}
+
+#[derive(Serialize)]
+struct StepInfo {
+    id: &'static str,
+    title: &'static str,
+    why: &'static str,
+}
+
+fn list_steps(ctx: &Context) -> Result<()> {
+    let steps: Vec<StepInfo> =
+        STEPS.iter().map(|s| StepInfo { id: s.id, title: s.title, why: s.why }).collect();
+    ctx.printer.emit(&steps, || {
+        let mut table = ctx.printer.table(&["STEP", "WHAT"]);
+        for step in &steps {
+            table.add_row(vec![step.id, step.title]);
+        }
+        table.to_string()
+    })
+}

@@ -1,0 +1,60 @@
+//! `identity`: a new serial number and secret, and no enterprise code, so the copy is not
+//! mistaken for production by Odoo's servers (IAP, publisher warranty, upgrade platform).
+
+use super::{Action, Probe, Schema, Step, params};
+use crate::pg::quote_literal;
+
+pub const STEP: Step = Step {
+    id: "identity",
+    title: "New database.uuid and database.secret; database.enterprise_code removed",
+    why: "a copy with production's serial number and contract talks to Odoo's servers as \
+          production, and shares its session-signing secret",
+    tables: &["ir_config_parameter"],
+    probe,
+};
+
+/// Records the uuid odoodb gave the copy, so a second run knows it was regenerated.
+pub const MARKER: &str = "odoodb.neutralized_uuid";
+
+fn probe(schema: &Schema) -> Probe {
+    if !schema.has(params::TABLE) {
+        return Err("no ir_config_parameter table".into());
+    }
+    // Generated here, hex digits and dashes only: safe as literals, and the same value must go
+    // into two rows.
+    let uuid = quote_literal(&uuid::Uuid::new_v4().to_string());
+    let secret = quote_literal(&uuid::Uuid::new_v4().to_string());
+    let marker = quote_literal(MARKER);
+    // Live while database.uuid is not the one odoodb wrote (no marker yet, or a new copy).
+    let stale = format!(
+        "NOT EXISTS (SELECT 1 FROM ir_config_parameter u JOIN ir_config_parameter m \
+           ON m.key = {marker} AND m.value = u.value WHERE u.key = 'database.uuid')"
+    );
+    let upsert = |key: &str, value: &str| {
+        let key = quote_literal(key);
+        [
+            format!("UPDATE ir_config_parameter SET value = {value} WHERE key = {key} AND {stale}"),
+            format!(
+                "INSERT INTO ir_config_parameter (key, value) SELECT {key}, {value} \
+                  WHERE NOT EXISTS (SELECT 1 FROM ir_config_parameter WHERE key = {key})"
+            ),
+        ]
+    };
+    // The uuid last: the statements before it still see the old uuid, so still find it stale.
+    let mut statements = Vec::new();
+    statements.extend(upsert("database.secret", &secret));
+    statements.extend(upsert(MARKER, &uuid));
+    statements.extend(upsert("database.uuid", &uuid));
+    let serial = Action {
+        what: "database.uuid and database.secret not regenerated".into(),
+        table: params::TABLE.into(),
+        live_sql: format!("SELECT count(*) FROM (SELECT 1 WHERE {stale}) AS live"),
+        apply_sql: statements,
+        params: Vec::new(),
+        finding: true,
+    };
+    Ok(vec![
+        serial,
+        params::delete("database.enterprise_code present", "database.enterprise_code").finding(),
+    ])
+}

@@ -1,0 +1,32 @@
+//! `incoming-mail`: IMAP/POP servers off, and back to "not confirmed".
+
+use super::{Action, Probe, Schema, Step};
+
+pub const STEP: Step = Step {
+    id: "incoming-mail",
+    title: "Incoming mail servers (IMAP/POP) deactivated and reset to draft",
+    why: "a copy fetching the production mailbox steals customers' replies from production",
+    tables: &["fetchmail_server"],
+    probe,
+};
+
+fn probe(schema: &Schema) -> Probe {
+    let table = "fetchmail_server";
+    if !schema.has_column(table, "active") {
+        return Err("no fetchmail_server table (fetchmail/mail not installed)".into());
+    }
+    let mut actions = vec![
+        Action::update("active incoming mail servers", table, "active = false", "active IS TRUE")
+            .finding(),
+    ];
+    if schema.has_column(table, "state") {
+        // Odoo only deactivates; a draft server also needs "Test & Confirm" before it fetches.
+        actions.push(Action::update(
+            "incoming mail servers still confirmed",
+            table,
+            "state = 'draft'",
+            "state IS DISTINCT FROM 'draft'",
+        ));
+    }
+    Ok(actions)
+}

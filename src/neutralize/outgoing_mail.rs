@@ -1,0 +1,61 @@
+//! `outgoing-mail`: every SMTP server archived, and one active server that cannot deliver, so
+//! Odoo never falls back to the SMTP server of its config file or command line.
+
+use super::{Action, Probe, Schema, Step};
+
+pub const STEP: Step = Step {
+    id: "outgoing-mail",
+    title: "Outgoing mail servers archived, plus a dummy server that cannot deliver",
+    why: "a copy must not send one e-mail to a customer; without an active server Odoo would use \
+          the SMTP settings of odoo.conf",
+    tables: &["ir_mail_server"],
+    probe,
+};
+
+/// The dummy server Odoo's own neutralization adds; a second run recognises it by these.
+pub const DUMMY_NAME: &str = "neutralization - disable emails";
+pub const DUMMY_HOST: &str = "invalid";
+const DUMMY_PORT: i32 = 1025;
+
+fn probe(schema: &Schema) -> Probe {
+    let table = "ir_mail_server";
+    if !schema.has_columns(table, &["active", "smtp_host", "name"]) {
+        return Err("no ir_mail_server table".into());
+    }
+    let dummy = format!("(smtp_host = '{DUMMY_HOST}' AND name = '{DUMMY_NAME}')");
+    let archive = Action::update(
+        "active outgoing mail servers",
+        table,
+        "active = false",
+        &format!("active IS TRUE AND NOT {dummy}"),
+    )
+    .finding();
+
+    let mut columns = vec!["name", "smtp_host", "active"];
+    let mut values = vec![format!("'{DUMMY_NAME}'"), format!("'{DUMMY_HOST}'"), "true".to_string()];
+    for (column, value) in [
+        ("smtp_port", DUMMY_PORT.to_string()),
+        ("smtp_encryption", "'none'".to_string()),
+        ("smtp_authentication", "'login'".to_string()),
+    ] {
+        if schema.has_column(table, column) {
+            columns.push(column);
+            values.push(value);
+        }
+    }
+    let live =
+        format!("NOT EXISTS (SELECT 1 FROM ir_mail_server WHERE active IS TRUE AND {dummy})");
+    let insert = Action {
+        what: "no active dummy server (odoo.conf's SMTP server would be used)".into(),
+        table: table.into(),
+        live_sql: format!("SELECT count(*) FROM (SELECT 1 WHERE {live}) AS missing"),
+        apply_sql: vec![format!(
+            "INSERT INTO ir_mail_server ({}) SELECT {} WHERE {live}",
+            columns.join(", "),
+            values.join(", ")
+        )],
+        params: Vec::new(),
+        finding: true,
+    };
+    Ok(vec![archive, insert])
+}

@@ -1,0 +1,49 @@
+//! `website`: websites lose their domain and CDN, and ask crawlers to stay away.
+
+use super::{Action, Probe, Schema, Step};
+
+pub const STEP: Step = Step {
+    id: "website",
+    title: "Website domains cleared, CDN off, robots.txt denies all",
+    why: "a copy must not answer for production's domain, serve from its CDN or be indexed",
+    tables: &["website"],
+    probe,
+};
+
+const DENY_ALL: &str = "E'User-agent: *\\nDisallow: /'";
+
+fn probe(schema: &Schema) -> Probe {
+    let table = "website";
+    if !schema.has_column(table, "domain") {
+        return Err("no website table (website not installed)".into());
+    }
+    let mut actions = vec![
+        Action::update("websites with a domain", table, "domain = NULL", "domain IS NOT NULL")
+            .finding(),
+    ];
+    if schema.has_column(table, "cdn_activated") {
+        actions.push(Action::set_column(
+            "websites with the CDN not off",
+            table,
+            "cdn_activated",
+            "false",
+        ));
+    }
+    if schema.has_column(table, "robots_txt") {
+        actions.push(Action::set_column(
+            "websites whose robots.txt allows crawling",
+            table,
+            "robots_txt",
+            DENY_ALL,
+        ));
+    }
+    if schema.has_column(table, "google_places_api_key") {
+        actions.push(Action::update(
+            "websites with a Google Places key",
+            table,
+            "google_places_api_key = 'dummy'",
+            "google_places_api_key IS NOT NULL AND google_places_api_key <> 'dummy'",
+        ));
+    }
+    Ok(actions)
+}
