@@ -112,6 +112,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--neutralize', '--neutralize', [CompletionResultType]::ParameterName, 'Neutralize the copy (every `odoodb neutralize` step, in one transaction) before it gets its final name, so it is never reachable un-neutralized')
             [CompletionResult]::new('--keep-enterprise-code', '--keep-enterprise-code', [CompletionResultType]::ParameterName, 'Keep database.enterprise_code in the copy (by default it is removed, so the copy never poses as the production subscription)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing TARGET (database and filestore), after confirmation; the old one is removed only once the new copy is complete')
             [CompletionResult]::new('--force-disconnect', '--force-disconnect', [CompletionResultType]::ParameterName, 'End other sessions on the database without asking (Odoo reconnects fast)')

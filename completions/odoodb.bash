@@ -283,7 +283,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__duplicate)
-            opts="-c -y -q -v -h --filestore --strategy --keep-enterprise-code --force --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -y -q -v -h --filestore --strategy --neutralize --keep-enterprise-code --force --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

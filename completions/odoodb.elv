@@ -106,6 +106,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
             cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
             cand --color 'When to use colours'
+            cand --neutralize 'Neutralize the copy (every `odoodb neutralize` step, in one transaction) before it gets its final name, so it is never reachable un-neutralized'
             cand --keep-enterprise-code 'Keep database.enterprise_code in the copy (by default it is removed, so the copy never poses as the production subscription)'
             cand --force 'Replace an existing TARGET (database and filestore), after confirmation; the old one is removed only once the new copy is complete'
             cand --force-disconnect 'End other sessions on the database without asking (Odoo reconnects fast)'

@@ -123,6 +123,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l data-dir -d 
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l neutralize -d 'Neutralize the copy (every `odoodb neutralize` step, in one transaction) before it gets its final name, so it is never reachable un-neutralized'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l keep-enterprise-code -d 'Keep database.enterprise_code in the copy (by default it is removed, so the copy never poses as the production subscription)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l force -d 'Replace an existing TARGET (database and filestore), after confirmation; the old one is removed only once the new copy is complete'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'

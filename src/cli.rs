@@ -196,6 +196,11 @@ pub struct DuplicateArgs {
     #[arg(long, value_enum, value_name = "STRATEGY", default_value_t = CopyStrategy::Auto)]
     pub strategy: CopyStrategy,
 
+    /// Neutralize the copy (every `odoodb neutralize` step, in one transaction) before it gets
+    /// its final name, so it is never reachable un-neutralized
+    #[arg(long)]
+    pub neutralize: bool,
+
     /// Keep database.enterprise_code in the copy (by default it is removed, so the copy never
     /// poses as the production subscription)
     #[arg(long)]

@@ -33,6 +33,8 @@ struct Report {
     strategy: Option<CopyStrategy>,
     database_seconds: f64,
     identity: Option<identity::NewIdentity>,
+    /// Rows changed by `--neutralize`, per step, when asked.
+    neutralized: Option<Vec<(String, u64)>>,
     filestore_mode: Option<Mode>,
     filestore_files: u64,
     filestore_bytes: u64,
@@ -55,6 +57,7 @@ struct Plan {
     strategy: Option<CopyStrategy>,
     create_sql: String,
     keep_enterprise_code: bool,
+    neutralize: bool,
     filestore_mode: Option<Mode>,
     source_folder: PathBuf,
     target_folder: PathBuf,
@@ -206,6 +209,7 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
         strategy,
         create_sql,
         keep_enterprise_code: args.keep_enterprise_code,
+        neutralize: args.neutralize,
         filestore_mode,
         source_folder,
         target_folder,
@@ -268,6 +272,9 @@ fn describe(plan: &Plan) -> Vec<String> {
         identity.push_str("; database.enterprise_code removed");
     }
     steps.push(identity);
+    if plan.neutralize {
+        steps.push("in the copy: every neutralize step (see `odoodb neutralize --list-steps`), in one transaction".to_string());
+    }
     match plan.filestore_mode {
         Some(mode) => steps.push(format!(
             "filestore ({}): {} → {} ({} files, {})",
@@ -329,6 +336,14 @@ async fn execute(
     let identity = identity::renew(&mut copy, plan.keep_enterprise_code).await?;
     drop(copy);
     ctx.check_interrupt()?;
+    let neutralized = if plan.neutralize {
+        ctx.printer.status(&format!("Neutralizing the copy of {} …", plan.source));
+        let report = crate::neutralize::neutralize_unattended(ctx, &plan.temporary).await?;
+        Some(report.steps.iter().map(|step| (step.id.to_string(), step.changed)).collect())
+    } else {
+        None
+    };
+    ctx.check_interrupt()?;
 
     let step = Instant::now();
     let stats = match plan.filestore_mode {
@@ -350,6 +365,7 @@ async fn execute(
         strategy: plan.strategy,
         database_seconds,
         identity: Some(identity),
+        neutralized,
         filestore_mode: plan.filestore_mode,
         filestore_files: stats.files,
         filestore_bytes: stats.bytes,
@@ -475,7 +491,10 @@ fn human(report: &Report) -> String {
         report.filestore_files,
         bytes(report.filestore_bytes),
         report.filestore_seconds,
-        report.identity.as_ref().map_or_else(String::new, |i| format!(
+        report.neutralized.as_ref().map_or_else(String::new, |steps| format!(
+            "\nNeutralized: {} rows changed",
+            steps.iter().map(|(_, n)| n).sum::<u64>()
+        )) + &report.identity.as_ref().map_or_else(String::new, |i| format!(
             "\nNew database.uuid {}{}",
             i.uuid,
             if i.enterprise_code_removed { "; enterprise code removed" } else { "" }

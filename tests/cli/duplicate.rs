@@ -328,3 +328,27 @@ fn a_killed_run_is_recovered_by_the_next_one() {
     assert!(database_exists(&target.name));
     assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
 }
+
+#[test]
+fn neutralize_makes_the_copy_pass_the_check_and_leaves_the_source_live() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_neut_src");
+    let target = PgTestDb::reserve("dup_neut_dst");
+    let output = env
+        .cmd()
+        .args(["duplicate", &source.name, &target.name, "--neutralize", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(json(&output)["neutralized"].as_array().is_some_and(|steps| !steps.is_empty()));
+    env.cmd().args(["neutralize", "--check", &target.name]).assert().code(0);
+    env.cmd().args(["neutralize", "--check", &source.name]).assert().code(4);
+    assert_eq!(target.param("database.is_neutralized").as_deref(), Some("true"));
+    assert_eq!(
+        target.scalar_i64(
+            "SELECT count(*) FROM ir_mail_server WHERE active AND smtp_host <> 'invalid'"
+        ),
+        0
+    );
+    assert_eq!(source.scalar_i64("SELECT count(*) FROM ir_mail_server WHERE active"), 2);
+}
