@@ -546,13 +546,24 @@ pub async fn is_flagged(client: &impl GenericClient) -> Result<bool> {
     Ok(odoo::is_true(row.map(|r| r.get::<_, String>(0)).as_deref()))
 }
 
+/// The one transaction a neutralization runs in. A row locked by a running Odoo (a cron job in
+/// progress) makes it fail after a while, rolled back, instead of waiting forever.
+pub async fn begin(client: &mut tokio_postgres::Client) -> Result<tokio_postgres::Transaction<'_>> {
+    let transaction = client.transaction().await.context("cannot start a transaction")?;
+    transaction
+        .batch_execute("SET LOCAL lock_timeout = '30s'")
+        .await
+        .context("cannot set a lock timeout")?;
+    Ok(transaction)
+}
+
 /// Plans and applies every built-in step, then the module files of the configured addons path
 /// (failing on any module-file error), in one transaction, without a prompt. For `duplicate
 /// --neutralize` and other callers that already have the user's consent.
 pub async fn neutralize_unattended(ctx: &Context, db: &str) -> Result<Report> {
     let mut client = ctx.connect(db).await?;
     odoo::require_odoo(&client, db).await?;
-    let transaction = client.transaction().await.context("cannot start a transaction")?;
+    let transaction = begin(&mut client).await?;
     let was_flagged = is_flagged(&transaction).await?;
     let mut report = Report::new(db, "apply", was_flagged);
     report.steps = plan(&transaction, &Selection::default()).await?;
