@@ -656,6 +656,36 @@ mod tests {
         }
     }
 
+    fn probe(id: &str, schema: &Schema) -> Vec<Action> {
+        (step(id).unwrap_or_else(|| unreachable!()).probe)(schema).unwrap_or_default()
+    }
+
+    #[test]
+    fn probes_follow_the_schema_not_the_version() {
+        // ≤ 15: acquirers, and the EDI mode lives in a parameter.
+        let legacy = Schema::from_list(&[
+            ("payment_acquirer", &["state", "provider", "stripe_secret_key"]),
+            ("account_edi_proxy_client_user", &["id_client", "active"]),
+            ("ir_config_parameter", &["key", "value"]),
+        ]);
+        let payment = probe("payment", &legacy);
+        assert!(payment.iter().all(|a| a.table == "payment_acquirer"));
+        assert!(payment[1].apply_sql[0].contains("stripe_secret_key = NULL"));
+        let edi = probe("edi", &legacy);
+        assert!(edi.iter().any(|a| a.what.contains("account_edi_proxy_client.demo")));
+        assert!(!edi.iter().any(|a| a.table == "account_edi_proxy_client_user"));
+
+        // 17: per-user modes; the dummy server gets only the columns the table has.
+        let modern = Schema::from_list(&[
+            ("account_edi_proxy_client_user", &["edi_mode", "proxy_type", "active"]),
+            ("ir_mail_server", &["name", "smtp_host", "smtp_port", "active"]),
+        ]);
+        let edi = probe("edi", &modern);
+        assert!(edi[0].apply_sql[0].contains("edi_mode = CASE"));
+        let mail = probe("outgoing-mail", &modern);
+        assert!(mail[1].apply_sql[0].contains("(name, smtp_host, active, smtp_port)"));
+    }
+
     #[test]
     fn counts_parameters() {
         assert_eq!(used_params("SELECT 1"), 0);
