@@ -213,7 +213,7 @@ impl Action {
     }
 
     async fn count(&self, client: &impl GenericClient) -> Result<i64> {
-        let params = self.bind();
+        let params = self.bind(&self.live_sql);
         let row = client
             .query_one(self.live_sql.as_str(), &params)
             .await
@@ -222,21 +222,20 @@ impl Action {
     }
 
     async fn apply(&self, client: &impl GenericClient) -> Result<u64> {
-        let params = self.bind();
         let mut changed = 0;
         for statement in &self.apply_sql {
-            // Each statement uses a prefix of the parameters; PostgreSQL rejects extra ones.
-            let used = used_params(statement).min(params.len());
             changed += client
-                .execute(statement.as_str(), &params[..used])
+                .execute(statement.as_str(), &self.bind(statement))
                 .await
                 .with_context(|| format!("cannot neutralize {}", self.what))?;
         }
         Ok(changed)
     }
 
-    fn bind(&self) -> Vec<&(dyn ToSql + Sync)> {
-        let used = used_params(&self.live_sql).min(self.params.len());
+    /// The parameters `sql` uses: `$1` up to the highest it names (PostgreSQL rejects extra
+    /// ones, so each statement gets the prefix it needs).
+    fn bind(&self, sql: &str) -> Vec<&(dyn ToSql + Sync)> {
+        let used = used_params(sql).min(self.params.len());
         self.params[..used].iter().map(|p| p as &(dyn ToSql + Sync)).collect()
     }
 }
