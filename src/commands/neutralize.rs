@@ -53,7 +53,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
         ignore: args.ignore_module.clone(),
         continue_on_error: args.continue_on_error,
     };
-    let transaction = client.transaction().await.context("cannot start a transaction")?;
+    let transaction = neutralize::begin(&mut client).await?;
     let was_flagged = neutralize::is_flagged(&transaction).await?;
     let mode = if args.dry_run { "dry-run" } else { "apply" };
     let mut report = Report::new(db, mode, was_flagged);

@@ -213,7 +213,7 @@ impl Action {
     }
 
     async fn count(&self, client: &impl GenericClient) -> Result<i64> {
-        let params = self.bind();
+        let params = self.bind(&self.live_sql);
         let row = client
             .query_one(self.live_sql.as_str(), &params)
             .await
@@ -222,21 +222,20 @@ impl Action {
     }
 
     async fn apply(&self, client: &impl GenericClient) -> Result<u64> {
-        let params = self.bind();
         let mut changed = 0;
         for statement in &self.apply_sql {
-            // Each statement uses a prefix of the parameters; PostgreSQL rejects extra ones.
-            let used = used_params(statement).min(params.len());
             changed += client
-                .execute(statement.as_str(), &params[..used])
+                .execute(statement.as_str(), &self.bind(statement))
                 .await
                 .with_context(|| format!("cannot neutralize {}", self.what))?;
         }
         Ok(changed)
     }
 
-    fn bind(&self) -> Vec<&(dyn ToSql + Sync)> {
-        let used = used_params(&self.live_sql).min(self.params.len());
+    /// The parameters `sql` uses: `$1` up to the highest it names (PostgreSQL rejects extra
+    /// ones, so each statement gets the prefix it needs).
+    fn bind(&self, sql: &str) -> Vec<&(dyn ToSql + Sync)> {
+        let used = used_params(sql).min(self.params.len());
         self.params[..used].iter().map(|p| p as &(dyn ToSql + Sync)).collect()
     }
 }
@@ -546,13 +545,24 @@ pub async fn is_flagged(client: &impl GenericClient) -> Result<bool> {
     Ok(odoo::is_true(row.map(|r| r.get::<_, String>(0)).as_deref()))
 }
 
+/// The one transaction a neutralization runs in. A row locked by a running Odoo (a cron job in
+/// progress) makes it fail after a while, rolled back, instead of waiting forever.
+pub async fn begin(client: &mut tokio_postgres::Client) -> Result<tokio_postgres::Transaction<'_>> {
+    let transaction = client.transaction().await.context("cannot start a transaction")?;
+    transaction
+        .batch_execute("SET LOCAL lock_timeout = '30s'")
+        .await
+        .context("cannot set a lock timeout")?;
+    Ok(transaction)
+}
+
 /// Plans and applies every built-in step, then the module files of the configured addons path
 /// (failing on any module-file error), in one transaction, without a prompt. For `duplicate
 /// --neutralize` and other callers that already have the user's consent.
 pub async fn neutralize_unattended(ctx: &Context, db: &str) -> Result<Report> {
     let mut client = ctx.connect(db).await?;
     odoo::require_odoo(&client, db).await?;
-    let transaction = client.transaction().await.context("cannot start a transaction")?;
+    let transaction = begin(&mut client).await?;
     let was_flagged = is_flagged(&transaction).await?;
     let mut report = Report::new(db, "apply", was_flagged);
     report.steps = plan(&transaction, &Selection::default()).await?;
@@ -643,6 +653,36 @@ mod tests {
         for step in STEPS {
             assert!((step.probe)(&schema).is_err(), "{} should skip without its tables", step.id);
         }
+    }
+
+    fn probe(id: &str, schema: &Schema) -> Vec<Action> {
+        (step(id).unwrap_or_else(|| unreachable!()).probe)(schema).unwrap_or_default()
+    }
+
+    #[test]
+    fn probes_follow_the_schema_not_the_version() {
+        // ≤ 15: acquirers, and the EDI mode lives in a parameter.
+        let legacy = Schema::from_list(&[
+            ("payment_acquirer", &["state", "provider", "stripe_secret_key"]),
+            ("account_edi_proxy_client_user", &["id_client", "active"]),
+            ("ir_config_parameter", &["key", "value"]),
+        ]);
+        let payment = probe("payment", &legacy);
+        assert!(payment.iter().all(|a| a.table == "payment_acquirer"));
+        assert!(payment[1].apply_sql[0].contains("stripe_secret_key = NULL"));
+        let edi = probe("edi", &legacy);
+        assert!(edi.iter().any(|a| a.what.contains("account_edi_proxy_client.demo")));
+        assert!(!edi.iter().any(|a| a.table == "account_edi_proxy_client_user"));
+
+        // 17: per-user modes; the dummy server gets only the columns the table has.
+        let modern = Schema::from_list(&[
+            ("account_edi_proxy_client_user", &["edi_mode", "proxy_type", "active"]),
+            ("ir_mail_server", &["name", "smtp_host", "smtp_port", "active"]),
+        ]);
+        let edi = probe("edi", &modern);
+        assert!(edi[0].apply_sql[0].contains("edi_mode = CASE"));
+        let mail = probe("outgoing-mail", &modern);
+        assert!(mail[1].apply_sql[0].contains("(name, smtp_host, active, smtp_port)"));
     }
 
     #[test]
