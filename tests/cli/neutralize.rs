@@ -9,13 +9,7 @@ use crate::support::{PgTestDb, TestEnv, json};
 /// Every table's content, hashed: equal fingerprints mean nothing changed.
 fn fingerprint(db: &PgTestDb) -> BTreeMap<String, String> {
     let mut client = db.client();
-    let tables: Vec<String> = client
-        .query("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", &[])
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    tables
+    crate::support::public_tables(&mut client)
         .into_iter()
         .map(|table| {
             let sql = format!(

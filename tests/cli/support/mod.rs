@@ -278,16 +278,20 @@ pub fn json(output: &std::process::Output) -> serde_json::Value {
     })
 }
 
-/// Row counts of every table in the public schema.
-pub fn row_counts(db: &str) -> std::collections::BTreeMap<String, i64> {
-    let mut client = Server::get().client(db);
-    let tables: Vec<String> = client
-        .query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", &[])
+/// The tables of the public schema, by name.
+pub fn public_tables(client: &mut postgres::Client) -> Vec<String> {
+    client
+        .query("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", &[])
         .unwrap()
         .iter()
         .map(|row| row.get(0))
-        .collect();
-    tables
+        .collect()
+}
+
+/// Row counts of every table in the public schema.
+pub fn row_counts(db: &str) -> std::collections::BTreeMap<String, i64> {
+    let mut client = Server::get().client(db);
+    public_tables(&mut client)
         .into_iter()
         .map(|table| {
             let count: i64 = client
