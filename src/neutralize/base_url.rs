@@ -16,9 +16,7 @@ pub const LOCAL_URL: &str = "http://localhost:8069";
 const LOCAL_URL_PATTERN: &str = r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]+)?/?$";
 
 fn probe(schema: &Schema) -> Probe {
-    if !schema.has(params::TABLE) {
-        return Err("no ir_config_parameter table".into());
-    }
+    params::require(schema)?;
     let not_local =
         "(SELECT 1 FROM ir_config_parameter WHERE key = 'web.base.url' AND value ~ $2::text)";
     let base_url = Action {

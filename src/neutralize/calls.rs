@@ -11,9 +11,7 @@ pub const STEP: Step = Step {
 };
 
 fn probe(schema: &Schema) -> Probe {
-    if !schema.has(params::TABLE) {
-        return Err("no ir_config_parameter table".into());
-    }
+    params::require(schema)?;
     Ok(vec![
         params::delete("parameter mail.sfu_server_key", "mail.sfu_server_key").finding(),
         params::delete(

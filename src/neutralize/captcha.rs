@@ -18,9 +18,7 @@ const KEYS: &[&str] = &[
 ];
 
 fn probe(schema: &Schema) -> Probe {
-    if !schema.has(params::TABLE) {
-        return Err("no ir_config_parameter table".into());
-    }
+    params::require(schema)?;
     Ok(KEYS
         .iter()
         .map(|key| params::set_existing(&format!("parameter {key} set"), key, ""))

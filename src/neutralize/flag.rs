@@ -11,9 +11,7 @@ pub const STEP: Step = Step {
 };
 
 fn probe(schema: &Schema) -> Probe {
-    if !schema.has(params::TABLE) {
-        return Err("no ir_config_parameter table".into());
-    }
+    params::require(schema)?;
     Ok(vec![
         params::upsert("database.is_neutralized not set", "database.is_neutralized", "true")
             .finding(),

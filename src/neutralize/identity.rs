@@ -17,9 +17,7 @@ pub const STEP: Step = Step {
 pub const MARKER: &str = "odoodb.neutralized_uuid";
 
 fn probe(schema: &Schema) -> Probe {
-    if !schema.has(params::TABLE) {
-        return Err("no ir_config_parameter table".into());
-    }
+    params::require(schema)?;
     // Generated here, hex digits and dashes only: safe as literals, and the same value must go
     // into two rows.
     let uuid = quote_literal(&uuid::Uuid::new_v4().to_string());

@@ -261,6 +261,11 @@ pub mod params {
 
     pub const TABLE: &str = "ir_config_parameter";
 
+    /// The skip reason of every step that works on parameters alone.
+    pub fn require(schema: &super::Schema) -> Result<(), String> {
+        if schema.has(TABLE) { Ok(()) } else { Err("no ir_config_parameter table".into()) }
+    }
+
     /// Sets `key` to `value`, inserting it when absent.
     pub fn upsert(what: &str, key: &str, value: &str) -> Action {
         Action {
