@@ -4,6 +4,7 @@
 mod support;
 
 mod config;
+mod crash;
 mod delete;
 mod docs;
 mod duplicate;
@@ -12,3 +13,4 @@ mod info;
 mod list;
 mod neutralize;
 mod rename;
+mod safety;
