@@ -52,20 +52,17 @@ struct FilestoreInfo {
 pub async fn run(ctx: &Context, args: &InfoArgs) -> Result<()> {
     odoo::name::validate(&args.db)?;
     let admin_client = ctx.connect_admin().await?;
+    let client = ctx.open_odoo(&admin_client, &args.db).await?;
     let Some(row) = admin::find_database(&admin_client, &args.db).await? else {
-        return Err(Failure::failed(format!(
-            "database {:?} does not exist on {}",
-            args.db,
-            ctx.config.connect_params().describe()
-        ))
-        .hint("`odoodb list` shows the Odoo databases on this server")
-        .into());
+        return Err(Failure::failed(format!("database {:?} disappeared", args.db)).into());
     };
     let sessions = admin::sessions(&admin_client, &args.db).await?;
+    let survey = crate::safe::recover::survey(&ctx.site(&admin_client)).await;
+    for line in survey.concerning(&args.db) {
+        ctx.printer.warn(&line);
+    }
     drop(admin_client);
 
-    let client = ctx.connect(&args.db).await?;
-    odoo::require_odoo(&client, &args.db).await?;
     let module_version = odoo::base_version(&client).await?;
     let modules = odoo::installed_modules(&client).await?;
     let referenced = odoo::stored_file_names(&client).await?;

@@ -8,8 +8,6 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use tokio_postgres::GenericClient;
 
-use crate::odoo::INSTALLED_STATES;
-
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Where modules are looked up, in order; empty means no module files.
@@ -48,17 +46,10 @@ pub struct ModuleFile {
 /// The installed modules with a `data/neutralize.sql`, those not on the path, and the ignored
 /// ones, sorted by module name. Modules found without the file are left out.
 pub async fn plan(client: &impl GenericClient, options: &Options) -> Result<Vec<ModuleFile>> {
-    let rows = client
-        .query(
-            "SELECT name FROM ir_module_module WHERE state = ANY($1) ORDER BY name",
-            &[&&INSTALLED_STATES[..]],
-        )
-        .await
-        .context("cannot read the installed modules")?;
+    let modules = crate::odoo::installed_modules(client).await?;
     let dirs = search_dirs(&options.addons_path);
     let mut files = Vec::new();
-    for row in rows {
-        let module: String = row.get(0);
+    for module in modules.into_iter().map(|m| m.name) {
         let entry = |status, path: Option<&Path>| ModuleFile {
             module: module.clone(),
             status,

@@ -53,6 +53,23 @@ pub struct Pending {
 }
 
 impl Sweep {
+    /// What is under way or unsettled about `name`, one line each.
+    pub fn concerning(&self, name: &str) -> Vec<String> {
+        let pending =
+            self.in_progress.iter().filter(|p| p.names.iter().any(|n| n == name)).map(|p| {
+                format!(
+                    "odoodb run under way: {} (on {} pid {}, since {})",
+                    p.change, p.host, p.pid, p.started_at
+                )
+            });
+        let problems = self
+            .problems
+            .iter()
+            .filter(|p| p.names.iter().any(|n| n == name))
+            .map(|p| p.message.clone());
+        pending.chain(problems).collect()
+    }
+
     /// Fails when `name` is part of a change still under way or not settled.
     pub fn require_free(&self, name: &str) -> Result<()> {
         if let Some(pending) = self.in_progress.iter().find(|p| p.names.iter().any(|n| n == name)) {
