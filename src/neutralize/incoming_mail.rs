@@ -1,5 +1,6 @@
 //! `incoming-mail`: IMAP/POP servers off, and back to "not confirmed".
 
+use super::columns::{self, all};
 use super::{Action, Probe, Schema, Step};
 
 pub const STEP: Step = Step {
@@ -28,5 +29,8 @@ fn probe(schema: &Schema) -> Probe {
             "state IS DISTINCT FROM 'draft'",
         ));
     }
+    // Beyond Odoo: the mailbox password and OAuth tokens (the same columns as outgoing servers).
+    actions.extend(columns::actions(schema, table, &[all("password", "NULL")]));
+    actions.extend(columns::actions(schema, table, &super::outgoing_mail::CREDENTIALS[1..]));
     Ok(actions)
 }

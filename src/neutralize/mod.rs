@@ -7,11 +7,15 @@
 //! that are still live, so a second run changes nothing, and `--check` is the same count run
 //! without changing anything. The same code serves Odoo 12 to 19, by schema, not by version.
 
+mod api_keys;
 mod banner;
 mod base_url;
 mod calendar_sync;
 mod calls;
 mod captcha;
+mod certificates;
+mod cloud_storage;
+pub mod columns;
 mod crons;
 mod delivery;
 mod edi;
@@ -19,12 +23,14 @@ mod flag;
 mod iap;
 mod identity;
 mod incoming_mail;
+pub mod inventory;
 mod mail_queue;
 mod mail_templates;
 pub mod module_files;
 mod oauth;
 mod outgoing_mail;
 mod payment;
+mod pos_terminals;
 mod web_push;
 mod webhooks;
 mod website;
@@ -72,8 +78,12 @@ pub const STEPS: &[Step] = &[
     base_url::STEP,
     identity::STEP,
     payment::STEP,
+    pos_terminals::STEP,
     delivery::STEP,
     edi::STEP,
+    cloud_storage::STEP,
+    certificates::STEP,
+    api_keys::STEP,
     iap::STEP,
     calendar_sync::STEP,
     oauth::STEP,
@@ -132,6 +142,14 @@ impl Schema {
         }
     }
 
+    /// A schema from owned names, for tests that build one from data.
+    #[cfg(test)]
+    pub fn from_owned(tables: Vec<(String, Vec<String>)>) -> Self {
+        Self {
+            tables: tables.into_iter().map(|(t, cols)| (t, cols.into_iter().collect())).collect(),
+        }
+    }
+
     pub fn has(&self, table: &str) -> bool {
         self.tables.contains_key(table)
     }
@@ -157,7 +175,8 @@ pub struct Action {
     pub apply_sql: Vec<String>,
     /// Text bind parameters shared by `live_sql` and every statement (`$1`, `$2`…).
     pub params: Vec<String>,
-    /// Whether a live row is a finding for `--check` (something that can reach the outside).
+    /// Whether a live row is a finding for `--check`: true for everything a step would change
+    /// (`--check` is exhaustive), false only where the content cannot tell (see `identity`).
     pub finding: bool,
 }
 
@@ -171,7 +190,7 @@ impl Action {
             live_sql: format!("SELECT count(*) FROM {quoted} WHERE {live}"),
             apply_sql: vec![format!("UPDATE {quoted} SET {set} WHERE {live}")],
             params: Vec::new(),
-            finding: false,
+            finding: true,
         }
     }
 
@@ -195,7 +214,7 @@ impl Action {
             live_sql: format!("SELECT count(*) FROM {quoted} WHERE {live}"),
             apply_sql: vec![format!("DELETE FROM {quoted} WHERE {live}")],
             params: Vec::new(),
-            finding: false,
+            finding: true,
         }
     }
 
@@ -283,7 +302,7 @@ pub mod params {
                     .to_string(),
             ],
             params: vec![key.to_string(), value.to_string()],
-            finding: false,
+            finding: true,
         }
     }
 

@@ -38,11 +38,11 @@ fn probe(schema: &Schema) -> Probe {
         ));
     }
     if schema.has_column(table, "google_places_api_key") {
-        actions.push(Action::update(
+        actions.push(Action::set_column(
             "websites with a Google Places key",
             table,
-            "google_places_api_key = 'dummy'",
-            "google_places_api_key IS NOT NULL AND google_places_api_key <> 'dummy'",
+            "google_places_api_key",
+            "'dummy'",
         ));
     }
     Ok(actions)
