@@ -17,13 +17,18 @@ fn probe(schema: &Schema) -> Probe {
         return Err("no fetchmail_server table (fetchmail/mail not installed)".into());
     }
     let mut actions = vec![
-        Action::update("active incoming mail servers", table, "active = false", "active IS TRUE")
-            .finding(),
+        Action::update(
+            "fetchmail_server.active on incoming servers",
+            table,
+            "active = false",
+            "active IS TRUE",
+        )
+        .finding(),
     ];
     if schema.has_column(table, "state") {
         // Odoo only deactivates; a draft server also needs "Test & Confirm" before it fetches.
         actions.push(Action::update(
-            "incoming mail servers still confirmed",
+            "fetchmail_server.state still confirmed (not draft)",
             table,
             "state = 'draft'",
             "state IS DISTINCT FROM 'draft'",

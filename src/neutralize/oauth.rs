@@ -18,7 +18,7 @@ fn probe(schema: &Schema) -> Probe {
         // Odoo writes false on every row, NULL ones included.
         actions.push(
             Action::update(
-                "OAuth providers not disabled",
+                "auth_oauth_provider.enabled not false",
                 "auth_oauth_provider",
                 "enabled = false",
                 "enabled IS DISTINCT FROM false",

@@ -25,7 +25,7 @@ fn probe(schema: &Schema) -> Probe {
     }
     let dummy = format!("(smtp_host = '{DUMMY_HOST}' AND name = '{DUMMY_NAME}')");
     let archive = Action::update(
-        "active outgoing mail servers",
+        "ir_mail_server.active on real outgoing servers",
         table,
         "active = false",
         &format!("active IS TRUE AND NOT {dummy}"),

@@ -104,7 +104,7 @@ fn probe(schema: &Schema) -> Probe {
     };
     let mut actions = vec![
         Action::update(
-            &format!("{table} rows enabled (not test or disabled)"),
+            &format!("{table}.state enabled (not test or disabled)"),
             table,
             "state = 'disabled'",
             "state NOT IN ('test', 'disabled')",

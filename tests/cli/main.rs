@@ -11,4 +11,5 @@ mod errors;
 mod info;
 mod list;
 mod neutralize;
+mod neutralize_inventory;
 mod rename;
