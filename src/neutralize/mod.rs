@@ -29,6 +29,7 @@ mod mail_templates;
 pub mod module_files;
 mod oauth;
 mod outgoing_mail;
+mod parts;
 mod payment;
 mod pos_terminals;
 mod web_push;
@@ -171,7 +172,7 @@ pub struct Action {
     pub table: String,
     /// `SELECT count(*) …`: the rows the statements would change.
     pub live_sql: String,
-    /// Statements run in order; their affected-row counts add up to `changed`.
+    /// Statements run in order; `changed` is then the live rows they made neutral.
     pub apply_sql: Vec<String>,
     /// Text bind parameters shared by `live_sql` and every statement (`$1`, `$2`…).
     pub params: Vec<String>,
@@ -240,15 +241,14 @@ impl Action {
         Ok(row.get(0))
     }
 
-    async fn apply(&self, client: &impl GenericClient) -> Result<u64> {
-        let mut changed = 0;
+    async fn apply(&self, client: &impl GenericClient) -> Result<()> {
         for statement in &self.apply_sql {
-            changed += client
+            client
                 .execute(statement.as_str(), &self.bind(statement))
                 .await
                 .with_context(|| format!("cannot neutralize {}", self.what))?;
         }
-        Ok(changed)
+        Ok(())
     }
 
     /// The parameters `sql` uses: `$1` up to the highest it names (PostgreSQL rejects extra
@@ -368,6 +368,9 @@ pub struct StepReport {
     /// Why the step was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Parts of the step this database has no table for (the rest was done).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unprobed: Vec<String>,
     pub live: i64,
     pub changed: u64,
     pub actions: Vec<ActionReport>,
@@ -398,8 +401,11 @@ pub struct Report {
     pub live: i64,
     /// Rows changed by the built-in steps.
     pub changed: u64,
-    /// What is still live (for `--check`, the audit; after apply, the verification).
+    /// What is still live (for `--check`, the audit; after apply, the verification), in the
+    /// steps the run included.
     pub findings: Vec<Finding>,
+    /// Steps left out by `--only`/`--skip`: not run, and not reported as live.
+    pub left_out: Vec<&'static str>,
     pub committed: bool,
 }
 
@@ -414,12 +420,20 @@ impl Report {
             live: 0,
             changed: 0,
             findings: Vec::new(),
+            left_out: Vec::new(),
             committed: false,
         }
     }
 
     pub fn skipped(&self) -> impl Iterator<Item = &StepReport> {
         self.steps.iter().filter(|s| s.status == StepStatus::Skipped)
+    }
+
+    /// Keeps the findings of the included steps only, and names the steps left out.
+    pub fn set_findings(&mut self, findings: Vec<Finding>) {
+        self.left_out =
+            self.steps.iter().filter(|s| s.status == StepStatus::Excluded).map(|s| s.id).collect();
+        self.findings = findings.into_iter().filter(|f| !self.left_out.contains(&f.step)).collect();
     }
 }
 
@@ -452,6 +466,7 @@ pub async fn plan(client: &impl GenericClient, selection: &Selection) -> Result<
             title: step.title,
             status: StepStatus::NothingToDo,
             reason: None,
+            unprobed: Vec::new(),
             live: 0,
             changed: 0,
             actions: Vec::new(),
@@ -470,6 +485,7 @@ pub async fn plan(client: &impl GenericClient, selection: &Selection) -> Result<
                 report.reason = Some(reason);
             }
             Ok(actions) => {
+                report.unprobed = parts::unprobed(step.id, &schema);
                 for action in actions {
                     let live = action.count(client).await?;
                     report.live += live;
@@ -505,8 +521,12 @@ pub async fn apply_step(client: &impl GenericClient, report: &mut StepReport) ->
             action_report.changed = Some(0);
             continue;
         }
-        let changed =
-            action.apply(client).await.with_context(|| format!("step {} failed", report.id))?;
+        action.apply(client).await.with_context(|| format!("step {} failed", report.id))?;
+        // Rows changed = rows that were live and are not any more, so the result adds up to
+        // the plan (the statements' own counts include follow-up rows, such as the companies
+        // and aliases that copy a mail domain).
+        let remaining = action.count(client).await?;
+        let changed = u64::try_from(action_report.live - remaining).unwrap_or(0);
         action_report.changed = Some(changed);
         total += changed;
     }
@@ -649,7 +669,8 @@ pub async fn run_all(
         }
     }
     report.changed = report.steps.iter().map(|s| s.changed).sum();
-    report.findings = findings(transaction, &report.steps).await?;
+    let live = findings(transaction, &report.steps).await?;
+    report.set_findings(live);
     Ok(())
 }
 

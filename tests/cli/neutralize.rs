@@ -30,6 +30,9 @@ fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// How many steps `--list-steps` shows.
+const STEPS_COUNT: usize = 25;
+
 fn step<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["steps"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()
 }
@@ -273,12 +276,12 @@ fn a_failure_midway_leaves_the_database_exactly_as_before() {
 fn steps_can_be_chosen_and_listed() {
     let env = TestEnv::new();
     let db = fixtures::modern(&env, "nz_only");
-    let report = json(
-        &env.cmd()
-            .args(["neutralize", &db.name, "--yes", "--json", "--only", "crons,flag"])
-            .output()
-            .unwrap(),
-    );
+    let output = env
+        .cmd()
+        .args(["neutralize", &db.name, "--yes", "--json", "--only", "crons,flag"])
+        .output()
+        .unwrap();
+    let report = json(&output);
     assert_eq!(step(&report, "crons")["status"], "changed");
     assert_eq!(step(&report, "payment")["status"], "excluded");
     // The flag means "safe": not set while left-out steps are still live.
@@ -286,8 +289,15 @@ fn steps_can_be_chosen_and_listed() {
     assert!(step(&report, "flag")["reason"].as_str().unwrap().contains("outgoing-mail"));
     assert_eq!(db.param("database.is_neutralized"), None);
     assert_eq!(db.scalar_i64("SELECT count(*) FROM ir_mail_server WHERE active"), 2);
-    // What was left out is still live, and said so.
-    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["step"] == "outgoing-mail"));
+    // What was left out is not reported as live, but counted once.
+    // Only the withheld flag itself is reported.
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| f["step"] == "flag"), "{report}");
+    assert!(report["left_out"].as_array().unwrap().iter().any(|s| s == "outgoing-mail"));
+    let err = stderr(&output);
+    assert!(!err.contains("(step outgoing-mail"), "{err}");
+    let left_out = STEPS_COUNT - 2;
+    assert_eq!(err.matches("left out by --only/--skip").count(), 1, "{err}");
+    assert!(err.contains(&format!("{left_out} steps left out")), "{err}");
     let check = env.cmd().args(["neutralize", "--check", &db.name, "--skip", "outgoing-mail,mail-templates,incoming-mail,mail-queue,base-url,identity,payment,delivery,edi,iap,oauth,webhooks,banner,flag"]).output().unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 
@@ -401,21 +411,27 @@ fn module_files_run_in_savepoints_and_are_reported() {
     assert!(err.contains("rolled back"), "{err}");
     assert_eq!(fingerprint(&db), before);
 
-    // With it: the good files and the built-in steps stay, the bad file's own changes do not.
-    let report = json(
-        &env.cmd()
-            .args([
-                "neutralize",
-                &db.name,
-                "--yes",
-                "--json",
-                "--continue-on-error",
-                "--addons-path",
-                path,
-            ])
-            .output()
-            .unwrap(),
-    );
+    // With it: the good files and the built-in steps stay, the bad file's own changes do not;
+    // a warning names the module and the exit status (3) tells a script it was partial.
+    let output = env
+        .cmd()
+        .args([
+            "neutralize",
+            &db.name,
+            "--yes",
+            "--json",
+            "--continue-on-error",
+            "--addons-path",
+            path,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("warning: module mail: its data/neutralize.sql failed"), "{err}");
+    assert!(err.contains("except the neutralize.sql of mail"), "{err}");
+    let report = json(&output);
+    assert_eq!(report["committed"], true);
     let status = |module: &str| {
         report["module_files"]
             .as_array()
@@ -449,6 +465,7 @@ fn module_files_run_in_savepoints_and_are_reported() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("module mail: ignored (--ignore-module)"), "{text}");
     assert!(text.contains("module web: ran"), "{text}");
@@ -724,4 +741,73 @@ fn the_unattended_entry_point_neutralizes_without_a_prompt() {
     assert_eq!(value["mode"], "apply");
     assert_eq!(db.param("database.is_neutralized").as_deref(), Some("true"));
     env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
+}
+
+#[test]
+fn the_plan_and_the_result_count_the_same_rows() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "nz_counts");
+    let plan =
+        json(&env.cmd().args(["neutralize", &db.name, "--dry-run", "--json"]).output().unwrap());
+    let done = json(&env.cmd().args(["neutralize", &db.name, "--yes", "--json"]).output().unwrap());
+    assert!(plan["live"].as_i64().unwrap() > 30, "{plan}");
+    assert_eq!(done["live"], plan["live"]);
+    assert_eq!(done["changed"], plan["live"]);
+    for planned in plan["steps"].as_array().unwrap() {
+        let id = planned["id"].as_str().unwrap();
+        assert_eq!(step(&done, id)["changed"], planned["live"], "step {id}");
+    }
+}
+
+#[test]
+fn a_step_with_only_part_of_its_tables_does_that_part() {
+    let env = TestEnv::new();
+    // VAPID keys, but no push tables (as on a database whose mail module lost them).
+    let db = fixtures::modern(&env, "nz_part");
+    db.client()
+        .batch_execute(
+            "INSERT INTO ir_config_parameter (key, value) VALUES \
+               ('mail.web_push_vapid_private_key', 'prod-private'), \
+               ('mail.web_push_vapid_public_key', 'prod-public')",
+        )
+        .unwrap();
+    let check = env.cmd().args(["neutralize", "--check", &db.name, "--json"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(4));
+    let report = json(&check);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["what"] == "parameter mail.web_push_vapid_private_key"));
+    let unprobed = step(&report, "web-push")["unprobed"].to_string();
+    assert!(unprobed.contains("queued pushes") && unprobed.contains("push devices"), "{unprobed}");
+
+    let output = env.cmd().args(["neutralize", &db.name, "--yes"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("web-push"), "{}", stdout(&output));
+    assert_eq!(db.param("mail.web_push_vapid_private_key"), None);
+    assert_eq!(db.param("mail.web_push_vapid_public_key"), None);
+    let dry = stdout(&env.cmd().args(["neutralize", &db.name, "--dry-run"]).output().unwrap());
+    assert!(dry.contains("not probed: queued pushes"), "{dry}");
+    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
+}
+
+#[test]
+fn a_database_flagged_by_odoo_alone_is_judged_on_its_content() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "nz_odoo_flag");
+    env.cmd().args(["neutralize", &db.name, "--yes"]).assert().success();
+    // As if Odoo had neutralized it: flagged, but no odoodb marker, and production's uuid.
+    db.client()
+        .batch_execute(
+            "DELETE FROM ir_config_parameter WHERE key = 'odoodb.neutralized_uuid'; \
+             UPDATE ir_config_parameter SET value = '5f0c2a4e-2b1d-11ef-9c0a-0242ac120002' \
+              WHERE key = 'database.uuid'",
+        )
+        .unwrap();
+    let check = env.cmd().args(["neutralize", "--check", &db.name, "--json"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    // Something live is still found.
+    db.client().batch_execute("UPDATE ir_cron SET active = true").unwrap();
+    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(4);
+    // Neutralizing regenerates the uuid all the same.
+    env.cmd().args(["neutralize", &db.name, "--yes"]).assert().success();
+    assert_ne!(db.param("database.uuid").as_deref(), Some("5f0c2a4e-2b1d-11ef-9c0a-0242ac120002"));
 }
