@@ -80,6 +80,7 @@ pub fn effects() -> Vec<Effect> {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic, reason = "a test names the uncovered row in its failure")]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
