@@ -52,6 +52,7 @@ complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "duplicate" -d 'Copy a
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "neutralize" -d 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "recover" -d 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "config" -d 'Show the resolved settings and where each one came from'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
@@ -108,6 +109,8 @@ none\t'No filestore for the copy'"
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l strategy -d 'How PostgreSQL copies the database' -r -f -a "auto\t'WAL_LOG below 1 GiB (no checkpoint: several times faster there, see benches/), FILE_COPY from 1 GiB on; before PostgreSQL 15 the file copy is the only way'
 wal-log\t'WAL-logged block copy (PostgreSQL 15+ default; no checkpoint, more WAL)'
 file-copy\t'File-level copy with a checkpoint (the only strategy before PostgreSQL 15)'"
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l addons-path -d 'Where to find modules\' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -124,8 +127,10 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l neutralize -d 'Neutralize the copy (every `odoodb neutralize` step, in one transaction) before it gets its final name, so it is never reachable un-neutralized'
-complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l keep-enterprise-code -d 'Keep database.enterprise_code in the copy (by default it is removed, so the copy never poses as the production subscription)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l keep-enterprise-code -d 'Keep database.enterprise_code in the copy (by default it is removed, so the copy never poses as the production subscription; a neutralized copy never keeps it)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l force -d 'Replace an existing TARGET (database and filestore), after confirmation; the old one is removed only once the new copy is complete'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l no-module-files -d 'Do not run any module\'s data/neutralize.sql, only the built-in steps'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l continue-on-error -d 'Keep going when a module\'s neutralize.sql fails (its own changes are undone); without it, one failure rolls everything back'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
@@ -149,6 +154,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l data-dir -d 'Od
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l force -d 'Do not ask for the name of a database that looks like production (odoo.conf db_name, or listed in the settings\' [neutralize] protect); --yes alone is not enough for those'
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
@@ -173,7 +179,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l color -d 'When 
 always\t''
 never\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l keep-filestore -d 'Leave the filestore folder on disk'
-complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force -d 'Also drop a database that is not Odoo\'s'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force -d 'Also drop a database that is not Odoo\'s, and one that looks like production (odoo.conf db_name, or listed in the settings\' [neutralize] protect) without typing its name'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
@@ -214,6 +220,27 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s q -l quiet 
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -278,13 +305,14 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s h -l help -d 'Print help'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "neutralize" -d 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "neutralize" -d 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "recover" -d 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -116,6 +116,9 @@ pub enum Command {
     /// or audit one with --check
     #[command(after_help = NEUTRALIZE_AFTER_HELP)]
     Neutralize(NeutralizeArgs),
+    /// Complete or roll back the changes of odoodb runs that were killed (every changing
+    /// command does this first); list the ones still under way
+    Recover(RecoverArgs),
     /// Show the resolved settings and where each one came from
     Config,
     /// Print a shell completion script
@@ -202,14 +205,18 @@ pub struct DuplicateArgs {
     pub neutralize: bool,
 
     /// Keep database.enterprise_code in the copy (by default it is removed, so the copy never
-    /// poses as the production subscription)
-    #[arg(long)]
+    /// poses as the production subscription; a neutralized copy never keeps it)
+    #[arg(long, conflicts_with = "neutralize")]
     pub keep_enterprise_code: bool,
 
     /// Replace an existing TARGET (database and filestore), after confirmation; the old one is
     /// removed only once the new copy is complete
     #[arg(long)]
     pub force: bool,
+
+    /// With --neutralize: how the modules' data/neutralize.sql files run
+    #[command(flatten)]
+    pub module_files: ModuleFileArgs,
 
     #[command(flatten)]
     pub change: ChangeArgs,
@@ -221,6 +228,11 @@ pub struct RenameArgs {
     pub old: String,
     /// The new name
     pub new: String,
+
+    /// Do not ask for the name of a database that looks like production (odoo.conf db_name, or
+    /// listed in the settings' [neutralize] protect); --yes alone is not enough for those
+    #[arg(long)]
+    pub force: bool,
 
     #[command(flatten)]
     pub change: ChangeArgs,
@@ -235,7 +247,8 @@ pub struct DeleteArgs {
     #[arg(long)]
     pub keep_filestore: bool,
 
-    /// Also drop a database that is not Odoo's
+    /// Also drop a database that is not Odoo's, and one that looks like production (odoo.conf
+    /// db_name, or listed in the settings' [neutralize] protect) without typing its name
     #[arg(long)]
     pub force: bool,
 
@@ -251,6 +264,40 @@ its own savepoint.
 
 `odoodb neutralize --check <db>` changes nothing and exits 4 when anything is still live: the
 command a CI pipeline runs before it trusts a copy.";
+
+/// How the data/neutralize.sql of each installed module runs: shared by every command that
+/// neutralizes.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Module neutralize.sql files")]
+pub struct ModuleFileArgs {
+    /// Where to find modules' data/neutralize.sql (comma-separated) [default: odoo.conf
+    /// addons_path]
+    #[arg(long, value_name = "DIRS", value_delimiter = ',')]
+    pub addons_path: Vec<PathBuf>,
+
+    /// Do not run any module's data/neutralize.sql, only the built-in steps
+    #[arg(long, conflicts_with_all = ["addons_path", "continue_on_error", "ignore_module"])]
+    pub no_module_files: bool,
+
+    /// Do not run this module's data/neutralize.sql (repeatable)
+    #[arg(long, value_name = "MODULE")]
+    pub ignore_module: Vec<String>,
+
+    /// Keep going when a module's neutralize.sql fails (its own changes are undone); without
+    /// it, one failure rolls everything back
+    #[arg(long)]
+    pub continue_on_error: bool,
+}
+
+impl ModuleFileArgs {
+    /// Whether any of these options was given.
+    pub fn any(&self) -> bool {
+        !self.addons_path.is_empty()
+            || self.no_module_files
+            || !self.ignore_module.is_empty()
+            || self.continue_on_error
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct NeutralizeArgs {
@@ -282,29 +329,17 @@ pub struct NeutralizeArgs {
     #[arg(long)]
     pub list_steps: bool,
 
-    /// Where to find modules' data/neutralize.sql (comma-separated) [default: odoo.conf
-    /// addons_path]
-    #[arg(long, value_name = "DIRS", value_delimiter = ',')]
-    pub addons_path: Vec<PathBuf>,
-
-    /// Do not run any module's data/neutralize.sql, only the built-in steps
-    #[arg(long, conflicts_with_all = ["addons_path", "continue_on_error", "ignore_module"])]
-    pub no_module_files: bool,
-
-    /// Do not run this module's data/neutralize.sql (repeatable)
-    #[arg(long, value_name = "MODULE")]
-    pub ignore_module: Vec<String>,
-
-    /// Keep going when a module's neutralize.sql fails (its own changes are undone); without
-    /// it, one failure rolls everything back
-    #[arg(long)]
-    pub continue_on_error: bool,
+    #[command(flatten)]
+    pub module_files: ModuleFileArgs,
 
     /// Do not ask for the name of a database that looks like production (odoo.conf db_name,
     /// or listed in the settings' [neutralize] protect)
     #[arg(long)]
     pub force: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct RecoverArgs {}
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {

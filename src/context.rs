@@ -1,40 +1,39 @@
-//! Everything a command runs with: resolved settings, the printer, the confirmation policy,
-//! and the Ctrl-C signal.
+//! Everything a command runs with: resolved settings, the connection parameters, the printer,
+//! the confirmation policy, and the cancel signal.
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use tokio::sync::watch;
 
+use crate::cancel::Cancel;
 use crate::config::Resolved;
 use crate::error::Failure;
 use crate::output::Printer;
-use crate::pg::{self, Client};
+use crate::pg::{self, Client, ConnectParams, admin};
+use crate::safe::{self, Site};
 
 pub struct Context {
     pub config: Resolved,
+    /// Built once from `config`: every connection uses the same.
+    pub params: ConnectParams,
     pub printer: Printer,
     /// `--yes`: confirmations are answered yes.
     pub assume_yes: bool,
     /// stdin and stderr are terminals, so a prompt can be answered.
     pub interactive: bool,
-    interrupt: watch::Receiver<bool>,
+    pub cancel: Cancel,
 }
 
 impl Context {
-    pub fn new(
-        config: Resolved,
-        printer: Printer,
-        assume_yes: bool,
-        interrupt: watch::Receiver<bool>,
-    ) -> Self {
+    pub fn new(config: Resolved, printer: Printer, assume_yes: bool, cancel: Cancel) -> Self {
         let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-        Self { config, printer, assume_yes, interactive, interrupt }
+        let params = config.connect_params();
+        Self { config, params, printer, assume_yes, interactive, cancel }
     }
 
     pub async fn connect(&self, db: &str) -> Result<Client> {
-        pg::connect(&self.config.connect_params(), db).await
+        pg::connect(&self.params, db).await
     }
 
     /// A connection for server-level work: `postgres`, else `template1`, as libpq tools do.
@@ -45,23 +44,66 @@ impl Context {
         }
     }
 
+    /// A connection to `db`, which must exist and be an Odoo database: one wording everywhere.
+    pub async fn open_odoo(&self, admin_client: &Client, db: &str) -> Result<Client> {
+        require_exists(self, admin_client, db).await?;
+        let client = self.connect(db).await?;
+        crate::odoo::require_odoo(&client, db).await?;
+        Ok(client)
+    }
+
+    pub fn filestore_root(&self) -> PathBuf {
+        crate::filestore::root(&self.config.data_dir.value)
+    }
+
     pub fn filestore(&self, db: &str) -> PathBuf {
         crate::filestore::path(&self.config.data_dir.value, db)
     }
 
-    /// Whether Ctrl-C was pressed.
-    pub fn interrupted(&self) -> bool {
-        *self.interrupt.borrow()
+    /// The server and filestore root that safe changes work on.
+    pub fn site<'a>(&'a self, admin_client: &'a Client) -> Site<'a> {
+        Site {
+            admin: admin_client,
+            params: &self.params,
+            filestore_root: self.filestore_root(),
+            state_dir: state_dir(),
+        }
+    }
+
+    /// Settles what interrupted runs left (see `safe::recover`), saying what it did; what it
+    /// cannot do is a warning, never an error for this command.
+    pub async fn recover(&self, admin_client: &Client) -> safe::recover::Sweep {
+        let sweep = safe::recover::sweep(&self.site(admin_client)).await;
+        for line in &sweep.settled {
+            self.printer.warn(&format!("recovered: {line}"));
+        }
+        for problem in &sweep.problems {
+            self.printer.warn(&problem.message);
+        }
+        sweep
     }
 
     /// Fails with the interrupted kind (exit 130) once Ctrl-C was pressed.
     pub fn check_interrupt(&self) -> Result<()> {
-        if self.interrupted() { Err(Failure::interrupted().into()) } else { Ok(()) }
+        self.cancel.check()
     }
+}
 
-    /// Resolves when Ctrl-C is pressed.
-    pub async fn wait_interrupt(&self) {
-        let mut receiver = self.interrupt.clone();
-        let _ = receiver.wait_for(|pressed| *pressed).await;
+/// Fails with one wording when `db` does not exist.
+pub async fn require_exists(ctx: &Context, admin_client: &Client, db: &str) -> Result<()> {
+    if admin::database_exists(admin_client, db).await? {
+        Ok(())
+    } else {
+        Err(Failure::failed(format!("database {db:?} does not exist on {}", ctx.params.describe()))
+            .hint("`odoodb list` shows the Odoo databases on this server")
+            .into())
     }
+}
+
+/// `$XDG_STATE_HOME/odoodb`, else `~/.local/state/odoodb`.
+fn state_dir() -> Option<PathBuf> {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("XDG_STATE_HOME")
+        .or_else(|| var("HOME").map(|home| home.join(".local/state")))
+        .map(|dir| dir.join("odoodb"))
 }

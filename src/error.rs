@@ -52,7 +52,12 @@ impl Failure {
     }
 
     pub fn declined() -> Self {
-        Self::new(Kind::Declined, "Aborted.")
+        Self::new(Kind::Declined, "Aborted at the prompt; nothing was changed")
+    }
+
+    /// Declined at a prompt about `name`.
+    pub fn declined_for(name: &str) -> Self {
+        Self::new(Kind::Declined, format!("Aborted: {name} was not confirmed; nothing was changed"))
     }
 
     pub fn interrupted() -> Self {
@@ -95,6 +100,10 @@ pub fn usage_error(message: impl Into<String>, hint: impl Into<String>) -> anyho
 
 /// The exit code and hint chosen by the first `Failure` in the chain, if any.
 pub fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
+    // A `Failure` given as context is not itself in the chain, only its wrapper.
+    if let Some(failure) = error.downcast_ref::<Failure>() {
+        return (failure.exit_code(), failure.hint.clone());
+    }
     for cause in error.chain() {
         if let Some(failure) = cause.downcast_ref::<Failure>() {
             return (failure.exit_code(), failure.hint.clone());

@@ -3,7 +3,6 @@
 #![allow(clippy::print_stderr, reason = "the printer owns the terminal")]
 
 use std::io::{IsTerminal as _, Write as _};
-use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use comfy_table::{ContentArrangement, Table, presets};
@@ -84,6 +83,7 @@ impl Printer {
     }
 
     /// A table sized to the terminal (or `COLUMNS`), plain when not on a terminal.
+    #[allow(clippy::unused_self, reason = "tables are the printer's, like all other output")]
     pub fn table(&self, header: &[&str]) -> Table {
         let mut table = Table::new();
         table
@@ -112,16 +112,6 @@ impl Printer {
             bar.set_style(style.progress_chars("=> "));
         }
         bar
-    }
-
-    pub fn spinner(&self, message: &str) -> ProgressBar {
-        if !self.progress {
-            return ProgressBar::hidden();
-        }
-        let spinner = ProgressBar::new_spinner();
-        spinner.set_message(message.to_string());
-        spinner.enable_steady_tick(Duration::from_millis(120));
-        spinner
     }
 
     fn paint_yellow(&self, text: &str) -> String {

@@ -2,8 +2,6 @@
 //! shows who is, gets the user's consent (or `--force-disconnect`) to end those sessions, and
 //! runs the statement right after ending them, since Odoo's workers reconnect within moments.
 
-use std::time::Duration;
-
 use anyhow::Result;
 
 use crate::confirm;
@@ -11,9 +9,6 @@ use crate::context::Context;
 use crate::error::Failure;
 use crate::output::terminal_safe;
 use crate::pg::{self, Client, admin};
-
-/// How often the end-sessions-then-run cycle is tried while clients keep coming back.
-const ATTEMPTS: u32 = 6;
 
 /// Whether other sessions may be ended when the statement runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +51,7 @@ pub async fn consent(
     }
     if ctx.interactive && !ctx.assume_yes {
         let question = format!("Disconnect the {} session(s) of {db}?", sessions.len());
-        if confirm::yes_no(ctx, &question, "disconnect sessions").await? {
+        if confirm::yes_no(ctx, &question, "disconnect the sessions of", db).await? {
             return Ok(Consent::Granted);
         }
         return Err(Failure::declined().into());
@@ -78,32 +73,23 @@ pub async fn run_exclusive(
     consent: Consent,
     sql: &str,
 ) -> Result<()> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        if consent == Consent::Granted {
-            admin::terminate_sessions(admin_client, db).await?;
-        }
-        ctx.printer.verbose(1, &format!("sql: {sql}"));
-        match run_cancellable(ctx, admin_client, sql).await {
-            Err(error) if pg::is_object_in_use(&error) && attempt < ATTEMPTS => {
-                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
-            }
-            other => return other,
-        }
-    }
+    ctx.printer.verbose(1, &format!("sql: {sql}"));
+    admin::retry_in_use(admin_client, db, consent == Consent::Granted, || {
+        run_cancellable(ctx, admin_client, sql)
+    })
+    .await
 }
 
-/// Runs `sql`; at Ctrl-C asks the server to cancel it, waits for the rollback, and reports the
-/// interruption.
+/// Runs `sql`; at Ctrl-C asks the server to cancel it and waits for the statement to end, so
+/// nothing runs on behind us. What it did then is for the caller to read back from the server:
+/// a cancel can arrive too late.
 pub async fn run_cancellable(ctx: &Context, client: &Client, sql: &str) -> Result<()> {
     let statement = client.batch_execute(sql);
     tokio::pin!(statement);
     tokio::select! {
         result = &mut statement => Ok(result?),
-        () = ctx.wait_interrupt() => {
-            let _ = pg::cancel(&ctx.config.connect_params(), client).await;
-            // Whatever it did is rolled back by the server; wait so nothing runs on behind us.
+        () = ctx.cancel.wait() => {
+            let _ = pg::cancel(&ctx.params, client).await;
             let _ = statement.await;
             Err(Failure::interrupted().into())
         }

@@ -7,23 +7,37 @@ use serde::Serialize;
 use crate::cli::DeleteArgs;
 use crate::context::Context;
 use crate::error::Failure;
-use crate::filestore;
+use crate::filestore::{self, Entry};
 use crate::odoo;
 use crate::output::bytes;
-use crate::pg::admin;
+use crate::pg::admin::{self, DatabaseState};
 use crate::pg::schema::table_exists;
+use crate::safe::delete::{self, Outcome};
 use crate::sessions::{self, Consent};
-use crate::tempname::{self, Kind};
-use crate::{confirm, fault, recovery};
+use crate::{confirm, fault};
+
+/// What `delete` removed from the filestore root.
+#[derive(Debug, PartialEq, Eq)]
+enum Removed {
+    Nothing,
+    Folder,
+    /// A symbolic link; not what it points to.
+    Link,
+}
 
 #[derive(Debug, Serialize)]
 struct Report {
     database: String,
-    odoo: bool,
+    /// `None` when it could not be told (an invalid database).
+    odoo: Option<bool>,
     size_bytes: Option<i64>,
     filestore_path: String,
     filestore: filestore::Usage,
+    /// Whether the filestore folder (or the link standing for it) was removed.
     filestore_removed: bool,
+    /// Where the filestore path pointed, when it was a symbolic link: only the link is removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filestore_link_target: Option<String>,
     last_login: Option<String>,
     dry_run: bool,
     steps: Vec<String>,
@@ -33,40 +47,42 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
     odoo::name::validate(&args.db)?;
     let admin_client = ctx.connect_admin().await?;
     if !args.change.dry_run {
-        recovery::sweep(ctx, &admin_client).await?;
+        ctx.recover(&admin_client).await.require_free(&args.db)?;
     }
     let Some(row) = admin::find_database(&admin_client, &args.db).await? else {
         return Err(Failure::failed(format!("database {:?} does not exist", args.db))
             .hint("`odoodb list --all` shows the databases on this server")
             .into());
     };
-    let client = ctx.connect(&args.db).await?;
-    let is_odoo = odoo::is_odoo(&client).await?;
-    if !is_odoo && !args.force {
-        return Err(Failure::failed(format!(
-            "{:?} is not an Odoo database; nothing was changed",
-            args.db
-        ))
-        .hint("pass --force to drop it anyway")
-        .into());
-    }
-    let last_login = if is_odoo { last_login(&client).await? } else { None };
-    drop(client);
+    let (is_odoo, last_login) = inspect(ctx, &admin_client, args).await?;
 
     let folder = ctx.filestore(&args.db);
+    let root = ctx.filestore_root();
+    filestore::require_folder_or_absent(&root, "the filestore root")?;
+    let entry = filestore::entry(&folder)?;
+    if entry == Entry::Other {
+        return Err(Failure::failed(format!(
+            "{} is not a folder; nothing was changed",
+            folder.display()
+        ))
+        .hint("move that file away (it is not a filestore), or pass --keep-filestore")
+        .into());
+    }
     let usage = filestore::measure(&folder)?;
-    let root = filestore::root(&ctx.config.data_dir.value);
-    let remove_folder = usage.exists && !args.keep_filestore;
+    let remove_folder = entry != Entry::Absent && !args.keep_filestore;
     if remove_folder {
         filestore::require_writable(&root)?;
     }
-    let force = admin::server_version_num(&admin_client).await? >= 130_000;
-    let drop_sql = admin::drop_sql(&args.db, force);
-    let mut steps = vec![format!("{drop_sql};")];
-    steps.push(match (usage.exists, args.keep_filestore) {
-        (true, false) => format!("rm -r {}", folder.display()),
-        (true, true) => format!("keep {}", folder.display()),
-        (false, _) => format!("no filestore folder at {}", folder.display()),
+    let mut steps = vec![format!("{};", admin::drop_sql(&args.db, true))];
+    steps.push(match (&entry, args.keep_filestore) {
+        (Entry::Link(target), false) => format!(
+            "rm {} (a symbolic link: the link goes, its target {} is left as it is)",
+            folder.display(),
+            target.display()
+        ),
+        (Entry::Absent, _) => format!("no filestore folder at {}", folder.display()),
+        (_, false) => format!("rm -r {}", folder.display()),
+        (_, true) => format!("keep {}", folder.display()),
     });
     let mut report = Report {
         database: args.db.clone(),
@@ -75,6 +91,10 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         filestore_path: folder.display().to_string(),
         filestore: usage.clone(),
         filestore_removed: false,
+        filestore_link_target: match &entry {
+            Entry::Link(target) => Some(target.display().to_string()),
+            _ => None,
+        },
         last_login,
         dry_run: args.change.dry_run,
         steps,
@@ -86,40 +106,114 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
             .emit(&report, || format!("Plan (nothing changed):\n  {}", report.steps.join("\n  ")));
     }
 
-    confirm::typed_name(ctx, "delete it for good", &args.db).await?;
+    match confirm::production_reason(ctx, &args.db) {
+        Some(reason) => {
+            confirm::guard_production(
+                ctx,
+                &args.db,
+                &reason,
+                "delete it for good",
+                Some(args.force),
+            )
+            .await?;
+        }
+        None => confirm::typed_name(ctx, "delete it for good", &args.db).await?,
+    }
     let consent =
         sessions::consent(ctx, &admin_client, &args.db, args.change.force_disconnect).await?;
-    // The folder is moved aside first, so a failed drop can put it back untouched.
-    let aside = root.join(tempname::make(&args.db, Kind::Deleting));
-    if remove_folder {
-        filestore::rename(&folder, &aside)?;
-    }
-    let sql = if consent == Consent::Granted { drop_sql } else { admin::drop_sql(&args.db, false) };
+    ctx.check_interrupt()?;
+
+    let removed = execute(ctx, &admin_client, args, consent, remove_folder, &entry).await?;
+    report.filestore_removed = removed != Removed::Nothing;
+    ctx.printer.emit(&report, || {
+        let filestore = match (&removed, &entry) {
+            (Removed::Folder, _) => " and its filestore".to_string(),
+            (Removed::Link, Entry::Link(target)) => format!(
+                " and the symbolic link {} (its target {} was left as it is)",
+                report.filestore_path,
+                target.display()
+            ),
+            _ => String::new(),
+        };
+        format!("Deleted {}{filestore}", args.db)
+    })
+}
+
+/// The delete itself, through the safe-change module; returns what left the filestore root.
+async fn execute(
+    ctx: &Context,
+    admin_client: &crate::pg::Client,
+    args: &DeleteArgs,
+    consent: Consent,
+    remove_folder: bool,
+    entry: &Entry,
+) -> Result<Removed> {
+    let site = ctx.site(admin_client);
+    let deleting = delete::begin(&site, "delete", &args.db, remove_folder).await?;
     let dropped = async {
-        fault::point(ctx, "before-drop").await?;
-        sessions::run_exclusive(ctx, &admin_client, &args.db, consent, &sql).await
+        deleting.set_folder_aside()?;
+        fault::point("before-drop", &ctx.cancel).await?;
+        let sql = admin::drop_sql(&args.db, consent == Consent::Granted);
+        sessions::run_exclusive(ctx, admin_client, &args.db, consent, &sql).await
     }
     .await;
-    if let Err(error) = dropped {
-        if remove_folder {
-            filestore::rename(&aside, &folder)
-                .context("the drop failed and the filestore folder could not be put back")?;
+    // Whatever the drop answered, the server says what happened; the folder follows that.
+    match (deleting.conclude().await?, dropped) {
+        (Outcome::Kept, Err(error)) => {
+            Err(error.context(format!("dropping {} failed; nothing was changed", args.db)))
         }
-        return Err(error.context(format!("dropping {} failed; nothing was changed", args.db)));
+        (Outcome::Kept, Ok(())) => Err(Failure::failed(format!(
+            "{} is still there after DROP DATABASE; nothing was changed",
+            args.db
+        ))
+        .into()),
+        (Outcome::Dropped { folder_removed, leftover }, dropped) => {
+            if dropped.is_err() {
+                ctx.printer.warn(&format!(
+                    "the drop of {} had taken effect when it was interrupted: finished deleting it",
+                    args.db
+                ));
+            }
+            if let Some(leftover) = leftover {
+                ctx.printer.warn(&leftover);
+            }
+            Ok(match (entry, remove_folder && folder_removed) {
+                (_, false) => Removed::Nothing,
+                (Entry::Link(_), true) => Removed::Link,
+                (_, true) => Removed::Folder,
+            })
+        }
     }
-    if remove_folder {
-        filestore::remove(&aside).with_context(|| {
-            format!("{} was dropped, but its filestore (moved to {}) could not be removed: remove it by hand", args.db, aside.display())
-        })?;
-        report.filestore_removed = true;
+}
+
+/// Whether the database is Odoo's (`None`: invalid, so it cannot be told) and when someone last
+/// logged in; refuses a database that is not Odoo's without `--force`.
+async fn inspect(
+    ctx: &Context,
+    admin_client: &crate::pg::Client,
+    args: &DeleteArgs,
+) -> Result<(Option<bool>, Option<String>)> {
+    let state = admin::database_state(admin_client, &args.db).await?;
+    if state == DatabaseState::Invalid {
+        // Nobody can connect to it; it can only be dropped, which is what was asked.
+        ctx.printer.warn(&format!(
+            "{} is invalid (an earlier DROP DATABASE was interrupted): it can only be dropped",
+            args.db
+        ));
+        return Ok((None, None));
     }
-    ctx.printer.emit(&report, || {
-        format!(
-            "Deleted {}{}",
-            args.db,
-            if report.filestore_removed { " and its filestore" } else { "" }
-        )
-    })
+    let client = ctx.connect(&args.db).await?;
+    let is_odoo = odoo::is_odoo(&client).await?;
+    if !is_odoo && !args.force {
+        return Err(Failure::failed(format!(
+            "{:?} is not an Odoo database; nothing was changed",
+            args.db
+        ))
+        .hint("pass --force to drop it anyway")
+        .into());
+    }
+    let last_login = if is_odoo { last_login(&client).await? } else { None };
+    Ok((Some(is_odoo), last_login))
 }
 
 fn summary(report: &Report) -> String {

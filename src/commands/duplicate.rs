@@ -1,5 +1,7 @@
 //! `odoodb duplicate <source> <target>`: a template copy and a filestore copy built under
-//! temporary names, given a new identity, and swapped in only when complete.
+//! temporary names, given a new identity (and neutralized, if asked), and installed under the
+//! target's name only when complete — through the safe-change module, so that no crash can
+//! leave a half-made target or lose the one it replaces.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,19 +10,18 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
-use tokio::sync::Mutex;
 
 use crate::cli::{CopyStrategy as CliStrategy, DuplicateArgs, FilestoreMode};
 use crate::context::Context;
-use crate::error::Failure;
+use crate::error::{Failure, usage_error};
 use crate::filestore::{self, Mode, Requested};
 use crate::odoo::{self, identity};
 use crate::output::bytes;
 use crate::pg::Client;
 use crate::pg::admin::{self, CopyStrategy};
+use crate::safe::install::{self, Install};
 use crate::sessions::{self, Consent};
-use crate::tempname::{self, Kind};
-use crate::{confirm, fault, recovery};
+use crate::{confirm, fault, neutralize};
 
 /// From this size on, a file copy (one checkpoint) beats WAL-logging every block.
 const LARGE_DATABASE: i64 = 1 << 30;
@@ -32,7 +33,8 @@ struct Report {
     replaced_existing: bool,
     strategy: Option<CopyStrategy>,
     database_seconds: f64,
-    identity: Option<identity::NewIdentity>,
+    /// The copy's identity as it is in the copy now (after neutralization, if any).
+    identity: identity::NewIdentity,
     /// Rows changed by `--neutralize`, per step, when asked.
     neutralized: Option<Vec<(String, u64)>>,
     filestore_mode: Option<Mode>,
@@ -52,31 +54,47 @@ struct DryRun {
 struct Plan {
     source: String,
     target: String,
-    temporary: String,
     replace: bool,
     strategy: Option<CopyStrategy>,
-    create_sql: String,
-    keep_enterprise_code: bool,
-    neutralize: bool,
+    identity: identity::Options,
+    neutralize: Option<neutralize::module_files::Options>,
     filestore_mode: Option<Mode>,
     source_folder: PathBuf,
     target_folder: PathBuf,
-    temporary_folder: PathBuf,
     source_usage: filestore::Usage,
 }
 
-/// What exists only because of this run, so a failure can take it away again.
-#[derive(Default)]
-struct Undo {
-    temporary_db: Option<String>,
-    temporary_folder: Option<PathBuf>,
-    previous_db: Option<String>,
-    previous_folder: Option<PathBuf>,
+/// What the build produced, before it is installed.
+struct Built {
+    database_seconds: f64,
+    identity: identity::NewIdentity,
+    neutralized: Option<Vec<(String, u64)>>,
+    stats: filestore::CopyStats,
+    filestore_seconds: f64,
 }
 
 pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
     let started = Instant::now();
+    odoo::name::validate(&args.source)?;
+    odoo::name::validate(&args.target)?;
+    if args.source == args.target {
+        return Err(usage_error(
+            "the source and the target are the same database",
+            "name a new database as the target",
+        ));
+    }
+    if !args.neutralize && args.module_files.any() {
+        return Err(usage_error(
+            "the module neutralize.sql options only apply with --neutralize",
+            "add --neutralize, or leave them out",
+        ));
+    }
     let admin_client = ctx.connect_admin().await?;
+    if !args.change.dry_run {
+        let sweep = ctx.recover(&admin_client).await;
+        sweep.require_free(&args.source)?;
+        sweep.require_free(&args.target)?;
+    }
     let plan = prepare(ctx, &admin_client, args).await?;
     if args.change.dry_run {
         let dry = DryRun { dry_run: true, steps: describe(&plan) };
@@ -85,12 +103,16 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
             .emit(&dry, || format!("Plan (nothing changed):\n  {}", dry.steps.join("\n  ")));
     }
     if plan.replace {
-        confirm::typed_name(
-            ctx,
-            &format!("replace it with a copy of {}", plan.source),
-            &plan.target,
-        )
-        .await?;
+        if let Some(reason) = confirm::production_reason(ctx, &plan.target) {
+            confirm::guard_production(ctx, &plan.target, &reason, "replace it", None).await?;
+        } else {
+            confirm::typed_name(
+                ctx,
+                &format!("replace it with a copy of {}", plan.source),
+                &plan.target,
+            )
+            .await?;
+        }
     }
     let source_consent =
         sessions::consent(ctx, &admin_client, &plan.source, args.change.force_disconnect).await?;
@@ -102,71 +124,77 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
         Consent::NotNeeded
     };
 
-    let undo = Mutex::new(Undo::default());
-    match execute(ctx, &admin_client, &plan, source_consent, target_consent, &undo).await {
-        Ok(mut report) => {
-            report.total_seconds = started.elapsed().as_secs_f64();
-            ctx.printer.emit(&report, || human(&report))
-        }
+    let site = ctx.site(&admin_client);
+    let install =
+        install::begin(&site, "duplicate", &plan.target, None, plan.filestore_mode.is_some())
+            .await?;
+    let built = match build(ctx, &admin_client, &plan, &install, source_consent).await {
+        Ok(built) => built,
         Err(error) => {
-            let undo = undo.into_inner();
-            let cleanup = clean_up(&admin_client, &plan, &undo).await;
-            match cleanup {
-                Ok(()) => Err(error.context(format!(
+            return Err(match install.abandon().await {
+                Ok(()) => error.context(format!(
                     "duplicating {} to {} failed; nothing was changed (temporary copies removed)",
                     plan.source, plan.target
-                ))),
-                Err(cleanup_error) => Err(error.context(format!(
-                    "duplicating {} to {} failed, and cleaning up failed too ({}); the next odoodb run will finish the cleanup",
+                )),
+                Err(cleanup) => error.context(format!(
+                    "duplicating {} to {} failed, and removing the temporary copy failed too ({}); the next odoodb run removes it",
                     plan.source,
                     plan.target,
-                    crate::error::one_line(&cleanup_error)
-                ))),
-            }
+                    crate::error::one_line(&cleanup)
+                )),
+            });
         }
+    };
+    let installed = install.complete(target_consent == Consent::Granted).await?;
+    if let Some(leftover) = installed.leftover {
+        ctx.printer.warn(&leftover);
     }
+    let report = Report {
+        source: plan.source.clone(),
+        target: plan.target.clone(),
+        replaced_existing: plan.replace,
+        strategy: plan.strategy,
+        database_seconds: built.database_seconds,
+        identity: built.identity,
+        neutralized: built.neutralized,
+        filestore_mode: plan.filestore_mode,
+        filestore_files: built.stats.files,
+        filestore_bytes: built.stats.bytes,
+        filestore_seconds: built.filestore_seconds,
+        total_seconds: started.elapsed().as_secs_f64(),
+    };
+    ctx.printer.emit(&report, || human(&report))
 }
 
 async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> Result<Plan> {
-    odoo::name::validate(&args.source)?;
-    odoo::name::validate(&args.target)?;
-    if args.source == args.target {
-        return Err(Failure::usage("the source and the target are the same database")
-            .hint("name a new database as the target")
-            .into());
-    }
-    if !args.change.dry_run {
-        recovery::sweep(ctx, admin_client).await?;
-    }
-    if !admin::database_exists(admin_client, &args.source).await? {
-        return Err(Failure::failed(format!("database {:?} does not exist", args.source))
-            .hint("`odoodb list` shows the Odoo databases on this server")
-            .into());
-    }
-    odoo::require_odoo(&ctx.connect(&args.source).await?, &args.source).await?;
-
+    let source_client = ctx.open_odoo(admin_client, &args.source).await?;
+    let root = ctx.filestore_root();
+    filestore::require_folder_or_absent(&root, "the filestore root")?;
+    let source_folder = ctx.filestore(&args.source);
     let target_folder = ctx.filestore(&args.target);
+    let target_entry = filestore::require_folder_or_absent(
+        &target_folder,
+        &format!("the filestore of {}", args.target),
+    )?;
     let target_db_exists = admin::database_exists(admin_client, &args.target).await?;
-    let replace = target_db_exists || target_folder.exists();
+    let replace = target_db_exists || target_entry != filestore::Entry::Absent;
     if replace && !args.force {
-        let what = if target_db_exists { "database" } else { "filestore folder" };
+        let what = if target_db_exists {
+            "database".to_string()
+        } else {
+            format!("filestore folder at {}", target_folder.display())
+        };
         return Err(Failure::failed(format!(
-            "{} already exists (as a {what}{})",
-            args.target,
-            if target_db_exists {
-                String::new()
-            } else {
-                format!(" at {}", target_folder.display())
-            }
+            "{} already exists (as a {what}); nothing was changed",
+            args.target
         ))
         .hint("choose another name, or pass --force to replace it once the copy is complete")
         .into());
     }
 
-    let source_folder = ctx.filestore(&args.source);
-    let root = filestore::root(&ctx.config.data_dir.value);
-    let requested = requested_mode(ctx, args.filestore)?;
-    let source_usage = filestore::measure(&source_folder)?;
+    let requested = requested_mode(ctx, args.filestore);
+    let source_usage =
+        source_filestore(ctx, &source_client, args, &source_folder, requested).await?;
     let filestore_mode = if source_usage.exists && requested != Requested::None {
         filestore::require_writable(&root)?;
         let mode = filestore::resolve_mode(requested, &source_folder, &root)?;
@@ -186,35 +214,68 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
         }
         mode
     } else {
-        if !source_usage.exists && requested != Requested::None {
-            ctx.printer.warn(&format!(
-                "{} has no filestore folder at {}: the copy gets none either",
-                args.source,
-                source_folder.display()
-            ));
-        }
         None
     };
+    if replace && target_entry == filestore::Entry::Folder {
+        filestore::require_writable(&root)?;
+    }
 
     let strategy = choose_strategy(admin_client, args).await?;
-    let temporary = tempname::make(&args.target, Kind::Building);
-    let create_sql =
-        admin::create_from_template_sql(&temporary, &args.source, &ctx.config.user.value, strategy);
     Ok(Plan {
         source: args.source.clone(),
         target: args.target.clone(),
-        temporary_folder: root.join(&temporary),
-        temporary,
         replace,
         strategy,
-        create_sql,
-        keep_enterprise_code: args.keep_enterprise_code,
-        neutralize: args.neutralize,
+        identity: identity::Options {
+            keep_enterprise_code: args.keep_enterprise_code,
+            base_url: identity::local_base_url(ctx.config.http_port()),
+            mark_regenerated: args.neutralize,
+        },
+        neutralize: args
+            .neutralize
+            .then(|| super::neutralize::module_file_options(ctx, &args.module_files)),
         filestore_mode,
         source_folder,
         target_folder,
         source_usage,
     })
+}
+
+/// Measures the source's filestore, refusing a missing one that attachments need: the commonest
+/// way to make a copy whose files are all broken is a wrong data_dir.
+async fn source_filestore(
+    ctx: &Context,
+    source_client: &Client,
+    args: &DuplicateArgs,
+    folder: &std::path::Path,
+    requested: Requested,
+) -> Result<filestore::Usage> {
+    if folder.exists() && !folder.is_dir() {
+        return Err(Failure::failed(format!(
+            "the filestore of {} at {} is not a folder; nothing was changed",
+            args.source,
+            folder.display()
+        ))
+        .hint("check data_dir (-c odoo.conf or --data-dir), or move that file away")
+        .into());
+    }
+    let usage = filestore::measure(folder)?;
+    if usage.exists || requested == Requested::None {
+        return Ok(usage);
+    }
+    let needed = odoo::attachment_counts(source_client).await?.in_filestore;
+    if needed > 0 {
+        return Err(Failure::failed(format!(
+            "{} has {needed} attachments stored in the filestore, but there is no folder at {} (data_dir {}, from {}); nothing was changed",
+            args.source,
+            folder.display(),
+            ctx.config.data_dir.value.display(),
+            ctx.config.data_dir.source
+        ))
+        .hint("point odoodb at Odoo's data_dir (-c /etc/odoo/odoo.conf or --data-dir), or pass --filestore none to copy without files")
+        .into());
+    }
+    Ok(usage)
 }
 
 /// The template-copy strategy: the flag's, or by size on PostgreSQL 15+ (`None` before 15).
@@ -246,154 +307,128 @@ async fn choose_strategy(
     Ok(strategy)
 }
 
-fn requested_mode(ctx: &Context, flag: Option<FilestoreMode>) -> Result<Requested> {
-    let from_settings = ctx.config.settings.duplicate.filestore.as_deref();
-    Ok(match (flag, from_settings) {
-        (Some(FilestoreMode::Auto), _) | (None, None | Some("auto")) => Requested::Auto,
-        (Some(FilestoreMode::Copy), _) | (None, Some("copy")) => Requested::Copy,
-        (Some(FilestoreMode::Hardlink), _) | (None, Some("hardlink")) => Requested::Hardlink,
-        (Some(FilestoreMode::Reflink), _) | (None, Some("reflink")) => Requested::Reflink,
-        (Some(FilestoreMode::None), _) | (None, Some("none")) => Requested::None,
-        (None, Some(other)) => {
-            return Err(Failure::usage(format!(
-                "settings duplicate.filestore is {other:?}, not a filestore mode"
-            ))
-            .hint("use auto, copy, hardlink, reflink or none")
-            .into());
-        }
-    })
+fn requested_mode(ctx: &Context, flag: Option<FilestoreMode>) -> Requested {
+    match flag {
+        Some(FilestoreMode::Auto) => Requested::Auto,
+        Some(FilestoreMode::Copy) => Requested::Copy,
+        Some(FilestoreMode::Hardlink) => Requested::Hardlink,
+        Some(FilestoreMode::Reflink) => Requested::Reflink,
+        Some(FilestoreMode::None) => Requested::None,
+        None => ctx.config.settings.duplicate.filestore.unwrap_or(Requested::Auto),
+    }
+}
+
+fn create_sql(ctx: &Context, plan: &Plan, temporary: &str) -> String {
+    admin::create_from_template_sql(temporary, &plan.source, &ctx.config.user.value, plan.strategy)
 }
 
 fn describe(plan: &Plan) -> Vec<String> {
-    let mut steps = vec![format!("{};", plan.create_sql)];
-    let mut identity =
-        "in the copy: new database.uuid, database.secret and database.create_date".to_string();
-    if !plan.keep_enterprise_code {
+    const TEMP: &str = "<temporary>";
+    let mut steps = vec![format!(
+        "{}; (the copy is built under a temporary name, journaled)",
+        admin::create_from_template_sql(TEMP, &plan.source, "<role>", plan.strategy)
+    )];
+    let mut identity = format!(
+        "in the copy: new database.uuid, database.secret, database.create_date; web.base.url = {}",
+        plan.identity.base_url
+    );
+    if !plan.identity.keep_enterprise_code {
         identity.push_str("; database.enterprise_code removed");
     }
     steps.push(identity);
-    if plan.neutralize {
+    if plan.neutralize.is_some() {
         steps.push("in the copy: every neutralize step (see `odoodb neutralize --list-steps`), in one transaction".to_string());
     }
     match plan.filestore_mode {
         Some(mode) => steps.push(format!(
-            "filestore ({}): {} → {} ({} files, {})",
-            serde_json::to_value(mode)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default(),
+            "filestore ({}): {} → {TEMP} ({} files, {})",
+            mode.as_str(),
             plan.source_folder.display(),
-            plan.temporary_folder.display(),
             plan.source_usage.files,
             bytes(plan.source_usage.bytes)
         )),
         None => steps.push("filestore: none".to_string()),
     }
     if plan.replace {
-        let previous = tempname::make(&plan.target, Kind::Previous);
         steps.push(format!(
-            "{}; mv {} → {}",
-            admin::rename_sql(&plan.target, &previous),
-            plan.target_folder.display(),
-            previous
-        ));
-    }
-    steps.push(format!("{};", admin::rename_sql(&plan.temporary, &plan.target)));
-    if plan.filestore_mode.is_some() {
-        steps.push(format!(
-            "mv {} → {}",
-            plan.temporary_folder.display(),
+            "the existing {} (database and {}) moved aside",
+            plan.target,
             plan.target_folder.display()
         ));
     }
+    steps.push(format!("the copy takes the name {} (folder first, database last)", plan.target));
     if plan.replace {
-        steps.push(format!(
-            "{}; rm -r the old filestore folder",
-            admin::drop_sql(&tempname::make(&plan.target, Kind::Previous), true)
-        ));
+        steps.push(format!("the previous {} dropped and its folder removed", plan.target));
     }
     steps
 }
 
-async fn execute(
+async fn build(
     ctx: &Context,
     admin_client: &Client,
     plan: &Plan,
+    install: &Install<'_, '_>,
     source_consent: Consent,
-    target_consent: Consent,
-    undo: &Mutex<Undo>,
-) -> Result<Report> {
+) -> Result<Built> {
     let step = Instant::now();
     ctx.printer.status(&format!("Copying database {} …", plan.source));
-    undo.lock().await.temporary_db = Some(plan.temporary.clone());
-    sessions::run_exclusive(ctx, admin_client, &plan.source, source_consent, &plan.create_sql)
-        .await?;
+    let sql = create_sql(ctx, plan, install.building());
+    sessions::run_exclusive(ctx, admin_client, &plan.source, source_consent, &sql).await?;
+    install.label_building(&format!("copy of {} for {}", plan.source, plan.target)).await?;
     let database_seconds = step.elapsed().as_secs_f64();
-    fault::point(ctx, "after-database-copy").await?;
+    fault::point("after-database-copy", &ctx.cancel).await?;
     ctx.check_interrupt()?;
 
-    let mut copy = ctx.connect(&plan.temporary).await?;
-    let identity = identity::renew(&mut copy, plan.keep_enterprise_code).await?;
-    drop(copy);
+    let mut copy = ctx.connect(install.building()).await?;
+    identity::renew(&mut copy, &plan.identity).await?;
     ctx.check_interrupt()?;
-    let neutralized = if plan.neutralize {
-        ctx.printer.status(&format!("Neutralizing the copy of {} …", plan.source));
-        let report = crate::neutralize::neutralize_unattended(ctx, &plan.temporary).await?;
-        Some(report.steps.iter().map(|step| (step.id.to_string(), step.changed)).collect())
-    } else {
-        None
+    let neutralized = match &plan.neutralize {
+        Some(files) => {
+            ctx.printer.status(&format!("Neutralizing the copy of {} …", plan.source));
+            let log = |line: &str| ctx.printer.verbose(1, line);
+            let report =
+                neutralize::unattended(&mut copy, install.building(), files, &ctx.cancel, &log)
+                    .await
+                    .map_err(super::neutralize::explain)?;
+            Some(report.steps.iter().map(|step| (step.id.to_string(), step.changed)).collect())
+        }
+        None => None,
     };
+    let identity = identity::read(&copy).await?;
+    drop(copy);
     ctx.check_interrupt()?;
 
     let step = Instant::now();
     let stats = match plan.filestore_mode {
-        Some(mode) => {
-            undo.lock().await.temporary_folder = Some(plan.temporary_folder.clone());
-            copy_filestore(ctx, plan, mode).await?
-        }
+        Some(mode) => copy_filestore(ctx, plan, mode, install.building_folder()).await?,
         None => filestore::CopyStats::default(),
     };
     let filestore_seconds = step.elapsed().as_secs_f64();
-    fault::point(ctx, "before-swap").await?;
+    fault::point("before-swap", &ctx.cancel).await?;
     ctx.check_interrupt()?;
-
-    swap(ctx, admin_client, plan, target_consent, undo).await?;
-    Ok(Report {
-        source: plan.source.clone(),
-        target: plan.target.clone(),
-        replaced_existing: plan.replace,
-        strategy: plan.strategy,
-        database_seconds,
-        identity: Some(identity),
-        neutralized,
-        filestore_mode: plan.filestore_mode,
-        filestore_files: stats.files,
-        filestore_bytes: stats.bytes,
-        filestore_seconds,
-        total_seconds: 0.0,
-    })
+    Ok(Built { database_seconds, identity, neutralized, stats, filestore_seconds })
 }
 
-async fn copy_filestore(ctx: &Context, plan: &Plan, mode: Mode) -> Result<filestore::CopyStats> {
+async fn copy_filestore(
+    ctx: &Context,
+    plan: &Plan,
+    mode: Mode,
+    target: PathBuf,
+) -> Result<filestore::CopyStats> {
     let bar = ctx.printer.bar(
         plan.source_usage.bytes,
         "{spinner} filestore [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
     );
     bar.set_message(format!("{} files", plan.source_usage.files));
     let cancel = Arc::new(AtomicBool::new(false));
-    let (source, target, flag, progress) = (
-        plan.source_folder.clone(),
-        plan.temporary_folder.clone(),
-        Arc::clone(&cancel),
-        bar.clone(),
-    );
+    let (source, flag, progress) = (plan.source_folder.clone(), Arc::clone(&cancel), bar.clone());
     let work = tokio::task::spawn_blocking(move || {
         filestore::copy_tree(&source, &target, mode, &flag, &|n| progress.inc(n))
     });
     tokio::pin!(work);
     let result = tokio::select! {
         result = &mut work => result,
-        () = ctx.wait_interrupt() => {
+        () = ctx.cancel.wait() => {
             cancel.store(true, Ordering::SeqCst);
             work.await
         }
@@ -402,88 +437,13 @@ async fn copy_filestore(ctx: &Context, plan: &Plan, mode: Mode) -> Result<filest
     result.context("the filestore copy stopped unexpectedly")?
 }
 
-/// Puts the finished copy in place. Once begun, it runs to the end or rolls back: a Ctrl-C
-/// here waits, since the swap takes milliseconds.
-async fn swap(
-    ctx: &Context,
-    admin_client: &Client,
-    plan: &Plan,
-    target_consent: Consent,
-    undo: &Mutex<Undo>,
-) -> Result<()> {
-    let root = filestore::root(&ctx.config.data_dir.value);
-    let previous = tempname::make(&plan.target, Kind::Previous);
-    if plan.replace {
-        if admin::database_exists(admin_client, &plan.target).await? {
-            undo.lock().await.previous_db = Some(previous.clone());
-            sessions::run_exclusive(
-                ctx,
-                admin_client,
-                &plan.target,
-                target_consent,
-                &admin::rename_sql(&plan.target, &previous),
-            )
-            .await?;
-        }
-        if plan.target_folder.exists() {
-            filestore::rename(&plan.target_folder, &root.join(&previous))?;
-            undo.lock().await.previous_folder = Some(root.join(&previous));
-        }
-    }
-    admin_client.batch_execute(&admin::rename_sql(&plan.temporary, &plan.target)).await?;
-    if plan.filestore_mode.is_some()
-        && let Err(error) = filestore::rename(&plan.temporary_folder, &plan.target_folder)
-    {
-        // Give the database its temporary name back, so the cleanup removes it.
-        admin_client.batch_execute(&admin::rename_sql(&plan.target, &plan.temporary)).await?;
-        return Err(error);
-    }
-    let mut undo = undo.lock().await;
-    *undo = Undo::default();
-    drop(undo);
-    if plan.replace {
-        let dropped = admin_client.batch_execute(&admin::drop_sql(&previous, true)).await;
-        let removed = filestore::remove(&root.join(&previous));
-        if let Err(error) = dropped.map_err(anyhow::Error::from).and(removed) {
-            ctx.printer.warn(&format!(
-                "the copy is in place, but the previous {} could not be removed ({}); the next odoodb run removes it",
-                plan.target,
-                crate::error::one_line(&error)
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Takes away what this run made and puts back what it moved aside.
-async fn clean_up(admin_client: &Client, plan: &Plan, undo: &Undo) -> Result<()> {
-    if let Some(temporary) = &undo.temporary_db {
-        admin_client.batch_execute(&admin::drop_sql(temporary, true)).await?;
-    }
-    if let Some(folder) = &undo.temporary_folder {
-        filestore::remove(folder)?;
-    }
-    if let Some(previous) = &undo.previous_db
-        && !admin::database_exists(admin_client, &plan.target).await?
-    {
-        admin_client.batch_execute(&admin::rename_sql(previous, &plan.target)).await?;
-    }
-    if let Some(previous) = &undo.previous_folder
-        && !plan.target_folder.exists()
-    {
-        filestore::rename(previous, &plan.target_folder)?;
-    }
-    Ok(())
-}
-
 fn human(report: &Report) -> String {
-    let mode = report
-        .filestore_mode
-        .and_then(|m| serde_json::to_value(m).ok())
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_else(|| "none".into());
+    let mode = report.filestore_mode.map_or("none", Mode::as_str);
+    let neutralized = report.neutralized.as_ref().map_or_else(String::new, |steps| {
+        format!("\nNeutralized: {} rows changed", steps.iter().map(|(_, n)| n).sum::<u64>())
+    });
     format!(
-        "Duplicated {} → {} in {:.1}s (database {:.1}s; filestore {} files, {}, {mode}, {:.1}s){}",
+        "Duplicated {} → {} in {:.1}s (database {:.1}s; filestore {} files, {}, {mode}, {:.1}s){neutralized}\nNew database.uuid {}; web.base.url {}{}",
         report.source,
         report.target,
         report.total_seconds,
@@ -491,13 +451,8 @@ fn human(report: &Report) -> String {
         report.filestore_files,
         bytes(report.filestore_bytes),
         report.filestore_seconds,
-        report.neutralized.as_ref().map_or_else(String::new, |steps| format!(
-            "\nNeutralized: {} rows changed",
-            steps.iter().map(|(_, n)| n).sum::<u64>()
-        )) + &report.identity.as_ref().map_or_else(String::new, |i| format!(
-            "\nNew database.uuid {}{}",
-            i.uuid,
-            if i.enterprise_code_removed { "; enterprise code removed" } else { "" }
-        )),
+        report.identity.uuid,
+        report.identity.base_url,
+        if report.identity.enterprise_code_kept { "; enterprise code kept" } else { "" }
     )
 }

@@ -89,7 +89,7 @@ pub async fn run(ctx: &Context, args: &InfoArgs) -> Result<()> {
             .await?
             .is_some_and(|c| !c.trim().is_empty()),
         base_url: odoo::param(&client, odoo::PARAM_BASE_URL).await?,
-        neutralized: odoo::is_true(odoo::param(&client, odoo::PARAM_NEUTRALIZED).await?.as_deref()),
+        neutralized: odoo::is_neutralized(&client).await?,
         outgoing_mail_servers: odoo::active_counts(&client, "ir_mail_server").await?,
         incoming_mail_servers: odoo::active_counts(&client, "fetchmail_server").await?,
         crons: odoo::active_counts(&client, "ir_cron").await?,

@@ -69,9 +69,10 @@ async fn probe(ctx: &Context, row: DatabaseRow) -> Entry {
     if &row.owner != user {
         warnings.push(format!("owned by {}, not {user}: Odoo will not list it", row.owner));
     }
-    if crate::tempname::parse(&row.name).is_some() {
-        warnings
-            .push("temporary copy of an odoodb run (removed by its next run if abandoned)".into());
+    if crate::safe::names::is_temporary(&row.name) {
+        warnings.push(
+            "temporary of an odoodb run (settled by `odoodb recover` once its run is gone)".into(),
+        );
     }
     let path = ctx.filestore(&row.name);
     let mut entry = Entry {
@@ -135,7 +136,7 @@ async fn probe_database(ctx: &Context, db: &str) -> Result<Option<Facts>> {
     Ok(Some(Facts {
         version: odoo::base_version(&client).await?,
         modules: odoo::installed_module_count(&client).await?,
-        neutralized: odoo::is_true(odoo::param(&client, odoo::PARAM_NEUTRALIZED).await?.as_deref()),
+        neutralized: odoo::is_neutralized(&client).await?,
         files_needed: odoo::attachment_counts(&client).await?.in_filestore,
     }))
 }

@@ -1,67 +1,50 @@
-//! One file per subcommand, each `run(ctx, args)`; this file dispatches and maps the outcome
-//! to an exit code.
+//! One file per subcommand, each `run(ctx, args)`; this file dispatches, and says how each
+//! command stops at Ctrl-C.
 
-mod completions;
+pub mod completions;
 mod config;
 mod delete;
 mod duplicate;
 mod info;
 mod list;
-mod man;
+pub mod man;
 mod neutralize;
+mod recover;
 mod rename;
 
 use anyhow::Result;
-use tokio::sync::watch;
 
-use crate::cli::{Cli, Command};
-use crate::config::{ProcessEnvironment, Resolved};
+use crate::cli::Command;
 use crate::context::Context;
-use crate::error::{self, Failure, exit};
-use crate::output::{self, Printer};
 
-/// Runs the command line; returns the process exit code.
-pub async fn run(cli: Cli) -> u8 {
-    let printer = Printer::new(&cli.global);
-    let outcome = match &cli.command {
-        // These need no settings, so a broken odoo.conf cannot stop them.
-        Command::Completions(args) => completions::run(&printer, args),
-        Command::Man(args) => man::run(&printer, args),
-        _ => run_with_context(cli, printer).await,
-    };
-    match outcome {
-        Ok(()) => exit::OK,
-        Err(error) if error::is_broken_pipe(&error) => exit::OK,
-        Err(error) => {
-            let (code, hint) = error::classify(&error);
-            output::print_error(&error::one_line(&error), hint.as_deref());
-            code
-        }
+/// How a command stops at Ctrl-C or SIGTERM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancellation {
+    /// It only reads: its work may simply be dropped.
+    Drop,
+    /// It changes things: it watches `ctx.cancel` itself and returns (exit 130) only once it has
+    /// cleaned up. Never dropped half way.
+    Cooperative,
+}
+
+/// Every command declares its policy here; there is no default arm, so a new command cannot be
+/// added without choosing one.
+pub fn cancellation(command: &Command) -> Cancellation {
+    match command {
+        Command::List(_)
+        | Command::Info(_)
+        | Command::Config
+        | Command::Completions(_)
+        | Command::Man(_) => Cancellation::Drop,
+        Command::Duplicate(_)
+        | Command::Rename(_)
+        | Command::Delete(_)
+        | Command::Neutralize(_)
+        | Command::Recover(_) => Cancellation::Cooperative,
     }
 }
 
-async fn run_with_context(cli: Cli, printer: Printer) -> Result<()> {
-    let config = Resolved::resolve(&cli.global, &ProcessEnvironment)?;
-    for (name, value, source) in config.describe() {
-        printer.verbose(1, &format!("setting {name} = {value}  [{source}]"));
-    }
-    let ctx = Context::new(config, printer, cli.global.yes, listen_for_interrupt());
-    let work = dispatch(&ctx, &cli.command);
-    if changes_databases(&cli.command) {
-        // These watch for Ctrl-C themselves, so they can clean up before they stop.
-        return work.await;
-    }
-    tokio::select! {
-        result = work => result,
-        () = ctx.wait_interrupt() => Err(Failure::interrupted().into()),
-    }
-}
-
-fn changes_databases(command: &Command) -> bool {
-    matches!(command, Command::Duplicate(_) | Command::Rename(_) | Command::Delete(_))
-}
-
-async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
+pub async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
     match command {
         Command::List(args) => list::run(ctx, args).await,
         Command::Info(args) => info::run(ctx, args).await,
@@ -69,30 +52,8 @@ async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
         Command::Rename(args) => rename::run(ctx, args).await,
         Command::Delete(args) => delete::run(ctx, args).await,
         Command::Neutralize(args) => neutralize::run(ctx, args).await,
+        Command::Recover(args) => recover::run(ctx, args).await,
         Command::Config => config::run(ctx),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }
-}
-
-/// Ctrl-C and SIGTERM set the flag; the command decides how to stop.
-fn listen_for_interrupt() -> watch::Receiver<bool> {
-    let (sender, receiver) = watch::channel(false);
-    tokio::spawn(async move {
-        let terminate = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut signal) => {
-                    signal.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            () = terminate => {}
-        }
-        let _ = sender.send(true);
-        // Keep the sender alive so receivers still see the flag.
-        std::future::pending::<()>().await;
-    });
-    receiver
 }

@@ -5,15 +5,16 @@ use std::fmt::Write as _;
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use crate::cli::NeutralizeArgs;
+use crate::cli::{ModuleFileArgs, NeutralizeArgs};
+use crate::confirm;
 use crate::context::Context;
 use crate::error::{Failure, usage_error};
 use crate::neutralize::{
-    self, ModuleFileStatus, Report, STEPS, Selection, StepReport, StepStatus, module_files,
+    self, ModuleFileFailed, ModuleFileStatus, Report, STEPS, Selection, StepReport, StepStatus,
+    module_files,
 };
 use crate::odoo;
 use crate::output::terminal_safe;
-use crate::pg::admin;
 
 pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     if args.list_steps {
@@ -38,29 +39,22 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
             "run it at a terminal, or use --yes to apply every step",
         ));
     }
-    let mut client = connect_existing(ctx, db).await?;
-    odoo::require_odoo(&client, db).await?;
+    let admin_client = ctx.connect_admin().await?;
+    let mut client = ctx.open_odoo(&admin_client, db).await?;
+    drop(admin_client);
     if args.check {
         return check(ctx, &client, db, &selection).await;
     }
 
-    let files = module_files::Options {
-        addons_path: if args.no_module_files {
-            Vec::new()
-        } else {
-            neutralize::addons_path(&args.addons_path, ctx)
-        },
-        ignore: args.ignore_module.clone(),
-        continue_on_error: args.continue_on_error,
-    };
-    let transaction = neutralize::begin(&mut client).await?;
-    let was_flagged = neutralize::is_flagged(&transaction).await?;
+    let files = module_file_options(ctx, &args.module_files);
+    // The plan is counted outside any transaction, so no lock is held while the user reads it.
+    let was_flagged = neutralize::is_flagged(&client).await?;
     let mode = if args.dry_run { "dry-run" } else { "apply" };
     let mut report = Report::new(db, mode, was_flagged);
-    report.steps = neutralize::plan(&transaction, &selection).await?;
+    report.steps = neutralize::plan(&client, &selection).await?;
     report.live = report.steps.iter().map(|s| s.live).sum();
     if !files.addons_path.is_empty() {
-        report.module_files = module_files::plan(&transaction, &files).await?;
+        report.module_files = module_files::plan(&client, &files).await?;
     }
     let planned_files =
         report.module_files.iter().filter(|m| m.status == ModuleFileStatus::Planned).count();
@@ -92,21 +86,34 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
         ctx.printer.status(&lines.join("\n"));
     }
     let files = consent(ctx, args, db, &mut report, files, planned_files).await?;
-    let outcome = neutralize::run_all(ctx, &transaction, &mut report, &files).await;
+    ctx.check_interrupt()?;
+
+    let transaction = neutralize::begin(&mut client).await?;
+    replan(ctx, &transaction, &selection, &mut report).await?;
+    let log = |line: &str| ctx.printer.verbose(1, line);
+    let outcome = neutralize::run_all(&transaction, &mut report, &files, &ctx.cancel, &log).await;
     if let Err(error) = outcome {
         let _ = transaction.rollback().await;
-        return Err(error
-            .context(format!("{db} was not changed: the whole neutralization was rolled back")));
+        return Err(explain(
+            error
+                .context(format!("{db} was not changed: the whole neutralization was rolled back")),
+        ));
     }
     transaction.commit().await.context("cannot commit the neutralization")?;
     report.committed = true;
+    finish(ctx, db, &report)
+}
+
+/// After the commit: what is still live, what was left out, which module files failed (exit
+/// status 3, so a script can tell a partial run from a clean one).
+fn finish(ctx: &Context, db: &str, report: &Report) -> Result<()> {
     for finding in &report.findings {
         ctx.printer.warn(&format!(
             "still live after neutralizing: {} (step {}: {})",
             finding.what, finding.step, finding.count
         ));
     }
-    left_out_note(ctx, &report);
+    left_out_note(ctx, report);
     let failed: Vec<&neutralize::ModuleFile> =
         report.module_files.iter().filter(|m| m.status == ModuleFileStatus::Failed).collect();
     for file in &failed {
@@ -116,7 +123,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
             file.error.as_deref().unwrap_or("unknown error")
         ));
     }
-    ctx.printer.emit(&report, || done_text(ctx, &report))?;
+    ctx.printer.emit(report, || done_text(ctx, report))?;
     if failed.is_empty() {
         return Ok(());
     }
@@ -143,6 +150,60 @@ fn left_out_note(ctx: &Context, report: &Report) {
     }
 }
 
+/// Counts again inside the transaction that applies, keeping the user's choices: Odoo may have
+/// written since the plan was shown.
+async fn replan(
+    ctx: &Context,
+    transaction: &tokio_postgres::Transaction<'_>,
+    selection: &Selection,
+    report: &mut Report,
+) -> Result<()> {
+    let shown = report.live;
+    let declined: Vec<&str> =
+        report.steps.iter().filter(|s| s.status == StepStatus::Declined).map(|s| s.id).collect();
+    let mut steps = neutralize::plan(transaction, selection).await?;
+    for step in steps.iter_mut().filter(|s| declined.contains(&s.id)) {
+        step.status = StepStatus::Declined;
+    }
+    report.steps = steps;
+    report.live = report.steps.iter().map(|s| s.live).sum();
+    if report.live != shown {
+        ctx.printer.status(&format!(
+            "the database changed since the plan was shown: {} rows are live now (the plan said {shown})",
+            report.live
+        ));
+    }
+    Ok(())
+}
+
+/// Where module files are looked up and how they run, from the shared options: `--addons-path`,
+/// else odoo.conf `addons_path`; none with `--no-module-files`.
+pub(super) fn module_file_options(ctx: &Context, args: &ModuleFileArgs) -> module_files::Options {
+    let addons_path = if args.no_module_files {
+        Vec::new()
+    } else if args.addons_path.is_empty() {
+        ctx.config.addons_path.clone()
+    } else {
+        args.addons_path.clone()
+    };
+    module_files::Options {
+        addons_path,
+        ignore: args.ignore_module.clone(),
+        continue_on_error: args.continue_on_error,
+    }
+}
+
+/// Adds what the user can do about a failed module file: the options every neutralizing command
+/// shares.
+pub(super) fn explain(error: anyhow::Error) -> anyhow::Error {
+    if error.chain().any(|cause| cause.downcast_ref::<ModuleFileFailed>().is_some()) {
+        return Failure::failed(crate::error::one_line(&error))
+            .hint("fix the file, skip it with --ignore-module, or pass --continue-on-error")
+            .into();
+    }
+    error
+}
+
 /// Asks (or refuses) as the confirmation policy says; returns the module files still to run.
 async fn consent(
     ctx: &Context,
@@ -152,24 +213,46 @@ async fn consent(
     mut files: module_files::Options,
     planned_files: usize,
 ) -> Result<module_files::Options> {
-    let production = looks_like_production(ctx, db, report.was_flagged);
-    if args.interactive {
-        if let Some(reason) = &production
-            && !args.force
-        {
-            type_name(db, reason).await?;
+    // A database flagged neutralized is a copy, even when odoo.conf serves it.
+    let production = confirm::production_reason(ctx, db)
+        .filter(|reason| !report.was_flagged || reason.contains("protect"));
+    let typed = match &production {
+        Some(reason) if !args.force => {
+            confirm::guard_production(ctx, db, reason, "neutralize it", Some(false)).await?;
+            true
         }
-        choose_steps(report).await?;
+        _ => false,
+    };
+    if args.interactive {
+        choose_steps(ctx, report).await?;
         if planned_files > 0
-            && !ask(format!("Run the data/neutralize.sql of {planned_files} modules?")).await?
+            && !confirm::ask(
+                ctx,
+                &format!("Run the data/neutralize.sql of {planned_files} modules?"),
+            )
+            .await?
         {
             files.addons_path.clear();
             report.module_files.clear();
         }
-    } else {
-        confirm(ctx, db, production.as_deref(), args.force, report, planned_files).await?;
+        return Ok(files);
     }
-    Ok(files)
+    if typed {
+        // The typed name was the confirmation.
+        return Ok(files);
+    }
+    let steps = report.steps.iter().filter(|s| s.status == StepStatus::Planned).count();
+    let extra = if planned_files > 0 {
+        format!(" and run {planned_files} module neutralize.sql files")
+    } else {
+        String::new()
+    };
+    let question = format!("Neutralize {db}: change {} rows in {steps} steps{extra}?", report.live);
+    if confirm::yes_no(ctx, &question, "neutralize", db).await? {
+        Ok(files)
+    } else {
+        Err(Failure::declined_for(db).into())
+    }
 }
 
 /// The audit: counts what is still live, changes nothing, fails with exit 4 on any finding.
@@ -216,118 +299,11 @@ async fn check(
     }
 }
 
-async fn connect_existing(ctx: &Context, db: &str) -> Result<tokio_postgres::Client> {
-    let admin_client = ctx.connect_admin().await?;
-    if !admin::database_exists(&admin_client, db).await? {
-        return Err(Failure::failed(format!(
-            "database {db:?} does not exist on {}",
-            ctx.config.connect_params().describe()
-        ))
-        .hint("`odoodb list` shows the Odoo databases on this server")
-        .into());
-    }
-    drop(admin_client);
-    ctx.connect(db).await
-}
-
-/// Why `db` looks like production, if it does.
-fn looks_like_production(ctx: &Context, db: &str, was_flagged: bool) -> Option<String> {
-    if ctx.config.settings.neutralize.protect.iter().any(|p| p == db) {
-        return Some("it is listed in [neutralize] protect of the settings".into());
-    }
-    if !was_flagged && ctx.config.served_databases.iter().any(|p| p == db) {
-        return Some("it is odoo.conf's db_name and not flagged neutralized".into());
-    }
-    None
-}
-
-async fn confirm(
-    ctx: &Context,
-    db: &str,
-    production: Option<&str>,
-    force: bool,
-    report: &Report,
-    planned_files: usize,
-) -> Result<()> {
-    if let Some(reason) = production
-        && !force
-    {
-        if !ctx.interactive {
-            return Err(usage_error(
-                format!(
-                    "{db} looks like production ({reason}); its name must be typed to neutralize it"
-                ),
-                "run it at a terminal, or pass --force --yes if this really is a copy",
-            ));
-        }
-        return type_name(db, reason).await;
-    }
-    if ctx.assume_yes {
-        return Ok(());
-    }
-    if !ctx.interactive {
-        return Err(usage_error(
-            format!("neutralizing {db} needs confirmation, and there is no terminal to ask on"),
-            "pass --yes to confirm (scripts, CI), or --dry-run to see the plan",
-        ));
-    }
-    let steps = report.steps.iter().filter(|s| s.status == StepStatus::Planned).count();
-    let files = if planned_files > 0 {
-        format!(" and run {planned_files} module neutralize.sql files")
-    } else {
-        String::new()
-    };
-    if ask(format!("Neutralize {db}: change {} rows in {steps} steps{files}?", report.live)).await?
-    {
-        Ok(())
-    } else {
-        Err(Failure::declined().into())
-    }
-}
-
-async fn type_name(db: &str, reason: &str) -> Result<()> {
-    let prompt = format!("{db} looks like production ({reason}). Type its name to neutralize it");
-    let typed = tokio::task::spawn_blocking(move || {
-        dialoguer::Input::<String>::new()
-            .with_prompt(prompt)
-            .allow_empty(true)
-            .interact_text_on(&console::Term::stderr())
-    })
-    .await
-    .context("the prompt stopped")?
-    .map_err(prompt_error)?;
-    if typed.trim() == db { Ok(()) } else { Err(Failure::declined().into()) }
-}
-
-async fn ask(prompt: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        dialoguer::Confirm::new()
-            .with_prompt(prompt)
-            .default(false)
-            .interact_on(&console::Term::stderr())
-    })
-    .await
-    .context("the prompt stopped")?
-    .map_err(prompt_error)
-}
-
-/// Ctrl-C at a prompt (the terminal is in raw mode, so no signal) is an interruption: exit 130.
-fn prompt_error(error: dialoguer::Error) -> anyhow::Error {
-    let dialoguer::Error::IO(io) = error;
-    if io.kind() == std::io::ErrorKind::Interrupted {
-        // dialoguer hid the cursor and did not get to show it again.
-        let _ = console::Term::stderr().show_cursor();
-        Failure::interrupted().into()
-    } else {
-        anyhow::Error::from(io).context("cannot read the answer")
-    }
-}
-
 /// `--interactive`: each step with live rows is confirmed or skipped.
-async fn choose_steps(report: &mut Report) -> Result<()> {
+async fn choose_steps(ctx: &Context, report: &mut Report) -> Result<()> {
     for step in report.steps.iter_mut().filter(|s| s.status == StepStatus::Planned) {
         let detail = live_detail(step);
-        if !ask(format!("{} — {}: {detail}. Apply?", step.id, step.title)).await? {
+        if !confirm::ask(ctx, &format!("{} — {}: {detail}. Apply?", step.id, step.title)).await? {
             step.status = StepStatus::Declined;
         }
     }

@@ -1,16 +1,18 @@
-//! `odoodb rename <old> <new>`: the database and its filestore folder together, or neither.
+//! `odoodb rename <old> <new>`: the database and its filestore folder together, or neither,
+//! through the safe-change module (journaled, recovered after a crash).
 
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::RenameArgs;
+use crate::confirm;
 use crate::context::Context;
-use crate::error::Failure;
-use crate::filestore;
+use crate::error::{Failure, usage_error};
+use crate::filestore::{self, Entry};
 use crate::odoo;
 use crate::pg::admin;
+use crate::safe::rename;
 use crate::sessions::{self, Consent};
-use crate::{confirm, fault, recovery};
 
 #[derive(Debug, Serialize)]
 struct Report {
@@ -21,49 +23,53 @@ struct Report {
     steps: Vec<String>,
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one linear story: check, plan, confirm, rename, move or roll back"
-)]
 pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     odoo::name::validate(&args.old)?;
     odoo::name::validate(&args.new)?;
     if args.old == args.new {
-        return Err(Failure::usage("the old and the new name are the same")
-            .hint("name a new database name")
-            .into());
+        return Err(usage_error(
+            "the old and the new name are the same",
+            "name a new database name",
+        ));
     }
     let admin_client = ctx.connect_admin().await?;
     if !args.change.dry_run {
-        recovery::sweep(ctx, &admin_client).await?;
+        let sweep = ctx.recover(&admin_client).await;
+        sweep.require_free(&args.old)?;
+        sweep.require_free(&args.new)?;
     }
-    if !admin::database_exists(&admin_client, &args.old).await? {
-        return Err(Failure::failed(format!("database {:?} does not exist", args.old))
-            .hint("`odoodb list` shows the Odoo databases on this server")
-            .into());
-    }
-    odoo::require_odoo(&ctx.connect(&args.old).await?, &args.old).await?;
+    drop(ctx.open_odoo(&admin_client, &args.old).await?);
+    let root = ctx.filestore_root();
+    filestore::require_folder_or_absent(&root, "the filestore root")?;
     let old_folder = ctx.filestore(&args.old);
     let new_folder = ctx.filestore(&args.new);
     if admin::database_exists(&admin_client, &args.new).await? {
-        return Err(Failure::failed(format!("database {} already exists", args.new))
-            .hint("choose another name")
-            .into());
-    }
-    if new_folder.exists() {
         return Err(Failure::failed(format!(
-            "a filestore folder already exists at {}",
-            new_folder.display()
+            "database {} already exists; nothing was changed",
+            args.new
         ))
-        .hint("choose another name, or move that folder away if it is a leftover")
+        .hint("choose another name")
         .into());
     }
-    let move_folder = old_folder.exists();
-    if move_folder {
-        filestore::require_writable(&filestore::root(&ctx.config.data_dir.value))?;
+    let taken = match filestore::entry(&new_folder)? {
+        Entry::Absent => None,
+        Entry::Folder => Some("a filestore folder"),
+        Entry::Link(_) => Some("a symbolic link"),
+        Entry::Other => Some("a file"),
+    };
+    if let Some(what) = taken {
+        return Err(Failure::failed(format!(
+            "{what} already exists at {}; nothing was changed",
+            new_folder.display()
+        ))
+        .hint("choose another name, or move it away if it is a leftover")
+        .into());
     }
-    let rename_sql = admin::rename_sql(&args.old, &args.new);
-    let mut steps = vec![format!("{rename_sql};")];
+    let move_folder = filestore::entry(&old_folder)? != Entry::Absent;
+    if move_folder {
+        filestore::require_writable(&root)?;
+    }
+    let mut steps = vec![format!("{};", admin::rename_sql(&args.old, &args.new))];
     steps.push(if move_folder {
         format!("mv {} → {}", old_folder.display(), new_folder.display())
     } else {
@@ -82,42 +88,22 @@ pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
             .emit(&report, || format!("Plan (nothing changed):\n  {}", report.steps.join("\n  ")));
     }
 
-    confirm::typed_name(
-        ctx,
-        &format!(
-            "rename it to {} (clients configured with the old name will stop working)",
-            args.new
-        ),
-        &args.old,
-    )
-    .await?;
+    let action = format!(
+        "rename it to {} (clients configured with the old name will stop working)",
+        args.new
+    );
+    match confirm::production_reason(ctx, &args.old) {
+        Some(reason) => {
+            confirm::guard_production(ctx, &args.old, &reason, &action, Some(args.force)).await?;
+        }
+        None => confirm::typed_name(ctx, &action, &args.old).await?,
+    }
     let consent =
         sessions::consent(ctx, &admin_client, &args.old, args.change.force_disconnect).await?;
-    sessions::run_exclusive(ctx, &admin_client, &args.old, consent, &rename_sql).await?;
-    let moved = async {
-        fault::point(ctx, "before-filestore-move").await?;
-        if move_folder { filestore::rename(&old_folder, &new_folder) } else { Ok(()) }
-    }
-    .await;
-    if let Err(error) = moved {
-        let back = sessions::run_exclusive(
-            ctx,
-            &admin_client,
-            &args.new,
-            Consent::Granted,
-            &admin::rename_sql(&args.new, &args.old),
-        )
-        .await;
-        return Err(match back {
-            Ok(()) => error.context(format!("moving the filestore failed, so the database was renamed back to {}; nothing was changed", args.old)),
-            Err(back_error) => error.context(format!(
-                "moving the filestore failed, and renaming the database back failed too ({}): the database is now {}, its filestore still {}",
-                crate::error::one_line(&back_error),
-                args.new,
-                old_folder.display()
-            )),
-        });
-    }
+    ctx.check_interrupt()?;
+    let site = ctx.site(&admin_client);
+    let renaming = rename::begin(&site, "rename", &args.old, &args.new, move_folder).await?;
+    renaming.complete(consent == Consent::Granted).await?;
     let report = Report {
         old: args.old.clone(),
         new: args.new.clone(),

@@ -24,7 +24,6 @@ pub enum Source {
     Flag(&'static str),
     OdooConf(&'static str),
     Env(&'static str),
-    PassFile(PathBuf),
     Default(&'static str),
 }
 
@@ -34,7 +33,6 @@ impl fmt::Display for Source {
             Self::Flag(flag) => write!(f, "flag {flag}"),
             Self::OdooConf(key) => write!(f, "odoo.conf {key}"),
             Self::Env(var) => write!(f, "environment {var}"),
-            Self::PassFile(path) => write!(f, "password file {}", path.display()),
             Self::Default(why) => write!(f, "default ({why})"),
         }
     }
@@ -224,6 +222,13 @@ impl Resolved {
             pg_path,
             served_databases,
         })
+    }
+
+    /// Odoo's HTTP port (odoo.conf `http_port`, before 11 `xmlrpc_port`), default 8069: a copy's
+    /// base URL points there, as Odoo's own duplicate does.
+    pub fn http_port(&self) -> u16 {
+        let conf = |key: &str| self.odoo_conf.as_ref().and_then(|c| c.get(key)?.parse().ok());
+        conf("http_port").or_else(|| conf("xmlrpc_port")).unwrap_or(8069)
     }
 
     pub fn connect_params(&self) -> ConnectParams {

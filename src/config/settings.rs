@@ -11,8 +11,6 @@ use crate::error::Failure;
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     #[serde(default)]
-    pub backup: BackupSettings,
-    #[serde(default)]
     pub duplicate: DuplicateSettings,
     #[serde(default)]
     pub neutralize: NeutralizeSettings,
@@ -23,18 +21,10 @@ pub struct Settings {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BackupSettings {
-    /// Directory backups are written to when no path is given.
-    pub dir: Option<PathBuf>,
-    /// How many backups of each database to keep in `dir`.
-    pub keep: Option<u32>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DuplicateSettings {
-    /// Default filestore mode for `duplicate`: auto, copy, hardlink, reflink or none.
-    pub filestore: Option<String>,
+    /// Default filestore mode for `duplicate`: auto, copy, hardlink, reflink or none (checked
+    /// when the file is read).
+    pub filestore: Option<crate::filestore::Requested>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -83,16 +73,19 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_rejected() {
-        assert!(toml::from_str::<Settings>("[backup]\ndirr = '/x'\n").is_err());
+        assert!(toml::from_str::<Settings>("[duplicate]\nfilestor = 'copy'\n").is_err());
         assert!(toml::from_str::<Settings>("colour = true\n").is_err());
+        // A mode is checked when the file is read, not when a command first uses it.
+        assert!(toml::from_str::<Settings>("[duplicate]\nfilestore = 'symlink'\n").is_err());
     }
 
     #[test]
     fn known_keys_are_read() {
-        let settings: Settings =
-            toml::from_str("[backup]\ndir = '/b'\nkeep = 7\n[neutralize]\nprotect = ['prod']\n")
-                .unwrap_or_default();
-        assert_eq!(settings.backup.keep, Some(7));
+        let settings: Settings = toml::from_str(
+            "[duplicate]\nfilestore = 'hardlink'\n[neutralize]\nprotect = ['prod']\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(settings.duplicate.filestore, Some(crate::filestore::Requested::Hardlink));
         assert_eq!(settings.neutralize.protect, vec!["prod"]);
     }
 }

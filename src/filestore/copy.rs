@@ -14,7 +14,8 @@ use serde::Serialize;
 use crate::error::Failure;
 
 /// What the user asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Requested {
     Auto,
     Copy,
@@ -30,6 +31,16 @@ pub enum Mode {
     Copy,
     Hardlink,
     Reflink,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Copy => "copy",
+            Self::Hardlink => "hardlink",
+            Self::Reflink => "reflink",
+        }
+    }
 }
 
 /// Files in flight between the walker and the workers: enough to keep disks busy, few enough

@@ -72,10 +72,60 @@ pub fn require_writable(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Renames a filestore folder (same parent, so same filesystem: atomic).
+/// Renames a filestore folder (same parent, so same filesystem: atomic), durably: the rename
+/// reaches the disk before the next step of a change is journaled.
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
     std::fs::rename(from, to)
-        .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))
+        .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
+    let parent = to.parent().unwrap_or(Path::new("."));
+    std::fs::File::open(parent)
+        .and_then(|dir| dir.sync_all())
+        .with_context(|| format!("cannot sync {}", parent.display()))
+}
+
+/// What is at a filestore path, without following a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    Absent,
+    Folder,
+    /// A symbolic link (dangling or not), and where it points.
+    Link(PathBuf),
+    /// A file, socket, device…: never a filestore.
+    Other,
+}
+
+pub fn entry(path: &Path) -> Result<Entry> {
+    match path.symlink_metadata() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Entry::Absent),
+        Err(e) => Err(e).with_context(|| format!("cannot stat {}", path.display())),
+        Ok(meta) if meta.is_dir() => Ok(Entry::Folder),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            Ok(Entry::Link(std::fs::read_link(path).unwrap_or_default()))
+        }
+        Ok(_) => Ok(Entry::Other),
+    }
+}
+
+/// Fails unless `path` is absent or a real folder: odoodb moves and removes folders, never a
+/// file or a link someone put there.
+pub fn require_folder_or_absent(path: &Path, what: &str) -> Result<Entry> {
+    let found = entry(path)?;
+    match &found {
+        Entry::Absent | Entry::Folder => Ok(found),
+        Entry::Link(target) => Err(crate::error::Failure::failed(format!(
+            "{what} {} is a symbolic link (to {}), not a folder; nothing was changed",
+            path.display(),
+            target.display()
+        ))
+        .hint("replace the link by the folder itself (or remove it), then run this again")
+        .into()),
+        Entry::Other => Err(crate::error::Failure::failed(format!(
+            "{what} {} is not a folder; nothing was changed",
+            path.display()
+        ))
+        .hint("move that file away, then run this again")
+        .into()),
+    }
 }
 
 /// Removes a filestore folder and everything in it; a missing folder is fine.

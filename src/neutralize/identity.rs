@@ -14,7 +14,7 @@ pub const STEP: Step = Step {
 };
 
 /// Records the uuid odoodb gave the copy, so a second run knows it was regenerated.
-pub const MARKER: &str = "odoodb.neutralized_uuid";
+const MARKER: &str = crate::odoo::PARAM_NEUTRALIZED_UUID;
 
 fn probe(schema: &Schema) -> Probe {
     params::require(schema)?;

@@ -6,7 +6,7 @@ pub mod version;
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
-use tokio_postgres::Client;
+use tokio_postgres::GenericClient;
 
 use crate::error::Failure;
 use crate::pg::schema::table_exists;
@@ -20,14 +20,16 @@ pub const PARAM_CREATE_DATE: &str = "database.create_date";
 pub const PARAM_ENTERPRISE_CODE: &str = "database.enterprise_code";
 pub const PARAM_NEUTRALIZED: &str = "database.is_neutralized";
 pub const PARAM_BASE_URL: &str = "web.base.url";
+/// odoodb's record of the uuid it gave a copy, so neutralizing it again keeps that uuid.
+pub const PARAM_NEUTRALIZED_UUID: &str = "odoodb.neutralized_uuid";
 
 /// A database is Odoo's when it has the module registry.
-pub async fn is_odoo(client: &Client) -> Result<bool> {
+pub async fn is_odoo(client: &impl GenericClient) -> Result<bool> {
     table_exists(client, "ir_module_module").await
 }
 
 /// Fails with a clear message when `db` is not an Odoo database.
-pub async fn require_odoo(client: &Client, db: &str) -> Result<()> {
+pub async fn require_odoo(client: &impl GenericClient, db: &str) -> Result<()> {
     if is_odoo(client).await? {
         Ok(())
     } else {
@@ -40,7 +42,7 @@ pub async fn require_odoo(client: &Client, db: &str) -> Result<()> {
 }
 
 /// `latest_version` of module `base`, e.g. `17.0.1.3`.
-pub async fn base_version(client: &Client) -> Result<Option<String>> {
+pub async fn base_version(client: &impl GenericClient) -> Result<Option<String>> {
     let row = client
         .query_opt(
             "SELECT latest_version FROM ir_module_module WHERE name = 'base' AND state = ANY($1)",
@@ -58,7 +60,7 @@ pub struct Module {
     pub state: String,
 }
 
-pub async fn installed_modules(client: &Client) -> Result<Vec<Module>> {
+pub async fn installed_modules(client: &impl GenericClient) -> Result<Vec<Module>> {
     let rows = client
         .query(
             "SELECT name, latest_version, state FROM ir_module_module \
@@ -73,7 +75,7 @@ pub async fn installed_modules(client: &Client) -> Result<Vec<Module>> {
         .collect())
 }
 
-pub async fn installed_module_count(client: &Client) -> Result<i64> {
+pub async fn installed_module_count(client: &impl GenericClient) -> Result<i64> {
     let row = client
         .query_one(
             "SELECT count(*) FROM ir_module_module WHERE state = ANY($1)",
@@ -85,7 +87,7 @@ pub async fn installed_module_count(client: &Client) -> Result<i64> {
 }
 
 /// One `ir_config_parameter` value.
-pub async fn param(client: &Client, key: &str) -> Result<Option<String>> {
+pub async fn param(client: &impl GenericClient, key: &str) -> Result<Option<String>> {
     if !table_exists(client, "ir_config_parameter").await? {
         return Ok(None);
     }
@@ -96,13 +98,18 @@ pub async fn param(client: &Client, key: &str) -> Result<Option<String>> {
     Ok(row.map(|row| row.get(0)))
 }
 
+/// Whether `database.is_neutralized` says so (Odoo's own flag, whoever set it).
+pub async fn is_neutralized(client: &impl GenericClient) -> Result<bool> {
+    Ok(is_true(param(client, PARAM_NEUTRALIZED).await?.as_deref()))
+}
+
 /// Odoo stores the flag as the text `true`; anything Python would read as true counts.
 pub fn is_true(value: Option<&str>) -> bool {
     value.is_some_and(|v| matches!(v.trim().to_lowercase().as_str(), "true" | "1" | "t" | "yes"))
 }
 
 /// Attachments whose bytes live in the filestore, by distinct `store_fname`.
-pub async fn stored_file_names(client: &Client) -> Result<Vec<String>> {
+pub async fn stored_file_names(client: &impl GenericClient) -> Result<Vec<String>> {
     if !table_exists(client, "ir_attachment").await? {
         return Ok(Vec::new());
     }
@@ -124,7 +131,7 @@ pub struct AttachmentCounts {
     pub in_database: i64,
 }
 
-pub async fn attachment_counts(client: &Client) -> Result<AttachmentCounts> {
+pub async fn attachment_counts(client: &impl GenericClient) -> Result<AttachmentCounts> {
     if !table_exists(client, "ir_attachment").await? {
         return Ok(AttachmentCounts::default());
     }
@@ -147,7 +154,10 @@ pub struct ActiveArchived {
 }
 
 /// Active and archived rows of a table with an `active` column; `None` when the table is absent.
-pub async fn active_counts(client: &Client, table: &str) -> Result<Option<ActiveArchived>> {
+pub async fn active_counts(
+    client: &impl GenericClient,
+    table: &str,
+) -> Result<Option<ActiveArchived>> {
     if !table_exists(client, table).await? {
         return Ok(None);
     }

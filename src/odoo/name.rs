@@ -24,6 +24,12 @@ pub fn validate(name: &str) -> Result<()> {
             fix,
         ));
     }
+    if name.contains(crate::safe::names::LEGACY_MARK) {
+        return Err(usage_error(
+            format!("{name:?} contains `__odoodb_`, which marks odoodb's own temporary names"),
+            "choose a name without `__odoodb_`",
+        ));
+    }
     if SYSTEM_DATABASES.contains(&name) {
         return Err(usage_error(
             format!("{name:?} is a PostgreSQL system database, not an Odoo database"),
@@ -65,6 +71,7 @@ mod tests {
             &long,
             "postgres",
             "template1",
+            "prod__odoodb_tmp_12",
         ] {
             assert!(validate(name).is_err(), "{name}");
         }

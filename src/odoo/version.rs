@@ -15,12 +15,6 @@ pub fn series(module_version: &str) -> Option<String> {
     Some(format!("{major}.{minor}"))
 }
 
-/// The major number (17 for `17.0` or `saas~17.2`).
-pub fn major(series: &str) -> Option<u32> {
-    let major = series.split('.').next()?;
-    major.strip_prefix("saas~").unwrap_or(major).parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -32,12 +26,5 @@ mod tests {
         assert_eq!(series("15.0.1.3").as_deref(), Some("15.0"));
         assert_eq!(series("garbage"), None);
         assert_eq!(series(""), None);
-    }
-
-    #[test]
-    fn major_numbers() {
-        assert_eq!(major("17.0"), Some(17));
-        assert_eq!(major("saas~17.2"), Some(17));
-        assert_eq!(major("x"), None);
     }
 }

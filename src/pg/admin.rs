@@ -45,9 +45,89 @@ pub async fn list_databases(client: &Client) -> Result<Vec<DatabaseRow>> {
         .collect())
 }
 
-/// One database's row, if it exists.
+/// One database's row, if it exists (only that database is sized: sizing reads its files).
 pub async fn find_database(client: &Client, name: &str) -> Result<Option<DatabaseRow>> {
-    Ok(list_databases(client).await?.into_iter().find(|row| row.name == name))
+    let row = client
+        .query_opt(
+            "SELECT datname, pg_get_userbyid(datdba), \
+                    CASE WHEN has_database_privilege(oid, 'CONNECT') AND datconnlimit <> -2 \
+                         THEN pg_database_size(oid) END, \
+                    datistemplate, datallowconn \
+               FROM pg_database WHERE datname = $1",
+            &[&name],
+        )
+        .await
+        .context("cannot look up the database")?;
+    Ok(row.map(|row| DatabaseRow {
+        name: row.get(0),
+        owner: row.get(1),
+        size_bytes: row.get(2),
+        is_template: row.get(3),
+        allows_connections: row.get(4),
+    }))
+}
+
+/// Every database name on the server, without sizing anything.
+pub async fn list_database_names(client: &Client) -> Result<Vec<String>> {
+    let rows = client
+        .query("SELECT datname::text FROM pg_database ORDER BY 1", &[])
+        .await
+        .context("cannot list the databases")?;
+    Ok(rows.iter().map(|row| row.get(0)).collect())
+}
+
+/// Whether a database is there, and usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DatabaseState {
+    Absent,
+    Valid,
+    /// Left by an interrupted DROP DATABASE (PostgreSQL 15+ marks it with datconnlimit -2):
+    /// nobody can connect, and it can only be dropped.
+    Invalid,
+}
+
+pub async fn database_state(client: &Client, name: &str) -> Result<DatabaseState> {
+    let row = client
+        .query_opt("SELECT datconnlimit = -2 FROM pg_database WHERE datname = $1", &[&name])
+        .await
+        .context("cannot look up the database")?;
+    Ok(match row.map(|row| row.get::<_, bool>(0)) {
+        None => DatabaseState::Absent,
+        Some(false) => DatabaseState::Valid,
+        Some(true) => DatabaseState::Invalid,
+    })
+}
+
+/// How often the end-sessions-then-run cycle is tried while clients keep coming back.
+const ATTEMPTS: u32 = 6;
+
+/// Runs `statement` (which needs `db` free of other sessions), ending those sessions first when
+/// `end_sessions`, and again after a short wait while Odoo's workers reconnect.
+pub async fn retry_in_use<F, Fut>(
+    client: &Client,
+    db: &str,
+    end_sessions: bool,
+    mut statement: F,
+) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        if end_sessions {
+            terminate_sessions(client, db).await?;
+        }
+        match statement().await {
+            Err(error) if super::is_object_in_use(&error) && attempt < ATTEMPTS => {
+                tokio::time::sleep(std::time::Duration::from_millis(100 * u64::from(attempt)))
+                    .await;
+            }
+            other => return other,
+        }
+    }
 }
 
 pub async fn database_exists(client: &Client, name: &str) -> Result<bool> {
@@ -106,17 +186,6 @@ pub async fn terminate_sessions(client: &Client, db: &str) -> Result<u64> {
         .await
         .with_context(|| format!("cannot disconnect the sessions of {db:?}"))?;
     Ok(rows.len() as u64)
-}
-
-/// Refuses (or re-allows) new connections to `db`, so that nobody slips in during a copy.
-pub async fn allow_connections(client: &Client, db: &str, allow: bool) -> Result<()> {
-    client
-        .batch_execute(&format!(
-            "ALTER DATABASE {} WITH ALLOW_CONNECTIONS {allow}",
-            quote_ident(db)
-        ))
-        .await
-        .with_context(|| format!("cannot change ALLOW_CONNECTIONS of {db:?}"))
 }
 
 /// `server_version_num`, e.g. 150018.

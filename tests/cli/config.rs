@@ -51,7 +51,7 @@ fn settings_toml_is_read_from_home() {
     let env = TestEnv::new();
     let dir = env.home.join(".config/odoodb");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("config.toml"), "[backup]\ndir = '/backups'\nkeep = 7\n").unwrap();
+    std::fs::write(dir.join("config.toml"), "[duplicate]\nfilestore = 'copy'\n").unwrap();
     let doc = json(&env.cmd().args(["config", "--json"]).output().unwrap());
     assert_eq!(doc["settings"]["value"], dir.join("config.toml").display().to_string());
 }

@@ -203,10 +203,12 @@ fn force_replaces_an_existing_target_only_after_confirmation() {
         .assert()
         .success();
     assert_eq!(
-        target.param("web.base.url").as_deref(),
-        Some("https://erp.example.com"),
+        target.param("mail.catchall.domain"),
+        source.param("mail.catchall.domain"),
         "now a copy of the source"
     );
+    // As Odoo's own duplicate does: links in the copy point at the copy, not at production.
+    assert_eq!(target.param("web.base.url").as_deref(), Some("http://localhost:8069"));
     assert_eq!(
         files_under(&env.filestore(&target.name)),
         files_under(&env.filestore(&source.name))
@@ -225,7 +227,8 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("CREATE DATABASE").and(predicate::str::contains("RENAME TO")),
+            predicate::str::contains("CREATE DATABASE")
+                .and(predicate::str::contains("takes the name")),
         );
     assert_absent(&env, &target);
 }
@@ -282,7 +285,8 @@ fn paused_duplicate(env: &TestEnv, source: &PgTestDb, target: &PgTestDb) -> std:
         .stderr(std::process::Stdio::piped());
     let child = command.spawn().unwrap();
     let deadline = Instant::now() + Duration::from_mins(1);
-    while leftovers(env, &target.name).len() < 2 {
+    // The pause comes after the filestore copy: wait for its folder.
+    while !leftovers(env, &target.name).iter().any(|name| name.starts_with("folder ")) {
         assert!(Instant::now() < deadline, "the copy never reached the pause");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -325,7 +329,7 @@ fn a_killed_run_is_recovered_by_the_next_one() {
         .args(["duplicate", &source.name, &target.name])
         .assert()
         .success()
-        .stderr(predicate::str::contains("recovering from an interrupted odoodb run"));
+        .stderr(predicate::str::contains("recovered: interrupted odoodb run"));
     assert!(database_exists(&target.name));
     assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
 }

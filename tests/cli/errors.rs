@@ -149,7 +149,7 @@ fn unreadable_or_invalid_config_files_are_named() {
         )),
     );
     let settings = env.root.join("settings.toml");
-    std::fs::write(&settings, "[backup]\nretention = 3\n").unwrap();
+    std::fs::write(&settings, "[duplicate]\nretention = 3\n").unwrap();
     env.cmd()
         .args(["--settings", settings.to_str().unwrap(), "list"])
         .assert()

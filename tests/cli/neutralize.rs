@@ -221,7 +221,7 @@ fn without_a_terminal_it_needs_yes_and_changes_nothing() {
     let before = fingerprint(&db);
     let output = env.cmd().args(["neutralize", &db.name]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("needs confirmation"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("without confirmation"), "{}", stderr(&output));
     assert!(stderr(&output).contains("hint: pass --yes"), "{}", stderr(&output));
     let output = env.cmd().args(["neutralize", &db.name, "--interactive"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -712,45 +712,26 @@ fn switches_off_everything_odoo_15_leaves_live() {
     env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
 }
 
-/// The environment `duplicate --neutralize` resolves with, pinned to the test's HOME.
-struct TestEnvironment {
-    home: std::path::PathBuf,
-}
-
-impl odoodb::config::Environment for TestEnvironment {
-    fn var(&self, _name: &str) -> Option<String> {
-        None
-    }
-    fn home(&self) -> Option<std::path::PathBuf> {
-        Some(self.home.clone())
-    }
-    fn os_user(&self) -> Option<String> {
-        Some(crate::support::Server::get().user)
-    }
-}
-
 #[test]
-fn the_unattended_entry_point_neutralizes_without_a_prompt() {
+fn duplicate_neutralize_needs_no_prompt_and_reports_the_identity_the_copy_has() {
     let env = TestEnv::new();
     let db = fixtures::modern(&env, "nz_unattended");
-    let args =
-        odoodb::cli::GlobalArgs { odoo_config: Some(env.odoo_conf.clone()), ..Default::default() };
-    let config =
-        odoodb::config::Resolved::resolve(&args, &TestEnvironment { home: env.home.clone() })
-            .unwrap();
-    let printer = odoodb::output::Printer::new(&args);
-    let (_sender, interrupt) = tokio::sync::watch::channel(false);
-    let ctx = odoodb::context::Context::new(config, printer, false, interrupt);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let report =
-        runtime.block_on(odoodb::neutralize::neutralize_unattended(&ctx, &db.name)).unwrap();
-    assert!(report.committed);
-    assert!(report.findings.is_empty(), "{:?}", report.findings);
-    assert!(report.changed > 0);
-    let value = serde_json::to_value(&report).unwrap();
-    assert_eq!(value["mode"], "apply");
-    assert_eq!(db.param("database.is_neutralized").as_deref(), Some("true"));
-    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
+    let copy = PgTestDb::reserve("nz_unattended_copy");
+    let output = env
+        .cmd()
+        .args(["duplicate", &db.name, &copy.name, "--neutralize", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = crate::support::json(&output);
+    assert!(report["neutralized"].as_array().is_some_and(|steps| !steps.is_empty()));
+    assert_eq!(copy.param("database.is_neutralized").as_deref(), Some("true"));
+    // Identity is written once: the report shows the uuid the copy really has.
+    assert_eq!(report["identity"]["uuid"].as_str(), copy.param("database.uuid").as_deref());
+    assert_ne!(copy.param("database.uuid"), db.param("database.uuid"));
+    assert_eq!(report["identity"]["enterprise_code_kept"], false);
+    env.cmd().args(["neutralize", "--check", &copy.name]).assert().code(0);
+    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(4);
 }
 
 #[test]

@@ -2,8 +2,11 @@
 //! shaped fixtures: live before, reported by `--check`, changed by `neutralize`, and no longer
 //! reported after.
 
-use odoodb::neutralize::inventory::{self, Effect};
 use serde_json::Value;
+
+#[path = "../../src/neutralize/inventory.rs"]
+mod inventory;
+use inventory::Effect;
 
 use crate::support::fixtures;
 use crate::support::{PgTestDb, TestEnv, json};

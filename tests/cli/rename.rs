@@ -72,7 +72,7 @@ fn a_failed_folder_move_renames_the_database_back() {
     let new = PgTestDb::reserve("ren_fail_new");
     env.cmd()
         .args(["rename", &old.name, &new.name, "--yes"])
-        .env("ODOODB_FAULT", "fail:before-filestore-move")
+        .env("ODOODB_FAULT", "fail:rename:folder")
         .assert()
         .code(1)
         .stderr(

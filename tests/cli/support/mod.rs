@@ -303,19 +303,54 @@ pub fn row_counts(db: &str) -> std::collections::BTreeMap<String, i64> {
         .collect()
 }
 
-/// Databases and filestore folders whose name carries odoodb's temporary mark.
-pub fn leftovers(env: &TestEnv, base: &str) -> Vec<String> {
-    let mut found: Vec<String> =
-        databases_like(base).into_iter().filter(|name| name.contains("__odoodb_")).collect();
-    if let Ok(entries) = std::fs::read_dir(env.data_dir.join("filestore")) {
+/// What odoodb runs of this test environment left: temporary databases (their COMMENT names
+/// the journal, which lives in this environment's data_dir), temporary folders, and journals.
+/// `_base` is kept for readability at the call sites: every name is the environment's own.
+pub fn leftovers(env: &TestEnv, _base: &str) -> Vec<String> {
+    let mut found = temporary_databases(env);
+    let root = env.data_dir.join("filestore");
+    if let Ok(entries) = std::fs::read_dir(&root) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(base) && name.contains("__odoodb_") {
+            if name.starts_with("_odoodb_") || name.contains("__odoodb_") {
                 found.push(format!("folder {name}"));
             }
         }
     }
+    if let Ok(entries) = std::fs::read_dir(root.join(".odoodb-journal")) {
+        for entry in entries.flatten() {
+            found.push(format!("journal {}", entry.file_name().to_string_lossy()));
+        }
+    }
     found
+}
+
+/// Temporary databases made by odoodb runs of this environment.
+pub fn temporary_databases(env: &TestEnv) -> Vec<String> {
+    let marker = env.data_dir.display().to_string();
+    admin()
+        .query(
+            "SELECT datname::text FROM pg_database \
+              WHERE starts_with(datname, '_odoodb_') \
+                AND position($1 IN coalesce(shobj_description(oid, 'pg_database'), '')) > 0 \
+              ORDER BY 1",
+            &[&marker],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        for name in temporary_databases(self) {
+            drop_database(&name);
+        }
+    }
 }
 
 /// Opens a session on `db` that looks like an Odoo worker.

@@ -1,0 +1,261 @@
+//! The intent journal: one small JSON file per change in progress, written and fsynced before
+//! each step, so that whatever stops the process (kill -9, a power cut) leaves a record of what
+//! was under way, from which names to which. It lives beside the folders it moves (the filestore
+//! root), so every run that works on those folders finds it; without a filestore root, in the
+//! user's state directory.
+
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use serde::{Deserialize, Serialize};
+
+use super::names::RunId;
+
+/// The folder under the filestore root that holds the journal.
+pub const DIR_NAME: &str = ".odoodb-journal";
+const FORMAT: u32 = 1;
+
+/// How far a change got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// Temporaries are being built; nothing the user has was touched. Undone by removing them.
+    Build,
+    /// Names are being swapped or moved; completed (or, where the first step never happened,
+    /// rolled back) by recovery.
+    Commit,
+    /// Everything is in place; only leftovers (the previous copy) remain to be removed.
+    Finish,
+}
+
+/// What a change does, with every name it uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Change {
+    /// A database (and folder) built under `building` takes the name `target`; an existing
+    /// `target` is moved to `previous` first, then dropped, or kept when `keep_previous`.
+    Install {
+        target: String,
+        building: String,
+        previous: String,
+        keep_previous: bool,
+        /// Whether a folder is built too (else the new database has none).
+        with_folder: bool,
+    },
+    /// A database and its folder renamed together.
+    Rename { old: String, new: String, with_folder: bool },
+    /// A database dropped after its folder was moved to `aside`.
+    Delete { database: String, aside: String, with_folder: bool },
+}
+
+impl Change {
+    /// The user-visible database names the change is about.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Self::Install { target, previous, keep_previous, .. } => {
+                let mut names = vec![target.as_str()];
+                if *keep_previous {
+                    names.push(previous);
+                }
+                names
+            }
+            Self::Rename { old, new, .. } => vec![old, new],
+            Self::Delete { database, .. } => vec![database],
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Install { target, .. } => format!("installing a new {target}"),
+            Self::Rename { old, new, .. } => format!("renaming {old} to {new}"),
+            Self::Delete { database, .. } => format!("deleting {database}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub format: u32,
+    pub run: RunId,
+    /// The odoodb command, for people reading the file.
+    pub command: String,
+    pub host: String,
+    pub pid: u32,
+    pub started_at: String,
+    /// Which PostgreSQL server the names belong to.
+    pub cluster: String,
+    /// The database whose advisory lock proves the run alive.
+    pub lock_database: String,
+    pub filestore_root: PathBuf,
+    pub phase: Phase,
+    pub change: Change,
+}
+
+impl Entry {
+    pub fn new(
+        run: RunId,
+        command: &str,
+        cluster: String,
+        lock_database: String,
+        filestore_root: &Path,
+        phase: Phase,
+        change: Change,
+    ) -> Self {
+        Self {
+            format: FORMAT,
+            run,
+            command: command.to_string(),
+            host: nix::unistd::gethostname()
+                .map(|h| h.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            pid: std::process::id(),
+            started_at: chrono::Utc::now().to_rfc3339(),
+            cluster,
+            lock_database,
+            filestore_root: filestore_root.to_path_buf(),
+            phase,
+            change,
+        }
+    }
+}
+
+/// A journal file and what it says.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    pub entry: Entry,
+}
+
+impl Journal {
+    /// Writes the first record of a change; fails before anything is changed if it cannot.
+    pub fn create(dir: &Path, entry: Entry) -> Result<Self> {
+        ensure_dir(dir)?;
+        let journal = Self { path: dir.join(format!("{}.json", entry.run)), entry };
+        journal.write()?;
+        Ok(journal)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Records that the change moves on to `phase`; durable before it returns.
+    pub fn set_phase(&mut self, phase: Phase) -> Result<()> {
+        self.entry.phase = phase;
+        self.write()
+    }
+
+    /// The change is complete or undone: nothing is left to recover.
+    pub fn remove(self) -> Result<()> {
+        fs::remove_file(&self.path)
+            .with_context(|| format!("cannot remove the journal {}", self.path.display()))?;
+        sync_parent(&self.path)
+    }
+
+    fn write(&self) -> Result<()> {
+        let text = serde_json::to_vec_pretty(&self.entry).context("cannot encode the journal")?;
+        let partial = self.path.with_extension("json.partial");
+        let written = (|| -> std::io::Result<()> {
+            let mut file = File::create(&partial)?;
+            file.write_all(&text)?;
+            file.sync_all()?;
+            fs::rename(&partial, &self.path)
+        })();
+        written.with_context(|| format!("cannot write the journal {}", self.path.display()))?;
+        sync_parent(&self.path)
+    }
+}
+
+/// Every journal in `dir`; files that cannot be read are returned as problems, not errors.
+pub fn read_dir(dir: &Path) -> (Vec<Journal>, Vec<String>) {
+    let mut journals = Vec::new();
+    let mut problems = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else { return (journals, problems) };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|ext| ext != "json") {
+            continue;
+        }
+        let parsed = fs::read(&path)
+            .map_err(anyhow::Error::from)
+            .and_then(|bytes| Ok(serde_json::from_slice::<Entry>(&bytes)?));
+        match parsed {
+            Ok(entry) => journals.push(Journal { path, entry }),
+            Err(error) => problems.push(format!(
+                "unreadable odoodb journal {}: {}",
+                path.display(),
+                crate::error::one_line(&error)
+            )),
+        }
+    }
+    journals.sort_by(|a, b| a.entry.started_at.cmp(&b.entry.started_at));
+    (journals, problems)
+}
+
+/// Creates the journal folder, private, owned like its parent (so a run as root does not lock
+/// out a later run as the Odoo user).
+fn ensure_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create the journal folder {}", dir.display()))?;
+    if let Some(parent) = dir.parent()
+        && let Ok(meta) = fs::metadata(parent)
+        && nix::unistd::geteuid().is_root()
+    {
+        let _ = nix::unistd::chown(
+            dir,
+            Some(nix::unistd::Uid::from_raw(meta.uid())),
+            Some(nix::unistd::Gid::from_raw(meta.gid())),
+        );
+    }
+    sync_parent(dir)
+}
+
+/// Makes a rename or creation in `path`'s folder durable.
+pub fn sync_parent(path: &Path) -> Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    File::open(parent)
+        .and_then(|dir| dir.sync_all())
+        .with_context(|| format!("cannot sync {}", parent.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_journal_survives_a_round_trip_and_its_removal() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("odoodb-journal-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let change = Change::Rename { old: "a1".into(), new: "b1".into(), with_folder: true };
+        let entry = Entry::new(
+            RunId(7),
+            "rename",
+            "c".into(),
+            "postgres".into(),
+            &dir,
+            Phase::Commit,
+            change.clone(),
+        );
+        let mut journal = Journal::create(&dir, entry)?;
+        journal.set_phase(Phase::Finish)?;
+        fs::write(dir.join("broken.json"), "{")?;
+        let (found, problems) = read_dir(&dir);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].entry.phase, Phase::Finish);
+        assert_eq!(found[0].entry.change, change);
+        assert_eq!(problems.len(), 1);
+        journal.remove()?;
+        assert!(read_dir(&dir).0.is_empty());
+        fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,162 @@
+//! Safe changes: every change of more than one step (database + folder, swap, replace) goes
+//! through here. A change works under temporary names, writes its intent to a journal before
+//! each step, holds an advisory lock for as long as it runs, and can always be completed or
+//! rolled back — by the run itself on failure or Ctrl-C, or by any later run (on any host
+//! sharing the server and data directory) after kill -9 or a power cut. Never a mix, and the
+//! only copy of anything is never dropped: a previous database is dropped only once its
+//! replacement is in place under both names.
+//!
+//! Each change kind is one file with the same shape: `begin` (journal + lock), the steps of the
+//! live run, and `settle`, which recovery calls with the journal of a dead run. Every step
+//! checks the state it is about to change, so running a step twice, or after a crash half way
+//! through the sequence, is harmless.
+
+pub mod delete;
+pub mod install;
+pub mod journal;
+mod lock;
+pub mod names;
+pub mod recover;
+pub mod rename;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use tokio_postgres::Client;
+
+use crate::pg::{self, ConnectParams, admin};
+pub use journal::{Change, Phase};
+use journal::{Entry, Journal};
+pub use names::RunId;
+
+/// Where changes happen: one PostgreSQL server (through a connection to its maintenance
+/// database) and one filestore root.
+pub struct Site<'a> {
+    pub admin: &'a Client,
+    pub params: &'a ConnectParams,
+    pub filestore_root: PathBuf,
+    /// Where journals go when there is no filestore root to keep them in.
+    pub state_dir: Option<PathBuf>,
+}
+
+impl Site<'_> {
+    /// Every folder a journal may be in.
+    pub fn journal_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = vec![self.filestore_root.join(journal::DIR_NAME)];
+        dirs.extend(self.state_dir.iter().map(|dir| dir.join("journal")));
+        dirs
+    }
+
+    /// Where a new journal goes: beside the folders it moves, when they have a home.
+    fn journal_dir(&self) -> PathBuf {
+        match (&self.state_dir, self.filestore_root.is_dir()) {
+            (Some(state), false) => state.join("journal"),
+            _ => self.filestore_root.join(journal::DIR_NAME),
+        }
+    }
+
+    pub fn folder(&self, name: &str) -> PathBuf {
+        self.filestore_root.join(name)
+    }
+
+    async fn cluster(&self) -> String {
+        lock::cluster_id(self.admin, &self.params.describe()).await
+    }
+
+    pub async fn db_exists(&self, name: &str) -> Result<bool> {
+        admin::database_exists(self.admin, name).await
+    }
+}
+
+/// A change this process is making: its journal, and its lock held on the site's connection.
+pub struct Run<'s, 'a> {
+    site: &'s Site<'a>,
+    journal: Journal,
+}
+
+impl<'s, 'a> Run<'s, 'a> {
+    /// Takes the lock and writes the first journal record; nothing is changed yet.
+    /// `change` gets the run id, since temporary names are made from it.
+    async fn begin(
+        site: &'s Site<'a>,
+        command: &str,
+        phase: Phase,
+        change: impl FnOnce(RunId) -> Change,
+    ) -> Result<Self> {
+        let run = RunId::new();
+        let change = change(run);
+        lock::acquire(site.admin, run).await?;
+        let entry = Entry::new(
+            run,
+            command,
+            site.cluster().await,
+            lock::current_database(site.admin).await?,
+            &site.filestore_root,
+            phase,
+            change,
+        );
+        match Journal::create(&site.journal_dir(), entry) {
+            Ok(journal) => Ok(Self { site, journal }),
+            Err(error) => {
+                let _ = lock::release(site.admin, run).await;
+                Err(error)
+            }
+        }
+    }
+
+    pub fn id(&self) -> RunId {
+        self.journal.entry.run
+    }
+
+    pub fn change(&self) -> &Change {
+        &self.journal.entry.change
+    }
+
+    pub fn journal_path(&self) -> &Path {
+        self.journal.path()
+    }
+
+    /// Records the next phase, once sure the lock is still ours (a lost connection means
+    /// another run may be recovering this change: stop rather than race it).
+    async fn set_phase(&mut self, phase: Phase) -> Result<()> {
+        if !lock::still_held(self.site.admin, self.id()).await? {
+            bail!("lost the connection that proves this run alive; stopping before the next step");
+        }
+        self.journal.set_phase(phase)
+    }
+
+    /// The change is complete or undone: the journal goes, then the lock.
+    async fn end(self) -> Result<()> {
+        let run = self.id();
+        self.journal.remove()?;
+        lock::release(self.site.admin, run).await
+    }
+}
+
+/// Runs a statement that needs `db` free, ending its sessions first when allowed, and again
+/// while Odoo's workers reconnect.
+async fn run_freeing(client: &Client, db: &str, sql: &str, end_sessions: bool) -> Result<()> {
+    admin::retry_in_use(client, db, end_sessions, || async {
+        client.batch_execute(sql).await.map_err(anyhow::Error::from)
+    })
+    .await
+}
+
+/// A folder exists, as a folder, a file or a link (even a dangling one).
+fn present(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
+/// Renames a folder within the filestore root, durably.
+fn move_folder(from: &Path, to: &Path) -> Result<()> {
+    crate::filestore::rename(from, to)
+}
+
+/// Connects to the database holding a journal's lock when it is not the site's.
+async fn lock_client(site: &Site<'_>, database: &str) -> Result<Option<Client>> {
+    if lock::current_database(site.admin).await? == database {
+        Ok(None)
+    } else {
+        Ok(Some(pg::connect(site.params, database).await?))
+    }
+}

@@ -1,0 +1,207 @@
+//! Recovery: finds the journals of changes whose run is gone (its advisory lock is free) and
+//! completes or rolls each one back. A run that is alive — here, on another host, in another
+//! container — is left alone, whatever its pid. What recovery cannot do is reported, never an
+//! error for the command that happened to run it: only a command that would touch the same
+//! names must wait.
+
+use std::collections::HashSet;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::journal::{self, Change, Journal};
+use super::{Site, delete, install, lock, lock_client, names, rename};
+use crate::pg::admin;
+
+/// What a sweep found and did.
+#[derive(Debug, Default, Serialize)]
+pub struct Sweep {
+    /// Changes of dead runs, completed or rolled back: one line each.
+    pub settled: Vec<String>,
+    /// Changes whose run is alive.
+    pub in_progress: Vec<Pending>,
+    /// What could not be settled (kept for the next run) or cannot be touched at all.
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    pub message: String,
+    /// The user databases it concerns, which no command may touch until it is settled.
+    #[serde(skip)]
+    names: Vec<String>,
+}
+
+impl Problem {
+    fn new(message: String, change: Option<&Change>) -> Self {
+        let names = change.map(|c| c.names().into_iter().map(String::from).collect());
+        Self { message, names: names.unwrap_or_default() }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Pending {
+    pub change: String,
+    pub host: String,
+    pub pid: u32,
+    pub started_at: String,
+    #[serde(skip)]
+    names: Vec<String>,
+}
+
+impl Sweep {
+    /// Fails when `name` is part of a change still under way or not settled.
+    pub fn require_free(&self, name: &str) -> Result<()> {
+        if let Some(pending) = self.in_progress.iter().find(|p| p.names.iter().any(|n| n == name)) {
+            return Err(crate::error::Failure::failed(format!(
+                "{name} is being changed by another odoodb run ({}, on {} pid {}, since {})",
+                pending.change, pending.host, pending.pid, pending.started_at
+            ))
+            .hint("wait for it to finish, then run this again")
+            .into());
+        }
+        if let Some(problem) = self.problems.iter().find(|p| p.names.iter().any(|n| n == name)) {
+            return Err(crate::error::Failure::failed(format!(
+                "{name} has an interrupted change that could not be settled: {}",
+                problem.message
+            ))
+            .hint(
+                "fix what it names (permissions, disk), then run this again: it is completed first",
+            )
+            .into());
+        }
+        Ok(())
+    }
+}
+
+/// Settles every abandoned change of this site.
+pub async fn sweep(site: &Site<'_>) -> Sweep {
+    let mut sweep = Sweep::default();
+    let cluster = site.cluster().await;
+    let mut known: HashSet<String> = HashSet::new();
+    for dir in site.journal_dirs() {
+        let (journals, problems) = journal::read_dir(&dir);
+        sweep.problems.extend(problems.into_iter().map(|p| Problem::new(p, None)));
+        for journal in journals {
+            known.extend(temporaries(&journal.entry.change));
+            if journal.entry.cluster != cluster {
+                continue;
+            }
+            settle_one(site, journal, &mut sweep).await;
+        }
+    }
+    orphans(site, &known, &mut sweep).await;
+    sweep
+}
+
+async fn settle_one(site: &Site<'_>, journal: Journal, sweep: &mut Sweep) {
+    let entry = journal.entry.clone();
+    let run = entry.run;
+    let described = entry.change.describe();
+    let journal_path = journal.path().to_path_buf();
+    let other = match lock_client(site, &entry.lock_database).await {
+        Ok(other) => other,
+        Err(error) => {
+            sweep.problems.push(Problem::new(
+                format!(
+                    "{described} (run {run}): cannot check whether its run is alive: {}",
+                    crate::error::one_line(&error)
+                ),
+                Some(&entry.change),
+            ));
+            return;
+        }
+    };
+    let lock_holder = other.as_ref().unwrap_or(site.admin);
+    match lock::try_acquire(lock_holder, run).await {
+        Ok(true) => {}
+        Ok(false) => {
+            sweep.in_progress.push(Pending {
+                change: described,
+                host: entry.host.clone(),
+                pid: entry.pid,
+                started_at: entry.started_at.clone(),
+                names: entry.change.names().into_iter().map(String::from).collect(),
+            });
+            return;
+        }
+        Err(error) => {
+            sweep.problems.push(Problem::new(
+                format!("{described}: {}", crate::error::one_line(&error)),
+                Some(&entry.change),
+            ));
+            return;
+        }
+    }
+    let settled = match &entry.change {
+        Change::Install { .. } => install::settle(site, &entry.change, entry.phase).await,
+        Change::Rename { .. } => rename::settle(site, &entry.change).await,
+        Change::Delete { .. } => delete::settle(site, &entry.change, entry.phase).await,
+    };
+    match settled.and_then(|line| journal.remove().map(|()| line)) {
+        Ok(line) => sweep.settled.push(format!("interrupted odoodb run {run} {line}")),
+        Err(error) => sweep.problems.push(Problem::new(
+            format!(
+                "{described} (interrupted run {run}, journal {} kept): {}",
+                journal_path.display(),
+                crate::error::one_line(&error)
+            ),
+            Some(&entry.change),
+        )),
+    }
+    let _ = lock::release(lock_holder, run).await;
+}
+
+/// The temporary names a change uses.
+fn temporaries(change: &Change) -> Vec<String> {
+    match change {
+        Change::Install { building, previous, .. } => vec![building.clone(), previous.clone()],
+        Change::Delete { aside, .. } => vec![aside.clone()],
+        Change::Rename { .. } => Vec::new(),
+    }
+}
+
+/// Temporaries no journal here accounts for: reported, never removed — they may belong to a
+/// run that keeps its journal elsewhere (another data_dir), and may be the only copy.
+async fn orphans(site: &Site<'_>, known: &HashSet<String>, sweep: &mut Sweep) {
+    let mut found: Vec<String> = Vec::new();
+    if let Ok(databases) = admin::list_database_names(site.admin).await {
+        found.extend(
+            databases
+                .into_iter()
+                .filter(|n| names::is_temporary(n) && !known.contains(n))
+                .map(|n| format!("database {n}")),
+        );
+    }
+    if let Ok(entries) = std::fs::read_dir(&site.filestore_root) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if names::is_temporary(&name) && !known.contains(&name) {
+                found.push(format!("folder {}", entry.path().display()));
+            }
+        }
+    }
+    let mut unclaimed = Vec::new();
+    for what in found {
+        // A live run whose journal is elsewhere (another data_dir) still holds its lock.
+        let name = what.rsplit(['/', ' ']).next().unwrap_or_default();
+        if let Some(run) = names::run_of(name) {
+            match lock::try_acquire(site.admin, run).await {
+                Ok(true) => {
+                    let _ = lock::release(site.admin, run).await;
+                }
+                Ok(false) => continue,
+                Err(_) => {}
+            }
+        }
+        unclaimed.push(what);
+    }
+    for what in unclaimed {
+        sweep.problems.push(Problem::new(
+            format!(
+                "{what} is an odoodb temporary with no journal in this data directory; if no odoodb run is using it (see its COMMENT), remove it by hand"
+            ),
+            None,
+        ));
+    }
+}
