@@ -80,6 +80,9 @@ impl Context {
         for problem in &sweep.problems {
             self.printer.warn(&problem.message);
         }
+        for stranger in &sweep.strangers {
+            self.printer.warn(stranger);
+        }
         sweep
     }
 

@@ -24,6 +24,8 @@ struct Entry {
     size_bytes: Option<i64>,
     modules: Option<i64>,
     neutralized: Option<bool>,
+    /// Left by an interrupted DROP DATABASE.
+    invalid: bool,
     filestore: filestore::Usage,
     filestore_path: String,
     warnings: Vec<String>,
@@ -39,6 +41,7 @@ struct Listing {
 pub async fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     let admin_client = ctx.connect_admin().await?;
     let rows = admin::list_databases(&admin_client).await?;
+    let survey = crate::safe::recover::survey(&ctx.site(&admin_client)).await;
     drop(admin_client);
     let candidates: Vec<DatabaseRow> = rows
         .into_iter()
@@ -54,7 +57,16 @@ pub async fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         .collect()
         .await;
     let databases: Vec<Entry> =
-        entries.into_iter().filter(|entry| args.all || entry.odoo).collect();
+        entries.into_iter().filter(|entry| args.all || entry.odoo || entry.invalid).collect();
+    for pending in &survey.in_progress {
+        ctx.printer.warn(&format!(
+            "odoodb run under way: {} (on {} pid {}, since {})",
+            pending.change, pending.host, pending.pid, pending.started_at
+        ));
+    }
+    for line in survey.problems.iter().map(|p| &p.message).chain(&survey.strangers) {
+        ctx.printer.warn(line);
+    }
     let listing = Listing {
         server: ctx.config.connect_params().describe(),
         data_dir: ctx.config.data_dir.value.display().to_string(),
@@ -83,10 +95,18 @@ async fn probe(ctx: &Context, row: DatabaseRow) -> Entry {
         size_bytes: row.size_bytes,
         modules: None,
         neutralized: None,
+        invalid: row.invalid,
         filestore: filestore::Usage::default(),
         filestore_path: path.display().to_string(),
         warnings,
     };
+    if entry.invalid {
+        entry.warnings.push(format!(
+            "invalid: an interrupted DROP DATABASE left it; `odoodb delete {}` finishes it",
+            row.name
+        ));
+        return entry;
+    }
     let facts = match probe_database(ctx, &row.name).await {
         Ok(facts) => facts,
         Err(error) => {

@@ -17,7 +17,11 @@ pub async fn run(ctx: &Context, _args: &RecoverArgs) -> Result<()> {
                 pending.change, pending.host, pending.pid, pending.started_at
             ));
         }
-        if lines.is_empty() && sweep.settled.is_empty() && sweep.problems.is_empty() {
+        if lines.is_empty()
+            && sweep.settled.is_empty()
+            && sweep.problems.is_empty()
+            && sweep.strangers.is_empty()
+        {
             lines.push("Nothing to recover.".to_string());
         }
         lines.join("\n")

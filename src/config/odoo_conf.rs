@@ -21,8 +21,14 @@ impl OdooConf {
             Failure::failed(format!("cannot read Odoo config file {}: {e}", path.display()))
                 .hint("pass the right file with -c/--config, or fix its permissions")
         })?;
-        let options = parse(&text)
-            .with_context(|| format!("Odoo config file {} is not valid", path.display()))?;
+        // Bad input, like a bad settings file: exit 2, the line named, nothing of it echoed.
+        let options = parse(&text).map_err(|e| {
+            crate::error::Failure::usage(format!(
+                "Odoo config file {} is not valid: {e}",
+                path.display()
+            ))
+            .hint("fix that line (odoo.conf lines are `key = value` under [options])")
+        })?;
         Ok(Self { path: path.to_path_buf(), options })
     }
 
@@ -74,8 +80,12 @@ fn parse(text: &str) -> Result<BTreeMap<String, String>> {
             last_key = None;
             continue;
         }
+        // The line may hold a secret (`db_password hunter2`): name its first word, never the rest.
         let split_at = trimmed.find(['=', ':']).with_context(|| {
-            format!("line {line_no}: expected `key = value`, found {trimmed:?}")
+            let first_word = trimmed.split_whitespace().next().unwrap_or_default();
+            format!(
+                "line {line_no}: expected `key = value`, found a line starting with {first_word:?}"
+            )
         })?;
         if !in_options {
             continue;
@@ -122,7 +132,9 @@ mod tests {
         let error = parse("[options]\nthis is not a setting\n").err().map(|e| e.to_string());
         assert_eq!(
             error.as_deref(),
-            Some("line 2: expected `key = value`, found \"this is not a setting\"")
+            Some("line 2: expected `key = value`, found a line starting with \"this\"")
         );
+        let error = parse("[options]\ndb_password hunter2\n").err().map(|e| e.to_string());
+        assert!(error.is_some_and(|e| e.contains("db_password") && !e.contains("hunter2")));
     }
 }

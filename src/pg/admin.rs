@@ -18,6 +18,8 @@ pub struct DatabaseRow {
     pub size_bytes: Option<i64>,
     pub is_template: bool,
     pub allows_connections: bool,
+    /// Left invalid by an interrupted DROP DATABASE: it can only be dropped.
+    pub invalid: bool,
 }
 
 /// Every database on the server, system ones included, by name.
@@ -25,9 +27,9 @@ pub async fn list_databases(client: &Client) -> Result<Vec<DatabaseRow>> {
     let rows = client
         .query(
             "SELECT datname, pg_get_userbyid(datdba), \
-                    CASE WHEN has_database_privilege(oid, 'CONNECT') \
+                    CASE WHEN has_database_privilege(oid, 'CONNECT') AND datconnlimit <> -2 \
                          THEN pg_database_size(oid) END, \
-                    datistemplate, datallowconn \
+                    datistemplate, datallowconn, datconnlimit = -2 \
                FROM pg_database ORDER BY datname",
             &[],
         )
@@ -41,6 +43,7 @@ pub async fn list_databases(client: &Client) -> Result<Vec<DatabaseRow>> {
             size_bytes: row.get(2),
             is_template: row.get(3),
             allows_connections: row.get(4),
+            invalid: row.get(5),
         })
         .collect())
 }
@@ -52,7 +55,7 @@ pub async fn find_database(client: &Client, name: &str) -> Result<Option<Databas
             "SELECT datname, pg_get_userbyid(datdba), \
                     CASE WHEN has_database_privilege(oid, 'CONNECT') AND datconnlimit <> -2 \
                          THEN pg_database_size(oid) END, \
-                    datistemplate, datallowconn \
+                    datistemplate, datallowconn, datconnlimit = -2 \
                FROM pg_database WHERE datname = $1",
             &[&name],
         )
@@ -64,6 +67,7 @@ pub async fn find_database(client: &Client, name: &str) -> Result<Option<Databas
         size_bytes: row.get(2),
         is_template: row.get(3),
         allows_connections: row.get(4),
+        invalid: row.get(5),
     }))
 }
 

@@ -20,8 +20,11 @@ pub struct Sweep {
     pub settled: Vec<String>,
     /// Changes whose run is alive.
     pub in_progress: Vec<Pending>,
-    /// What could not be settled (kept for the next run) or cannot be touched at all.
+    /// What could not be settled (kept for the next run).
     pub problems: Vec<Problem>,
+    /// Temporaries no journal here accounts for: another data_dir's, or made by hand. Never
+    /// touched; listed so someone can look.
+    pub strangers: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -76,6 +79,16 @@ impl Sweep {
 
 /// Settles every abandoned change of this site.
 pub async fn sweep(site: &Site<'_>) -> Sweep {
+    run(site, true).await
+}
+
+/// What a sweep would find, changing nothing: for `list` and `info`. An abandoned change is
+/// reported as a problem to settle.
+pub async fn survey(site: &Site<'_>) -> Sweep {
+    run(site, false).await
+}
+
+async fn run(site: &Site<'_>, settle: bool) -> Sweep {
     let mut sweep = Sweep::default();
     let cluster = site.cluster().await;
     let mut known: HashSet<String> = HashSet::new();
@@ -87,14 +100,14 @@ pub async fn sweep(site: &Site<'_>) -> Sweep {
             if journal.entry.cluster != cluster {
                 continue;
             }
-            settle_one(site, journal, &mut sweep).await;
+            settle_one(site, journal, settle, &mut sweep).await;
         }
     }
     orphans(site, &known, &mut sweep).await;
     sweep
 }
 
-async fn settle_one(site: &Site<'_>, journal: Journal, sweep: &mut Sweep) {
+async fn settle_one(site: &Site<'_>, journal: Journal, settle: bool, sweep: &mut Sweep) {
     let entry = journal.entry.clone();
     let run = entry.run;
     let described = entry.change.describe();
@@ -132,6 +145,14 @@ async fn settle_one(site: &Site<'_>, journal: Journal, sweep: &mut Sweep) {
             ));
             return;
         }
+    }
+    if !settle {
+        let _ = lock::release(lock_holder, run).await;
+        sweep.problems.push(Problem::new(
+            format!("{described}: interrupted (run {run}); `odoodb recover` settles it"),
+            Some(&entry.change),
+        ));
+        return;
     }
     let settled = match &entry.change {
         Change::Install { .. } => install::settle(site, &entry.change, entry.phase).await,
@@ -197,11 +218,8 @@ async fn orphans(site: &Site<'_>, known: &HashSet<String>, sweep: &mut Sweep) {
         unclaimed.push(what);
     }
     for what in unclaimed {
-        sweep.problems.push(Problem::new(
-            format!(
-                "{what} is an odoodb temporary with no journal in this data directory; if no odoodb run is using it (see its COMMENT), remove it by hand"
-            ),
-            None,
+        sweep.strangers.push(format!(
+            "{what} is an odoodb temporary with no journal in this data directory: its COMMENT names the journal (run `odoodb recover` with that data_dir), or remove it by hand"
         ));
     }
 }

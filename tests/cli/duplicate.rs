@@ -272,7 +272,11 @@ fn an_unwritable_filestore_is_refused_before_anything_starts() {
 }
 
 /// Starts a duplicate that pauses before the swap, and waits until it is there.
-fn paused_duplicate(env: &TestEnv, source: &PgTestDb, target: &PgTestDb) -> std::process::Child {
+pub fn paused_duplicate(
+    env: &TestEnv,
+    source: &PgTestDb,
+    target: &PgTestDb,
+) -> std::process::Child {
     let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
     command
         .args(["duplicate", &source.name, &target.name])

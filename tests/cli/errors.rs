@@ -142,7 +142,7 @@ fn unreadable_or_invalid_config_files_are_named() {
         .stderr(predicate::str::contains("cannot read Odoo config file /nonexistent/odoo.conf"));
     let bad = env.root.join("bad.conf");
     std::fs::write(&bad, "[options]\nnot a setting\n").unwrap();
-    env.bare_cmd().args(["-c", bad.to_str().unwrap(), "list"]).assert().code(1).stderr(
+    env.bare_cmd().args(["-c", bad.to_str().unwrap(), "list"]).assert().code(2).stderr(
         predicate::str::contains(format!(
             "Odoo config file {} is not valid: line 2",
             bad.display()

@@ -4,6 +4,7 @@
 mod support;
 
 mod config;
+mod crash;
 mod delete;
 mod docs;
 mod duplicate;
@@ -13,3 +14,4 @@ mod list;
 mod neutralize;
 mod neutralize_inventory;
 mod rename;
+mod safety;

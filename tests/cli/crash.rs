@@ -1,0 +1,237 @@
+//! Crash consistency: every changing command is aborted on the spot (as kill -9 or a power cut
+//! would: no cleanup, no destructor) at each boundary between two of its steps, then a later
+//! run recovers. The outcome is always the whole old state or the whole new one — never a mix,
+//! never a lost copy — and nothing is left behind.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::support::fixtures;
+use crate::support::{
+    PgTestDb, TestEnv, admin, database_exists, files_under, leftovers, quote, temporary_databases,
+};
+
+/// Runs odoodb with a crash injected at `point`; asserts that it died there.
+fn crash_at(env: &TestEnv, point: &str, args: &[&str]) {
+    let output =
+        env.cmd().args(args).env("ODOODB_FAULT", format!("crash:{point}")).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        None,
+        "odoodb {args:?} should have died at {point}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// What a later run does first: settle the interrupted change.
+fn recover(env: &TestEnv) -> String {
+    let output = env.cmd().args(["recover"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "recover failed: {stderr}");
+    stderr
+}
+
+fn base_url(db: &str) -> Option<String> {
+    crate::support::Server::get()
+        .client(db)
+        .query_opt("SELECT value FROM ir_config_parameter WHERE key = 'web.base.url'", &[])
+        .unwrap()
+        .map(|row| row.get(0))
+}
+
+/// The copy is in place, whole: its database (with the copy's base URL) and all its files.
+fn assert_new_copy(env: &TestEnv, source: &PgTestDb, target: &str, point: &str) {
+    assert!(database_exists(target), "{point}: the copy must be in place");
+    assert_eq!(base_url(target).as_deref(), Some("http://localhost:8069"), "{point}");
+    assert_eq!(
+        files_under(&env.filestore(target)),
+        files_under(&env.filestore(&source.name)),
+        "{point}: the copy's files must be in place"
+    );
+}
+
+const DUPLICATE_POINTS: &[&str] = &[
+    "after-database-copy",
+    "before-swap",
+    "install:old-database-aside",
+    "install:old-folder-aside",
+    "install:new-folder-in-place",
+    "install:new-database-in-place",
+    "install:committed",
+];
+
+/// Once the commit has begun (every `install:` point), recovery completes the copy; before it,
+/// nothing the user has was touched.
+fn committed(point: &str) -> bool {
+    point.starts_with("install:")
+}
+
+#[test]
+fn a_duplicate_killed_between_any_two_steps_is_completed_or_undone() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "cr_dup_src");
+    for (n, point) in DUPLICATE_POINTS.iter().enumerate() {
+        let target = PgTestDb::reserve(&format!("cr_dup_{n}"));
+        crash_at(&env, point, &["duplicate", &source.name, &target.name]);
+        assert!(
+            !database_exists(&target.name) || committed(point),
+            "{point}: the target name appears only once the copy is whole"
+        );
+        recover(&env);
+        if committed(point) {
+            assert_new_copy(&env, &source, &target.name, point);
+        } else {
+            assert!(!database_exists(&target.name), "{point}: nothing of the copy remains");
+            assert!(!env.filestore(&target.name).exists(), "{point}");
+        }
+        assert_eq!(leftovers(&env, &target.name), Vec::<String>::new(), "{point}");
+    }
+}
+
+#[test]
+fn a_replacing_duplicate_killed_anywhere_never_loses_the_old_target() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "cr_rep_src");
+    let points: Vec<&str> = DUPLICATE_POINTS
+        .iter()
+        .copied()
+        .chain(["install:drop-previous", "install:remove-previous-folder"])
+        .collect();
+    for (n, point) in points.iter().enumerate() {
+        let target = fixtures::legacy(&env, &format!("cr_rep_{n}"));
+        let old_files = files_under(&env.filestore(&target.name));
+        let old_url = base_url(&target.name);
+        crash_at(&env, point, &["duplicate", &source.name, &target.name, "--force", "--yes"]);
+        recover(&env);
+        let build_phase = matches!(*point, "after-database-copy" | "before-swap");
+        if build_phase {
+            assert_eq!(base_url(&target.name), old_url, "{point}: the old target is intact");
+            assert_eq!(files_under(&env.filestore(&target.name)), old_files, "{point}");
+        } else {
+            assert_new_copy(&env, &source, &target.name, point);
+        }
+        assert_eq!(leftovers(&env, &target.name), Vec::<String>::new(), "{point}");
+    }
+}
+
+#[test]
+fn a_rename_killed_between_its_steps_keeps_database_and_folder_together() {
+    let env = TestEnv::new();
+    for (n, point) in ["rename:database", "rename:folder", "rename:done"].iter().enumerate() {
+        let old = fixtures::modern(&env, &format!("cr_ren_{n}"));
+        let new = PgTestDb::reserve(&format!("cr_ren_new_{n}"));
+        crash_at(&env, point, &["rename", &old.name, &new.name, "--yes"]);
+        recover(&env);
+        let (at, gone) = if database_exists(&new.name) { (&new, &old) } else { (&old, &new) };
+        assert!(database_exists(&at.name) && !database_exists(&gone.name), "{point}");
+        assert_eq!(files_under(&env.filestore(&at.name)).len(), 2, "{point}: folder follows");
+        assert!(!env.filestore(&gone.name).exists(), "{point}");
+        assert_eq!(leftovers(&env, &old.name), Vec::<String>::new(), "{point}");
+        if *point != "rename:database" {
+            assert!(database_exists(&new.name), "{point}: a started rename is completed");
+        }
+    }
+}
+
+#[test]
+fn a_delete_killed_between_its_steps_removes_both_or_neither() {
+    let env = TestEnv::new();
+    for (n, point) in ["delete:folder-aside", "delete:drop", "before-drop", "delete:remove-folder"]
+        .iter()
+        .enumerate()
+    {
+        let db = fixtures::modern(&env, &format!("cr_del_{n}"));
+        crash_at(&env, point, &["delete", &db.name, "--yes"]);
+        recover(&env);
+        let kept = database_exists(&db.name);
+        assert_eq!(kept, env.filestore(&db.name).exists(), "{point}: both or neither");
+        if kept {
+            assert_eq!(files_under(&env.filestore(&db.name)).len(), 2, "{point}");
+        }
+        assert_eq!(*point == "delete:remove-folder", !kept, "{point}");
+        assert_eq!(leftovers(&env, &db.name), Vec::<String>::new(), "{point}");
+    }
+}
+
+#[test]
+fn names_at_the_63_byte_limit_survive_a_crash_mid_swap() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "cr_long_src");
+    let target = fixtures::legacy(&env, "cr_long_dst");
+    let long = format!("{}{}", target.name, "x".repeat(63 - target.name.len()));
+    assert_eq!(long.len(), 63);
+    admin()
+        .batch_execute(&format!(
+            "ALTER DATABASE {} RENAME TO {}",
+            quote(&target.name),
+            quote(&long)
+        ))
+        .unwrap();
+    std::fs::rename(env.filestore(&target.name), env.filestore(&long)).unwrap();
+    let target = PgTestDb { name: long };
+    crash_at(
+        &env,
+        "install:new-folder-in-place",
+        &["duplicate", &source.name, &target.name, "--force", "--yes"],
+    );
+    recover(&env);
+    assert_new_copy(&env, &source, &target.name, "63 bytes");
+    assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+}
+
+#[test]
+fn a_live_run_is_never_recovered_whatever_its_pid_says() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "cr_live_src");
+    let target = PgTestDb::reserve("cr_live_dst");
+    let other = fixtures::legacy(&env, "cr_live_other");
+    let renamed = PgTestDb::reserve("cr_live_renamed");
+    let mut child = crate::duplicate::paused_duplicate(&env, &source, &target);
+    // Make the journal look like a run on another host whose pid means nothing here.
+    let journal_dir = env.data_dir.join("filestore/.odoodb-journal");
+    for entry in std::fs::read_dir(&journal_dir).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        doc["host"] = "another-host".into();
+        doc["pid"] = 999_999_999u32.into();
+        std::fs::write(entry.path(), doc.to_string()).unwrap();
+    }
+    let temporaries = temporary_databases(&env);
+    assert_eq!(temporaries.len(), 1);
+    // An unrelated change on the same server and data_dir must not touch the live run's copy.
+    env.cmd().args(["rename", &other.name, &renamed.name, "--yes"]).assert().success();
+    let output = env.cmd().args(["recover", "--json"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("another-host"));
+    assert_eq!(temporary_databases(&env), temporaries, "the live run's copy is untouched");
+    // A command on the same target waits for the live run instead.
+    env.cmd()
+        .args(["duplicate", &source.name, &target.name, "--force", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("being changed by another odoodb run"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    recover(&env);
+    assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+    assert!(!database_exists(&target.name));
+}
+
+#[test]
+fn a_recovery_problem_is_a_warning_for_unrelated_commands() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "cr_prob");
+    let renamed = PgTestDb::reserve("cr_prob_renamed");
+    let journal_dir = env.data_dir.join("filestore/.odoodb-journal");
+    std::fs::create_dir_all(&journal_dir).unwrap();
+    std::fs::write(journal_dir.join("0badf00d.json"), "{ not json").unwrap();
+    env.cmd()
+        .args(["rename", &db.name, &renamed.name, "--yes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("unreadable odoodb journal"));
+    env.cmd().args(["recover"]).assert().code(1);
+    std::fs::remove_file(journal_dir.join("0badf00d.json")).unwrap();
+    env.cmd().args(["recover"]).assert().success();
+    assert!(Path::new(&env.filestore(&renamed.name)).exists());
+}
