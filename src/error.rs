@@ -8,6 +8,8 @@ pub mod exit {
     pub const OK: u8 = 0;
     pub const FAILED: u8 = 1;
     pub const USAGE: u8 = 2;
+    /// Done, but with a part that failed and was left out (`neutralize --continue-on-error`).
+    pub const PARTIAL: u8 = 3;
     pub const CHECK_FAILED: u8 = 4;
     pub const INTERRUPTED: u8 = 130;
 }
@@ -20,6 +22,8 @@ pub enum Kind {
     Declined,
     /// A check (`neutralize --check`, `backup --verify`) found a problem.
     CheckFailed,
+    /// The work was done and committed, except a part that failed (`--continue-on-error`).
+    Partial,
     /// Ctrl-C, after cleanup.
     Interrupted,
     /// Anything else that went wrong, with a hint on what to do.
@@ -75,6 +79,7 @@ impl Failure {
             Kind::Usage => exit::USAGE,
             Kind::Declined | Kind::Failed => exit::FAILED,
             Kind::CheckFailed => exit::CHECK_FAILED,
+            Kind::Partial => exit::PARTIAL,
             Kind::Interrupted => exit::INTERRUPTED,
         }
     }

@@ -12,5 +12,6 @@ mod errors;
 mod info;
 mod list;
 mod neutralize;
+mod neutralize_inventory;
 mod rename;
 mod safety;
