@@ -10,7 +10,8 @@ Connection and data_dir come from, in order: command-line flags, the Odoo config
 libpq's defaults (local socket, current OS user). Passwords are never taken from a flag.
 
 Exit codes: 0 ok · 1 failed or declined · 2 usage error (also: destructive command without a
-terminal and without --yes) · 4 a check found a problem · 130 interrupted, after cleanup.";
+terminal and without --yes) · 3 done, but partly (neutralize --continue-on-error with a failed
+module file) · 4 a check found a problem · 130 interrupted, after cleanup.";
 
 /// Back up, restore, copy, rename, delete and neutralize Odoo databases and their filestores.
 #[derive(Debug, Parser)]
@@ -283,8 +284,8 @@ pub struct ModuleFileArgs {
     #[arg(long, value_name = "MODULE")]
     pub ignore_module: Vec<String>,
 
-    /// Keep going when a module's neutralize.sql fails (its own changes are undone); without
-    /// it, one failure rolls everything back
+    /// Keep going when a module's neutralize.sql fails (its own changes are undone; the run
+    /// then exits 3); without it, one failure rolls everything back
     #[arg(long)]
     pub continue_on_error: bool,
 }
