@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_odoodb_global_optspecs
-    string join \n c/config= settings= host= port= user= sslmode= data-dir= y/yes json q/quiet v/verbose no-progress color= h/help V/version
+    string join \n c/config= settings= host= p/port= U/user= sslmode= data-dir= y/yes json q/quiet v/verbose no-progress color= h/help V/version
 end
 
 function __fish_odoodb_needs_command
@@ -27,8 +27,8 @@ end
 complete -c odoodb -n "__fish_odoodb_needs_command" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_needs_command" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_needs_command" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_needs_command" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_needs_command" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_needs_command" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_needs_command" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_needs_command" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -60,8 +60,8 @@ complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "help" -d 'Print this 
 complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -82,8 +82,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s h -l help -d 'Pri
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -114,8 +114,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l ignore-modul
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -142,8 +142,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s h -l help -d
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -166,8 +166,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s h -l help -d 'P
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -179,6 +179,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l color -d 'When 
 always\t''
 never\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l keep-filestore -d 'Leave the filestore folder on disk'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l if-exists -d 'Succeed, changing nothing, when the database does not exist (for scripts that clean up)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force -d 'Also drop a database that is not Odoo\'s, and one that looks like production (odoo.conf db_name, or listed in the settings\' [neutralize] protect) without typing its name'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'
@@ -195,8 +196,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l ignore-modu
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -223,8 +224,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s h -l help -
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -244,8 +245,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s h -l help -d '
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -265,8 +266,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s h -l help -d 'P
 complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -287,8 +288,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l dir -d 'Write odoo
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''

@@ -13,7 +13,7 @@ Exit codes: 0 ok · 1 failed or declined · 2 usage error (also: destructive com
 terminal and without --yes) · 3 done, but partly (neutralize --continue-on-error with a failed
 module file) · 4 a check found a problem · 130 interrupted, after cleanup.";
 
-/// Back up, restore, copy, rename, delete and neutralize Odoo databases and their filestores.
+/// List, inspect, copy, rename, delete and neutralize Odoo databases and their filestores.
 #[derive(Debug, Parser)]
 #[command(name = "odoodb", version, about, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
@@ -42,11 +42,11 @@ pub struct GlobalArgs {
     pub host: Option<String>,
 
     /// PostgreSQL port
-    #[arg(long, value_name = "PORT", global = true, help_heading = "Connection")]
+    #[arg(short = 'p', long, value_name = "PORT", global = true, help_heading = "Connection")]
     pub port: Option<u16>,
 
     /// PostgreSQL role to connect as
-    #[arg(long, value_name = "ROLE", global = true, help_heading = "Connection")]
+    #[arg(short = 'U', long, value_name = "ROLE", global = true, help_heading = "Connection")]
     pub user: Option<String>,
 
     /// TLS policy for TCP connections (ignored on a Unix socket)
@@ -247,6 +247,10 @@ pub struct DeleteArgs {
     /// Leave the filestore folder on disk
     #[arg(long)]
     pub keep_filestore: bool,
+
+    /// Succeed, changing nothing, when the database does not exist (for scripts that clean up)
+    #[arg(long)]
+    pub if_exists: bool,
 
     /// Also drop a database that is not Odoo's, and one that looks like production (odoo.conf
     /// db_name, or listed in the settings' [neutralize] protect) without typing its name

@@ -131,7 +131,10 @@ pub fn one_line(error: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in error.chain() {
         let text = cause.to_string().replace('\n', " ");
-        let text = text.trim().to_string();
+        // tokio-postgres says "db error", then the server's "ERROR:  …": keep the message only.
+        let text = text.trim();
+        let text = text.strip_prefix("db error").unwrap_or(text).trim_start_matches(':').trim();
+        let text = text.strip_prefix("ERROR:").unwrap_or(text).trim().to_string();
         if text.is_empty() || parts.last().is_some_and(|last| last.contains(&text)) {
             continue;
         }
@@ -159,6 +162,17 @@ mod tests {
             .context("checking the arguments");
         assert_eq!(classify(&error), (2, Some("use letters".into())));
         assert_eq!(one_line(&error), "checking the arguments: bad name");
+    }
+
+    #[test]
+    fn server_errors_read_once() {
+        let error = anyhow::anyhow!("ERROR: permission denied to create database")
+            .context("db error: ERROR: permission denied to create database")
+            .context("duplicating a to b failed");
+        assert_eq!(
+            one_line(&error),
+            "duplicating a to b failed: permission denied to create database"
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! odoodb: back up, restore, copy, rename, delete and neutralize Odoo databases.
+//! odoodb: list, inspect, copy, rename, delete and neutralize Odoo databases.
 //!
 //! A binary first: the library exists so that the tests reach the command-line definition and
 //! the generated documentation. Everything else is private, so dead code shows.

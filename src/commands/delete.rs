@@ -50,6 +50,10 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         ctx.recover(&admin_client).await.require_free(&args.db)?;
     }
     let Some(row) = admin::find_database(&admin_client, &args.db).await? else {
+        if args.if_exists {
+            ctx.printer.status(&format!("{} does not exist: nothing to delete", args.db));
+            return Ok(());
+        }
         return Err(Failure::failed(format!("database {:?} does not exist", args.db))
             .hint("`odoodb list --all` shows the databases on this server")
             .into());
