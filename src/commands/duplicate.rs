@@ -127,9 +127,14 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
     };
 
     let site = ctx.site(&admin_client);
-    let install =
-        install::begin(&site, "duplicate", &plan.target, None, plan.filestore_mode.is_some())
-            .await?;
+    let install = install::begin(
+        &site,
+        "duplicate",
+        &plan.target,
+        plan.replace,
+        plan.filestore_mode.is_some(),
+    )
+    .await?;
     let built = match build(ctx, &admin_client, &plan, &install, source_consent).await {
         Ok(built) => built,
         Err(error) => {
@@ -171,7 +176,7 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
 async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> Result<Plan> {
     let source_client = ctx.open_odoo(admin_client, &args.source).await?;
     let root = ctx.filestore_root();
-    filestore::require_folder_or_absent(&root, "the filestore root")?;
+    filestore::require_root_usable(&root)?;
     let source_folder = ctx.filestore(&args.source);
     let target_folder = ctx.filestore(&args.target);
     let target_entry = filestore::require_folder_or_absent(
