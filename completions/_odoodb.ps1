@@ -110,6 +110,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         'odoodb;duplicate' {
             [CompletionResult]::new('--filestore', '--filestore', [CompletionResultType]::ParameterName, 'How to bring the filestore along')
             [CompletionResult]::new('--strategy', '--strategy', [CompletionResultType]::ParameterName, 'How PostgreSQL copies the database')
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'The role that owns the copy [default: the source''s owner, so the Odoo that serves the source lists the copy too]')
             [CompletionResult]::new('--addons-path', '--addons-path', [CompletionResultType]::ParameterName, 'Where to find modules'' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]')
             [CompletionResult]::new('--ignore-module', '--ignore-module', [CompletionResultType]::ParameterName, 'Do not run this module''s data/neutralize.sql (repeatable)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')

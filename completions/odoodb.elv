@@ -104,6 +104,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;duplicate'= {
             cand --filestore 'How to bring the filestore along'
             cand --strategy 'How PostgreSQL copies the database'
+            cand --owner 'The role that owns the copy [default: the source''s owner, so the Odoo that serves the source lists the copy too]'
             cand --addons-path 'Where to find modules'' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]'
             cand --ignore-module 'Do not run this module''s data/neutralize.sql (repeatable)'
             cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'

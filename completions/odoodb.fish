@@ -109,6 +109,7 @@ none\t'No filestore for the copy'"
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l strategy -d 'How PostgreSQL copies the database' -r -f -a "auto\t'WAL_LOG below 1 GiB (no checkpoint: several times faster there, see benches/), FILE_COPY from 1 GiB on; before PostgreSQL 15 the file copy is the only way'
 wal-log\t'WAL-logged block copy (PostgreSQL 15+ default; no checkpoint, more WAL)'
 file-copy\t'File-level copy with a checkpoint (the only strategy before PostgreSQL 15)'"
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l owner -d 'The role that owns the copy [default: the source\'s owner, so the Odoo that serves the source lists the copy too]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l addons-path -d 'Where to find modules\' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F

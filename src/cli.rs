@@ -218,6 +218,11 @@ pub struct DuplicateArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// The role that owns the copy [default: the source's owner, so the Odoo that serves the
+    /// source lists the copy too]
+    #[arg(long, value_name = "ROLE")]
+    pub owner: Option<String>,
+
     /// With --neutralize: how the modules' data/neutralize.sql files run
     #[command(flatten)]
     pub module_files: ModuleFileArgs,

@@ -16,3 +16,4 @@ mod neutralize;
 mod neutralize_inventory;
 mod rename;
 mod safety;
+mod terminal;
