@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCandidates;
 
 const AFTER_HELP: &str = "\
 Connection and data_dir come from, in order: command-line flags, the Odoo config file
@@ -138,6 +139,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct InfoArgs {
     /// The database
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// Also list every installed module with its version
@@ -188,6 +190,7 @@ pub struct ChangeArgs {
 #[derive(Debug, Args)]
 pub struct DuplicateArgs {
     /// The database to copy
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub source: String,
     /// The name of the copy
     pub target: String,
@@ -231,6 +234,7 @@ pub struct DuplicateArgs {
 #[derive(Debug, Args)]
 pub struct RenameArgs {
     /// The database's current name
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub old: String,
     /// The new name
     pub new: String,
@@ -247,6 +251,7 @@ pub struct RenameArgs {
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The database to drop
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// Leave the filestore folder on disk
@@ -312,7 +317,10 @@ impl ModuleFileArgs {
 #[derive(Debug, Args)]
 pub struct NeutralizeArgs {
     /// The database to neutralize (or to audit with --check)
-    #[arg(required_unless_present = "list_steps")]
+    #[arg(
+        required_unless_present = "list_steps",
+        add = ArgValueCandidates::new(crate::completion::databases)
+    )]
     pub db: Option<String>,
 
     /// Audit only: list what is still live and exit 4 if anything is
@@ -328,11 +336,11 @@ pub struct NeutralizeArgs {
     pub interactive: bool,
 
     /// Run only these steps (comma-separated ids, see --list-steps)
-    #[arg(long, value_name = "STEP", value_delimiter = ',')]
+    #[arg(long, value_name = "STEP", value_delimiter = ',', add = ArgValueCandidates::new(crate::completion::steps))]
     pub only: Vec<String>,
 
     /// Leave out these steps (comma-separated ids)
-    #[arg(long, value_name = "STEP", value_delimiter = ',')]
+    #[arg(long, value_name = "STEP", value_delimiter = ',', add = ArgValueCandidates::new(crate::completion::steps))]
     pub skip: Vec<String>,
 
     /// List the steps and exit

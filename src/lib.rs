@@ -7,6 +7,7 @@ mod app;
 mod cancel;
 pub mod cli;
 mod commands;
+mod completion;
 mod config;
 mod confirm;
 mod context;

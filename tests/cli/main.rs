@@ -3,6 +3,7 @@
 
 mod support;
 
+mod completion;
 mod config;
 mod crash;
 mod delete;
