@@ -46,6 +46,8 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up a database and its filestore into one archive (tar.gz, Odoo''s zip, or a pg_dump file); or check an archive with --verify')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup (ours, Odoo''s zip, a pg_dump file or folder, plain SQL) into a new database, atomically')
             [CompletionResult]::new('duplicate', 'duplicate', [CompletionResultType]::ParameterValue, 'Copy a database and its filestore under a new name, with a new identity')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a database and its filestore together, or neither')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Drop a database and remove its filestore, after a typed confirmation')
@@ -95,6 +97,76 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('--modules', '--modules', [CompletionResultType]::ParameterName, 'Also list every installed module with its version')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'odoodb;backup' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Archive format [default: settings backup.format, else tar.gz]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the archive here (`-` for stdout) instead of into --dir')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the archive here (`-` for stdout) instead of into --dir')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Once the new backup is complete and verified, keep only the newest N backups of this database in the folder [default: settings backup.keep]')
+            [CompletionResult]::new('--compression', '--compression', [CompletionResultType]::ParameterName, 'How hard to compress')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel pg_dump/compression jobs [default: the number of cores]')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check an archive end to end (checksums, manifest, dump, filestore names) instead of making one; exit 4 when anything is wrong')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--no-filestore', '--no-filestore', [CompletionResultType]::ParameterName, 'Leave the filestore out (a backup of the database alone)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'odoodb;restore' {
+            [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'The role that owns the restored database [default: the connecting role]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel pg_restore jobs [default: the number of cores]')
+            [CompletionResult]::new('--addons-path', '--addons-path', [CompletionResultType]::ParameterName, 'Where to find modules'' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]')
+            [CompletionResult]::new('--ignore-module', '--ignore-module', [CompletionResultType]::ParameterName, 'Do not run this module''s data/neutralize.sql (repeatable)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--copy', '--copy', [CompletionResultType]::ParameterName, 'Restore as a copy: new uuid, secret and create date, no enterprise code, web.base.url reset (as Odoo''s "copied") [default in scripts]')
+            [CompletionResult]::new('--move', '--move', [CompletionResultType]::ParameterName, 'Restore as the same database moved here: identity kept (as Odoo''s "moved")')
+            [CompletionResult]::new('--neutralize', '--neutralize', [CompletionResultType]::ParameterName, 'Neutralize the restored database before it gets its name')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing database of that name (after confirmation), once the restore is complete')
+            [CompletionResult]::new('--inspect', '--inspect', [CompletionResultType]::ParameterName, 'Show what the archive holds (manifest, format, versions, sizes) and restore nothing')
+            [CompletionResult]::new('--no-module-files', '--no-module-files', [CompletionResultType]::ParameterName, 'Do not run any module''s data/neutralize.sql, only the built-in steps')
+            [CompletionResult]::new('--continue-on-error', '--continue-on-error', [CompletionResultType]::ParameterName, 'Keep going when a module''s neutralize.sql fails (its own changes are undone; the run then exits 3); without it, one failure rolls everything back')
+            [CompletionResult]::new('--force-disconnect', '--force-disconnect', [CompletionResultType]::ParameterName, 'End other sessions on the database without asking (Odoo reconnects fast)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (SQL and filesystem steps) and change nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
@@ -334,6 +406,8 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         'odoodb;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up a database and its filestore into one archive (tar.gz, Odoo''s zip, or a pg_dump file); or check an archive with --verify')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup (ours, Odoo''s zip, a pg_dump file or folder, plain SQL) into a new database, atomically')
             [CompletionResult]::new('duplicate', 'duplicate', [CompletionResultType]::ParameterValue, 'Copy a database and its filestore under a new name, with a new identity')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a database and its filestore together, or neither')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Drop a database and remove its filestore, after a typed confirmation')
@@ -349,6 +423,12 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;help;info' {
+            break
+        }
+        'odoodb;help;backup' {
+            break
+        }
+        'odoodb;help;restore' {
             break
         }
         'odoodb;help;duplicate' {

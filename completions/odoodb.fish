@@ -48,6 +48,8 @@ complete -c odoodb -n "__fish_odoodb_needs_command" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_needs_command" -s V -l version -d 'Print version'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "backup" -d 'Back up a database and its filestore into one archive (tar.gz, Odoo\'s zip, or a pg_dump file); or check an archive with --verify'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "restore" -d 'Restore a backup (ours, Odoo\'s zip, a pg_dump file or folder, plain SQL) into a new database, atomically'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
@@ -101,6 +103,73 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s q -l quiet -d 'Pr
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l format -d 'Archive format [default: settings backup.format, else tar.gz]' -r -f -a "tar.gz\t'manifest.json, the database dump, filestore/: restored by odoodb, in parallel'
+zip\t'Odoo\'s own layout (manifest.json, filestore/, dump.sql): for Odoo\'s database manager, `odoo-bin db load` and the upgrade platform'
+dump\t'pg_dump\'s custom format, no filestore: Odoo\'s "dump" backups, pg_restore'"
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s o -l output -d 'Write the archive here (`-` for stdout) instead of into --dir' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l dir -d 'Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l keep -d 'Once the new backup is complete and verified, keep only the newest N backups of this database in the folder [default: settings backup.keep]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l compression -d 'How hard to compress' -r -f -a "fast\t''
+default\t''
+best\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l jobs -d 'Parallel pg_dump/compression jobs [default: the number of cores]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l verify -d 'Check an archive end to end (checksums, manifest, dump, filestore names) instead of making one; exit 4 when anything is wrong' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l no-filestore -d 'Leave the filestore out (a backup of the database alone)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l owner -d 'The role that owns the restored database [default: the connecting role]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l jobs -d 'Parallel pg_restore jobs [default: the number of cores]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l addons-path -d 'Where to find modules\' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l copy -d 'Restore as a copy: new uuid, secret and create date, no enterprise code, web.base.url reset (as Odoo\'s "copied") [default in scripts]'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l move -d 'Restore as the same database moved here: identity kept (as Odoo\'s "moved")'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l neutralize -d 'Neutralize the restored database before it gets its name'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l force -d 'Replace an existing database of that name (after confirmation), once the restore is complete'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l inspect -d 'Show what the archive holds (manifest, format, versions, sizes) and restore nothing'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l no-module-files -d 'Do not run any module\'s data/neutralize.sql, only the built-in steps'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l continue-on-error -d 'Keep going when a module\'s neutralize.sql fails (its own changes are undone; the run then exits 3); without it, one failure rolls everything back'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l filestore -d 'How to bring the filestore along' -r -f -a "auto\t'Reflinks where the filesystem can, else hard links on one filesystem, else a copy'
 copy\t'A full, independent copy of every file'
 hardlink\t'Hard links: instant and free of space; safe because Odoo never rewrites a filestore file (files are named by the sha1 of their content)'
@@ -307,14 +376,16 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s h -l help -d 'Print help'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "neutralize" -d 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "recover" -d 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info duplicate rename delete neutralize recover config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "backup" -d 'Back up a database and its filestore into one archive (tar.gz, Odoo\'s zip, or a pg_dump file); or check an archive with --verify'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "restore" -d 'Restore a backup (ours, Odoo\'s zip, a pg_dump file or folder, plain SQL) into a new database, atomically'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "neutralize" -d 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "recover" -d 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

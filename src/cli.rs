@@ -108,6 +108,12 @@ pub enum Command {
     /// Show one database in detail: version, modules, identity, mail, crons, filestore health,
     /// sessions
     Info(InfoArgs),
+    /// Back up a database and its filestore into one archive (tar.gz, Odoo's zip, or a
+    /// pg_dump file); or check an archive with --verify
+    Backup(BackupArgs),
+    /// Restore a backup (ours, Odoo's zip, a pg_dump file or folder, plain SQL) into a new
+    /// database, atomically
+    Restore(RestoreArgs),
     /// Copy a database and its filestore under a new name, with a new identity
     Duplicate(DuplicateArgs),
     /// Rename a database and its filestore together, or neither
@@ -222,6 +228,122 @@ pub struct DuplicateArgs {
     /// source lists the copy too]
     #[arg(long, value_name = "ROLE")]
     pub owner: Option<String>,
+
+    /// With --neutralize: how the modules' data/neutralize.sql files run
+    #[command(flatten)]
+    pub module_files: ModuleFileArgs,
+
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+/// Backup formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+pub enum BackupFormat {
+    /// manifest.json, the database dump, filestore/: restored by odoodb, in parallel
+    #[value(name = "tar.gz")]
+    #[serde(rename = "tar.gz")]
+    TarGz,
+    /// Odoo's own layout (manifest.json, filestore/, dump.sql): for Odoo's database manager,
+    /// `odoo-bin db load` and the upgrade platform
+    #[value(name = "zip")]
+    #[serde(rename = "zip")]
+    Zip,
+    /// pg_dump's custom format, no filestore: Odoo's "dump" backups, pg_restore
+    #[value(name = "dump")]
+    #[serde(rename = "dump")]
+    Dump,
+}
+
+/// How hard to compress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Compression {
+    Fast,
+    #[default]
+    Default,
+    Best,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The database to back up
+    #[arg(required_unless_present = "verify")]
+    pub db: Option<String>,
+
+    /// Archive format [default: settings backup.format, else tar.gz]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<BackupFormat>,
+
+    /// Write the archive here (`-` for stdout) instead of into --dir
+    #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "dir")]
+    pub output: Option<PathBuf>,
+
+    /// Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir,
+    /// else the current folder]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Once the new backup is complete and verified, keep only the newest N backups of this
+    /// database in the folder [default: settings backup.keep]
+    #[arg(long, value_name = "N")]
+    pub keep: Option<u32>,
+
+    /// Leave the filestore out (a backup of the database alone)
+    #[arg(long)]
+    pub no_filestore: bool,
+
+    /// How hard to compress
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Compression::Default)]
+    pub compression: Compression,
+
+    /// Parallel pg_dump/compression jobs [default: the number of cores]
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<u32>,
+
+    /// Check an archive end to end (checksums, manifest, dump, filestore names) instead of
+    /// making one; exit 4 when anything is wrong
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["db", "output", "dir", "keep", "format"])]
+    pub verify: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The archive: our tar.gz, Odoo's zip, a pg_dump file or folder, .sql or .sql.gz, `-` for
+    /// stdin, or an http(s) URL
+    pub archive: String,
+
+    /// The new database's name [default: the manifest's db_name, else the file's name]
+    pub db: Option<String>,
+
+    /// Restore as a copy: new uuid, secret and create date, no enterprise code, web.base.url
+    /// reset (as Odoo's "copied") [default in scripts]
+    #[arg(long, conflicts_with = "move_")]
+    pub copy: bool,
+
+    /// Restore as the same database moved here: identity kept (as Odoo's "moved")
+    #[arg(long = "move", id = "move_")]
+    pub move_: bool,
+
+    /// Neutralize the restored database before it gets its name
+    #[arg(long, conflicts_with = "move_")]
+    pub neutralize: bool,
+
+    /// Replace an existing database of that name (after confirmation), once the restore is
+    /// complete
+    #[arg(long)]
+    pub force: bool,
+
+    /// The role that owns the restored database [default: the connecting role]
+    #[arg(long, value_name = "ROLE")]
+    pub owner: Option<String>,
+
+    /// Parallel pg_restore jobs [default: the number of cores]
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<u32>,
+
+    /// Show what the archive holds (manifest, format, versions, sizes) and restore nothing
+    #[arg(long)]
+    pub inspect: bool,
 
     /// With --neutralize: how the modules' data/neutralize.sql files run
     #[command(flatten)]

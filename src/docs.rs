@@ -499,6 +499,45 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "backup",
+        &[
+            (
+                "odoodb backup prod",
+                "prod and its filestore into prod_<date>.tar.gz in the backup folder.",
+            ),
+            (
+                "odoodb backup prod --format zip -o prod.zip",
+                "Odoo's own format, for its database manager or the upgrade platform.",
+            ),
+            (
+                "odoodb backup prod --dir /var/backups/odoo --keep 7 --yes --json",
+                "A nightly backup from cron, keeping the last seven.",
+            ),
+            (
+                "odoodb backup --verify prod_2026-11-22_03-00-00.tar.gz",
+                "Check an archive end to end: exit 4 when anything is wrong.",
+            ),
+        ],
+    ),
+    (
+        "restore",
+        &[
+            (
+                "odoodb restore prod_2026-11-22_03-00-00.tar.gz staging",
+                "A new database staging, as a copy (new uuid).",
+            ),
+            (
+                "odoodb restore prod.zip --move --force",
+                "Put prod back from Odoo's zip, identity kept, replacing the current prod once the restore is complete.",
+            ),
+            (
+                "odoodb restore prod.dump ci_copy --neutralize --yes",
+                "A neutralized copy from a pg_dump file, for CI.",
+            ),
+            ("odoodb restore --inspect prod.zip", "What the archive holds, without restoring it."),
+        ],
+    ),
+    (
         "duplicate",
         &[
             (

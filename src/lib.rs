@@ -4,6 +4,7 @@
 //! the generated documentation. Everything else is private, so dead code shows.
 
 mod app;
+mod archive;
 mod cancel;
 pub mod cli;
 mod commands;

@@ -1,6 +1,7 @@
 //! One file per subcommand, each `run(ctx, args)`; this file dispatches, and says how each
 //! command stops at Ctrl-C.
 
+mod backup;
 pub mod completions;
 mod config;
 mod delete;
@@ -11,6 +12,7 @@ pub mod man;
 mod neutralize;
 mod recover;
 mod rename;
+mod restore;
 
 use anyhow::Result;
 
@@ -36,7 +38,9 @@ pub fn cancellation(command: &Command) -> Cancellation {
         | Command::Config
         | Command::Completions(_)
         | Command::Man(_) => Cancellation::Drop,
-        Command::Duplicate(_)
+        Command::Backup(_)
+        | Command::Restore(_)
+        | Command::Duplicate(_)
         | Command::Rename(_)
         | Command::Delete(_)
         | Command::Neutralize(_)
@@ -48,6 +52,8 @@ pub async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
     match command {
         Command::List(args) => list::run(ctx, args).await,
         Command::Info(args) => info::run(ctx, args).await,
+        Command::Backup(args) => backup::run(ctx, args).await,
+        Command::Restore(args) => restore::run(ctx, args).await,
         Command::Duplicate(args) => duplicate::run(ctx, args).await,
         Command::Rename(args) => rename::run(ctx, args).await,
         Command::Delete(args) => delete::run(ctx, args).await,

@@ -11,12 +11,25 @@ use crate::error::Failure;
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     #[serde(default)]
+    pub backup: BackupSettings,
+    #[serde(default)]
     pub duplicate: DuplicateSettings,
     #[serde(default)]
     pub neutralize: NeutralizeSettings,
     /// Where these settings were read from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupSettings {
+    /// Where `backup` writes when no path is given (and where `delete` looks for backups).
+    pub dir: Option<PathBuf>,
+    /// How many backups of each database to keep in `dir`.
+    pub keep: Option<u32>,
+    /// The default format (checked when the file is read).
+    pub format: Option<crate::cli::BackupFormat>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
