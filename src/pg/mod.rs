@@ -5,6 +5,7 @@ pub mod admin;
 mod connect;
 pub mod pgpass;
 pub mod schema;
+pub mod load;
 pub mod tools;
 
 pub use connect::{ConnectParams, SslMode, cancel, connect};
