@@ -372,7 +372,8 @@ struct DumpChecker {
     pg_restore: PathBuf,
     bytes: u64,
     hasher: sha2::Sha256,
-    child: Option<std::process::Child>,
+    /// pg_restore --list, and the files its stdout and stderr go to.
+    child: Option<(std::process::Child, std::fs::File, std::fs::File)>,
     /// The first and last bytes of plain SQL, for its sanity check.
     head: Vec<u8>,
     tail: Vec<u8>,
@@ -384,14 +385,19 @@ const EDGE: usize = 4096;
 
 impl DumpChecker {
     fn new(form: DumpForm, pg_restore: &Path) -> Self {
+        // Its list goes to unnamed files, not pipes: a pipe nobody reads while the dump is
+        // still being fed would stop pg_restore, and so the feed.
         let child = (form == DumpForm::Custom).then(|| {
-            Command::new(pg_restore)
+            let stdout = tempfile::tempfile().ok()?;
+            let stderr = tempfile::tempfile().ok()?;
+            let child = Command::new(pg_restore)
                 .arg("--list")
                 .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
+                .stdout(stdout.try_clone().ok()?)
+                .stderr(stderr.try_clone().ok()?)
                 .spawn()
-                .ok()
+                .ok()?;
+            Some((child, stdout, stderr))
         });
         Self {
             form,
@@ -413,9 +419,17 @@ impl DumpChecker {
     fn conclude(mut self) -> Result<String> {
         match self.form {
             DumpForm::Custom => {
-                let mut child = self.child.take().context("cannot run pg_restore --list")?;
+                use std::io::Seek as _;
+                let (mut child, mut stdout, mut stderr) =
+                    self.child.take().context("cannot run pg_restore --list")?;
                 drop(child.stdin.take());
-                let output = child.wait_with_output().context("pg_restore --list did not finish")?;
+                let status = child.wait().context("pg_restore --list did not finish")?;
+                let mut output =
+                    std::process::Output { status, stdout: Vec::new(), stderr: Vec::new() };
+                stdout.rewind()?;
+                stdout.read_to_end(&mut output.stdout)?;
+                stderr.rewind()?;
+                stderr.read_to_end(&mut output.stderr)?;
                 listed(&output)
             }
             DumpForm::Directory => {
@@ -449,9 +463,9 @@ impl std::io::Write for DumpChecker {
         match self.form {
             DumpForm::Custom => {
                 // pg_restore --list stops reading after the table of contents.
-                if let Some(stdin) = self.child.as_mut().and_then(|c| c.stdin.as_mut())
+                if let Some((child, _, _)) = self.child.as_mut()
+                    && let Some(stdin) = child.stdin.as_mut()
                     && stdin.write_all(buf).is_err()
-                    && let Some(child) = self.child.as_mut()
                 {
                     drop(child.stdin.take());
                 }

@@ -103,7 +103,7 @@ fn our_tar_gz_in_every_dump_form_restores_whole() {
         let archive = archives::path_in(&env, &format!("{form}.tar.gz"));
         archives::our_tar_gz(&env, &source.name, form, &archive, |_, _| {});
         let target = PgTestDb::reserve(&format!("rs_tar_{}", &form[..3]));
-        assert_ok(&restore(&env, &archive, &target.name, &[]));
+        assert_ok(&restore(&env, &archive, &target.name, &["--move"]));
         assert_same(&env, &source.name, &target.name);
         assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
         // The archive is only read.
@@ -180,7 +180,7 @@ fn force_replaces_only_once_complete_and_needs_confirmation() {
     assert_eq!(row_counts(&target.name), before);
     assert_eq!(files_under(&env.filestore(&target.name)), old_files);
 
-    assert_ok(&restore(&env, &archive, &target.name, &["--force", "--yes"]));
+    assert_ok(&restore(&env, &archive, &target.name, &["--force", "--yes", "--move"]));
     assert_same(&env, &source.name, &target.name);
     assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
 }
@@ -261,7 +261,8 @@ fn hostile_and_broken_archives_are_refused_and_leave_nothing() {
     refused(&env, &zip, "rs_bad_ztrav", "`..`");
     // A zip without dump.sql.
     let zip = archives::path_in(&env, "nodump.zip");
-    archives::write_zip(&zip, &[Entry::File("manifest.json".into(), b"{}".to_vec())]);
+    let manifest = serde_json::to_vec(&archives::manifest("x", None)).unwrap();
+    archives::write_zip(&zip, &[Entry::File("manifest.json".into(), manifest)]);
     refused(&env, &zip, "rs_bad_nodump", "no dump.sql");
     // A corrupt zip: one byte of the table of contents changed.
     let good = archives::path_in(&env, "good.zip");
@@ -314,7 +315,8 @@ fn a_gzip_bomb_is_cut_off_at_the_declared_size() {
     // Plain SQL of zeros.
     let bomb = archives::path_in(&env, "zeros.sql.gz");
     let raw = archives::path_in(&env, "zeros.sql");
-    let mut text = b"-- a dump\n".to_vec();
+    // Text first (so it passes for SQL by its head), then the zeros.
+    let mut text = "-- a dump\n".repeat(1000).into_bytes();
     text.extend_from_slice(&zeros);
     std::fs::write(&raw, text).unwrap();
     archives::gzip(&raw, &bomb);
@@ -382,7 +384,7 @@ fn a_restore_killed_midway_is_cleaned_up_by_recover() {
             .cmd()
             .arg("restore")
             .arg(&archive)
-            .arg(&target.name)
+            .args([&target.name, "--move"])
             .env("ODOODB_FAULT", format!("crash:{point}"))
             .output()
             .unwrap();
