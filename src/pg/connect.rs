@@ -156,8 +156,43 @@ async fn typed_password(params: &ConnectParams) -> Option<Secret> {
         .map(|t| t.password.clone())
 }
 
+/// A server that did not answer in time, or is not PostgreSQL: later connections of this run
+/// (another database, the `template1` fallback) fail at once with the same words.
+struct Unusable {
+    host: String,
+    port: u16,
+    message: String,
+    hint: Option<String>,
+}
+
+static UNUSABLE: std::sync::Mutex<Option<Unusable>> = std::sync::Mutex::new(None);
+
+fn known_unusable(params: &ConnectParams) -> Option<Failure> {
+    let unusable = UNUSABLE.lock().ok()?;
+    let known = unusable.as_ref().filter(|u| u.host == params.host && u.port == params.port)?;
+    let failure = Failure::failed(known.message.clone());
+    Some(match &known.hint {
+        Some(hint) => failure.hint(hint.clone()),
+        None => failure,
+    })
+}
+
+fn remember_unusable(params: &ConnectParams, failure: &Failure) {
+    if let Ok(mut unusable) = UNUSABLE.lock() {
+        *unusable = Some(Unusable {
+            host: params.host.clone(),
+            port: params.port,
+            message: failure.message.clone(),
+            hint: failure.hint.clone(),
+        });
+    }
+}
+
 /// Opens a connection to `dbname`; the connection task runs on the current runtime.
 pub async fn connect(params: &ConnectParams, dbname: &str) -> Result<Client> {
+    if let Some(failure) = known_unusable(params) {
+        return Err(failure.into());
+    }
     let (given, passfile_ignored) = params.password_for(dbname);
     let password = match given {
         Some(password) => Some(password),
@@ -300,7 +335,8 @@ async fn attempt(
 
 /// tokio-postgres' own words when the server asked for a password it was not given.
 fn is_password_missing(error: &tokio_postgres::Error) -> bool {
-    error.code().is_none() && error.to_string().ends_with("password missing")
+    error.code().is_none()
+        && std::error::Error::source(error).is_some_and(|e| e.to_string() == "password missing")
 }
 
 /// The TLS handshake failed (tokio-postgres' Tls kind).
@@ -324,18 +360,22 @@ async fn report(
     let error = match attempt {
         Attempt::Setup(error) => return error,
         Attempt::Timeout => {
-            if let Some(answer) = not_postgres(params).await {
-                return not_postgres_failure(params, dbname, &answer);
-            }
-            let seconds = params.connect_timeout.as_secs();
-            return params
-                .failure(dbname, &format!("no answer within {seconds} s"))
-                .hint(
-                    "the server accepted the connection but did not answer in time: is this \
-                     PostgreSQL, and is it overloaded? Wait longer with PGCONNECT_TIMEOUT or \
-                     [connection] connect_timeout in the settings file",
-                )
-                .into();
+            let failure = match not_postgres(params).await {
+                Some(answer) => not_postgres_failure(params, dbname, &answer),
+                None => params
+                    .failure(
+                        dbname,
+                        &format!("no answer within {} s", params.connect_timeout.as_secs()),
+                    )
+                    .hint(
+                        "is PostgreSQL running there, and is this its port? A silent firewall, an \
+                         overloaded server or a server that is not PostgreSQL look like this; wait \
+                         longer with PGCONNECT_TIMEOUT or [connection] connect_timeout in the \
+                         settings file",
+                    ),
+            };
+            remember_unusable(params, &failure);
+            return failure.into();
         }
         Attempt::Pg(error) => error,
     };
@@ -344,7 +384,9 @@ async fn report(
             return tls_failure(params, dbname, &error).into();
         }
         if let Some(answer) = not_postgres(params).await {
-            return not_postgres_failure(params, dbname, &answer);
+            let failure = not_postgres_failure(params, dbname, &answer);
+            remember_unusable(params, &failure);
+            return failure.into();
         }
     }
     let mut text = format!(
@@ -378,12 +420,12 @@ async fn not_postgres(params: &ConnectParams) -> Option<Vec<u8>> {
         buf.truncate(read);
         Some(buf)
     };
-    let answer = tokio::time::timeout(Duration::from_secs(2), probe).await.ok().flatten()?;
+    let answer = tokio::time::timeout(Duration::from_secs(1), probe).await.ok().flatten()?;
     let postgres = matches!(answer.as_slice(), [b'S' | b'N']) || answer.first() == Some(&b'E');
     (!answer.is_empty() && !postgres).then_some(answer)
 }
 
-fn not_postgres_failure(params: &ConnectParams, dbname: &str, answer: &[u8]) -> anyhow::Error {
+fn not_postgres_failure(params: &ConnectParams, dbname: &str, answer: &[u8]) -> Failure {
     let shown: String = String::from_utf8_lossy(&answer[..answer.len().min(24)])
         .chars()
         .map(|c| if c.is_control() { '.' } else { c })
@@ -394,7 +436,6 @@ fn not_postgres_failure(params: &ConnectParams, dbname: &str, answer: &[u8]) -> 
             "check the host and port: --host/--port, db_host/db_port in odoo.conf, or \
              PGHOST/PGPORT (PostgreSQL's default port is 5432)",
         )
-        .into()
 }
 
 /// A certificate problem in one line, without OpenSSL's error stack.
