@@ -380,13 +380,14 @@ async fn report(
         Attempt::Pg(error) => error,
     };
     if error.code().is_none() {
-        if is_tls_failure(&error) {
-            return tls_failure(params, dbname, &error).into();
-        }
+        // What answers there first: "server does not support TLS" may be a web server.
         if let Some(answer) = not_postgres(params).await {
             let failure = not_postgres_failure(params, dbname, &answer);
             remember_unusable(params, &failure);
             return failure.into();
+        }
+        if is_tls_failure(&error) {
+            return tls_failure(params, dbname, &error).into();
         }
     }
     let mut text = format!(

@@ -4,6 +4,7 @@
 mod support;
 
 mod config;
+mod connect;
 mod crash;
 mod delete;
 mod docs;
