@@ -561,6 +561,49 @@ mod tests {
     }
 
     #[test]
+    fn connect_timeout_from_environment_then_settings_then_default() -> Result<()> {
+        let dir = temp_dir("timeout");
+        let settings = dir.join("settings.toml");
+        std::fs::write(&settings, "[connection]\nconnect_timeout = 7\n")?;
+        let args = GlobalArgs { settings: Some(settings), ..GlobalArgs::default() };
+        let resolved = Resolved::resolve(&args, &env_with(&dir, &[("PGCONNECT_TIMEOUT", "1")]))?;
+        assert_eq!(resolved.connect_timeout.value, Duration::from_secs(2), "libpq's minimum");
+        assert_eq!(resolved.connect_timeout.source, Source::Env("PGCONNECT_TIMEOUT"));
+        let resolved = Resolved::resolve(&args, &env_with(&dir, &[]))?;
+        assert_eq!(resolved.connect_timeout.value, Duration::from_secs(7));
+        assert_eq!(resolved.connect_timeout.source, Source::Settings("connection.connect_timeout"));
+        let resolved = Resolved::resolve(
+            &GlobalArgs::default(),
+            &env_with(&dir, &[("PGCONNECT_TIMEOUT", "0")]),
+        )?;
+        assert_eq!(resolved.connect_timeout.value, crate::pg::DEFAULT_CONNECT_TIMEOUT);
+        Ok(())
+    }
+
+    #[test]
+    fn certificates_from_environment_or_home() -> Result<()> {
+        let dir = temp_dir("certs");
+        let resolved = Resolved::resolve(&GlobalArgs::default(), &env_with(&dir, &[]))?;
+        assert!(resolved.root_cert.is_none() && resolved.client_cert.is_none());
+        std::fs::create_dir_all(dir.join(".postgresql"))?;
+        std::fs::write(dir.join(".postgresql/root.crt"), "")?;
+        std::fs::write(dir.join(".postgresql/postgresql.crt"), "")?;
+        let params =
+            Resolved::resolve(&GlobalArgs::default(), &env_with(&dir, &[]))?.connect_params();
+        assert_eq!(params.root_cert, Some(RootCert::File(dir.join(".postgresql/root.crt"))));
+        assert_eq!(params.client_cert, Some(dir.join(".postgresql/postgresql.crt")));
+        assert_eq!(params.client_key, Some(dir.join(".postgresql/postgresql.key")));
+        let params = Resolved::resolve(
+            &GlobalArgs::default(),
+            &env_with(&dir, &[("PGSSLROOTCERT", "system"), ("PGSSLMODE", "allow")]),
+        )?
+        .connect_params();
+        assert_eq!(params.root_cert, Some(RootCert::System));
+        assert_eq!(params.sslmode, SslMode::Allow);
+        Ok(())
+    }
+
+    #[test]
     fn a_missing_explicit_odoo_conf_is_an_error() {
         let dir = temp_dir("missing");
         let args = GlobalArgs { odoo_config: Some(dir.join("nope.conf")), ..GlobalArgs::default() };

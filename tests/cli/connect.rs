@@ -95,12 +95,12 @@ fn serve(mut client: TcpStream, behaviour: Behaviour, packets: &Mutex<Vec<Vec<u8
     let mut first = [0_u8; 8];
     match behaviour {
         Behaviour::Silent => {
-            std::thread::sleep(Duration::from_secs(120));
+            std::thread::sleep(Duration::from_mins(2));
             return;
         }
         Behaviour::Http => {
             let _ = client.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
-            std::thread::sleep(Duration::from_secs(120));
+            std::thread::sleep(Duration::from_mins(2));
             return;
         }
         _ => {}
@@ -236,7 +236,7 @@ fn allow_tries_plain_first_then_tls() {
             .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--user", &role.name])
             .args(["--sslmode", "allow", "list"])
             .env("PGPASSWORD", &role.password)
-            .timeout(Duration::from_secs(60))
+            .timeout(Duration::from_mins(1))
             .output()
             .unwrap()
     };
@@ -263,7 +263,7 @@ fn prefer_falls_back_to_plain_when_tls_fails() {
         .args(["--host", "127.0.0.1", "--port", &fake.port.to_string(), "--user", &role.name])
         .args(["--sslmode", "prefer", "list"])
         .env("PGPASSWORD", &role.password)
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_mins(1))
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
@@ -275,7 +275,7 @@ fn prefer_falls_back_to_plain_when_tls_fails() {
         .args(["--host", "127.0.0.1", "--port", &fake.port.to_string(), "--user", &role.name])
         .args(["--sslmode", "require", "list"])
         .env("PGPASSWORD", &role.password)
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_mins(1))
         .assert()
         .code(1)
         .stderr(predicate::str::contains("the TLS handshake failed"));
@@ -461,7 +461,7 @@ fn on_a_terminal(env: &TestEnv, args: &str, password: &str) -> Option<(i32, Stri
             }
         })
     };
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_mins(1);
     while !String::from_utf8_lossy(&shown.lock().unwrap()).contains("Password for user ") {
         assert!(
             Instant::now() < deadline,
