@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_odoodb_global_optspecs
-    string join \n c/config= settings= host= port= user= sslmode= data-dir= y/yes json q/quiet v/verbose no-progress color= h/help V/version
+    string join \n c/config= settings= host= p/port= U/user= sslmode= data-dir= y/yes json q/quiet v/verbose no-progress color= h/help V/version
 end
 
 function __fish_odoodb_needs_command
@@ -27,8 +27,8 @@ end
 complete -c odoodb -n "__fish_odoodb_needs_command" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_needs_command" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_needs_command" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_needs_command" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_needs_command" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_needs_command" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_needs_command" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_needs_command" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -60,8 +60,8 @@ complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "help" -d 'Print this 
 complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand list" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -82,8 +82,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand list" -s h -l help -d 'Pri
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -109,13 +109,14 @@ none\t'No filestore for the copy'"
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l strategy -d 'How PostgreSQL copies the database' -r -f -a "auto\t'WAL_LOG below 1 GiB (no checkpoint: several times faster there, see benches/), FILE_COPY from 1 GiB on; before PostgreSQL 15 the file copy is the only way'
 wal-log\t'WAL-logged block copy (PostgreSQL 15+ default; no checkpoint, more WAL)'
 file-copy\t'File-level copy with a checkpoint (the only strategy before PostgreSQL 15)'"
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l owner -d 'The role that owns the copy [default: the source\'s owner, so the Odoo that serves the source lists the copy too]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l addons-path -d 'Where to find modules\' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -130,7 +131,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l neutralize -
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l keep-enterprise-code -d 'Keep database.enterprise_code in the copy (by default it is removed, so the copy never poses as the production subscription; a neutralized copy never keeps it)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l force -d 'Replace an existing TARGET (database and filestore), after confirmation; the old one is removed only once the new copy is complete'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l no-module-files -d 'Do not run any module\'s data/neutralize.sql, only the built-in steps'
-complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l continue-on-error -d 'Keep going when a module\'s neutralize.sql fails (its own changes are undone); without it, one failure rolls everything back'
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l continue-on-error -d 'Keep going when a module\'s neutralize.sql fails (its own changes are undone; the run then exits 3); without it, one failure rolls everything back'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
@@ -142,8 +143,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s h -l help -d
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -166,8 +167,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s h -l help -d 'P
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -179,6 +180,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l color -d 'When 
 always\t''
 never\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l keep-filestore -d 'Leave the filestore folder on disk'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l if-exists -d 'Succeed, changing nothing, when the database does not exist (for scripts that clean up)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force -d 'Also drop a database that is not Odoo\'s, and one that looks like production (odoo.conf db_name, or listed in the settings\' [neutralize] protect) without typing its name'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'
@@ -195,8 +197,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l ignore-modu
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -212,7 +214,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l dry-run -d 
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l interactive -d 'Confirm or skip each step, then commit once at the end'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l list-steps -d 'List the steps and exit'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l no-module-files -d 'Do not run any module\'s data/neutralize.sql, only the built-in steps'
-complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l continue-on-error -d 'Keep going when a module\'s neutralize.sql fails (its own changes are undone); without it, one failure rolls everything back'
+complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l continue-on-error -d 'Keep going when a module\'s neutralize.sql fails (its own changes are undone; the run then exits 3); without it, one failure rolls everything back'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l force -d 'Do not ask for the name of a database that looks like production (odoo.conf db_name, or listed in the settings\' [neutralize] protect)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l json -d 'Print one JSON document on stdout and nothing else there'
@@ -223,8 +225,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s h -l help -
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -244,8 +246,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s h -l help -d '
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand config" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -265,8 +267,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand config" -s h -l help -d 'P
 complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand completions" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
@@ -287,8 +289,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l dir -d 'Write odoo
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s U -l user -d 'PostgreSQL role to connect as' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''

@@ -4,7 +4,8 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Parser as _;
+use clap::{CommandFactory as _, Parser as _};
+use clap_complete::CompleteEnv;
 
 use crate::cancel::Cancel;
 use crate::cli::{Cli, Command};
@@ -16,6 +17,19 @@ use crate::output::{self, Printer};
 
 /// Parses the command line, runs the command, and turns the outcome into an exit code.
 pub fn main_entry() -> ExitCode {
+    // The shell calling back for candidates (`COMPLETE=bash odoodb -- …`): answer on stdout and
+    // stop before parsing, which would reject the unfinished line.
+    let current_dir = std::env::current_dir().ok();
+    match CompleteEnv::with_factory(Cli::command)
+        .try_complete(std::env::args_os(), current_dir.as_deref())
+    {
+        Ok(true) => return ExitCode::from(exit::OK),
+        Ok(false) => {}
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(exit::USAGE);
+        }
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCandidates;
 
 const AFTER_HELP: &str = "\
 Connection and data_dir come from, in order: command-line flags, the Odoo config file
@@ -10,9 +11,10 @@ Connection and data_dir come from, in order: command-line flags, the Odoo config
 libpq's defaults (local socket, current OS user). Passwords are never taken from a flag.
 
 Exit codes: 0 ok · 1 failed or declined · 2 usage error (also: destructive command without a
-terminal and without --yes) · 4 a check found a problem · 130 interrupted, after cleanup.";
+terminal and without --yes) · 3 done, but partly (neutralize --continue-on-error with a failed
+module file) · 4 a check found a problem · 130 interrupted, after cleanup.";
 
-/// Back up, restore, copy, rename, delete and neutralize Odoo databases and their filestores.
+/// List, inspect, copy, rename, delete and neutralize Odoo databases and their filestores.
 #[derive(Debug, Parser)]
 #[command(name = "odoodb", version, about, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
@@ -41,11 +43,11 @@ pub struct GlobalArgs {
     pub host: Option<String>,
 
     /// PostgreSQL port
-    #[arg(long, value_name = "PORT", global = true, help_heading = "Connection")]
+    #[arg(short = 'p', long, value_name = "PORT", global = true, help_heading = "Connection")]
     pub port: Option<u16>,
 
     /// PostgreSQL role to connect as
-    #[arg(long, value_name = "ROLE", global = true, help_heading = "Connection")]
+    #[arg(short = 'U', long, value_name = "ROLE", global = true, help_heading = "Connection")]
     pub user: Option<String>,
 
     /// TLS policy for TCP connections (ignored on a Unix socket)
@@ -137,6 +139,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct InfoArgs {
     /// The database
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// Also list every installed module with its version
@@ -187,6 +190,7 @@ pub struct ChangeArgs {
 #[derive(Debug, Args)]
 pub struct DuplicateArgs {
     /// The database to copy
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub source: String,
     /// The name of the copy
     pub target: String,
@@ -214,6 +218,11 @@ pub struct DuplicateArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// The role that owns the copy [default: the source's owner, so the Odoo that serves the
+    /// source lists the copy too]
+    #[arg(long, value_name = "ROLE")]
+    pub owner: Option<String>,
+
     /// With --neutralize: how the modules' data/neutralize.sql files run
     #[command(flatten)]
     pub module_files: ModuleFileArgs,
@@ -225,6 +234,7 @@ pub struct DuplicateArgs {
 #[derive(Debug, Args)]
 pub struct RenameArgs {
     /// The database's current name
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub old: String,
     /// The new name
     pub new: String,
@@ -241,11 +251,16 @@ pub struct RenameArgs {
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The database to drop
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// Leave the filestore folder on disk
     #[arg(long)]
     pub keep_filestore: bool,
+
+    /// Succeed, changing nothing, when the database does not exist (for scripts that clean up)
+    #[arg(long)]
+    pub if_exists: bool,
 
     /// Also drop a database that is not Odoo's, and one that looks like production (odoo.conf
     /// db_name, or listed in the settings' [neutralize] protect) without typing its name
@@ -283,8 +298,8 @@ pub struct ModuleFileArgs {
     #[arg(long, value_name = "MODULE")]
     pub ignore_module: Vec<String>,
 
-    /// Keep going when a module's neutralize.sql fails (its own changes are undone); without
-    /// it, one failure rolls everything back
+    /// Keep going when a module's neutralize.sql fails (its own changes are undone; the run
+    /// then exits 3); without it, one failure rolls everything back
     #[arg(long)]
     pub continue_on_error: bool,
 }
@@ -302,7 +317,10 @@ impl ModuleFileArgs {
 #[derive(Debug, Args)]
 pub struct NeutralizeArgs {
     /// The database to neutralize (or to audit with --check)
-    #[arg(required_unless_present = "list_steps")]
+    #[arg(
+        required_unless_present = "list_steps",
+        add = ArgValueCandidates::new(crate::completion::databases)
+    )]
     pub db: Option<String>,
 
     /// Audit only: list what is still live and exit 4 if anything is
@@ -318,11 +336,11 @@ pub struct NeutralizeArgs {
     pub interactive: bool,
 
     /// Run only these steps (comma-separated ids, see --list-steps)
-    #[arg(long, value_name = "STEP", value_delimiter = ',')]
+    #[arg(long, value_name = "STEP", value_delimiter = ',', add = ArgValueCandidates::new(crate::completion::steps))]
     pub only: Vec<String>,
 
     /// Leave out these steps (comma-separated ids)
-    #[arg(long, value_name = "STEP", value_delimiter = ',')]
+    #[arg(long, value_name = "STEP", value_delimiter = ',', add = ArgValueCandidates::new(crate::completion::steps))]
     pub skip: Vec<String>,
 
     /// List the steps and exit

@@ -62,12 +62,7 @@ impl Context {
 
     /// The server and filestore root that safe changes work on.
     pub fn site<'a>(&'a self, admin_client: &'a Client) -> Site<'a> {
-        Site {
-            admin: admin_client,
-            params: &self.params,
-            filestore_root: self.filestore_root(),
-            state_dir: state_dir(),
-        }
+        Site { admin: admin_client, params: &self.params, filestore_root: self.filestore_root() }
     }
 
     /// Settles what interrupted runs left (see `safe::recover`), saying what it did; what it
@@ -101,12 +96,4 @@ pub async fn require_exists(ctx: &Context, admin_client: &Client, db: &str) -> R
             .hint("`odoodb list` shows the Odoo databases on this server")
             .into())
     }
-}
-
-/// `$XDG_STATE_HOME/odoodb`, else `~/.local/state/odoodb`.
-fn state_dir() -> Option<PathBuf> {
-    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-    var("XDG_STATE_HOME")
-        .or_else(|| var("HOME").map(|home| home.join(".local/state")))
-        .map(|dir| dir.join("odoodb"))
 }

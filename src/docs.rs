@@ -1,11 +1,18 @@
 //! The single source of `completions/` and `man/`: both are generated from the clap
 //! definitions, committed, and checked by a test.
+//!
+//! The man pages are assembled here rather than by `clap_mangen::Man::render`, which leaves a
+//! subcommand's page without the global options, names the synopsis `odoodb-duplicate`, files
+//! the exit codes under `EXTRA` and points at an `odoodb-help(1)` that does not exist. What
+//! clap cannot know (exit status, environment, files, examples) is written once below, next to
+//! the code that renders it.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
-use clap::CommandFactory as _;
+use anyhow::{Context as _, Result, bail};
+use clap::{Arg, CommandFactory as _};
 use clap_complete::Shell;
+use clap_mangen::roff::{Inline, Roff, bold, italic, roman};
 
 use crate::cli::Cli;
 
@@ -47,25 +54,21 @@ pub fn generated_files() -> Result<Vec<(PathBuf, Vec<u8>)>> {
     Ok(files)
 }
 
-/// `odoodb.1`, then `odoodb-<sub>.1` for every subcommand (nested ones joined by `-`).
+/// `odoodb.1`, then `odoodb-<sub>.1` for every subcommand but `help`.
 pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>> {
-    let mut pages = Vec::new();
-    let root = Cli::command();
-    render(&root, "odoodb", &mut pages)?;
-    Ok(pages)
-}
-
-fn render(command: &clap::Command, name: &str, pages: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
-    let command = command.clone().name(name.to_string());
-    let mut buffer = Vec::new();
-    clap_mangen::Man::new(command.clone())
-        .render(&mut buffer)
-        .with_context(|| format!("cannot render the man page of {name}"))?;
-    pages.push((format!("{name}.1"), buffer));
-    for sub in command.get_subcommands().filter(|sub| sub.get_name() != "help") {
-        render(sub, &format!("{name}-{}", sub.get_name()), pages)?;
+    let mut root = Cli::command();
+    // Building propagates the global options into each subcommand and names each one as it is
+    // typed (`odoodb duplicate`), which is what a page must show.
+    root.build();
+    let siblings: Vec<String> = documented(&root).map(|sub| page_name(Some(sub))).collect();
+    let mut pages = vec![("odoodb.1".to_string(), man_page(&root, None, &siblings)?)];
+    for sub in documented(&root) {
+        if sub.has_subcommands() {
+            bail!("odoodb {} has subcommands, which the man pages do not cover", sub.get_name());
+        }
+        pages.push((format!("{}.1", page_name(Some(sub))), man_page(sub, Some(&root), &siblings)?));
     }
-    Ok(())
+    Ok(pages)
 }
 
 pub fn main_man_page() -> Result<String> {
@@ -85,3 +88,540 @@ pub fn write_man_pages(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     Ok(written)
 }
+
+/// The subcommands that get a page: all but clap's `help`.
+fn documented(root: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+    root.get_subcommands().filter(|sub| sub.get_name() != "help" && !sub.is_hide_set())
+}
+
+/// `odoodb` or `odoodb-<sub>`: the page's name, as `man` looks it up.
+fn page_name(sub: Option<&clap::Command>) -> String {
+    sub.map_or_else(|| "odoodb".to_string(), |sub| format!("odoodb-{}", sub.get_name()))
+}
+
+fn man_page(
+    command: &clap::Command,
+    parent: Option<&clap::Command>,
+    siblings: &[String],
+) -> Result<Vec<u8>> {
+    let sub = parent.map(|_| command);
+    let name = page_name(sub);
+    let typed = command.get_bin_name().unwrap_or(&name).to_string();
+    let version = parent.unwrap_or(command).get_version().unwrap_or_default();
+    let mut roff = Roff::new();
+
+    // An empty date would shift the source and manual into its place, so it is written `""`:
+    // a date would make the pages change with every build.
+    let source = format!("odoodb {version}");
+    roff.control("TH", [name.to_uppercase().as_str(), "1", "\"\"", &source, "odoodb manual"]);
+
+    roff.control("SH", ["NAME"]);
+    let about = command.get_about().map(ToString::to_string).unwrap_or_default();
+    roff.text([roman(format!("{name} - {}", first_line(&about)))]);
+
+    roff.control("SH", ["SYNOPSIS"]);
+    roff.text(synopsis(command, &typed));
+
+    roff.control("SH", ["DESCRIPTION"]);
+    let description = command.get_long_about().or_else(|| command.get_about());
+    paragraphs(&mut roff, &description.map(ToString::to_string).unwrap_or_default());
+    if let Some(after) = command.get_after_long_help().or_else(|| command.get_after_help()) {
+        roff.control("PP", []);
+        paragraphs(&mut roff, &after.to_string());
+    }
+
+    options_section(&mut roff, command, sub.is_some());
+
+    if sub.is_none() {
+        roff.control("SH", ["COMMANDS"]);
+        for child in documented(command) {
+            roff.control("TP", []);
+            roff.text([bold(page_name(Some(child))), roman("(1)")]);
+            let about = child.get_about().map(ToString::to_string).unwrap_or_default();
+            roff.text([roman(first_line(&about))]);
+        }
+    }
+
+    roff.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in EXIT_STATUS {
+        roff.control("TP", []);
+        roff.text([bold(*code)]);
+        roff.text([roman(*meaning)]);
+    }
+
+    roff.control("SH", ["ENVIRONMENT"]);
+    for (variable, meaning) in ENVIRONMENT {
+        roff.control("TP", []);
+        roff.text([bold(*variable)]);
+        roff.text([roman(*meaning)]);
+    }
+
+    roff.control("SH", ["FILES"]);
+    for (path, meaning) in FILES {
+        roff.control("TP", []);
+        roff.text([italic(*path)]);
+        roff.text([roman(*meaning)]);
+    }
+
+    roff.control("SH", ["EXAMPLES"]);
+    let key = sub.map_or("", clap::Command::get_name);
+    let Some((_, examples)) = EXAMPLES.iter().find(|(command, _)| *command == key) else {
+        bail!("no examples for the man page of {typed}: add them to EXAMPLES in src/docs.rs");
+    };
+    for (line, meaning) in *examples {
+        roff.control("TP", []);
+        roff.text([bold(*line)]);
+        roff.text([roman(*meaning)]);
+    }
+
+    roff.control("SH", ["SEE ALSO"]);
+    let mut see_also: Vec<String> = Vec::new();
+    if sub.is_some() {
+        see_also.push("odoodb".to_string());
+    }
+    see_also.extend(siblings.iter().filter(|sibling| **sibling != name).cloned());
+    see_also.extend(["psql".to_string(), "pg_dump".to_string()]);
+    let mut line = Vec::new();
+    for (index, page) in see_also.into_iter().enumerate() {
+        if index > 0 {
+            line.push(roman(", "));
+        }
+        line.push(bold(page));
+        line.push(roman("(1)"));
+    }
+    roff.text(line);
+
+    let mut buffer = Vec::new();
+    roff.to_writer(&mut buffer).with_context(|| format!("cannot render the man page of {name}"))?;
+    Ok(buffer)
+}
+
+/// `odoodb duplicate [OPTIONS] <SOURCE> <TARGET>`: clap's own usage line, so it reads as
+/// `--help` does, with the command in bold and the placeholders in italics.
+fn synopsis(command: &clap::Command, typed: &str) -> Vec<Inline> {
+    let usage = command.clone().render_usage().to_string();
+    let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage);
+    let rest = usage.strip_prefix(typed).unwrap_or(usage);
+    let mut line = vec![bold(typed)];
+    for word in rest.split_whitespace() {
+        line.push(roman(" "));
+        let (open, inner, close) = match (word.chars().next(), word.chars().last()) {
+            (Some('<'), Some('>')) => ("<", &word[1..word.len() - 1], ">"),
+            (Some('['), Some(']')) => ("[", &word[1..word.len() - 1], "]"),
+            _ => ("", word, ""),
+        };
+        line.extend([roman(open), italic(inner), roman(close)]);
+    }
+    line
+}
+
+/// OPTIONS: the command's own arguments (positionals first), its own headings, then the
+/// global options under theirs, each heading a subsection so the page keeps one OPTIONS.
+fn options_section(roff: &mut Roff, command: &clap::Command, is_sub: bool) {
+    let visible = || command.get_arguments().filter(|arg| !arg.is_hide_set());
+    // On a subcommand's page the global options come from `odoodb` itself; they follow the
+    // command's own, as in `odoodb --help`.
+    let own = |arg: &&Arg| !is_sub || !arg.is_global_set();
+    let mut groups: Vec<(Option<String>, Vec<&Arg>)> = Vec::new();
+    let mut ordered: Vec<&Arg> = visible().filter(|arg| own(arg) && arg.is_positional()).collect();
+    ordered.extend(visible().filter(|arg| own(arg) && !arg.is_positional()));
+    for arg in ordered {
+        add_to(&mut groups, arg.get_help_heading().map(ToString::to_string), arg);
+    }
+    for arg in visible().filter(|arg| !own(arg)) {
+        let heading = arg.get_help_heading().unwrap_or("Global options");
+        add_to(&mut groups, Some(heading.to_string()), arg);
+    }
+
+    roff.control("SH", ["OPTIONS"]);
+    for (heading, args) in groups {
+        if let Some(heading) = heading {
+            roff.control("SS", [heading.as_str()]);
+        }
+        for arg in args {
+            option(roff, arg);
+        }
+    }
+}
+
+/// Adds `arg` under `heading`, which keeps the place of its first argument.
+fn add_to<'a>(
+    groups: &mut Vec<(Option<String>, Vec<&'a Arg>)>,
+    heading: Option<String>,
+    arg: &'a Arg,
+) {
+    match groups.iter_mut().find(|(known, _)| *known == heading) {
+        Some((_, args)) => args.push(arg),
+        None => groups.push((heading, vec![arg])),
+    }
+}
+
+fn option(roff: &mut Roff, arg: &Arg) {
+    roff.control("TP", []);
+    let mut tag = Vec::new();
+    if arg.is_positional() {
+        tag.extend([roman("<"), italic(value_name(arg)), roman(">")]);
+    } else {
+        if let Some(short) = arg.get_short() {
+            tag.push(bold(format!("-{short}")));
+        }
+        if let Some(long) = arg.get_long() {
+            if !tag.is_empty() {
+                tag.push(roman(", "));
+            }
+            tag.push(bold(format!("--{long}")));
+        }
+        if arg.get_action().takes_values() {
+            tag.extend([roman(" <"), italic(value_name(arg)), roman(">")]);
+        }
+    }
+    if arg.is_positional() || arg.get_action().takes_values() {
+        let defaults: Vec<String> =
+            arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+        if !defaults.is_empty() && !arg.is_hide_default_value_set() {
+            tag.push(roman(format!(" [default: {}]", defaults.join(","))));
+        }
+    }
+    roff.text(tag);
+
+    let help = arg.get_long_help().or_else(|| arg.get_help()).map(ToString::to_string);
+    item_paragraphs(roff, &help.unwrap_or_default());
+
+    if arg.is_hide_possible_values_set() || !arg.get_action().takes_values() {
+        return;
+    }
+    let values: Vec<_> =
+        arg.get_possible_values().into_iter().filter(|value| !value.is_hide_set()).collect();
+    if values.is_empty() {
+        return;
+    }
+    if values.iter().any(|value| value.get_help().is_some()) {
+        roff.control("RS", []);
+        for value in values {
+            roff.control("IP", ["\\(bu", "2"]);
+            let help = value.get_help().map(ToString::to_string).unwrap_or_default();
+            roff.text([bold(value.get_name()), roman(format!(": {help}"))]);
+        }
+        roff.control("RE", []);
+    } else {
+        let names: Vec<&str> = values.iter().map(clap::builder::PossibleValue::get_name).collect();
+        roff.control("IP", []);
+        roff.text([roman(format!("Possible values: {}.", names.join(", ")))]);
+    }
+}
+
+fn value_name(arg: &Arg) -> String {
+    arg.get_value_names()
+        .and_then(|names| names.first())
+        .map_or_else(|| arg.get_id().as_str().to_uppercase(), ToString::to_string)
+}
+
+/// Text as roff paragraphs: a blank line starts a new one; roff fills the lines of each.
+fn paragraphs(roff: &mut Roff, text: &str) {
+    for (index, paragraph) in text.trim().split("\n\n").enumerate() {
+        if index > 0 {
+            roff.control("PP", []);
+        }
+        roff.text([roman(paragraph.trim())]);
+    }
+}
+
+/// The same inside a `.TP` item, whose indentation `.IP` keeps and `.PP` would end.
+fn item_paragraphs(roff: &mut Roff, text: &str) {
+    for (index, paragraph) in text.trim().split("\n\n").enumerate() {
+        if index > 0 {
+            roff.control("IP", []);
+        }
+        roff.text([roman(paragraph.trim())]);
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
+}
+
+/// The exit codes of `crate::error::exit`, as every command uses them.
+const EXIT_STATUS: &[(&str, &str)] = &[
+    ("0", "Success; also when stdout is a closed pipe, as in odoodb list | head."),
+    ("1", "Failed, or declined at a confirmation (\"Aborted.\")."),
+    (
+        "2",
+        "Usage error: bad arguments, an invalid database name, an invalid odoo.conf or settings \
+         file, or a destructive command without a terminal and without --yes (or a database that \
+         looks like production without its name typed).",
+    ),
+    (
+        "3",
+        "Done, but partly: neutralize --continue-on-error committed with a module's \
+         data/neutralize.sql failed.",
+    ),
+    ("4", "A check found a problem (neutralize --check: something is still live)."),
+    ("130", "Interrupted (Ctrl-C or SIGTERM), after cleanup."),
+];
+
+/// Every variable odoodb reads (see `config/`, `output.rs`, `context.rs`).
+const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "ODOO_RC",
+        "The Odoo config file to read when -c/--config is not given, as odoo-bin reads it; \
+         without it, ~/.odoorc.",
+    ),
+    (
+        "PGHOST",
+        "PostgreSQL host name, or the directory of its Unix socket, when neither --host nor \
+         odoo.conf db_host is set. Default: the local socket (/var/run/postgresql).",
+    ),
+    ("PGPORT", "PostgreSQL port, when neither --port nor odoo.conf db_port is set. Default: 5432."),
+    (
+        "PGUSER",
+        "PostgreSQL role, when neither --user nor odoo.conf db_user is set. Default: the OS user.",
+    ),
+    (
+        "PGPASSWORD",
+        "The password, when odoo.conf has no db_password. A password is never taken from a flag \
+         and never printed.",
+    ),
+    ("PGPASSFILE", "The password file to read instead of ~/.pgpass."),
+    (
+        "PGSSLMODE",
+        "TLS policy for TCP connections (disable, allow, prefer, require, verify-ca, \
+         verify-full), when neither --sslmode nor odoo.conf db_sslmode is set. Default: prefer.",
+    ),
+    (
+        "PGSSLROOTCERT",
+        "The root certificate that verify-ca and verify-full check the server against, instead \
+         of ~/.postgresql/root.crt.",
+    ),
+    (
+        "PGCONNECT_TIMEOUT",
+        "Seconds to wait for the server when connecting, as libpq reads it. Completing a \
+         database name in the shell never waits more than 2 seconds.",
+    ),
+    ("NO_COLOR", "When set, --color auto uses no colours."),
+    ("COLUMNS", "The width of tables, instead of the terminal's."),
+    (
+        "XDG_STATE_HOME",
+        "odoodb keeps its state in $XDG_STATE_HOME/odoodb (default ~/.local/state/odoodb): the \
+         journals of changes whose data_dir has no filestore folder yet.",
+    ),
+    (
+        "HOME",
+        "Where ~/.odoorc, ~/.pgpass, ~/.postgresql/root.crt, ~/.config/odoodb/config.toml and \
+         the default data_dir ~/.local/share/Odoo are looked for.",
+    ),
+    (
+        "COMPLETE",
+        "Set to a shell's name (bash, zsh, fish, elvish, powershell), odoodb prints that shell's \
+         dynamic completion instead of running a command: source <(COMPLETE=bash odoodb).",
+    ),
+];
+
+const FILES: &[(&str, &str)] = &[
+    (
+        "odoo.conf",
+        "Odoo's config file: -c FILE, else $ODOO_RC, else ~/.odoorc (or ~/.openerp_serverrc). \
+         odoodb reads [options] db_host, db_port, db_user, db_password, db_sslmode, data_dir, \
+         addons_path, pg_path and db_name (False or empty means unset).",
+    ),
+    (
+        "~/.config/odoodb/config.toml",
+        "odoodb's own settings (TOML), unless --settings names another file; unknown keys are an \
+         error.",
+    ),
+    ("/etc/odoodb/config.toml", "The settings when ~/.config/odoodb/config.toml does not exist."),
+    (
+        "~/.pgpass",
+        "Passwords, as libpq reads them (or $PGPASSFILE); ignored, as libpq does, when others can \
+         read it.",
+    ),
+    (
+        "~/.postgresql/root.crt",
+        "The root certificate for verify-ca and verify-full, unless \
+         $PGSSLROOTCERT.",
+    ),
+    (
+        "<data_dir>/filestore/<db>",
+        "A database's filestore, which odoodb copies, renames and \
+         removes with it.",
+    ),
+    (
+        "<data_dir>/filestore/.odoodb-journal/",
+        "The intent journals of changes under way. A killed run leaves its journal; the next \
+         duplicate, rename, delete or recover completes or rolls back the change.",
+    ),
+];
+
+/// Two to four real command lines per page, keyed by subcommand ("" for odoodb.1); a page
+/// without its entry fails to generate.
+const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "",
+        &[
+            (
+                "odoodb -c /etc/odoo/odoo.conf list",
+                "The Odoo databases of the server that Odoo's \
+              config file names, with filestores from its data_dir.",
+            ),
+            ("odoodb info prod --modules", "One database in depth, with every installed module."),
+            (
+                "odoodb duplicate prod staging --neutralize --yes",
+                "A neutralized copy of \
+              production, for scripts.",
+            ),
+            (
+                "odoodb neutralize --check staging",
+                "Audit a copy: exit status 4 when anything is \
+              still live.",
+            ),
+        ],
+    ),
+    (
+        "list",
+        &[
+            (
+                "odoodb -c /etc/odoo/odoo.conf list",
+                "The Odoo databases of the server that Odoo's \
+              config file names, with filestores from its data_dir.",
+            ),
+            ("odoodb list --all --json", "Every database, as one JSON document for scripts."),
+        ],
+    ),
+    (
+        "info",
+        &[
+            (
+                "odoodb info prod",
+                "Version, modules, uuid, base URL, mail servers, crons, \
+              filestore health and sessions.",
+            ),
+            ("odoodb info prod --modules", "The same, and every installed module."),
+            ("odoodb info prod --json", "The same, as one JSON document."),
+        ],
+    ),
+    (
+        "duplicate",
+        &[
+            (
+                "odoodb duplicate prod staging",
+                "A full copy with a hard-linked filestore and a new \
+              uuid.",
+            ),
+            (
+                "odoodb duplicate prod staging --force --yes",
+                "Replace staging, once the new copy \
+              is complete.",
+            ),
+            (
+                "odoodb duplicate prod ci_copy --neutralize --yes",
+                "A copy that is neutralized \
+              before it gets its name, so it is never reachable un-neutralized.",
+            ),
+            (
+                "odoodb duplicate prod staging --dry-run",
+                "The SQL and filesystem steps; nothing \
+              changes.",
+            ),
+        ],
+    ),
+    (
+        "rename",
+        &[
+            (
+                "odoodb rename staging qa",
+                "Database and filestore folder together, after typing \
+              the name.",
+            ),
+            ("odoodb rename staging qa --yes", "The same, without a question (scripts)."),
+        ],
+    ),
+    (
+        "delete",
+        &[
+            ("odoodb delete qa", "Shows what goes, and asks for \"qa\" to be typed."),
+            (
+                "odoodb delete ci_copy --yes --if-exists",
+                "For scripts that clean up: no \
+              question, and success when it is already gone.",
+            ),
+            (
+                "odoodb delete qa --keep-filestore --yes",
+                "Drop the database, keep its filestore \
+              folder.",
+            ),
+        ],
+    ),
+    (
+        "neutralize",
+        &[
+            (
+                "odoodb neutralize prod_copy",
+                "Shows the plan, asks once, applies it in one \
+              transaction.",
+            ),
+            (
+                "odoodb neutralize prod_copy --dry-run -v",
+                "The plan with row counts and the SQL; \
+              nothing changes.",
+            ),
+            (
+                "odoodb neutralize prod_copy --only crons,outgoing-mail",
+                "Only these steps; \
+              --list-steps lists them all.",
+            ),
+            (
+                "odoodb neutralize --check prod_copy || exit 1",
+                "In CI: exit status 4, and a table \
+              of what is still live, unless the copy is safe.",
+            ),
+        ],
+    ),
+    (
+        "recover",
+        &[
+            (
+                "odoodb recover",
+                "Complete or roll back what killed runs left, and list what is \
+              still under way.",
+            ),
+            (
+                "odoodb -c /etc/odoo/odoo.conf recover",
+                "The same, for the data_dir and server \
+              that Odoo's config file names.",
+            ),
+        ],
+    ),
+    (
+        "config",
+        &[
+            ("odoodb config", "The settings in force, and where each came from."),
+            (
+                "odoodb -c /etc/odoo/odoo.conf config --json",
+                "The same for one odoo.conf, as \
+              JSON.",
+            ),
+        ],
+    ),
+    (
+        "completions",
+        &[
+            (
+                "odoodb completions bash > ~/.local/share/bash-completion/completions/odoodb",
+                "The \
+              static script: commands and options.",
+            ),
+            (
+                "source <(COMPLETE=bash odoodb)",
+                "Dynamic completion, which also completes \
+              database names from the server and neutralize step ids (in ~/.bashrc).",
+            ),
+            ("odoodb completions zsh > ~/.zfunc/_odoodb", "The static script for zsh."),
+        ],
+    ),
+    (
+        "man",
+        &[
+            ("odoodb man | man -l -", "Read this manual's first page."),
+            ("odoodb man --dir /usr/local/share/man/man1", "Install every page."),
+        ],
+    ),
+];

@@ -8,6 +8,8 @@ pub mod exit {
     pub const OK: u8 = 0;
     pub const FAILED: u8 = 1;
     pub const USAGE: u8 = 2;
+    /// Done, but with a part that failed and was left out (`neutralize --continue-on-error`).
+    pub const PARTIAL: u8 = 3;
     pub const CHECK_FAILED: u8 = 4;
     pub const INTERRUPTED: u8 = 130;
 }
@@ -20,6 +22,8 @@ pub enum Kind {
     Declined,
     /// A check (`neutralize --check`, `backup --verify`) found a problem.
     CheckFailed,
+    /// The work was done and committed, except a part that failed (`--continue-on-error`).
+    Partial,
     /// Ctrl-C, after cleanup.
     Interrupted,
     /// Anything else that went wrong, with a hint on what to do.
@@ -75,6 +79,7 @@ impl Failure {
             Kind::Usage => exit::USAGE,
             Kind::Declined | Kind::Failed => exit::FAILED,
             Kind::CheckFailed => exit::CHECK_FAILED,
+            Kind::Partial => exit::PARTIAL,
             Kind::Interrupted => exit::INTERRUPTED,
         }
     }
@@ -126,7 +131,10 @@ pub fn one_line(error: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in error.chain() {
         let text = cause.to_string().replace('\n', " ");
-        let text = text.trim().to_string();
+        // tokio-postgres says "db error", then the server's "ERROR:  …": keep the message only.
+        let text = text.trim();
+        let text = text.strip_prefix("db error").unwrap_or(text).trim_start_matches(':').trim();
+        let text = text.strip_prefix("ERROR:").unwrap_or(text).trim().to_string();
         if text.is_empty() || parts.last().is_some_and(|last| last.contains(&text)) {
             continue;
         }
@@ -154,6 +162,17 @@ mod tests {
             .context("checking the arguments");
         assert_eq!(classify(&error), (2, Some("use letters".into())));
         assert_eq!(one_line(&error), "checking the arguments: bad name");
+    }
+
+    #[test]
+    fn server_errors_read_once() {
+        let error = anyhow::anyhow!("ERROR: permission denied to create database")
+            .context("db error: ERROR: permission denied to create database")
+            .context("duplicating a to b failed");
+        assert_eq!(
+            one_line(&error),
+            "duplicating a to b failed: permission denied to create database"
+        );
     }
 
     #[test]

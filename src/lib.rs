@@ -1,4 +1,4 @@
-//! odoodb: back up, restore, copy, rename, delete and neutralize Odoo databases.
+//! odoodb: list, inspect, copy, rename, delete and neutralize Odoo databases.
 //!
 //! A binary first: the library exists so that the tests reach the command-line definition and
 //! the generated documentation. Everything else is private, so dead code shows.
@@ -7,6 +7,7 @@ mod app;
 mod cancel;
 pub mod cli;
 mod commands;
+mod completion;
 mod config;
 mod confirm;
 mod context;

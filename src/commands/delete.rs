@@ -50,6 +50,10 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         ctx.recover(&admin_client).await.require_free(&args.db)?;
     }
     let Some(row) = admin::find_database(&admin_client, &args.db).await? else {
+        if args.if_exists {
+            ctx.printer.status(&format!("{} does not exist: nothing to delete", args.db));
+            return Ok(());
+        }
         return Err(Failure::failed(format!("database {:?} does not exist", args.db))
             .hint("`odoodb list --all` shows the databases on this server")
             .into());
@@ -58,7 +62,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
 
     let folder = ctx.filestore(&args.db);
     let root = ctx.filestore_root();
-    filestore::require_folder_or_absent(&root, "the filestore root")?;
+    filestore::require_root_usable(&root)?;
     let entry = filestore::entry(&folder)?;
     if entry == Entry::Other {
         return Err(Failure::failed(format!(
@@ -73,7 +77,8 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
     if remove_folder {
         filestore::require_writable(&root)?;
     }
-    let mut steps = vec![format!("{};", admin::drop_sql(&args.db, true))];
+    let force = admin::server_version_num(&admin_client).await? >= 130_000;
+    let mut steps = vec![format!("{};", admin::drop_existing_sql(&args.db, force))];
     steps.push(match (&entry, args.keep_filestore) {
         (Entry::Link(target), false) => format!(
             "rm {} (a symbolic link: the link goes, its target {} is left as it is)",
@@ -153,7 +158,10 @@ async fn execute(
     let dropped = async {
         deleting.set_folder_aside()?;
         fault::point("before-drop", &ctx.cancel).await?;
-        let sql = admin::drop_sql(&args.db, consent == Consent::Granted);
+        // WITH (FORCE) (PostgreSQL 13+) ends the sessions in the same breath as the drop.
+        let force = consent == Consent::Granted
+            && admin::server_version_num(admin_client).await? >= 130_000;
+        let sql = admin::drop_existing_sql(&args.db, force);
         sessions::run_exclusive(ctx, admin_client, &args.db, consent, &sql).await
     }
     .await;

@@ -56,6 +56,8 @@ struct Plan {
     target: String,
     replace: bool,
     strategy: Option<CopyStrategy>,
+    /// The role that owns the copy.
+    owner: String,
     identity: identity::Options,
     neutralize: Option<neutralize::module_files::Options>,
     filestore_mode: Option<Mode>,
@@ -125,9 +127,14 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
     };
 
     let site = ctx.site(&admin_client);
-    let install =
-        install::begin(&site, "duplicate", &plan.target, None, plan.filestore_mode.is_some())
-            .await?;
+    let install = install::begin(
+        &site,
+        "duplicate",
+        &plan.target,
+        plan.replace,
+        plan.filestore_mode.is_some(),
+    )
+    .await?;
     let built = match build(ctx, &admin_client, &plan, &install, source_consent).await {
         Ok(built) => built,
         Err(error) => {
@@ -169,7 +176,7 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
 async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> Result<Plan> {
     let source_client = ctx.open_odoo(admin_client, &args.source).await?;
     let root = ctx.filestore_root();
-    filestore::require_folder_or_absent(&root, "the filestore root")?;
+    filestore::require_root_usable(&root)?;
     let source_folder = ctx.filestore(&args.source);
     let target_folder = ctx.filestore(&args.target);
     let target_entry = filestore::require_folder_or_absent(
@@ -220,12 +227,16 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
         filestore::require_writable(&root)?;
     }
 
-    let strategy = choose_strategy(admin_client, args).await?;
+    let source_row = admin::find_database(admin_client, &args.source)
+        .await?
+        .with_context(|| format!("database {} disappeared", args.source))?;
+    let strategy = choose_strategy(admin_client, args, source_row.size_bytes).await?;
     Ok(Plan {
         source: args.source.clone(),
         target: args.target.clone(),
         replace,
         strategy,
+        owner: args.owner.clone().unwrap_or(source_row.owner),
         identity: identity::Options {
             keep_enterprise_code: args.keep_enterprise_code,
             base_url: identity::local_base_url(ctx.config.http_port()),
@@ -282,16 +293,14 @@ async fn source_filestore(
 async fn choose_strategy(
     admin_client: &Client,
     args: &DuplicateArgs,
+    source_size: Option<i64>,
 ) -> Result<Option<CopyStrategy>> {
     let server_version = admin::server_version_num(admin_client).await?;
     let strategy = match (args.strategy, server_version >= 150_000) {
         (CliStrategy::WalLog, true) => Some(CopyStrategy::WalLog),
         (CliStrategy::FileCopy, true) => Some(CopyStrategy::FileCopy),
         (CliStrategy::Auto, true) => {
-            let size = admin::find_database(admin_client, &args.source)
-                .await?
-                .and_then(|row| row.size_bytes);
-            if size.unwrap_or(0) < LARGE_DATABASE {
+            if source_size.unwrap_or(0) < LARGE_DATABASE {
                 Some(CopyStrategy::WalLog)
             } else {
                 Some(CopyStrategy::FileCopy)
@@ -318,15 +327,15 @@ fn requested_mode(ctx: &Context, flag: Option<FilestoreMode>) -> Requested {
     }
 }
 
-fn create_sql(ctx: &Context, plan: &Plan, temporary: &str) -> String {
-    admin::create_from_template_sql(temporary, &plan.source, &ctx.config.user.value, plan.strategy)
+fn create_sql(plan: &Plan, temporary: &str) -> String {
+    admin::create_from_template_sql(temporary, &plan.source, &plan.owner, plan.strategy)
 }
 
 fn describe(plan: &Plan) -> Vec<String> {
     const TEMP: &str = "<temporary>";
     let mut steps = vec![format!(
         "{}; (the copy is built under a temporary name, journaled)",
-        admin::create_from_template_sql(TEMP, &plan.source, "<role>", plan.strategy)
+        admin::create_from_template_sql(TEMP, &plan.source, &plan.owner, plan.strategy)
     )];
     let mut identity = format!(
         "in the copy: new database.uuid, database.secret, database.create_date; web.base.url = {}",
@@ -372,7 +381,7 @@ async fn build(
 ) -> Result<Built> {
     let step = Instant::now();
     ctx.printer.status(&format!("Copying database {} …", plan.source));
-    let sql = create_sql(ctx, plan, install.building());
+    let sql = create_sql(plan, install.building());
     sessions::run_exclusive(ctx, admin_client, &plan.source, source_consent, &sql).await?;
     install.label_building(&format!("copy of {} for {}", plan.source, plan.target)).await?;
     let database_seconds = step.elapsed().as_secs_f64();

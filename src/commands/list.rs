@@ -26,6 +26,8 @@ struct Entry {
     neutralized: Option<bool>,
     /// Left by an interrupted DROP DATABASE.
     invalid: bool,
+    /// The role may not connect to it or read its tables, so what it is cannot be told.
+    no_access: bool,
     filestore: filestore::Usage,
     filestore_path: String,
     warnings: Vec<String>,
@@ -36,6 +38,15 @@ struct Listing {
     server: String,
     data_dir: String,
     databases: Vec<Entry>,
+    /// What plain `list` left out (`--all` shows them).
+    hidden: Hidden,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct Hidden {
+    not_odoo: usize,
+    /// Databases the role may not connect to or read: maybe Odoo's, maybe not.
+    no_access: usize,
 }
 
 pub async fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
@@ -51,13 +62,33 @@ pub async fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
                 && !SYSTEM_DATABASES.contains(&row.name.as_str())
         })
         .collect();
+    // A data_dir with no filestore folder at all is one mistake (the wrong data_dir), not one
+    // per database: say it once.
+    let root = ctx.filestore_root();
+    let root_missing = !root.is_dir();
+    if root_missing {
+        ctx.printer.warn(&format!(
+            "there is no filestore folder at {} (data_dir from {}): filestore figures are empty",
+            root.display(),
+            ctx.config.data_dir.source
+        ));
+    }
     let entries: Vec<Entry> = stream::iter(candidates)
-        .map(|row| probe(ctx, row))
+        .map(|row| probe(ctx, row, root_missing))
         .buffered(PARALLEL_PROBES)
         .collect()
         .await;
-    let databases: Vec<Entry> =
-        entries.into_iter().filter(|entry| args.all || entry.odoo || entry.invalid).collect();
+    let mut hidden = Hidden::default();
+    let mut databases = Vec::new();
+    for entry in entries {
+        if args.all || entry.odoo || entry.invalid {
+            databases.push(entry);
+        } else if entry.no_access {
+            hidden.no_access += 1;
+        } else {
+            hidden.not_odoo += 1;
+        }
+    }
     for pending in &survey.in_progress {
         ctx.printer.warn(&format!(
             "odoodb run under way: {} (on {} pid {}, since {})",
@@ -68,14 +99,15 @@ pub async fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         ctx.printer.warn(line);
     }
     let listing = Listing {
-        server: ctx.config.connect_params().describe(),
+        server: ctx.params.describe(),
         data_dir: ctx.config.data_dir.value.display().to_string(),
         databases,
+        hidden,
     };
     ctx.printer.emit(&listing, || human(ctx, &listing))
 }
 
-async fn probe(ctx: &Context, row: DatabaseRow) -> Entry {
+async fn probe(ctx: &Context, row: DatabaseRow, root_missing: bool) -> Entry {
     let mut warnings = Vec::new();
     let user = &ctx.config.user.value;
     if &row.owner != user {
@@ -96,10 +128,15 @@ async fn probe(ctx: &Context, row: DatabaseRow) -> Entry {
         modules: None,
         neutralized: None,
         invalid: row.invalid,
+        no_access: row.size_bytes.is_none() && !row.invalid,
         filestore: filestore::Usage::default(),
         filestore_path: path.display().to_string(),
         warnings,
     };
+    if entry.no_access {
+        entry.warnings.push(format!("role {} may not connect to it", ctx.config.user.value));
+        return entry;
+    }
     if entry.invalid {
         entry.warnings.push(format!(
             "invalid: an interrupted DROP DATABASE left it; `odoodb delete {}` finishes it",
@@ -110,6 +147,7 @@ async fn probe(ctx: &Context, row: DatabaseRow) -> Entry {
     let facts = match probe_database(ctx, &row.name).await {
         Ok(facts) => facts,
         Err(error) => {
+            entry.no_access = crate::pg::is_permission_denied(&error);
             entry.warnings.push(format!("cannot inspect: {}", crate::error::one_line(&error)));
             return entry;
         }
@@ -131,7 +169,7 @@ async fn probe(ctx: &Context, row: DatabaseRow) -> Entry {
         }
         Err(error) => entry.warnings.push(format!("filestore unreadable: {error}")),
     }
-    if !entry.filestore.exists && facts.files_needed > 0 {
+    if !entry.filestore.exists && facts.files_needed > 0 && !root_missing {
         entry.warnings.push(format!(
             "filestore folder missing, but {} attachments need it",
             facts.files_needed
@@ -177,10 +215,15 @@ fn human(ctx: &Context, listing: &Listing) -> String {
         let dash = || "-".to_string();
         table.add_row(vec![
             terminal_safe(&entry.name),
-            entry
-                .version
-                .clone()
-                .unwrap_or_else(|| if entry.odoo { "?".into() } else { "(not Odoo)".into() }),
+            entry.version.clone().unwrap_or_else(|| {
+                if entry.odoo {
+                    "?".into()
+                } else if entry.no_access {
+                    "(no access)".into()
+                } else {
+                    "(not Odoo)".into()
+                }
+            }),
             terminal_safe(&entry.owner),
             entry.size_bytes.map_or_else(dash, |n| bytes(u64::try_from(n).unwrap_or(0))),
             if entry.filestore.exists { bytes(entry.filestore.bytes) } else { dash() },
@@ -191,8 +234,23 @@ fn human(ctx: &Context, listing: &Listing) -> String {
         ]);
     }
     let what = if listing.databases.len() == 1 { "database" } else { "databases" };
+    let mut hidden = Vec::new();
+    if listing.hidden.not_odoo > 0 {
+        hidden.push(format!("{} not Odoo's", listing.hidden.not_odoo));
+    }
+    if listing.hidden.no_access > 0 {
+        hidden.push(format!(
+            "{} this role ({}) may not read",
+            listing.hidden.no_access, ctx.config.user.value
+        ));
+    }
+    let hidden = if hidden.is_empty() {
+        String::new()
+    } else {
+        format!("\nnot shown: {} (--all lists them)", hidden.join(", "))
+    };
     format!(
-        "{table}\n{} {what} on {}; filestores in {}/filestore ({})",
+        "{table}\n{} {what} on {}; filestores in {}/filestore ({}){hidden}",
         listing.databases.len(),
         listing.server,
         listing.data_dir,

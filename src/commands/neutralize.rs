@@ -66,7 +66,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     }
 
     if args.dry_run {
-        report.findings = neutralize::planned_findings(&report.steps);
+        report.set_findings(neutralize::planned_findings(&report.steps));
         return ctx.printer.emit(&report, || plan_text(ctx, &report, true));
     }
     if report.live == 0 && planned_files == 0 {
@@ -101,13 +101,53 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     }
     transaction.commit().await.context("cannot commit the neutralization")?;
     report.committed = true;
+    finish(ctx, db, &report)
+}
+
+/// After the commit: what is still live, what was left out, which module files failed (exit
+/// status 3, so a script can tell a partial run from a clean one).
+fn finish(ctx: &Context, db: &str, report: &Report) -> Result<()> {
     for finding in &report.findings {
         ctx.printer.warn(&format!(
             "still live after neutralizing: {} (step {}: {})",
             finding.what, finding.step, finding.count
         ));
     }
-    ctx.printer.emit(&report, || done_text(ctx, &report))
+    left_out_note(ctx, report);
+    let failed: Vec<&neutralize::ModuleFile> =
+        report.module_files.iter().filter(|m| m.status == ModuleFileStatus::Failed).collect();
+    for file in &failed {
+        ctx.printer.warn(&format!(
+            "module {}: its data/neutralize.sql failed and was rolled back ({}); the rest was committed",
+            file.module,
+            file.error.as_deref().unwrap_or("unknown error")
+        ));
+    }
+    ctx.printer.emit(report, || done_text(ctx, report))?;
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let modules: Vec<&str> = failed.iter().map(|m| m.module.as_str()).collect();
+    Err(Failure::new(
+        crate::error::Kind::Partial,
+        format!(
+            "{db} was neutralized except the neutralize.sql of {} (--continue-on-error)",
+            modules.join(", ")
+        ),
+    )
+    .hint("exit status 3: fix the file and run again, or --ignore-module it")
+    .into())
+}
+
+/// Says once how many steps `--only`/`--skip` left out (they are neither run nor reported).
+fn left_out_note(ctx: &Context, report: &Report) {
+    if !report.left_out.is_empty() {
+        ctx.printer.status(&format!(
+            "{} steps left out by --only/--skip, not checked: {}",
+            report.left_out.len(),
+            report.left_out.join(", ")
+        ));
+    }
 }
 
 /// Counts again inside the transaction that applies, keeping the user's choices: Odoo may have
@@ -226,7 +266,8 @@ async fn check(
     let mut report = Report::new(db, "check", was_flagged);
     report.steps = neutralize::plan(client, selection).await?;
     report.live = report.steps.iter().map(|s| s.live).sum();
-    report.findings = neutralize::planned_findings(&report.steps);
+    report.set_findings(neutralize::planned_findings(&report.steps));
+    left_out_note(ctx, &report);
     ctx.printer.emit(&report, || {
         if report.findings.is_empty() {
             return format!(
@@ -269,6 +310,15 @@ async fn choose_steps(ctx: &Context, report: &mut Report) -> Result<()> {
     Ok(())
 }
 
+/// A step's text, followed by the parts it found no table for.
+fn with_unprobed(text: String, step: &StepReport) -> String {
+    if step.unprobed.is_empty() {
+        text
+    } else {
+        format!("{text}; not probed: {}", step.unprobed.join("; "))
+    }
+}
+
 fn live_detail(step: &StepReport) -> String {
     step.actions
         .iter()
@@ -282,12 +332,12 @@ fn plan_text(ctx: &Context, report: &Report, dry_run: bool) -> String {
     let mut table = ctx.printer.table(&["STEP", "ROWS", "WHAT"]);
     for step in &report.steps {
         let (rows, what) = match step.status {
-            StepStatus::Planned => (step.live.to_string(), live_detail(step)),
+            StepStatus::Planned => (step.live.to_string(), with_unprobed(live_detail(step), step)),
             StepStatus::Skipped => {
                 ("-".into(), format!("skipped: {}", step.reason.as_deref().unwrap_or("")))
             }
             StepStatus::Excluded => ("-".into(), "excluded".into()),
-            _ => ("0".into(), "nothing to do".into()),
+            _ => ("0".into(), with_unprobed("nothing to do".into(), step)),
         };
         table.add_row(vec![step.id.to_string(), rows, what]);
     }
@@ -353,7 +403,7 @@ fn done_text(ctx: &Context, report: &Report) -> String {
             StepStatus::Excluded => ("-".into(), "excluded".into()),
             StepStatus::Declined => ("-".into(), "declined".into()),
             StepStatus::Withheld => ("-".into(), step.reason.clone().unwrap_or_default()),
-            _ => ("0".into(), "nothing to do".into()),
+            _ => ("0".into(), with_unprobed("nothing to do".into(), step)),
         };
         table.add_row(vec![step.id.to_string(), rows, what]);
     }
@@ -363,10 +413,15 @@ fn done_text(ctx: &Context, report: &Report) -> String {
     } else {
         format!("{} findings still live (see warnings)", report.findings.len())
     };
+    let failed =
+        report.module_files.iter().filter(|m| m.status == ModuleFileStatus::Failed).count();
+    let failed =
+        if failed > 0 { format!(", {failed} FAILED (rolled back)") } else { String::new() };
     let mut text = format!(
-        "Neutralized {}: {} rows changed, {ran} module files run; {verdict}.\n{table}",
+        "Neutralized {}: {} of {} live rows changed, {ran} module files run{failed}; {verdict}.\n{table}",
         terminal_safe(&report.database),
-        report.changed
+        report.changed,
+        report.live
     );
     text.push_str(&module_files_text(report));
     text

@@ -40,7 +40,7 @@ pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     }
     drop(ctx.open_odoo(&admin_client, &args.old).await?);
     let root = ctx.filestore_root();
-    filestore::require_folder_or_absent(&root, "the filestore root")?;
+    filestore::require_root_usable(&root)?;
     let old_folder = ctx.filestore(&args.old);
     let new_folder = ctx.filestore(&args.new);
     if admin::database_exists(&admin_client, &args.new).await? {

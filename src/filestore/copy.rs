@@ -113,6 +113,9 @@ pub fn copy_tree(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CopyStats> {
     std::fs::create_dir(target).with_context(|| format!("cannot create {}", target.display()))?;
+    // Folders get their source's owner and mode once filled (a read-only source folder would
+    // refuse its own files otherwise).
+    let mut folders = vec![(target.to_path_buf(), Owner::of(&std::fs::metadata(source)?))];
     let files = AtomicU64::new(0);
     let bytes = AtomicU64::new(0);
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
@@ -122,7 +125,7 @@ pub fn copy_tree(
         }
         cancel.store(true, Ordering::SeqCst);
     };
-    let (sender, receiver) = mpsc::sync_channel::<(PathBuf, PathBuf, u64)>(QUEUE_DEPTH);
+    let (sender, receiver) = mpsc::sync_channel::<(PathBuf, PathBuf, u64, Owner)>(QUEUE_DEPTH);
     let receiver = Mutex::new(receiver);
     std::thread::scope(|scope| {
         for _ in 0..WORKERS {
@@ -132,11 +135,16 @@ pub fn copy_tree(
                         Ok(queue) => queue.recv(),
                         Err(_) => return,
                     };
-                    let Ok((from, to, size)) = job else { return };
+                    let Ok((from, to, size, owner)) = job else { return };
                     if cancel.load(Ordering::SeqCst) {
                         continue; // drain the queue so the walker is not blocked
                     }
-                    match place(&from, &to, mode) {
+                    // A hard link is the source's own inode: owner and mode come with it.
+                    let placed = place(&from, &to, mode).and_then(|()| match mode {
+                        Mode::Hardlink => Ok(()),
+                        Mode::Copy | Mode::Reflink => owner.apply(&to),
+                    });
+                    match placed {
                         Ok(()) => {
                             files.fetch_add(1, Ordering::Relaxed);
                             bytes.fetch_add(size, Ordering::Relaxed);
@@ -161,6 +169,13 @@ pub fn copy_tree(
             let relative = entry.path().strip_prefix(source).unwrap_or(entry.path());
             let destination = target.join(relative);
             let kind = entry.file_type();
+            let meta = match entry.metadata() {
+                Ok(meta) => meta,
+                Err(error) => {
+                    fail(anyhow!(error).context(format!("cannot stat {}", entry.path().display())));
+                    break;
+                }
+            };
             if kind.is_dir() {
                 if let Err(error) = std::fs::create_dir(&destination) {
                     fail(
@@ -168,9 +183,10 @@ pub fn copy_tree(
                     );
                     break;
                 }
+                folders.push((destination, Owner::of(&meta)));
             } else if kind.is_file() {
-                let size = entry.metadata().map_or(0, |m| m.len());
-                if sender.send((entry.into_path(), destination, size)).is_err() {
+                let job = (entry.into_path(), destination, meta.len(), Owner::of(&meta));
+                if sender.send(job).is_err() {
                     break;
                 }
             }
@@ -180,10 +196,45 @@ pub fn copy_tree(
     if let Some(error) = first_error.into_inner().ok().flatten() {
         return Err(error);
     }
+    // Deepest first, so a folder made read-only does not stop its children being set.
+    for (folder, owner) in folders.iter().rev() {
+        owner.apply(folder)?;
+    }
     if cancel.load(Ordering::SeqCst) {
         return Err(Failure::interrupted().into());
     }
     Ok(CopyStats { files: files.into_inner(), bytes: bytes.into_inner() })
+}
+
+/// Who owns a filestore entry and with which mode: a copy made as root must stay Odoo's, or
+/// Odoo's service user can no longer write new attachments next to them.
+#[derive(Debug, Clone, Copy)]
+struct Owner {
+    uid: u32,
+    gid: u32,
+    mode: u32,
+}
+
+impl Owner {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt as _;
+        Self { uid: meta.uid(), gid: meta.gid(), mode: meta.mode() & 0o7777 }
+    }
+
+    /// Gives `path` this owner (only root may; anyone else's copies are theirs already) and mode.
+    fn apply(self, path: &Path) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt as _;
+        if nix::unistd::geteuid().is_root() {
+            nix::unistd::chown(
+                path,
+                Some(nix::unistd::Uid::from_raw(self.uid)),
+                Some(nix::unistd::Gid::from_raw(self.gid)),
+            )
+            .with_context(|| format!("cannot give {} its owner", path.display()))?;
+        }
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(self.mode))
+            .with_context(|| format!("cannot set the mode of {}", path.display()))
+    }
 }
 
 fn place(from: &Path, to: &Path, mode: Mode) -> Result<()> {

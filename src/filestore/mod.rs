@@ -83,6 +83,47 @@ pub fn rename(from: &Path, to: &Path) -> Result<()> {
         .with_context(|| format!("cannot sync {}", parent.display()))
 }
 
+/// Makes sure the filestore root exists, creating it as Odoo would have: with the data_dir's
+/// owner and mode, so that a run as root never locks Odoo's service user out of it.
+pub fn ensure_root(root: &Path) -> Result<()> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    let data_dir = root.parent().unwrap_or(Path::new("/"));
+    let meta = std::fs::metadata(data_dir).map_err(|e| {
+        crate::error::Failure::failed(format!(
+            "the data_dir {} cannot be used: {e}",
+            data_dir.display()
+        ))
+        .hint("point odoodb at Odoo's data_dir: -c /etc/odoo/odoo.conf, or --data-dir")
+    })?;
+    std::fs::create_dir(root).with_context(|| format!("cannot create {}", root.display()))?;
+    if nix::unistd::geteuid().is_root() {
+        nix::unistd::chown(
+            root,
+            Some(nix::unistd::Uid::from_raw(meta.uid())),
+            Some(nix::unistd::Gid::from_raw(meta.gid())),
+        )
+        .with_context(|| format!("cannot give {} its owner", root.display()))?;
+    }
+    std::fs::set_permissions(root, meta.permissions())
+        .with_context(|| format!("cannot set the mode of {}", root.display()))
+}
+
+/// Fails unless the filestore root is absent or a folder (a link to one is fine: a common
+/// layout, and renames inside it stay on one filesystem).
+pub fn require_root_usable(root: &Path) -> Result<()> {
+    if root.exists() && !root.is_dir() {
+        return Err(crate::error::Failure::failed(format!(
+            "the filestore root {} is not a folder; nothing was changed",
+            root.display()
+        ))
+        .hint("check data_dir (-c odoo.conf or --data-dir): <data_dir>/filestore must be a folder")
+        .into());
+    }
+    Ok(())
+}
+
 /// What is at a filestore path, without following a link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
@@ -126,6 +167,23 @@ pub fn require_folder_or_absent(path: &Path, what: &str) -> Result<Entry> {
         .hint("move that file away, then run this again")
         .into()),
     }
+}
+
+/// Moves everything of `from` into `to` where `to` lacks it, then removes `from`. Filestore
+/// files are named by their content, so an entry both have is the same file.
+pub fn merge_into(from: &Path, to: &Path) -> Result<()> {
+    let entries =
+        std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        match (target.symlink_metadata(), entry.file_type()) {
+            (Err(_), _) => rename(&source, &target)?,
+            (Ok(meta), Ok(kind)) if meta.is_dir() && kind.is_dir() => merge_into(&source, &target)?,
+            _ => {}
+        }
+    }
+    remove(from)
 }
 
 /// Removes a filestore folder and everything in it; a missing folder is fine.

@@ -15,11 +15,12 @@ pub struct Action {
     pub table: String,
     /// `SELECT count(*) …`: the rows the statements would change.
     pub live_sql: String,
-    /// Statements run in order; their affected-row counts add up to `changed`.
+    /// Statements run in order; `changed` is then the live rows they made neutral.
     pub apply_sql: Vec<String>,
     /// Text bind parameters shared by `live_sql` and every statement (`$1`, `$2`…).
     pub params: Vec<String>,
-    /// Whether a live row is a finding for `--check` (something that can reach the outside).
+    /// Whether a live row is a finding for `--check`: true for everything a step would change
+    /// (`--check` is exhaustive), false only where the content cannot tell (see `identity`).
     pub finding: bool,
 }
 
@@ -33,7 +34,7 @@ impl Action {
             live_sql: format!("SELECT count(*) FROM {quoted} WHERE {live}"),
             apply_sql: vec![format!("UPDATE {quoted} SET {set} WHERE {live}")],
             params: Vec::new(),
-            finding: false,
+            finding: true,
         }
     }
 
@@ -57,7 +58,7 @@ impl Action {
             live_sql: format!("SELECT count(*) FROM {quoted} WHERE {live}"),
             apply_sql: vec![format!("DELETE FROM {quoted} WHERE {live}")],
             params: Vec::new(),
-            finding: false,
+            finding: true,
         }
     }
 
@@ -83,15 +84,14 @@ impl Action {
         Ok(row.get(0))
     }
 
-    pub(super) async fn apply(&self, client: &impl GenericClient) -> Result<u64> {
-        let mut changed = 0;
+    pub(super) async fn apply(&self, client: &impl GenericClient) -> Result<()> {
         for statement in &self.apply_sql {
-            changed += client
+            client
                 .execute(statement.as_str(), &self.bind(statement))
                 .await
                 .with_context(|| format!("cannot neutralize {}", self.what))?;
         }
-        Ok(changed)
+        Ok(())
     }
 
     /// The parameters `sql` uses: `$1` up to the highest it names (PostgreSQL rejects extra

@@ -16,7 +16,7 @@ fn probe(schema: &Schema) -> Probe {
     }
     // The views exist from Odoo 16 on; on older databases there is simply nothing to activate.
     Ok(vec![Action::update(
-        "neutralization banner views not active",
+        "ir_ui_view.active false on the neutralized banner/ribbon views",
         "ir_ui_view",
         "active = true",
         "key IN ('web.neutralize_banner', 'website.neutralize_ribbon') AND active IS NOT TRUE",

@@ -1,72 +1,73 @@
-//! `calendar-sync`: Google and Microsoft calendar synchronization stopped, tokens cleared.
+//! `calendar-sync`: Google and Microsoft calendar synchronization stopped, tokens cleared, in
+//! every table that has held them: `google/microsoft_calendar_credentials` (16–17), `res_users`,
+//! and `res_users_settings` (18+).
 
-use super::{Action, Probe, Schema, Step};
+use super::columns::{self, Neutral, all};
+use super::{Probe, Schema, Step};
 
 pub const STEP: Step = Step {
     id: "calendar-sync",
     title: "Google/Microsoft calendar sync tokens cleared, sync stopped",
     why: "a copy syncing with real calendars creates, moves or deletes real people's meetings",
-    tables: &["google_calendar_credentials", "microsoft_calendar_credentials", "res_users"],
+    tables: &[
+        "google_calendar_credentials",
+        "microsoft_calendar_credentials",
+        "res_users",
+        "res_users_settings",
+    ],
     probe,
 };
 
-/// Token columns per table; a non-NULL token is live.
-const TOKENS: &[(&str, &[&str])] = &[
-    ("google_calendar_credentials", &["calendar_rtoken", "calendar_token", "calendar_sync_token"]),
-    ("microsoft_calendar_credentials", &["calendar_sync_token"]),
+/// Per table, the columns and their neutral values (tokens cleared, sync stopped).
+const COLUMNS: &[(&str, &[Neutral])] = &[
+    (
+        "google_calendar_credentials",
+        &[
+            all("calendar_rtoken", "NULL"),
+            all("calendar_token", "NULL"),
+            all("calendar_sync_token", "NULL"),
+            all("synchronization_stopped", "true"),
+        ],
+    ),
+    (
+        "microsoft_calendar_credentials",
+        &[
+            all("calendar_sync_token", "NULL"),
+            all("last_sync_date", "NULL"),
+            all("synchronization_stopped", "true"),
+        ],
+    ),
     (
         "res_users",
         &[
-            "google_calendar_rtoken",
-            "google_calendar_token",
-            "google_calendar_sync_token",
-            "microsoft_calendar_rtoken",
-            "microsoft_calendar_token",
-            "microsoft_calendar_sync_token",
+            all("google_calendar_rtoken", "NULL"),
+            all("google_calendar_token", "NULL"),
+            all("google_calendar_sync_token", "NULL"),
+            all("microsoft_calendar_rtoken", "NULL"),
+            all("microsoft_calendar_token", "NULL"),
+            all("microsoft_calendar_sync_token", "NULL"),
+            all("microsoft_synchronization_stopped", "true"),
+        ],
+    ),
+    (
+        "res_users_settings",
+        &[
+            all("google_calendar_rtoken", "NULL"),
+            all("google_calendar_token", "NULL"),
+            all("google_calendar_sync_token", "NULL"),
+            all("google_synchronization_stopped", "true"),
+            all("microsoft_calendar_sync_token", "NULL"),
+            all("microsoft_last_sync_date", "NULL"),
+            all("microsoft_synchronization_stopped", "true"),
         ],
     ),
 ];
 
-/// Flags that stop the sync: (table, column).
-const STOPPED: &[(&str, &str)] = &[
-    ("google_calendar_credentials", "synchronization_stopped"),
-    ("microsoft_calendar_credentials", "synchronization_stopped"),
-    ("res_users", "microsoft_synchronization_stopped"),
-];
-
 fn probe(schema: &Schema) -> Probe {
-    let mut actions = Vec::new();
-    for (table, columns) in TOKENS {
-        let present: Vec<&&str> = columns.iter().filter(|c| schema.has_column(table, c)).collect();
-        if present.is_empty() {
-            continue;
-        }
-        let mut set: Vec<String> = present.iter().map(|c| format!("{c} = NULL")).collect();
-        if *table == "microsoft_calendar_credentials" && schema.has_column(table, "last_sync_date")
-        {
-            set.push("last_sync_date = NULL".into());
-        }
-        let live: Vec<String> = present.iter().map(|c| format!("{c} IS NOT NULL")).collect();
-        actions.push(
-            Action::update(
-                &format!("{table} rows holding calendar tokens"),
-                table,
-                &set.join(", "),
-                &live.join(" OR "),
-            )
-            .finding(),
-        );
-    }
-    for (table, column) in STOPPED {
-        if schema.has_column(table, column) && actions.iter().any(|a| a.table == *table) {
-            actions.push(Action::update(
-                &format!("{table} rows with calendar sync not stopped"),
-                table,
-                &format!("{column} = true"),
-                &format!("{column} IS NOT TRUE"),
-            ));
-        }
-    }
+    let actions: Vec<_> = COLUMNS
+        .iter()
+        .flat_map(|(table, columns)| columns::actions(schema, table, columns))
+        .collect();
     if actions.is_empty() {
         return Err("no calendar sync tables (google/microsoft_calendar not installed)".into());
     }

@@ -22,7 +22,7 @@ fn probe(schema: &Schema) -> Probe {
     };
     Ok(vec![
         Action::update(
-            "active crons other than base.autovacuum_job",
+            "ir_cron.active on crons other than base.autovacuum_job",
             "ir_cron",
             "active = false",
             &format!("active IS TRUE{keep}"),

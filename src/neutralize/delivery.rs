@@ -17,7 +17,7 @@ fn probe(schema: &Schema) -> Probe {
     }
     let mut actions = vec![
         Action::update(
-            "carriers in production mode",
+            "delivery_carrier.prod_environment true (production)",
             table,
             "prod_environment = false",
             "prod_environment IS TRUE",
@@ -26,7 +26,7 @@ fn probe(schema: &Schema) -> Probe {
     ];
     if schema.has_columns(table, &["active", "delivery_type"]) {
         actions.push(Action::update(
-            "active carriers of an external service (not fixed or rule-based)",
+            "delivery_carrier.active on carriers of an external service",
             table,
             "active = false",
             "active IS TRUE AND delivery_type NOT IN ('fixed', 'base_on_rule')",
@@ -34,7 +34,7 @@ fn probe(schema: &Schema) -> Probe {
     }
     if schema.has_column(table, "mondialrelay_brand") {
         actions.push(Action::update(
-            "Mondial Relay carriers with a real brand",
+            "delivery_carrier.mondialrelay_brand not the test brand",
             table,
             "mondialrelay_brand = 'BDTEST  '",
             "mondialrelay_brand IS DISTINCT FROM 'BDTEST  '",

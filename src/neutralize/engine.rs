@@ -5,7 +5,7 @@ use tokio_postgres::GenericClient;
 
 use super::module_files::{self, ModuleFileStatus};
 use super::report::{ActionReport, Finding, Report, Selection, StepReport, StepStatus};
-use super::{FLAG_STEP, STEPS, Schema};
+use super::{FLAG_STEP, STEPS, Schema, parts};
 use crate::cancel::Cancel;
 use crate::odoo;
 
@@ -19,6 +19,7 @@ pub async fn plan(client: &impl GenericClient, selection: &Selection) -> Result<
             title: step.title,
             status: StepStatus::NothingToDo,
             reason: None,
+            unprobed: Vec::new(),
             live: 0,
             changed: 0,
             actions: Vec::new(),
@@ -37,6 +38,7 @@ pub async fn plan(client: &impl GenericClient, selection: &Selection) -> Result<
                 report.reason = Some(reason);
             }
             Ok(actions) => {
+                report.unprobed = parts::unprobed(step.id, &schema);
                 for action in actions {
                     let live = action.count(client).await?;
                     report.live += live;
@@ -72,8 +74,12 @@ pub async fn apply_step(client: &impl GenericClient, report: &mut StepReport) ->
             action_report.changed = Some(0);
             continue;
         }
-        let changed =
-            action.apply(client).await.with_context(|| format!("step {} failed", report.id))?;
+        action.apply(client).await.with_context(|| format!("step {} failed", report.id))?;
+        // Rows changed = rows that were live and are not any more, so the result adds up to
+        // the plan (the statements' own counts include follow-up rows, such as the companies
+        // and aliases that copy a mail domain).
+        let remaining = action.count(client).await?;
+        let changed = u64::try_from(action_report.live - remaining).unwrap_or(0);
         action_report.changed = Some(changed);
         total += changed;
     }
@@ -210,6 +216,7 @@ pub async fn run_all(
         }
     }
     report.changed = report.steps.iter().map(|s| s.changed).sum();
-    report.findings = findings(transaction, &report.steps).await?;
+    let live = findings(transaction, &report.steps).await?;
+    report.set_findings(live);
     Ok(())
 }

@@ -18,7 +18,7 @@ fn probe(schema: &Schema) -> Probe {
     // long ones would overflow the column and become a dummy.
     Ok(vec![
         Action::update(
-            "IAP accounts with a live token",
+            "iap_account.account_token live (no +disabled)",
             "iap_account",
             "account_token = CASE WHEN length(account_token) <= 33 \
                THEN regexp_replace(account_token, '(\\+.*)?$', '+disabled') \

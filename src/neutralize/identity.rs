@@ -43,16 +43,30 @@ fn probe(schema: &Schema) -> Probe {
     statements.extend(upsert("database.secret", &secret));
     statements.extend(upsert(MARKER, &uuid));
     statements.extend(upsert("database.uuid", &uuid));
+    // A database Odoo flagged neutralized without odoodb's marker is judged on its content: the
+    // uuid's origin cannot be known, so it is not reported as live, but regenerated all the same.
+    let flagged = "EXISTS (SELECT 1 FROM ir_config_parameter WHERE key = 'database.is_neutralized' \
+                   AND lower(value) IN ('true', '1'))";
     let serial = Action {
         what: "database.uuid and database.secret not regenerated".into(),
         table: params::TABLE.into(),
-        live_sql: format!("SELECT count(*) FROM (SELECT 1 WHERE {stale}) AS live"),
-        apply_sql: statements,
+        live_sql: format!(
+            "SELECT count(*) FROM (SELECT 1 WHERE {stale} AND NOT {flagged}) AS live"
+        ),
+        apply_sql: statements.clone(),
         params: Vec::new(),
         finding: true,
     };
+    let odoo_flagged = Action {
+        what: "database.uuid of unknown origin (flagged neutralized by Odoo) regenerated".into(),
+        live_sql: format!("SELECT count(*) FROM (SELECT 1 WHERE {stale} AND {flagged}) AS live"),
+        apply_sql: statements,
+        finding: false,
+        ..serial.clone()
+    };
     Ok(vec![
         serial,
+        odoo_flagged,
         params::delete("database.enterprise_code present", "database.enterprise_code").finding(),
     ])
 }

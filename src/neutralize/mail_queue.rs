@@ -16,7 +16,7 @@ fn probe(schema: &Schema) -> Probe {
     }
     Ok(vec![
         Action::update(
-            "queued outgoing mails",
+            "mail_mail.state queued (outgoing, exception)",
             "mail_mail",
             "state = 'cancel'",
             "state IN ('outgoing', 'exception')",

@@ -15,7 +15,7 @@ fn probe(schema: &Schema) -> Probe {
         return Err("no mail_template.mail_server_id column".into());
     }
     Ok(vec![Action::update(
-        "mail templates pinned to a mail server",
+        "mail_template.mail_server_id set (pinned to a mail server)",
         "mail_template",
         "mail_server_id = NULL",
         "mail_server_id IS NOT NULL",

@@ -17,11 +17,17 @@ mod params;
 mod report;
 mod schema;
 
+mod api_keys;
 mod banner;
 mod base_url;
 mod calendar_sync;
 mod calls;
 mod captcha;
+mod certificates;
+mod cloud_storage;
+mod columns;
+#[cfg(test)]
+mod coverage;
 mod crons;
 mod delivery;
 mod edi;
@@ -29,11 +35,15 @@ mod flag;
 mod iap;
 mod identity;
 mod incoming_mail;
+#[cfg(test)]
+mod inventory;
 mod mail_queue;
 mod mail_templates;
 mod oauth;
 mod outgoing_mail;
+mod parts;
 mod payment;
+mod pos_terminals;
 mod web_push;
 mod webhooks;
 mod website;
@@ -75,8 +85,12 @@ pub const STEPS: &[Step] = &[
     base_url::STEP,
     identity::STEP,
     payment::STEP,
+    pos_terminals::STEP,
     delivery::STEP,
     edi::STEP,
+    cloud_storage::STEP,
+    certificates::STEP,
+    api_keys::STEP,
     iap::STEP,
     calendar_sync::STEP,
     oauth::STEP,

@@ -1,6 +1,7 @@
 //! `outgoing-mail`: every SMTP server archived, and one active server that cannot deliver, so
 //! Odoo never falls back to the SMTP server of its config file or command line.
 
+use super::columns::{self, Neutral, all};
 use super::{Action, Probe, Schema, Step};
 
 pub const STEP: Step = Step {
@@ -24,7 +25,7 @@ fn probe(schema: &Schema) -> Probe {
     }
     let dummy = format!("(smtp_host = '{DUMMY_HOST}' AND name = '{DUMMY_NAME}')");
     let archive = Action::update(
-        "active outgoing mail servers",
+        "ir_mail_server.active on real outgoing servers",
         table,
         "active = false",
         &format!("active IS TRUE AND NOT {dummy}"),
@@ -57,5 +58,19 @@ fn probe(schema: &Schema) -> Probe {
         params: Vec::new(),
         finding: true,
     };
-    Ok(vec![archive, insert])
+    let mut actions = vec![archive, insert];
+    actions.extend(columns::actions(schema, table, CREDENTIALS));
+    Ok(actions)
 }
+
+/// Beyond Odoo: an archived server keeps its password and OAuth tokens, which still open
+/// production's mailbox to whoever reactivates it or reads the table.
+pub const CREDENTIALS: &[Neutral] = &[
+    all("smtp_pass", "NULL"),
+    all("google_gmail_refresh_token", "NULL"),
+    all("google_gmail_access_token", "NULL"),
+    all("google_gmail_access_token_expiration", "NULL"),
+    all("microsoft_outlook_refresh_token", "NULL"),
+    all("microsoft_outlook_access_token", "NULL"),
+    all("microsoft_outlook_access_token_expiration", "NULL"),
+];

@@ -26,7 +26,7 @@ pub fn upsert(what: &str, key: &str, value: &str) -> Action {
                 .to_string(),
         ],
         params: vec![key.to_string(), value.to_string()],
-        finding: false,
+        finding: true,
     }
 }
 

@@ -30,7 +30,7 @@ pub struct ActionReport {
     pub table: String,
     /// Rows live before (the plan).
     pub live: i64,
-    /// Rows changed by the statements (apply only).
+    /// Live rows the statements made neutral (apply only): adds up to `live` once done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed: Option<u64>,
     /// Whether a live row counts as a finding for `--check`.
@@ -49,6 +49,9 @@ pub struct StepReport {
     /// Why the step was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Parts of the step this database has no table for (the rest was done).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unprobed: Vec<String>,
     pub live: i64,
     pub changed: u64,
     pub actions: Vec<ActionReport>,
@@ -79,8 +82,11 @@ pub struct Report {
     pub live: i64,
     /// Rows changed by the built-in steps.
     pub changed: u64,
-    /// What is still live (for `--check`, the audit; after apply, the verification).
+    /// What is still live (for `--check`, the audit; after apply, the verification), in the
+    /// steps the run included.
     pub findings: Vec<Finding>,
+    /// Steps left out by `--only`/`--skip`: not run, and not reported as live.
+    pub left_out: Vec<&'static str>,
     pub committed: bool,
 }
 
@@ -95,12 +101,20 @@ impl Report {
             live: 0,
             changed: 0,
             findings: Vec::new(),
+            left_out: Vec::new(),
             committed: false,
         }
     }
 
     pub fn skipped(&self) -> impl Iterator<Item = &StepReport> {
         self.steps.iter().filter(|s| s.status == StepStatus::Skipped)
+    }
+
+    /// Keeps the findings of the included steps only, and names the steps left out.
+    pub fn set_findings(&mut self, findings: Vec<Finding>) {
+        self.left_out =
+            self.steps.iter().filter(|s| s.status == StepStatus::Excluded).map(|s| s.id).collect();
+        self.findings = findings.into_iter().filter(|f| !self.left_out.contains(&f.step)).collect();
     }
 }
 

@@ -49,6 +49,14 @@ impl Schema {
         }
     }
 
+    /// A schema from owned names, for tests that build one from data.
+    #[cfg(test)]
+    pub fn from_owned(tables: Vec<(String, Vec<String>)>) -> Self {
+        Self {
+            tables: tables.into_iter().map(|(t, cols)| (t, cols.into_iter().collect())).collect(),
+        }
+    }
+
     pub fn has(&self, table: &str) -> bool {
         self.tables.contains_key(table)
     }

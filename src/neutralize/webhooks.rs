@@ -18,7 +18,7 @@ fn probe(schema: &Schema) -> Probe {
     }
     Ok(vec![
         Action::update(
-            "webhook actions with a live URL",
+            "ir_act_server.webhook_url live on webhook actions",
             "ir_act_server",
             "webhook_url = $1::text",
             "state = 'webhook' AND webhook_url IS DISTINCT FROM $1::text",

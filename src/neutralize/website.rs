@@ -18,12 +18,12 @@ fn probe(schema: &Schema) -> Probe {
         return Err("no website table (website not installed)".into());
     }
     let mut actions = vec![
-        Action::update("websites with a domain", table, "domain = NULL", "domain IS NOT NULL")
+        Action::update("website.domain set", table, "domain = NULL", "domain IS NOT NULL")
             .finding(),
     ];
     if schema.has_column(table, "cdn_activated") {
         actions.push(Action::set_column(
-            "websites with the CDN not off",
+            "website.cdn_activated not false",
             table,
             "cdn_activated",
             "false",
@@ -31,18 +31,18 @@ fn probe(schema: &Schema) -> Probe {
     }
     if schema.has_column(table, "robots_txt") {
         actions.push(Action::set_column(
-            "websites whose robots.txt allows crawling",
+            "website.robots_txt allows crawling",
             table,
             "robots_txt",
             DENY_ALL,
         ));
     }
     if schema.has_column(table, "google_places_api_key") {
-        actions.push(Action::update(
-            "websites with a Google Places key",
+        actions.push(Action::set_column(
+            "website.google_places_api_key not dummy",
             table,
-            "google_places_api_key = 'dummy'",
-            "google_places_api_key IS NOT NULL AND google_places_api_key <> 'dummy'",
+            "google_places_api_key",
+            "'dummy'",
         ));
     }
     Ok(actions)

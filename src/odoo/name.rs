@@ -31,10 +31,12 @@ pub fn validate(name: &str) -> Result<()> {
         ));
     }
     if SYSTEM_DATABASES.contains(&name) {
-        return Err(usage_error(
-            format!("{name:?} is a PostgreSQL system database, not an Odoo database"),
-            "name an Odoo database (`odoodb list` shows them)",
-        ));
+        // The same kind (and exit code) as any other database that is not Odoo's.
+        return Err(crate::error::Failure::failed(format!(
+            "{name:?} is not an Odoo database (it is a PostgreSQL system database)"
+        ))
+        .hint("`odoodb list` shows the Odoo databases; `--all` shows the others too")
+        .into());
     }
     Ok(())
 }

@@ -243,6 +243,13 @@ pub fn rename_sql(old: &str, new: &str) -> String {
     format!("ALTER DATABASE {} RENAME TO {}", quote_ident(old), quote_ident(new))
 }
 
+/// A drop that fails when the database is not there: for `delete`, where a database that
+/// vanished must not pass for one that was dropped.
+pub fn drop_existing_sql(name: &str, force: bool) -> String {
+    let force = if force { " WITH (FORCE)" } else { "" };
+    format!("DROP DATABASE {}{force}", quote_ident(name))
+}
+
 /// `WITH (FORCE)` ends the remaining sessions atomically (PostgreSQL 13+).
 pub fn drop_sql(name: &str, force: bool) -> String {
     let force = if force { " WITH (FORCE)" } else { "" };

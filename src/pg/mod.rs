@@ -63,6 +63,16 @@ pub fn hint_for(error: &tokio_postgres::Error) -> Option<String> {
     None
 }
 
+/// Whether the server refused for want of a privilege (to connect, or to read a table).
+pub fn is_permission_denied(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<tokio_postgres::Error>()
+            .and_then(tokio_postgres::Error::code)
+            .is_some_and(|code| *code == tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE)
+    })
+}
+
 /// Whether the error is "database is being accessed by other users".
 pub fn is_object_in_use(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {

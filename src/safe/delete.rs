@@ -100,8 +100,7 @@ impl Deleting<'_, '_> {
 async fn drop_if_needed(site: &Site<'_>, database: &str) -> Result<DatabaseState> {
     let state = admin::database_state(site.admin, database).await?;
     if state == DatabaseState::Invalid {
-        site.admin
-            .batch_execute(&admin::drop_sql(database, true))
+        super::drop_database(site, database)
             .await
             .context("cannot finish dropping the invalid database")?;
         return admin::database_state(site.admin, database).await;
@@ -109,13 +108,19 @@ async fn drop_if_needed(site: &Site<'_>, database: &str) -> Result<DatabaseState
     Ok(state)
 }
 
+/// Puts the folder back; if something made a new one meanwhile (Odoo writes assets as soon as
+/// it serves the database), the set-aside files are merged back into it.
 fn put_back(site: &Site<'_>, change: &Change) -> Result<()> {
     let Change::Delete { database, aside, .. } = change else { return Ok(()) };
     let (folder, aside) = (site.folder(database), site.folder(aside));
-    if present(&aside) && !present(&folder) {
-        move_folder(&aside, &folder)?;
+    if !present(&aside) {
+        return Ok(());
     }
-    Ok(())
+    if present(&folder) {
+        crate::filestore::merge_into(&aside, &folder)
+    } else {
+        move_folder(&aside, &folder)
+    }
 }
 
 /// Recovery of a dead run's delete.

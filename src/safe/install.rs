@@ -1,15 +1,20 @@
 //! Install: a new database (and filestore folder) is built under temporary names, then takes
-//! the target's name; an existing target is moved aside first and dropped only once the new one
-//! is in place under both names (or kept, when the caller names where).
+//! the target's name; an existing target (only with `replace`) is moved aside first and dropped
+//! only once the new one is in place under both names.
 //!
 //! Commit order: old database aside, old folder aside, new folder in place, new database in
-//! place — so the target name appears last, with its folder already there.
+//! place — so the target name appears last, with its folder already there, and "the building
+//! database is gone" means every step before it is done.
+//!
+//! Undo order: the commit's steps reversed, then the phase goes back to `Build` (journaled),
+//! and only then are the temporaries removed — so recovery never mistakes a half-removed build
+//! for a finished commit.
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 
-use super::journal::{Change, Phase};
+use super::journal::{Change, Journal, Phase};
 use super::names::Role;
 use super::{Run, Site, move_folder, present, run_freeing};
 use crate::fault;
@@ -27,20 +32,21 @@ pub struct Installed {
     pub leftover: Option<String>,
 }
 
-/// Starts an install of `target`; `keep_previous` names where an existing target is kept
-/// (otherwise it is dropped once replaced).
+/// Starts an install of `target`; `replace` says an existing target may be replaced (it is
+/// dropped once the new one is in place). Without it, a target that appears meanwhile stops the
+/// install.
 pub async fn begin<'s, 'a>(
     site: &'s Site<'a>,
     command: &str,
     target: &str,
-    keep_previous: Option<&str>,
+    replace: bool,
     with_folder: bool,
 ) -> Result<Install<'s, 'a>> {
     let run = Run::begin(site, command, Phase::Build, |id| Change::Install {
         target: target.to_string(),
         building: id.temporary(Role::Building),
-        previous: keep_previous.map_or_else(|| id.temporary(Role::Previous), String::from),
-        keep_previous: keep_previous.is_some(),
+        previous: id.temporary(Role::Previous),
+        replace,
         with_folder,
     })
     .await?;
@@ -64,8 +70,8 @@ impl Install<'_, '_> {
     /// Says on the temporary database what it is, for anyone looking at the server.
     pub async fn label_building(&self, what: &str) -> Result<()> {
         let text = format!(
-            "odoodb run {} ({what}): temporary, do not use; journal {}",
-            self.run.id(),
+            "{} ({what}): temporary, do not use; journal {}",
+            label_prefix(self.run.id()),
             self.run.journal_path().display()
         );
         self.run
@@ -90,11 +96,15 @@ impl Install<'_, '_> {
     /// the build, so the target is exactly what it was.
     pub async fn complete(mut self, end_target_sessions: bool) -> Result<Installed> {
         let site = self.run.site;
-        self.run.set_phase(Phase::Commit).await?;
         let change = self.run.change().clone();
+        // The files must be on disk before the change can be completed without them.
+        sync_build(site, &change)?;
+        self.run.set_phase(Phase::Commit).await?;
         if let Err(error) = commit(site, &change, end_target_sessions).await {
             let undone = async {
                 roll_back(site, &change).await?;
+                fault::step("install:undo")?;
+                self.run.journal.set_phase(Phase::Build)?;
                 remove_building(site, &change).await
             }
             .await;
@@ -104,13 +114,13 @@ impl Install<'_, '_> {
                     error.context("putting the new copy in place failed; every step was undone")
                 }
                 Err(undo_error) => error.context(format!(
-                    "putting the new copy in place failed, and undoing it failed too ({}); the next odoodb run completes it",
+                    "putting the new copy in place failed, and undoing it failed too ({}); the next odoodb run settles it",
                     crate::error::one_line(&undo_error)
                 )),
             });
         }
         self.run.set_phase(Phase::Finish).await?;
-        if let Err(error) = finish(site, &change).await {
+        if let Err(error) = finish(site, &change, self.run.id()).await {
             return Ok(Installed {
                 leftover: Some(format!(
                     "the new copy is in place, but the previous one could not be removed ({}); the next odoodb run removes it",
@@ -123,38 +133,56 @@ impl Install<'_, '_> {
     }
 }
 
+fn label_prefix(run: super::RunId) -> String {
+    format!("odoodb run {run}")
+}
+
 struct Names<'c> {
     target: &'c str,
     building: &'c str,
     previous: &'c str,
-    keep_previous: bool,
+    replace: bool,
     with_folder: bool,
 }
 
 fn names(change: &Change) -> Option<Names<'_>> {
     match change {
-        Change::Install { target, building, previous, keep_previous, with_folder } => Some(Names {
-            target,
-            building,
-            previous,
-            keep_previous: *keep_previous,
-            with_folder: *with_folder,
-        }),
+        Change::Install { target, building, previous, replace, with_folder } => {
+            Some(Names { target, building, previous, replace: *replace, with_folder: *with_folder })
+        }
         _ => None,
     }
 }
 
-/// Each step runs only if the state shows it has not run yet, so this also completes a commit
-/// that a dead run left half way.
+/// Flushes the built folder's filesystem: copied files are not durable until then.
+fn sync_build(site: &Site<'_>, change: &Change) -> Result<()> {
+    let Some(n) = names(change) else { return Ok(()) };
+    let dir = site.folder(n.building);
+    if !n.with_folder || !dir.is_dir() {
+        return Ok(());
+    }
+    let file =
+        std::fs::File::open(&dir).with_context(|| format!("cannot open {}", dir.display()))?;
+    nix::unistd::syncfs(&file).with_context(|| format!("cannot sync {}", dir.display()))
+}
+
+/// Each step runs only where the state shows it has not run yet, so this also completes a
+/// commit that a dead run left half way. While the new database still has its temporary name,
+/// nothing after it is done, and whatever has the target's name is the old one.
 async fn commit(site: &Site<'_>, change: &Change, end_target_sessions: bool) -> Result<()> {
     let Some(n) = names(change) else { return Ok(()) };
     let (target_dir, building_dir, previous_dir) =
         (site.folder(n.target), site.folder(n.building), site.folder(n.previous));
-    // While the build still has its temporary name, whatever has the target's name is the old one.
     let new_db_waiting = site.db_exists(n.building).await?;
+    // With a folder of its own, the new copy's folder is in the target's place once it has left
+    // its temporary name; without one, nothing new ever is.
+    let old_folder_in_place = new_db_waiting && (!n.with_folder || present(&building_dir));
 
     fault::step("install:old-database-aside")?;
     if new_db_waiting && site.db_exists(n.target).await? {
+        if !n.replace {
+            bail!("{} was created by someone else while the copy was being made", n.target);
+        }
         run_freeing(
             site.admin,
             n.target,
@@ -164,12 +192,14 @@ async fn commit(site: &Site<'_>, change: &Change, end_target_sessions: bool) -> 
         .await?;
     }
     fault::step("install:old-folder-aside")?;
-    let old_folder_in_target = if n.with_folder { present(&building_dir) } else { new_db_waiting };
-    if old_folder_in_target && present(&target_dir) && !present(&previous_dir) {
+    if old_folder_in_place && present(&target_dir) && !present(&previous_dir) {
+        if !n.replace {
+            bail!("a folder {} appeared while the copy was being made", target_dir.display());
+        }
         move_folder(&target_dir, &previous_dir)?;
     }
     fault::step("install:new-folder-in-place")?;
-    if n.with_folder && present(&building_dir) {
+    if new_db_waiting && n.with_folder && present(&building_dir) {
         move_folder(&building_dir, &target_dir)?;
     }
     fault::step("install:new-database-in-place")?;
@@ -183,7 +213,9 @@ async fn commit(site: &Site<'_>, change: &Change, end_target_sessions: bool) -> 
     Ok(())
 }
 
-/// The steps of `commit` undone, last first, each only where it had happened.
+/// The steps of `commit` undone, last first, each only where it had happened. Only ever run
+/// while the journal says `Commit`: the building database has not been removed by an undo, so
+/// its absence means the new database had taken the target's name.
 async fn roll_back(site: &Site<'_>, change: &Change) -> Result<()> {
     let Some(n) = names(change) else { return Ok(()) };
     let (target_dir, building_dir, previous_dir) =
@@ -205,56 +237,77 @@ async fn roll_back(site: &Site<'_>, change: &Change) -> Result<()> {
 
 async fn remove_building(site: &Site<'_>, change: &Change) -> Result<()> {
     let Some(n) = names(change) else { return Ok(()) };
-    site.admin
-        .batch_execute(&admin::drop_sql(n.building, true))
-        .await
-        .context("cannot drop the temporary database")?;
+    super::drop_database(site, n.building).await.context("cannot drop the temporary database")?;
+    fault::step("install:remove-building-folder")?;
     crate::filestore::remove(&site.folder(n.building))
 }
 
-/// Drops the previous target (unless kept): it is replaced under both names by now.
-async fn finish(site: &Site<'_>, change: &Change) -> Result<()> {
+/// Drops the previous target: it is replaced under both names by now. Also takes the
+/// temporary's label off the new database.
+async fn finish(site: &Site<'_>, change: &Change, run: super::RunId) -> Result<()> {
     let Some(n) = names(change) else { return Ok(()) };
-    if n.keep_previous {
-        return Ok(());
+    let label = client_label(site, n.target).await?;
+    if label.is_some_and(|text| text.starts_with(&label_prefix(run))) {
+        site.admin
+            .batch_execute(&format!("COMMENT ON DATABASE {} IS NULL", quote_ident(n.target)))
+            .await
+            .context("cannot take the temporary label off the new database")?;
     }
     fault::step("install:drop-previous")?;
-    site.admin
-        .batch_execute(&admin::drop_sql(n.previous, true))
-        .await
-        .context("cannot drop the previous database")?;
+    super::drop_database(site, n.previous).await.context("cannot drop the previous database")?;
     fault::step("install:remove-previous-folder")?;
     crate::filestore::remove(&site.folder(n.previous))
 }
 
+async fn client_label(site: &Site<'_>, db: &str) -> Result<Option<String>> {
+    let row = site
+        .admin
+        .query_opt(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+            &[&db],
+        )
+        .await
+        .context("cannot read the database's comment")?;
+    Ok(row.and_then(|row| row.get(0)))
+}
+
 /// Recovery of a dead run's install: a build is removed, a commit completed (or, if it cannot
-/// be, rolled back), a finish finished.
-pub async fn settle(site: &Site<'_>, change: &Change, phase: Phase) -> Result<String> {
-    match phase {
+/// be and had not got to the new database's name, rolled back), a finish finished.
+pub async fn settle(site: &Site<'_>, journal: &mut Journal) -> Result<String> {
+    let change = journal.entry.change.clone();
+    let run = journal.entry.run;
+    match journal.entry.phase {
         Phase::Build => {
-            remove_building(site, change).await?;
+            remove_building(site, &change).await?;
             Ok(format!("{}: unfinished copy removed, nothing else had changed", change.describe()))
         }
         Phase::Commit => {
-            if let Err(error) = commit(site, change, true).await {
-                roll_back(site, change).await.with_context(|| {
+            if let Err(error) = commit(site, &change, true).await {
+                let Some(n) = names(&change) else { return Err(error) };
+                if !site.db_exists(n.building).await? {
+                    // The new database has its name: only forward is safe.
+                    return Err(error);
+                }
+                roll_back(site, &change).await.with_context(|| {
                     format!(
                         "completing it failed ({}), and so did undoing it",
                         crate::error::one_line(&error)
                     )
                 })?;
-                remove_building(site, change).await?;
+                journal.set_phase(Phase::Build)?;
+                remove_building(site, &change).await?;
                 return Ok(format!(
                     "{}: could not be completed ({}), so it was undone",
                     change.describe(),
                     crate::error::one_line(&error)
                 ));
             }
-            finish(site, change).await?;
+            journal.set_phase(Phase::Finish)?;
+            finish(site, &change, run).await?;
             Ok(format!("{}: completed (the new copy was whole)", change.describe()))
         }
         Phase::Finish => {
-            finish(site, change).await?;
+            finish(site, &change, run).await?;
             Ok(format!("{}: previous copy removed", change.describe()))
         }
     }

@@ -36,12 +36,12 @@ pub enum Phase {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Change {
     /// A database (and folder) built under `building` takes the name `target`; an existing
-    /// `target` is moved to `previous` first, then dropped, or kept when `keep_previous`.
+    /// `target` (only when `replace`) is moved to `previous` first, then dropped.
     Install {
         target: String,
         building: String,
         previous: String,
-        keep_previous: bool,
+        replace: bool,
         /// Whether a folder is built too (else the new database has none).
         with_folder: bool,
     },
@@ -55,13 +55,7 @@ impl Change {
     /// The user-visible database names the change is about.
     pub fn names(&self) -> Vec<&str> {
         match self {
-            Self::Install { target, previous, keep_previous, .. } => {
-                let mut names = vec![target.as_str()];
-                if *keep_previous {
-                    names.push(previous);
-                }
-                names
-            }
+            Self::Install { target, .. } => vec![target],
             Self::Rename { old, new, .. } => vec![old, new],
             Self::Delete { database, .. } => vec![database],
         }
@@ -130,6 +124,19 @@ pub struct Journal {
 }
 
 impl Journal {
+    /// Reads the journal again, as it is now: `None` when it is gone (another run settled it).
+    pub fn reread(&self) -> Result<Option<Self>> {
+        match fs::read(&self.path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", self.path.display())),
+            Ok(bytes) => Ok(Some(Self {
+                path: self.path.clone(),
+                entry: serde_json::from_slice(&bytes)
+                    .with_context(|| format!("cannot read {}", self.path.display()))?,
+            })),
+        }
+    }
+
     /// Writes the first record of a change; fails before anything is changed if it cannot.
     pub fn create(dir: &Path, entry: Entry) -> Result<Self> {
         ensure_dir(dir)?;
@@ -173,7 +180,17 @@ impl Journal {
 pub fn read_dir(dir: &Path) -> (Vec<Journal>, Vec<String>) {
     let mut journals = Vec::new();
     let mut problems = Vec::new();
-    let Ok(entries) = fs::read_dir(dir) else { return (journals, problems) };
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return (journals, problems);
+        }
+        Err(error) => {
+            problems
+                .push(format!("cannot read the odoodb journal folder {}: {error}", dir.display()));
+            return (journals, problems);
+        }
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.extension().is_none_or(|ext| ext != "json") {
@@ -201,8 +218,8 @@ fn ensure_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
+    // Not recursive: the filestore root above is made (owned like the data_dir) beforehand.
     fs::DirBuilder::new()
-        .recursive(true)
         .mode(0o700)
         .create(dir)
         .with_context(|| format!("cannot create the journal folder {}", dir.display()))?;

@@ -8,8 +8,10 @@ use tokio_postgres::Client;
 
 use super::names::RunId;
 
-/// The first key of every odoodb advisory lock ("odb").
+/// The first key of every odoodb run lock ("odb").
 const CLASS: i32 = 0x006f_6462;
+/// The first key of the locks that claim a database name for one run ("odn").
+const NAME_CLASS: i32 = 0x006f_646e;
 
 /// Takes the run's lock; a fresh random run id is never taken, so failing to get it is an error.
 pub async fn acquire(client: &Client, run: RunId) -> Result<()> {
@@ -34,6 +36,35 @@ pub async fn release(client: &Client, run: RunId) -> Result<()> {
         .query_one("SELECT pg_advisory_unlock($1, $2)", &[&CLASS, &run.lock_key()])
         .await
         .context("cannot release an advisory lock")?;
+    Ok(())
+}
+
+/// Claims every name for this session's run; fails, claiming none, when another run holds one.
+pub async fn claim_names(client: &Client, names: &[&str]) -> Result<()> {
+    for (i, name) in names.iter().enumerate() {
+        let row = client
+            .query_one("SELECT pg_try_advisory_lock($1, hashtext($2))", &[&NAME_CLASS, name])
+            .await
+            .context("cannot take an advisory lock")?;
+        if !row.get::<_, bool>(0) {
+            release_names(client, &names[..i]).await?;
+            return Err(crate::error::Failure::failed(format!(
+                "{name} is being changed by another odoodb run right now; nothing was changed"
+            ))
+            .hint("wait for it to finish, then run this again")
+            .into());
+        }
+    }
+    Ok(())
+}
+
+pub async fn release_names(client: &Client, names: &[&str]) -> Result<()> {
+    for name in names {
+        client
+            .query_one("SELECT pg_advisory_unlock($1, hashtext($2))", &[&NAME_CLASS, name])
+            .await
+            .context("cannot release an advisory lock")?;
+    }
     Ok(())
 }
 

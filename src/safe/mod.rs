@@ -30,29 +30,17 @@ use journal::{Entry, Journal};
 pub use names::RunId;
 
 /// Where changes happen: one PostgreSQL server (through a connection to its maintenance
-/// database) and one filestore root.
+/// database) and one filestore root, which also keeps the journal — the one place every run
+/// working on these folders, from any host or user, finds it.
 pub struct Site<'a> {
     pub admin: &'a Client,
     pub params: &'a ConnectParams,
     pub filestore_root: PathBuf,
-    /// Where journals go when there is no filestore root to keep them in.
-    pub state_dir: Option<PathBuf>,
 }
 
 impl Site<'_> {
-    /// Every folder a journal may be in.
-    pub fn journal_dirs(&self) -> Vec<PathBuf> {
-        let mut dirs = vec![self.filestore_root.join(journal::DIR_NAME)];
-        dirs.extend(self.state_dir.iter().map(|dir| dir.join("journal")));
-        dirs
-    }
-
-    /// Where a new journal goes: beside the folders it moves, when they have a home.
-    fn journal_dir(&self) -> PathBuf {
-        match (&self.state_dir, self.filestore_root.is_dir()) {
-            (Some(state), false) => state.join("journal"),
-            _ => self.filestore_root.join(journal::DIR_NAME),
-        }
+    pub fn journal_dir(&self) -> PathBuf {
+        self.filestore_root.join(journal::DIR_NAME)
     }
 
     pub fn folder(&self, name: &str) -> PathBuf {
@@ -86,6 +74,16 @@ impl<'s, 'a> Run<'s, 'a> {
         let run = RunId::new();
         let change = change(run);
         lock::acquire(site.admin, run).await?;
+        // Claim the names, so that two runs that both found them free cannot interleave.
+        if let Err(error) = lock::claim_names(site.admin, &change.names()).await {
+            let _ = lock::release(site.admin, run).await;
+            return Err(error);
+        }
+        if let Err(error) = crate::filestore::ensure_root(&site.filestore_root) {
+            let _ = lock::release_names(site.admin, &change.names()).await;
+            let _ = lock::release(site.admin, run).await;
+            return Err(error);
+        }
         let entry = Entry::new(
             run,
             command,
@@ -95,9 +93,12 @@ impl<'s, 'a> Run<'s, 'a> {
             phase,
             change,
         );
+        let names: Vec<String> = entry.change.names().into_iter().map(String::from).collect();
         match Journal::create(&site.journal_dir(), entry) {
             Ok(journal) => Ok(Self { site, journal }),
             Err(error) => {
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let _ = lock::release_names(site.admin, &names).await;
                 let _ = lock::release(site.admin, run).await;
                 Err(error)
             }
@@ -125,10 +126,13 @@ impl<'s, 'a> Run<'s, 'a> {
         self.journal.set_phase(phase)
     }
 
-    /// The change is complete or undone: the journal goes, then the lock.
+    /// The change is complete or undone: the journal goes, then the locks.
     async fn end(self) -> Result<()> {
         let run = self.id();
+        let names: Vec<String> = self.change().names().into_iter().map(String::from).collect();
         self.journal.remove()?;
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        lock::release_names(self.site.admin, &names).await?;
         lock::release(self.site.admin, run).await
     }
 }
@@ -140,6 +144,12 @@ async fn run_freeing(client: &Client, db: &str, sql: &str, end_sessions: bool) -
         client.batch_execute(sql).await.map_err(anyhow::Error::from)
     })
     .await
+}
+
+/// Drops a database of this change if it is there, ending its sessions first (without `WITH
+/// (FORCE)`, which PostgreSQL 12 lacks).
+async fn drop_database(site: &Site<'_>, name: &str) -> Result<()> {
+    run_freeing(site.admin, name, &admin::drop_sql(name, false), true).await
 }
 
 /// A folder exists, as a folder, a file or a link (even a dangling one).

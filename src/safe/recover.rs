@@ -109,15 +109,21 @@ async fn run(site: &Site<'_>, settle: bool) -> Sweep {
     let mut sweep = Sweep::default();
     let cluster = site.cluster().await;
     let mut known: HashSet<String> = HashSet::new();
-    for dir in site.journal_dirs() {
-        let (journals, problems) = journal::read_dir(&dir);
-        sweep.problems.extend(problems.into_iter().map(|p| Problem::new(p, None)));
-        for journal in journals {
-            known.extend(temporaries(&journal.entry.change));
-            if journal.entry.cluster != cluster {
-                continue;
-            }
+    let (journals, problems) = journal::read_dir(&site.journal_dir());
+    sweep.problems.extend(problems.into_iter().map(|p| Problem::new(p, None)));
+    for journal in journals {
+        known.extend(temporaries(&journal.entry.change));
+        if journal.entry.cluster == cluster {
             settle_one(site, journal, settle, &mut sweep).await;
+        } else {
+            // Another server's (or this one's before a pg_upgrade changed its identifier):
+            // its names mean nothing here, so it is only shown.
+            sweep.strangers.push(format!(
+                "journal {} belongs to another PostgreSQL server ({}): {}; settle it with odoodb pointed at that server, or remove it",
+                journal.path().display(),
+                journal.entry.cluster,
+                journal.entry.change.describe()
+            ));
         }
     }
     orphans(site, &known, &mut sweep).await;
@@ -163,6 +169,23 @@ async fn settle_one(site: &Site<'_>, journal: Journal, settle: bool, sweep: &mut
             return;
         }
     }
+    // Read again under the lock: the run may have ended, or another recovery settled it, since
+    // the folder was read.
+    let mut journal = match journal.reread() {
+        Ok(Some(journal)) => journal,
+        Ok(None) => {
+            let _ = lock::release(lock_holder, run).await;
+            return;
+        }
+        Err(error) => {
+            let _ = lock::release(lock_holder, run).await;
+            sweep.problems.push(Problem::new(
+                format!("{described}: {}", crate::error::one_line(&error)),
+                Some(&entry.change),
+            ));
+            return;
+        }
+    };
     if !settle {
         let _ = lock::release(lock_holder, run).await;
         sweep.problems.push(Problem::new(
@@ -171,12 +194,27 @@ async fn settle_one(site: &Site<'_>, journal: Journal, settle: bool, sweep: &mut
         ));
         return;
     }
+    let names = entry.change.names();
+    if lock::claim_names(site.admin, &names).await.is_err() {
+        // A live run is working on one of these names: leave it be for now.
+        let _ = lock::release(lock_holder, run).await;
+        sweep.in_progress.push(Pending {
+            change: described,
+            host: entry.host.clone(),
+            pid: entry.pid,
+            started_at: entry.started_at.clone(),
+            names: names.into_iter().map(String::from).collect(),
+        });
+        return;
+    }
     let settled = match &entry.change {
-        Change::Install { .. } => install::settle(site, &entry.change, entry.phase).await,
+        Change::Install { .. } => install::settle(site, &mut journal).await,
         Change::Rename { .. } => rename::settle(site, &entry.change).await,
-        Change::Delete { .. } => delete::settle(site, &entry.change, entry.phase).await,
+        Change::Delete { .. } => delete::settle(site, &entry.change, journal.entry.phase).await,
     };
-    match settled.and_then(|line| journal.remove().map(|()| line)) {
+    let settled = settled.and_then(|line| journal.remove().map(|()| line));
+    let _ = lock::release_names(site.admin, &names).await;
+    match settled {
         Ok(line) => sweep.settled.push(format!("interrupted odoodb run {run} {line}")),
         Err(error) => sweep.problems.push(Problem::new(
             format!(

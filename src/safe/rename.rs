@@ -37,6 +37,14 @@ impl Renaming<'_, '_> {
         let Change::Rename { old, new, with_folder } = self.run.change().clone() else {
             return self.run.end().await;
         };
+        // Claimed now, but someone may have taken the new name since it was checked.
+        if site.db_exists(&new).await? || present(&site.folder(&new)) {
+            self.run.end().await?;
+            return Err(crate::error::Failure::failed(format!(
+                "{new} was taken (a database or a folder) while this run was starting; nothing was changed"
+            ))
+            .into());
+        }
         fault::step("rename:database")?;
         if let Err(error) =
             run_freeing(site.admin, &old, &admin::rename_sql(&old, &new), end_sessions).await
@@ -73,6 +81,13 @@ pub async fn settle(site: &Site<'_>, change: &Change) -> Result<String> {
     let (old_dir, new_dir) = (site.folder(old), site.folder(new));
     let renamed = site.db_exists(new).await? && !site.db_exists(old).await?;
     if renamed {
+        if *with_folder && present(&old_dir) && present(&new_dir) {
+            anyhow::bail!(
+                "the database is {new}, but there are folders at both {} and {}: move the files of the old one into the new one (they are named by content), remove it, and run `odoodb recover`",
+                old_dir.display(),
+                new_dir.display()
+            );
+        }
         if *with_folder
             && present(&old_dir)
             && !present(&new_dir)

@@ -235,3 +235,151 @@ fn a_recovery_problem_is_a_warning_for_unrelated_commands() {
     env.cmd().args(["recover"]).assert().success();
     assert!(Path::new(&env.filestore(&renamed.name)).exists());
 }
+
+#[test]
+fn a_crash_while_undoing_a_failed_swap_never_costs_the_old_target() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "cr_undo_src");
+    for (n, faults) in [
+        "fail:install:new-folder-in-place,crash:install:undo",
+        "fail:install:new-database-in-place,crash:install:remove-building-folder",
+        "fail:install:committed,crash:install:undo",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let target = fixtures::legacy(&env, &format!("cr_undo_{n}"));
+        let old_files = files_under(&env.filestore(&target.name));
+        let old_url = base_url(&target.name);
+        let output = env
+            .cmd()
+            .args(["duplicate", &source.name, &target.name, "--force", "--yes"])
+            .env("ODOODB_FAULT", faults)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), None, "{faults}: should have died while undoing");
+        recover(&env);
+        // Still in the commit phase, recovery may complete the swap (the copy is whole); once the
+        // undo was journaled, it finishes the undo. Either way a whole state, nothing lost.
+        if base_url(&target.name) == old_url {
+            assert_eq!(files_under(&env.filestore(&target.name)), old_files, "{faults}");
+        } else {
+            assert!(!faults.contains("remove-building-folder"), "{faults}: the undo was journaled");
+            assert_new_copy(&env, &source, &target.name, faults);
+        }
+        assert_eq!(leftovers(&env, &target.name), Vec::<String>::new(), "{faults}");
+    }
+}
+
+/// A duplicate paused at `before-swap` until `resume` exists.
+fn paused_until(env: &TestEnv, args: &[&str], point: &str, resume: &Path) -> std::process::Child {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"))
+        .args(args)
+        .env_clear()
+        .env("HOME", &env.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ODOO_RC", &env.odoo_conf)
+        .env("ODOODB_FAULT", format!("pause:{point}"))
+        .env("ODOODB_FAULT_RESUME", resume)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let journal = env.data_dir.join("filestore/.odoodb-journal");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
+    while std::fs::read_dir(&journal).map_or(0, Iterator::count) == 0 {
+        assert!(std::time::Instant::now() < deadline, "the run never started its change");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The journal is written first; give the run time to reach its pause.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child
+}
+
+#[test]
+fn a_target_that_appears_during_the_copy_is_never_replaced_without_force() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "cr_appear_src");
+    let target = PgTestDb::reserve("cr_appear_dst");
+    let resume = env.root.join("resume");
+    let child =
+        paused_until(&env, &["duplicate", &source.name, &target.name], "before-swap", &resume);
+    // Someone else makes the same name meanwhile.
+    admin().batch_execute(&format!("CREATE DATABASE {}", quote(&target.name))).unwrap();
+    target.client().batch_execute("CREATE TABLE theirs (x int)").unwrap();
+    std::fs::create_dir_all(env.filestore(&target.name).join("ab")).unwrap();
+    std::fs::write(env.filestore(&target.name).join("ab/theirs"), "x").unwrap();
+    std::fs::write(&resume, "").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("created by someone else"));
+    assert_eq!(target.scalar_i64("SELECT count(*) FROM pg_tables WHERE tablename = 'theirs'"), 1);
+    assert_eq!(files_under(&env.filestore(&target.name)), vec!["ab/theirs".to_string()]);
+    assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+}
+
+#[test]
+fn a_failed_drop_merges_the_folder_back_when_a_new_one_appeared() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "cr_merge");
+    let before = files_under(&env.filestore(&db.name));
+    let resume = env.root.join("resume");
+    let child = paused_until(&env, &["delete", &db.name, "--yes"], "before-drop", &resume);
+    // Odoo serves the database again and writes an asset into a fresh folder.
+    let session = crate::support::odoo_session(&db.name);
+    std::fs::create_dir_all(env.filestore(&db.name).join("cd")).unwrap();
+    std::fs::write(env.filestore(&db.name).join("cd/asset"), "css").unwrap();
+    std::fs::write(&resume, "").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    drop(session);
+    assert!(database_exists(&db.name));
+    let mut expected = before;
+    expected.push("cd/asset".to_string());
+    expected.sort();
+    assert_eq!(files_under(&env.filestore(&db.name)), expected, "both sets of files are there");
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+}
+
+#[test]
+fn a_rename_that_finds_two_folders_keeps_its_journal_and_says_why() {
+    let env = TestEnv::new();
+    let old = fixtures::modern(&env, "cr_mix_old");
+    let new = PgTestDb::reserve("cr_mix_new");
+    crash_at(&env, "rename:folder", &["rename", &old.name, &new.name, "--yes"]);
+    std::fs::create_dir_all(env.filestore(&new.name)).unwrap();
+    env.cmd()
+        .args(["recover"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("folders at both"));
+    assert_eq!(files_under(&env.filestore(&old.name)).len(), 2, "nothing was moved");
+    std::fs::remove_dir(env.filestore(&new.name)).unwrap();
+    recover(&env);
+    assert!(database_exists(&new.name));
+    assert_eq!(files_under(&env.filestore(&new.name)).len(), 2);
+    assert_eq!(leftovers(&env, &new.name), Vec::<String>::new());
+}
+
+#[test]
+fn a_symlinked_filestore_root_works_and_the_copy_carries_no_temporary_label() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "cr_linkroot_src");
+    let target = PgTestDb::reserve("cr_linkroot_dst");
+    let root = env.data_dir.join("filestore");
+    let real = env.root.join("real-filestore");
+    std::fs::rename(&root, &real).unwrap();
+    std::os::unix::fs::symlink(&real, &root).unwrap();
+    env.cmd().args(["duplicate", &source.name, &target.name]).assert().success();
+    let label: Option<String> = admin()
+        .query_one(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+            &[&target.name],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(label, None, "the finished copy is not labelled temporary");
+    env.cmd().args(["delete", &target.name, "--yes"]).assert().success();
+    assert!(!database_exists(&target.name));
+    assert!(root.is_dir(), "the root link is left alone");
+}

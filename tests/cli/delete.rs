@@ -46,7 +46,7 @@ fn refuses_system_foreign_and_busy_databases() {
         env.cmd()
             .args(["delete", system, "--yes"])
             .assert()
-            .code(2)
+            .code(1)
             .stderr(predicate::str::contains("system database"));
     }
     let plain = PgTestDb::empty("del_plain");
@@ -89,4 +89,20 @@ fn a_failed_drop_puts_the_filestore_back() {
     assert!(database_exists(&db.name));
     assert_eq!(files_under(&env.filestore(&db.name)).len(), 2);
     assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+}
+
+#[test]
+fn if_exists_makes_a_missing_database_a_success_and_psql_short_options_work() {
+    let env = TestEnv::new();
+    let missing = PgTestDb::reserve("del_missing");
+    env.cmd().args(["delete", &missing.name, "--yes"]).assert().code(1);
+    env.cmd().args(["delete", &missing.name, "--yes", "--if-exists"]).assert().success();
+    let db = fixtures::modern(&env, "del_short");
+    let server = crate::support::Server::get();
+    env.cmd()
+        .args(["-p", &server.port.to_string(), "-U", &server.user, "delete", &db.name, "--yes"])
+        .arg("--if-exists")
+        .assert()
+        .success();
+    assert!(!database_exists(&db.name));
 }

@@ -361,3 +361,73 @@ fn neutralize_makes_the_copy_pass_the_check_and_leaves_the_source_live() {
     );
     assert_eq!(source.scalar_i64("SELECT count(*) FROM ir_mail_server WHERE active"), 2);
 }
+
+#[test]
+fn a_copy_made_as_root_keeps_the_sources_owners_and_modes() {
+    use std::os::unix::fs::PermissionsExt as _;
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIPPED: ownership is only changed when running as root");
+        return;
+    }
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dup_own_src");
+    let role = format!("{}_role", source.name);
+    let admin = crate::support::admin;
+    admin().batch_execute(&format!("CREATE ROLE {}", crate::support::quote(&role))).unwrap();
+    admin()
+        .batch_execute(&format!(
+            "ALTER DATABASE {} OWNER TO {}",
+            crate::support::quote(&source.name),
+            crate::support::quote(&role)
+        ))
+        .unwrap();
+    // Odoo's service user: not root, and a private folder.
+    let folder = env.filestore(&source.name);
+    let (uid, gid) = (65534, 65534);
+    for entry in walkdir_all(&folder) {
+        std::os::unix::fs::chown(&entry, Some(uid), Some(gid)).unwrap();
+        if entry.is_dir() {
+            std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o750)).unwrap();
+        }
+    }
+    for mode in ["copy", "hardlink"] {
+        let target = PgTestDb::reserve(&format!("dup_own_{mode}"));
+        env.cmd()
+            .args(["duplicate", &source.name, &target.name, "--filestore", mode])
+            .assert()
+            .success();
+        let owner: String = admin()
+            .query_one(
+                "SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = $1",
+                &[&target.name],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(owner, role, "{mode}: the copy keeps the source's owner, so Odoo lists it");
+        for entry in walkdir_all(&env.filestore(&target.name)) {
+            let meta = std::fs::metadata(&entry).unwrap();
+            assert_eq!((meta.uid(), meta.gid()), (uid, gid), "{mode}: {}", entry.display());
+            if meta.is_dir() {
+                assert_eq!(meta.permissions().mode() & 0o777, 0o750, "{mode}: {}", entry.display());
+            }
+        }
+        drop(target);
+    }
+    drop(source);
+    admin().batch_execute(&format!("DROP ROLE {}", crate::support::quote(&role))).unwrap();
+}
+
+/// Every path under `dir`, `dir` included.
+fn walkdir_all(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                out.extend(walkdir_all(&entry.path()));
+            } else {
+                out.push(entry.path());
+            }
+        }
+    }
+    out
+}

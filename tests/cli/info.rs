@@ -84,7 +84,7 @@ fn refuses_unknown_invalid_and_non_odoo_databases() {
     env.cmd()
         .args(["info", "template1"])
         .assert()
-        .code(2)
+        .code(1)
         .stderr(predicates::str::contains("system database"));
     let plain = PgTestDb::empty("info_plain");
     env.cmd()

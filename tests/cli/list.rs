@@ -119,3 +119,58 @@ fn real_odoo_databases_are_listed_with_their_filestores() {
         assert_eq!(e["neutralized"], false);
     }
 }
+
+#[test]
+fn a_role_that_may_not_read_a_database_sees_no_access_not_not_odoo() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "list_noaccess");
+    let role = format!("odoodbt_{}_reader", std::process::id());
+    let quoted = crate::support::quote(&role);
+    crate::support::admin()
+        .batch_execute(&format!("CREATE ROLE {quoted} LOGIN PASSWORD 'reader-pw-1'"))
+        .unwrap();
+    let run = |args: &[&str]| {
+        env.cmd()
+            .args(["--host", "127.0.0.1", "--user", &role])
+            .args(args)
+            .env("PGPASSWORD", "reader-pw-1")
+            .output()
+            .unwrap()
+    };
+    let output = run(&["list"]);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!stdout.contains(&db.name), "{stdout}");
+    assert!(stdout.contains(&format!("this role ({role}) may not read")), "{stdout}");
+    let listing = json(&run(&["list", "--all", "--json"]));
+    let entry = listing["databases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == db.name.as_str())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(entry["no_access"], true, "{entry}");
+    let table = String::from_utf8_lossy(&run(&["list", "--all"]).stdout).into_owned();
+    let line = table.lines().find(|l| l.contains(&db.name)).unwrap_or_default().to_string();
+    assert!(line.contains("(no access)"), "{line}");
+    crate::support::admin().batch_execute(&format!("DROP ROLE {quoted}")).unwrap();
+}
+
+#[test]
+fn a_data_dir_without_a_filestore_is_said_once() {
+    let env = TestEnv::new();
+    let _a = fixtures::modern(&env, "list_nodd_a");
+    let _b = fixtures::modern(&env, "list_nodd_b");
+    let output = env
+        .cmd()
+        .args(["list", "--data-dir"])
+        .arg(env.root.join("no-such-data-dir"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("there is no filestore folder").count(), 1, "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("filestore folder missing"), "{stdout}");
+}

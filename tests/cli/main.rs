@@ -3,6 +3,7 @@
 
 mod support;
 
+mod completion;
 mod config;
 mod connect;
 mod crash;
@@ -13,5 +14,7 @@ mod errors;
 mod info;
 mod list;
 mod neutralize;
+mod neutralize_inventory;
 mod rename;
 mod safety;
+mod terminal;

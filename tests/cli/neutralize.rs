@@ -30,6 +30,9 @@ fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// How many steps `--list-steps` shows.
+const STEPS_COUNT: usize = 24;
+
 fn step<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["steps"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()
 }
@@ -45,7 +48,8 @@ fn neutralizes_the_modern_fixture_and_proves_it() {
     assert_eq!(check.status.code(), Some(4), "{}", stderr(&check));
     let table = stdout(&check);
     assert!(
-        table.contains("STILL LIVE") && table.contains("active outgoing mail servers"),
+        table.contains("STILL LIVE")
+            && table.contains("ir_mail_server.active on real outgoing servers"),
         "{table}"
     );
     assert!(stderr(&check).contains("is not neutralized"), "{}", stderr(&check));
@@ -272,12 +276,12 @@ fn a_failure_midway_leaves_the_database_exactly_as_before() {
 fn steps_can_be_chosen_and_listed() {
     let env = TestEnv::new();
     let db = fixtures::modern(&env, "nz_only");
-    let report = json(
-        &env.cmd()
-            .args(["neutralize", &db.name, "--yes", "--json", "--only", "crons,flag"])
-            .output()
-            .unwrap(),
-    );
+    let output = env
+        .cmd()
+        .args(["neutralize", &db.name, "--yes", "--json", "--only", "crons,flag"])
+        .output()
+        .unwrap();
+    let report = json(&output);
     assert_eq!(step(&report, "crons")["status"], "changed");
     assert_eq!(step(&report, "payment")["status"], "excluded");
     // The flag means "safe": not set while left-out steps are still live.
@@ -285,9 +289,21 @@ fn steps_can_be_chosen_and_listed() {
     assert!(step(&report, "flag")["reason"].as_str().unwrap().contains("outgoing-mail"));
     assert_eq!(db.param("database.is_neutralized"), None);
     assert_eq!(db.scalar_i64("SELECT count(*) FROM ir_mail_server WHERE active"), 2);
-    // What was left out is still live, and said so.
-    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["step"] == "outgoing-mail"));
-    let check = env.cmd().args(["neutralize", "--check", &db.name, "--skip", "outgoing-mail,incoming-mail,mail-queue,base-url,identity,payment,delivery,edi,iap,oauth,webhooks,flag"]).output().unwrap();
+    // What was left out is not reported as live, but counted once.
+    // Only the withheld flag itself is reported.
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| f["step"] == "flag"), "{report}");
+    assert!(report["left_out"].as_array().unwrap().iter().any(|s| s == "outgoing-mail"));
+    let err = stderr(&output);
+    assert!(!err.contains("(step outgoing-mail"), "{err}");
+    assert_eq!(report["left_out"].as_array().unwrap().len(), STEPS_COUNT - 2);
+    // Without --json, the user is told once, and nothing of those steps is reported live.
+    let check =
+        env.cmd().args(["neutralize", "--check", &db.name, "--only", "crons"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    let err = stderr(&check);
+    assert_eq!(err.matches("left out by --only/--skip").count(), 1, "{err}");
+    assert!(err.contains(&format!("{} steps left out", STEPS_COUNT - 1)), "{err}");
+    let check = env.cmd().args(["neutralize", "--check", &db.name, "--skip", "outgoing-mail,mail-templates,incoming-mail,mail-queue,base-url,identity,payment,delivery,edi,iap,oauth,webhooks,banner,flag"]).output().unwrap();
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 
     let output = env.cmd().args(["neutralize", &db.name, "--only", "nope"]).output().unwrap();
@@ -297,6 +313,7 @@ fn steps_can_be_chosen_and_listed() {
     let steps = json(&env.cmd().args(["neutralize", "--list-steps", "--json"]).output().unwrap());
     let ids: Vec<&str> =
         steps.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), STEPS_COUNT);
     assert_eq!(ids.first(), Some(&"crons"));
     assert_eq!(ids.last(), Some(&"flag"));
     for id in [
@@ -313,6 +330,10 @@ fn steps_can_be_chosen_and_listed() {
         "website",
         "webhooks",
         "banner",
+        "pos-terminals",
+        "cloud-storage",
+        "certificates",
+        "api-keys",
     ] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
@@ -336,9 +357,11 @@ fn the_legacy_fixture_and_missing_optional_tables_are_skipped_not_errors() {
         db.scalar_i64("SELECT count(*) FROM ir_mail_server WHERE active AND smtp_host = 'invalid'"),
         1
     );
-    for id in ["delivery", "website", "webhooks", "web-push", "iap"] {
+    for id in ["delivery", "website", "webhooks", "iap", "certificates", "pos-terminals"] {
         assert_eq!(step(&report, id)["status"], "skipped", "{id}");
     }
+    // No push tables before 17, but the VAPID parameters are still looked for.
+    assert_eq!(step(&report, "web-push")["status"], "nothing-to-do");
     env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
 
     // A modern database without payment, delivery and website.
@@ -398,21 +421,27 @@ fn module_files_run_in_savepoints_and_are_reported() {
     assert!(err.contains("rolled back"), "{err}");
     assert_eq!(fingerprint(&db), before);
 
-    // With it: the good files and the built-in steps stay, the bad file's own changes do not.
-    let report = json(
-        &env.cmd()
-            .args([
-                "neutralize",
-                &db.name,
-                "--yes",
-                "--json",
-                "--continue-on-error",
-                "--addons-path",
-                path,
-            ])
-            .output()
-            .unwrap(),
-    );
+    // With it: the good files and the built-in steps stay, the bad file's own changes do not;
+    // a warning names the module and the exit status (3) tells a script it was partial.
+    let output = env
+        .cmd()
+        .args([
+            "neutralize",
+            &db.name,
+            "--yes",
+            "--json",
+            "--continue-on-error",
+            "--addons-path",
+            path,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("warning: module mail: its data/neutralize.sql failed"), "{err}");
+    assert!(err.contains("except the neutralize.sql of mail"), "{err}");
+    let report = json(&output);
+    assert_eq!(report["committed"], true);
     let status = |module: &str| {
         report["module_files"]
             .as_array()
@@ -446,6 +475,7 @@ fn module_files_run_in_savepoints_and_are_reported() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("module mail: ignored (--ignore-module)"), "{text}");
     assert!(text.contains("module web: ran"), "{text}");
@@ -702,4 +732,73 @@ fn duplicate_neutralize_needs_no_prompt_and_reports_the_identity_the_copy_has() 
     assert_eq!(report["identity"]["enterprise_code_kept"], false);
     env.cmd().args(["neutralize", "--check", &copy.name]).assert().code(0);
     env.cmd().args(["neutralize", "--check", &db.name]).assert().code(4);
+}
+
+#[test]
+fn the_plan_and_the_result_count_the_same_rows() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "nz_counts");
+    let plan =
+        json(&env.cmd().args(["neutralize", &db.name, "--dry-run", "--json"]).output().unwrap());
+    let done = json(&env.cmd().args(["neutralize", &db.name, "--yes", "--json"]).output().unwrap());
+    assert!(plan["live"].as_i64().unwrap() > 30, "{plan}");
+    assert_eq!(done["live"], plan["live"]);
+    assert_eq!(done["changed"], plan["live"]);
+    for planned in plan["steps"].as_array().unwrap() {
+        let id = planned["id"].as_str().unwrap();
+        assert_eq!(step(&done, id)["changed"], planned["live"], "step {id}");
+    }
+}
+
+#[test]
+fn a_step_with_only_part_of_its_tables_does_that_part() {
+    let env = TestEnv::new();
+    // VAPID keys, but no push tables (as on a database whose mail module lost them).
+    let db = fixtures::modern(&env, "nz_part");
+    db.client()
+        .batch_execute(
+            "INSERT INTO ir_config_parameter (key, value) VALUES \
+               ('mail.web_push_vapid_private_key', 'prod-private'), \
+               ('mail.web_push_vapid_public_key', 'prod-public')",
+        )
+        .unwrap();
+    let check = env.cmd().args(["neutralize", "--check", &db.name, "--json"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(4));
+    let report = json(&check);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["what"] == "parameter mail.web_push_vapid_private_key"));
+    let unprobed = step(&report, "web-push")["unprobed"].to_string();
+    assert!(unprobed.contains("queued pushes") && unprobed.contains("push devices"), "{unprobed}");
+
+    let output = env.cmd().args(["neutralize", &db.name, "--yes"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("web-push"), "{}", stdout(&output));
+    assert_eq!(db.param("mail.web_push_vapid_private_key"), None);
+    assert_eq!(db.param("mail.web_push_vapid_public_key"), None);
+    let dry = stdout(&env.cmd().args(["neutralize", &db.name, "--dry-run"]).output().unwrap());
+    assert!(dry.contains("not probed: queued pushes"), "{dry}");
+    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
+}
+
+#[test]
+fn a_database_flagged_by_odoo_alone_is_judged_on_its_content() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "nz_odoo_flag");
+    env.cmd().args(["neutralize", &db.name, "--yes"]).assert().success();
+    // As if Odoo had neutralized it: flagged, but no odoodb marker, and production's uuid.
+    db.client()
+        .batch_execute(
+            "DELETE FROM ir_config_parameter WHERE key = 'odoodb.neutralized_uuid'; \
+             UPDATE ir_config_parameter SET value = '5f0c2a4e-2b1d-11ef-9c0a-0242ac120002' \
+              WHERE key = 'database.uuid'",
+        )
+        .unwrap();
+    let check = env.cmd().args(["neutralize", "--check", &db.name, "--json"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    // Something live is still found.
+    db.client().batch_execute("UPDATE ir_cron SET active = true").unwrap();
+    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(4);
+    // Neutralizing regenerates the uuid all the same.
+    env.cmd().args(["neutralize", &db.name, "--yes"]).assert().success();
+    assert_ne!(db.param("database.uuid").as_deref(), Some("5f0c2a4e-2b1d-11ef-9c0a-0242ac120002"));
 }

@@ -10,6 +10,18 @@ use super::{PREFIX, PgTestDb, Server, TEMPLATE_LOCK, TestEnv, admin, quote};
 
 pub const MODERN_SQL: &str = include_str!("../../fixtures/odoo-modern.sql");
 pub const LEGACY_SQL: &str = include_str!("../../fixtures/odoo-legacy.sql");
+pub const ODOO18_SQL: &str = include_str!("../../fixtures/odoo18.sql");
+pub const ODOO19_SQL: &str = include_str!("../../fixtures/odoo19.sql");
+
+/// The modern fixture with the Odoo 18 (and with `version` 19, also 19) shape of the tables
+/// neutralization touches.
+pub fn shaped(version: u32, tag: &str) -> PgTestDb {
+    let mut sql = format!("{MODERN_SQL}\n{ODOO18_SQL}");
+    if version >= 19 {
+        sql = format!("{sql}\n{ODOO19_SQL}");
+    }
+    PgTestDb::from_sql(tag, &sql)
+}
 
 /// An Odoo 16–18 shaped database with two real filestore attachments.
 pub fn modern(env: &TestEnv, tag: &str) -> PgTestDb {

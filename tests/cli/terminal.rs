@@ -1,0 +1,91 @@
+//! At a real terminal (a pseudo-terminal): every prompt waits for a whole line, takes y/yes/n/no,
+//! and leaves nothing behind in the terminal's input for the next prompt or for the shell.
+
+use std::process::Command;
+
+use rexpect::session::{PtySession, spawn_command};
+
+use crate::support::fixtures;
+use crate::support::{TestEnv, database_exists};
+
+/// odoodb in a pseudo-terminal, through `sh` so that its exit status is printed at the end and
+/// whatever it left unread in the terminal would reach `cat` (and show) instead of being lost.
+fn spawn(env: &TestEnv, args: &str) -> PtySession {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!(
+            "\"$ODOODB\" {args}; echo \"exit=$?\"; stty -icanon min 0 time 5; echo \"leftover=[$(cat)]\""
+        ))
+        .env_clear()
+        .env("ODOODB", assert_cmd::cargo::cargo_bin!("odoodb"))
+        .env("HOME", &env.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ODOO_RC", &env.odoo_conf)
+        .env("TERM", "dumb")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "200");
+    spawn_command(command, Some(60_000)).unwrap()
+}
+
+fn regex_step() -> rexpect::reader::Regex {
+    // The reader sees bytes, not UTF-8: the dash between id and title is matched as any run.
+    rexpect::reader::Regex::new(r"[a-z-]+ [^ \r\n]+ [^\r\n]*Apply\? \[y/N\]").unwrap()
+}
+
+#[test]
+fn each_step_prompt_takes_its_own_line() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "tty_steps");
+    let mut p = spawn(&env, &format!("neutralize {} --interactive --no-module-files", db.name));
+    // dialoguer re-prints a prompt with its answer: answer each step once, by its id.
+    let mut answered: Vec<String> = Vec::new();
+    loop {
+        match p.exp_any(vec![
+            rexpect::ReadUntil::Regex(regex_step()),
+            rexpect::ReadUntil::String("exit=".into()),
+        ]) {
+            Ok((_, matched)) if matched.contains("Apply?") => {
+                let line = matched.rsplit(['\r', '\n']).next().unwrap_or_default();
+                let step = line.split(' ').next().unwrap_or_default().to_string();
+                if !answered.contains(&step) {
+                    answered.push(step);
+                    p.send_line("y").unwrap();
+                }
+            }
+            Ok(_) => break,
+            Err(error) => panic!("no prompt and no end: {error}"),
+        }
+    }
+    let asked = answered.len();
+    let (_, code) = p.exp_regex("[0-9]+").unwrap();
+    assert_eq!(code, "0");
+    p.exp_string("leftover=[]").unwrap();
+    assert!(asked > 5, "one question per step with live rows, got {asked}");
+    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
+}
+
+#[test]
+fn yes_in_full_is_one_answer_and_nothing_reaches_the_shell() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "tty_yes");
+    let mut p = spawn(&env, &format!("neutralize {} --no-module-files", db.name));
+    p.exp_string("? [y/N]").unwrap();
+    p.send_line("yes").unwrap();
+    p.exp_string("exit=0").unwrap();
+    p.exp_string("leftover=[]").unwrap();
+    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
+}
+
+#[test]
+fn a_wrong_typed_name_changes_nothing_and_says_so() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "tty_typed");
+    let mut p = spawn(&env, &format!("delete {}", db.name));
+    p.exp_string("Type the database name").unwrap();
+    p.send_line("not-the-name").unwrap();
+    p.exp_string("nothing was changed").unwrap();
+    p.exp_string("exit=1").unwrap();
+    assert!(database_exists(&db.name));
+    assert!(env.filestore(&db.name).exists());
+}
