@@ -247,14 +247,13 @@ fn no_password(params: &ConnectParams, dbname: &str, passfile_ignored: bool) -> 
         .passfile
         .as_ref()
         .map_or_else(|| "~/.pgpass".to_string(), |p| p.display().to_string());
-    let ignored = if passfile_ignored {
-        ", which was ignored because others can read it (chmod 600 it)"
-    } else {
-        ""
-    };
-    params.failure(dbname, "the server wants a password and none was given").hint(format!(
-        "give it in odoo.conf (db_password), in PGPASSWORD, or in {passfile} (mode 0600){ignored}; \
-         on a terminal odoodb asks for it"
+    let mut what = "the server wants a password and none was given".to_string();
+    if passfile_ignored {
+        what.push_str("; the password file was ignored because others can read it (chmod 600 it)");
+    }
+    params.failure(dbname, &what).hint(format!(
+        "give it in odoo.conf (db_password), in PGPASSWORD, or in {passfile} (mode 0600); on a \
+         terminal odoodb asks for it"
     ))
 }
 
