@@ -280,27 +280,34 @@ its own savepoint.
 `odoodb neutralize --check <db>` changes nothing and exits 4 when anything is still live: the
 command a CI pipeline runs before it trusts a copy.";
 
+/// The help heading of the module-file options (set per argument: a heading set on the group
+/// would carry over to the options flattened after it).
+const MODULE_FILES: &str = "Module neutralize.sql files";
+
 /// How the data/neutralize.sql of each installed module runs: shared by every command that
 /// neutralizes.
 #[derive(Debug, Args, Clone, Default)]
-#[command(next_help_heading = "Module neutralize.sql files")]
 pub struct ModuleFileArgs {
     /// Where to find modules' data/neutralize.sql (comma-separated) [default: odoo.conf
     /// addons_path]
-    #[arg(long, value_name = "DIRS", value_delimiter = ',')]
+    #[arg(long, value_name = "DIRS", value_delimiter = ',', help_heading = MODULE_FILES)]
     pub addons_path: Vec<PathBuf>,
 
     /// Do not run any module's data/neutralize.sql, only the built-in steps
-    #[arg(long, conflicts_with_all = ["addons_path", "continue_on_error", "ignore_module"])]
+    #[arg(
+        long,
+        conflicts_with_all = ["addons_path", "continue_on_error", "ignore_module"],
+        help_heading = MODULE_FILES
+    )]
     pub no_module_files: bool,
 
     /// Do not run this module's data/neutralize.sql (repeatable)
-    #[arg(long, value_name = "MODULE")]
+    #[arg(long, value_name = "MODULE", help_heading = MODULE_FILES)]
     pub ignore_module: Vec<String>,
 
     /// Keep going when a module's neutralize.sql fails (its own changes are undone; the run
     /// then exits 3); without it, one failure rolls everything back
-    #[arg(long)]
+    #[arg(long, help_heading = MODULE_FILES)]
     pub continue_on_error: bool,
 }
 
