@@ -143,13 +143,7 @@ fn a_role_that_may_not_read_a_database_sees_no_access_not_not_odoo() {
     assert!(!stdout.contains(&db.name), "{stdout}");
     assert!(stdout.contains(&format!("this role ({role}) may not read")), "{stdout}");
     let listing = json(&run(&["list", "--all", "--json"]));
-    let entry = listing["databases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["name"] == db.name.as_str())
-        .cloned()
-        .unwrap_or_default();
+    let entry = crate::support::listed(&listing, &db.name);
     assert_eq!(entry["no_access"], true, "{entry}");
     let table = String::from_utf8_lossy(&run(&["list", "--all"]).stdout).into_owned();
     let line = table.lines().find(|l| l.contains(&db.name)).unwrap_or_default().to_string();

@@ -89,3 +89,21 @@ fn a_wrong_typed_name_changes_nothing_and_says_so() {
     assert!(database_exists(&db.name));
     assert!(env.filestore(&db.name).exists());
 }
+
+#[test]
+fn no_lock_is_held_while_the_user_reads_the_plan() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "tty_nolock");
+    let mut p = spawn(&env, &format!("neutralize {} --no-module-files", db.name));
+    p.exp_string("? [y/N]").unwrap();
+    // Odoo (an upgrade, a module install) may need every lock while the question waits.
+    let mut odoo = db.client();
+    let mut transaction = odoo.transaction().unwrap();
+    transaction
+        .batch_execute("LOCK TABLE ir_cron, ir_mail_server, ir_config_parameter IN ACCESS EXCLUSIVE MODE NOWAIT")
+        .unwrap();
+    transaction.rollback().unwrap();
+    p.send_line("n").unwrap();
+    p.exp_string("nothing was changed").unwrap();
+    p.exp_string("exit=1").unwrap();
+}
