@@ -5,6 +5,7 @@ mod support;
 
 mod completion;
 mod config;
+mod connect;
 mod crash;
 mod delete;
 mod docs;
