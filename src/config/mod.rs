@@ -296,6 +296,7 @@ impl Resolved {
             client_cert: self.client_cert.as_ref().map(|c| c.value.clone()),
             client_key: self.client_key.clone(),
             connect_timeout: self.connect_timeout.value,
+            may_prompt: true,
         }
     }
 

@@ -98,6 +98,9 @@ pub struct ConnectParams {
     pub client_key: Option<PathBuf>,
     /// For TCP, TLS, startup and authentication together.
     pub connect_timeout: Duration,
+    /// Whether a missing password may be asked for on a terminal (never while completing a
+    /// command line in the shell).
+    pub may_prompt: bool,
 }
 
 impl ConnectParams {
@@ -222,7 +225,7 @@ async fn ask_and_connect(
         .map(|t| t.password.clone());
     let password = if let Some(password) = already {
         password
-    } else if prompt::can_ask() {
+    } else if params.may_prompt && prompt::can_ask() {
         prompt::ask(&format!("Password for user {}: ", params.user)).await?
     } else {
         return Err(no_password(params, dbname, passfile_ignored).into());
