@@ -11,6 +11,7 @@ pub mod man;
 mod neutralize;
 mod recover;
 mod rename;
+mod upgrade;
 
 use anyhow::Result;
 
@@ -36,6 +37,9 @@ pub fn cancellation(command: &Command) -> Cancellation {
         | Command::Config
         | Command::Completions(_)
         | Command::Man(_) => Cancellation::Drop,
+        // check only reads (its stubs are written without an await in between, whole or not at
+        // all); status and log only ask the platform.
+        Command::Upgrade(_) => Cancellation::Drop,
         Command::Duplicate(_)
         | Command::Rename(_)
         | Command::Delete(_)
@@ -53,6 +57,7 @@ pub async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
         Command::Delete(args) => delete::run(ctx, args).await,
         Command::Neutralize(args) => neutralize::run(ctx, args).await,
         Command::Recover(args) => recover::run(ctx, args).await,
+        Command::Upgrade(args) => upgrade::run(ctx, args).await,
         Command::Config => config::run(ctx),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }

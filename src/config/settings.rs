@@ -16,6 +16,8 @@ pub struct Settings {
     pub neutralize: NeutralizeSettings,
     #[serde(default)]
     pub connection: ConnectionSettings,
+    #[serde(default)]
+    pub upgrade: UpgradeSettings,
     /// Where these settings were read from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -43,6 +45,48 @@ pub struct ConnectionSettings {
     /// Seconds to wait for a connection (TCP, TLS, startup and authentication together), as
     /// libpq's `connect_timeout`: 0 means the default, less than 2 means 2.
     pub connect_timeout: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpgradeSettings {
+    /// The subscription code sent to the upgrade platform (else the database's own).
+    pub contract: Option<crate::secret::Secret>,
+    /// The upgrade platform's URL (https only).
+    pub server: Option<String>,
+    /// PEM roots trusted for the platform, on top of the system's.
+    pub ca: Option<PathBuf>,
+    /// Seconds to wait for each answer of the platform.
+    pub timeout: Option<std::num::NonZeroU64>,
+    /// The user rsync logs in as on the platform's host.
+    #[serde(default = "default_data_server_user")]
+    #[allow(dead_code, reason = "read by upgrade test/production, the second half of issue 11")]
+    pub data_server_user: String,
+    /// Where the dump goes on the platform's host.
+    #[serde(default = "default_data_server_path")]
+    #[allow(dead_code, reason = "read by upgrade test/production, the second half of issue 11")]
+    pub data_server_path: String,
+}
+
+impl Default for UpgradeSettings {
+    fn default() -> Self {
+        Self {
+            contract: None,
+            server: None,
+            ca: None,
+            timeout: None,
+            data_server_user: default_data_server_user(),
+            data_server_path: default_data_server_path(),
+        }
+    }
+}
+
+fn default_data_server_user() -> String {
+    "odoo".into()
+}
+
+fn default_data_server_path() -> String {
+    "/data".into()
 }
 
 impl Settings {
@@ -80,6 +124,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret::Secret;
 
     #[test]
     fn unknown_keys_are_rejected() {
@@ -90,6 +135,8 @@ mod tests {
         assert!(toml::from_str::<Settings>("[connection]\nconnect_timeout = '5s'\n").is_err());
         assert!(toml::from_str::<Settings>("[connection]\nconnect_timeout = -1\n").is_err());
         assert!(toml::from_str::<Settings>("[connection]\nhost = 'x'\n").is_err());
+        assert!(toml::from_str::<Settings>("[upgrade]\ncontrat = 'x'\n").is_err());
+        assert!(toml::from_str::<Settings>("[upgrade]\ntimeout = 0\n").is_err());
     }
 
     #[test]
@@ -102,5 +149,21 @@ mod tests {
         assert_eq!(settings.duplicate.filestore, Some(crate::filestore::Requested::Hardlink));
         assert_eq!(settings.neutralize.protect, vec!["prod"]);
         assert_eq!(settings.connection.connect_timeout, Some(9));
+        assert_eq!(settings.upgrade.data_server_user, "odoo");
+        assert_eq!(settings.upgrade.data_server_path, "/data");
+    }
+
+    #[test]
+    fn upgrade_keys_are_read() {
+        let settings: Settings = toml::from_str(
+            "[upgrade]\ncontract = 'M123'\nserver = 'https://u.example'\nca = '/ca.pem'\n\
+             timeout = 5\ndata_server_user = 'up'\ndata_server_path = '/srv'\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(settings.upgrade.contract.as_ref().map(Secret::expose), Some("M123"));
+        assert_eq!(settings.upgrade.server.as_deref(), Some("https://u.example"));
+        assert_eq!(settings.upgrade.timeout.map(std::num::NonZeroU64::get), Some(5));
+        assert_eq!(settings.upgrade.data_server_path, "/srv");
+        assert!(!format!("{settings:?}").contains("M123"));
     }
 }
