@@ -18,3 +18,4 @@ mod neutralize_inventory;
 mod rename;
 mod safety;
 mod terminal;
+mod upgrade;

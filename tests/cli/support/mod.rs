@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr, dead_code)]
 
 pub mod fixtures;
+pub mod platform;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
