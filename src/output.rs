@@ -64,6 +64,7 @@ impl Printer {
     }
 
     /// Text as it arrives (a log being followed), on stdout, flushed at once.
+    #[allow(clippy::unused_self, reason = "the log is output, like all other output")]
     pub fn stream(&self, text: &str) -> Result<()> {
         if text.is_empty() {
             return Ok(());

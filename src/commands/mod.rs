@@ -36,10 +36,10 @@ pub fn cancellation(command: &Command) -> Cancellation {
         | Command::Info(_)
         | Command::Config
         | Command::Completions(_)
-        | Command::Man(_) => Cancellation::Drop,
-        // check only reads (its stubs are written without an await in between, whole or not at
-        // all); status and log only ask the platform.
-        Command::Upgrade(_) => Cancellation::Drop,
+        | Command::Man(_)
+        // upgrade check only reads (its stubs are written without an await in between, each
+        // whole or absent); status and log only ask the platform.
+        | Command::Upgrade(_) => Cancellation::Drop,
         Command::Duplicate(_)
         | Command::Rename(_)
         | Command::Delete(_)

@@ -6,6 +6,7 @@
 //! contract and the token travel only in request bodies and the log URL, and reqwest's errors
 //! are stripped of their URL, so neither can reach a message.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
@@ -294,13 +295,13 @@ impl Platform {
         let answer: Value = serde_json::from_slice(&bytes)
             .map_err(|e| malformed(name, &format!("not JSON ({e})")))?;
         if let Some(error) = answer.get("error").filter(|e| !e.is_null()) {
-            return Err(refused(name, rpc_error_message(error)));
+            return Err(refused(name, &rpc_error_message(error)));
         }
         let Some(result) = answer.get("result") else {
             return Err(malformed(name, "no result"));
         };
         if let Some(error) = result.get("error").filter(|e| !e.is_null() && *e != false) {
-            return Err(refused(name, rpc_error_message(error)));
+            return Err(refused(name, &rpc_error_message(error)));
         }
         if !result.is_object() {
             return Err(malformed(name, "the result is not an object"));
@@ -330,7 +331,7 @@ fn url_encode(value: &str) -> String {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out
@@ -367,7 +368,7 @@ fn rpc_error_message(error: &Value) -> String {
     crate::output::terminal_safe(text.trim()).replace('\n', " ")
 }
 
-fn refused(name: &str, message: String) -> anyhow::Error {
+fn refused(name: &str, message: &str) -> anyhow::Error {
     Failure::failed(format!("the upgrade platform refused {name}: {message}")).into()
 }
 

@@ -51,60 +51,14 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
 
     // Versions.
     let module_version = odoo::base_version(&client).await?;
-    let current = module_version.as_deref().and_then(odoo::version::series);
-    let current_series = current.as_deref().and_then(Series::parse);
-    checks.push(match &current_series {
-        None => Item::new(
-            "current version",
-            Level::Blocker,
-            format!(
-                "cannot read it: module base's latest_version is {}",
-                module_version.as_deref().map_or("empty".to_string(), |v| format!("{v:?}"))
-            ),
-        ),
-        Some(series) => Item::new("current version", Level::Ok, series.to_string()),
-    });
-    checks.push(match &current_series {
-        Some(current) if target <= *current => Item::new(
-            "target",
-            Level::Blocker,
-            format!("{target} is not newer than the database's {current}"),
-        ),
-        _ if !target.is_supported() => Item::new(
-            "target",
-            Level::Warning,
-            format!(
-                "{target} is older than the last {SUPPORTED_MAJORS} majors Odoo supports \
-                 (up to {LATEST_MAJOR}.0)"
-            ),
-        ),
-        _ => Item::new("target", Level::Ok, target.to_string()),
-    });
+    let (current, version_items) = versions(module_version.as_deref(), &target);
+    checks.extend(version_items);
     let server_num = crate::pg::admin::server_version_num(&admin).await?;
     let server_major = u32::try_from(server_num / 10_000).unwrap_or(0);
     let server_version = format!("{server_major}.{}", server_num % 10_000);
     checks.push(Item::new("postgresql", Level::Ok, format!("server {server_version}")));
 
-    // Contract: flag, settings, then the database's own code.
-    let contract_source = if args.contract.as_deref().is_some_and(|c| !c.trim().is_empty()) {
-        Some("--contract")
-    } else if ctx
-        .config
-        .settings
-        .upgrade
-        .contract
-        .as_ref()
-        .is_some_and(|c| !c.expose().trim().is_empty())
-    {
-        Some("settings [upgrade] contract")
-    } else if odoo::param(&client, odoo::PARAM_ENTERPRISE_CODE)
-        .await?
-        .is_some_and(|c| !c.trim().is_empty())
-    {
-        Some("database.enterprise_code")
-    } else {
-        None
-    };
+    let contract_source = contract_source(ctx, args, &client).await?;
     checks.push(match contract_source {
         Some(source) => Item::new("contract", Level::Ok, format!("from {source}")),
         None => Item::new(
@@ -133,51 +87,8 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
     ));
 
     // Modules the target's code lacks.
-    let mut missing_modules = None;
-    let mut stubs_written = Vec::new();
-    if args.addons_path.is_empty() {
-        checks.push(Item::new(
-            "modules",
-            Level::Warning,
-            "not checked: pass --addons-path with the target version's addons folders",
-        ));
-    } else {
-        let installed: Vec<String> =
-            odoo::installed_modules(&client).await?.into_iter().map(|m| m.name).collect();
-        let missing = preflight::missing_modules(&installed, &args.addons_path);
-        checks.push(if missing.is_empty() {
-            Item::new(
-                "modules",
-                Level::Ok,
-                format!("all {} installed modules are on the addons path", installed.len()),
-            )
-        } else if let Some(dir) = &args.write_stubs {
-            stubs_written = preflight::write_stubs(dir, &missing, &target.to_string())?;
-            Item::new(
-                "modules",
-                Level::Warning,
-                format!(
-                    "{} installed modules are missing from the addons path ({}); stubs are in \
-                     {}: add it to the target's addons path",
-                    missing.len(),
-                    missing.join(", "),
-                    dir.display()
-                ),
-            )
-        } else {
-            Item::new(
-                "modules",
-                Level::Blocker,
-                format!(
-                    "{} installed modules are missing from the addons path, which makes the \
-                     update fail: {} (--write-stubs DIR writes empty modules for them)",
-                    missing.len(),
-                    missing.join(", ")
-                ),
-            )
-        });
-        missing_modules = Some(missing);
-    }
+    let (item, missing_modules, stubs_written) = modules(&client, args, &target).await?;
+    checks.push(item);
 
     let blockers = checks.iter().filter(|item| item.level == Level::Blocker).count();
     let report = Report {
@@ -207,4 +118,113 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// Where the contract would come from: flag, settings, then the database's own code.
+async fn contract_source(
+    ctx: &Context,
+    args: &UpgradeCheckArgs,
+    client: &crate::pg::Client,
+) -> Result<Option<&'static str>> {
+    let settings = ctx.config.settings.upgrade.contract.as_ref();
+    Ok(if args.contract.as_deref().is_some_and(|c| !c.trim().is_empty()) {
+        Some("--contract")
+    } else if settings.is_some_and(|c| !c.expose().trim().is_empty()) {
+        Some("settings [upgrade] contract")
+    } else if odoo::param(client, odoo::PARAM_ENTERPRISE_CODE)
+        .await?
+        .is_some_and(|c| !c.trim().is_empty())
+    {
+        Some("database.enterprise_code")
+    } else {
+        None
+    })
+}
+
+/// The installed modules missing from the target's addons path (Odoo.sh's rule: they make the
+/// update fail), with stubs written for them when asked.
+async fn modules(
+    client: &crate::pg::Client,
+    args: &UpgradeCheckArgs,
+    target: &Series,
+) -> Result<(Item, Option<Vec<String>>, Vec<PathBuf>)> {
+    if args.addons_path.is_empty() {
+        let item = Item::new(
+            "modules",
+            Level::Warning,
+            "not checked: pass --addons-path with the target version's addons folders",
+        );
+        return Ok((item, None, Vec::new()));
+    }
+    let installed: Vec<String> =
+        odoo::installed_modules(client).await?.into_iter().map(|m| m.name).collect();
+    let missing = preflight::missing_modules(&installed, &args.addons_path);
+    let mut stubs_written = Vec::new();
+    let item = if missing.is_empty() {
+        Item::new(
+            "modules",
+            Level::Ok,
+            format!("all {} installed modules are on the addons path", installed.len()),
+        )
+    } else if let Some(dir) = &args.write_stubs {
+        stubs_written = preflight::write_stubs(dir, &missing, &target.to_string())?;
+        Item::new(
+            "modules",
+            Level::Warning,
+            format!(
+                "{} installed modules are missing from the addons path ({}); stubs are in {}: \
+                 add it to the target's addons path",
+                missing.len(),
+                missing.join(", "),
+                dir.display()
+            ),
+        )
+    } else {
+        Item::new(
+            "modules",
+            Level::Blocker,
+            format!(
+                "{} installed modules are missing from the addons path, which makes the update \
+                 fail: {} (--write-stubs DIR writes empty modules for them)",
+                missing.len(),
+                missing.join(", ")
+            ),
+        )
+    };
+    Ok((item, Some(missing), stubs_written))
+}
+
+/// The database's series (from module base) and the target, each checked.
+fn versions(module_version: Option<&str>, target: &Series) -> (Option<String>, Vec<Item>) {
+    let mut items = Vec::new();
+    let current = module_version.and_then(odoo::version::series);
+    let current_series = current.as_deref().and_then(Series::parse);
+    items.push(match &current_series {
+        None => Item::new(
+            "current version",
+            Level::Blocker,
+            format!(
+                "cannot read it: module base's latest_version is {}",
+                module_version.map_or("empty".to_string(), |v| format!("{v:?}"))
+            ),
+        ),
+        Some(series) => Item::new("current version", Level::Ok, series.to_string()),
+    });
+    items.push(match &current_series {
+        Some(current) if *target <= *current => Item::new(
+            "target",
+            Level::Blocker,
+            format!("{target} is not newer than the database's {current}"),
+        ),
+        _ if !target.is_supported() => Item::new(
+            "target",
+            Level::Warning,
+            format!(
+                "{target} is older than the last {SUPPORTED_MAJORS} majors Odoo supports \
+                 (up to {LATEST_MAJOR}.0)"
+            ),
+        ),
+        _ => Item::new("target", Level::Ok, target.to_string()),
+    });
+    (current, items)
 }
