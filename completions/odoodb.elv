@@ -49,6 +49,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand rename 'Rename a database and its filestore together, or neither'
             cand delete 'Drop a database and remove its filestore, after a typed confirmation'
             cand neutralize 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
+            cand upgrade 'Upgrade a database with the Odoo upgrade platform: preflight check, request status and log'
             cand recover 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
             cand config 'Show the resolved settings and where each one came from'
             cand completions 'Print a shell completion script'
@@ -294,6 +295,132 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'odoodb;upgrade'= {
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand -p 'PostgreSQL port'
+            cand --port 'PostgreSQL port'
+            cand -U 'PostgreSQL role to connect as'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand check 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade'
+            cand status 'The platform''s view of the upgrade request stored for a database'
+            cand log 'The platform''s log of the upgrade request stored for a database'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'odoodb;upgrade;check'= {
+            cand -t 'The version to upgrade to: 17.0, 18.0, saas~18.3…'
+            cand --target 'The version to upgrade to: 17.0, 18.0, saas~18.3…'
+            cand --contract 'The subscription code the platform checks [default: settings [upgrade] contract, else the database''s database.enterprise_code]'
+            cand --addons-path 'The addons path of the TARGET version (comma-separated): installed modules missing from it are reported'
+            cand --write-stubs 'Write an installable empty module into DIR for each missing module (needs --addons-path)'
+            cand --work-dir 'Where the dump and the download will go, checked for free space [default: the system''s temporary directory]'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand -p 'PostgreSQL port'
+            cand --port 'PostgreSQL port'
+            cand -U 'PostgreSQL role to connect as'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;upgrade;status'= {
+            cand --aim 'Which request, when the database has both a test and a production one'
+            cand --upgrade-server 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]'
+            cand --upgrade-ca 'PEM file of root certificates to trust for the platform, on top of the system''s (TLS is never turned off) [default: settings [upgrade] ca]'
+            cand --upgrade-timeout 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand -p 'PostgreSQL port'
+            cand --port 'PostgreSQL port'
+            cand -U 'PostgreSQL role to connect as'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;upgrade;log'= {
+            cand --aim 'Which request, when the database has both a test and a production one'
+            cand --upgrade-server 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]'
+            cand --upgrade-ca 'PEM file of root certificates to trust for the platform, on top of the system''s (TLS is never turned off) [default: settings [upgrade] ca]'
+            cand --upgrade-timeout 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand -p 'PostgreSQL port'
+            cand --port 'PostgreSQL port'
+            cand -U 'PostgreSQL role to connect as'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -f 'Keep following the log until the request is done, failed or cancelled (Ctrl-C stops)'
+            cand --follow 'Keep following the log until the request is done, failed or cancelled (Ctrl-C stops)'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;upgrade;help'= {
+            cand check 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade'
+            cand status 'The platform''s view of the upgrade request stored for a database'
+            cand log 'The platform''s log of the upgrade request stored for a database'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'odoodb;upgrade;help;check'= {
+        }
+        &'odoodb;upgrade;help;status'= {
+        }
+        &'odoodb;upgrade;help;log'= {
+        }
+        &'odoodb;upgrade;help;help'= {
+        }
         &'odoodb;recover'= {
             cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
             cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
@@ -396,6 +523,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand rename 'Rename a database and its filestore together, or neither'
             cand delete 'Drop a database and remove its filestore, after a typed confirmation'
             cand neutralize 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
+            cand upgrade 'Upgrade a database with the Odoo upgrade platform: preflight check, request status and log'
             cand recover 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
             cand config 'Show the resolved settings and where each one came from'
             cand completions 'Print a shell completion script'
@@ -417,6 +545,17 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;help;delete'= {
         }
         &'odoodb;help;neutralize'= {
+        }
+        &'odoodb;help;upgrade'= {
+            cand check 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade'
+            cand status 'The platform''s view of the upgrade request stored for a database'
+            cand log 'The platform''s log of the upgrade request stored for a database'
+        }
+        &'odoodb;help;upgrade;check'= {
+        }
+        &'odoodb;help;upgrade;status'= {
+        }
+        &'odoodb;help;upgrade;log'= {
         }
         &'odoodb;help;recover'= {
         }

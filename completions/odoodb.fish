@@ -54,6 +54,7 @@ complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "duplicate" -d 'Copy a
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "neutralize" -d 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
+complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "upgrade" -d 'Upgrade a database with the Odoo upgrade platform: preflight check, request status and log'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "recover" -d 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "config" -d 'Show the resolved settings and where each one came from'
 complete -c odoodb -n "__fish_odoodb_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -291,6 +292,114 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s q -l quiet 
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s t -l target -d 'The version to upgrade to: 17.0, 18.0, saas~18.3…' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l contract -d 'The subscription code the platform checks [default: settings [upgrade] contract, else the database\'s database.enterprise_code]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l addons-path -d 'The addons path of the TARGET version (comma-separated): installed modules missing from it are reported' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l write-stubs -d 'Write an installable empty module into DIR for each missing module (needs --addons-path)' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l work-dir -d 'Where the dump and the download will go, checked for free space [default: the system\'s temporary directory]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l aim -d 'Which request, when the database has both a test and a production one' -r -f -a "test\t''
+production\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l upgrade-server -d 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l upgrade-ca -d 'PEM file of root certificates to trust for the platform, on top of the system\'s (TLS is never turned off) [default: settings [upgrade] ca]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l upgrade-timeout -d 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l aim -d 'Which request, when the database has both a test and a production one' -r -f -a "test\t''
+production\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l upgrade-server -d 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l upgrade-ca -d 'PEM file of root certificates to trust for the platform, on top of the system\'s (TLS is never turned off) [default: settings [upgrade] ca]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l upgrade-timeout -d 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -s f -l follow -d 'Keep following the log until the request is done, failed or cancelled (Ctrl-C stops)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand recover" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -376,16 +485,20 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand man" -s h -l help -d 'Print help'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "backup" -d 'Back up a database and its filestore into one archive (tar.gz, Odoo\'s zip, or a pg_dump file); or check an archive with --verify'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "restore" -d 'Restore a backup (ours, Odoo\'s zip, a pg_dump file or folder, plain SQL) into a new database, atomically'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "neutralize" -d 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "recover" -d 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
-complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize recover config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "list" -d 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "info" -d 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "backup" -d 'Back up a database and its filestore into one archive (tar.gz, Odoo\'s zip, or a pg_dump file); or check an archive with --verify'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "restore" -d 'Restore a backup (ours, Odoo\'s zip, a pg_dump file or folder, plain SQL) into a new database, atomically'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "duplicate" -d 'Copy a database and its filestore under a new name, with a new identity'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "rename" -d 'Rename a database and its filestore together, or neither'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "delete" -d 'Drop a database and remove its filestore, after a typed confirmation'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "neutralize" -d 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "upgrade" -d 'Upgrade a database with the Odoo upgrade platform: preflight check, request status and log'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "recover" -d 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "config" -d 'Show the resolved settings and where each one came from'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'

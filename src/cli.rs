@@ -124,6 +124,9 @@ pub enum Command {
     /// or audit one with --check
     #[command(after_help = NEUTRALIZE_AFTER_HELP)]
     Neutralize(NeutralizeArgs),
+    /// Upgrade a database with the Odoo upgrade platform: preflight check, request status and
+    /// log
+    Upgrade(UpgradeArgs),
     /// Complete or roll back the changes of odoodb runs that were killed (every changing
     /// command does this first); list the ones still under way
     Recover(RecoverArgs),
@@ -483,6 +486,124 @@ pub struct NeutralizeArgs {
     /// or listed in the settings' [neutralize] protect)
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    #[command(subcommand)]
+    pub command: UpgradeCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UpgradeCommand {
+    /// Preflight: versions, contract, local tools, free disk, and installed modules missing
+    /// from the target version's code; exits 4 when something blocks the upgrade
+    #[command(after_help = UPGRADE_CHECK_AFTER_HELP)]
+    Check(UpgradeCheckArgs),
+    /// The platform's view of the upgrade request stored for a database
+    Status(UpgradeStatusArgs),
+    /// The platform's log of the upgrade request stored for a database
+    Log(UpgradeLogArgs),
+}
+
+const UPGRADE_CHECK_AFTER_HELP: &str = "\
+The contract comes from --contract, else the settings' [upgrade] contract, else the database's
+database.enterprise_code; it is never printed. Community databases have none: their path is
+OpenUpgrade (OCA), run locally, not the platform.
+
+Installed modules that the target's addons path lacks make the upgrade fail (Odoo.sh's rule);
+--write-stubs writes an installable empty module for each, to put on the target's addons path.";
+
+/// The help heading of the platform options.
+const PLATFORM: &str = "Upgrade platform";
+
+/// Where the upgrade platform is and how long to wait for it: shared by every upgrade command
+/// that talks to it.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PlatformArgs {
+    /// The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]
+    #[arg(long, value_name = "URL", help_heading = PLATFORM)]
+    pub upgrade_server: Option<String>,
+
+    /// PEM file of root certificates to trust for the platform, on top of the system's (TLS
+    /// is never turned off) [default: settings [upgrade] ca]
+    #[arg(long, value_name = "FILE", help_heading = PLATFORM)]
+    pub upgrade_ca: Option<PathBuf>,
+
+    /// Seconds to wait for each answer of the platform [default: settings [upgrade] timeout,
+    /// else 60]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..), help_heading = PLATFORM)]
+    pub upgrade_timeout: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeCheckArgs {
+    /// The database to upgrade
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
+    pub db: String,
+
+    /// The version to upgrade to: 17.0, 18.0, saas~18.3…
+    #[arg(long, short = 't', value_name = "VERSION")]
+    pub target: String,
+
+    /// The subscription code the platform checks [default: settings [upgrade] contract, else
+    /// the database's database.enterprise_code]
+    #[arg(long, value_name = "CODE")]
+    pub contract: Option<String>,
+
+    /// The addons path of the TARGET version (comma-separated): installed modules missing
+    /// from it are reported
+    #[arg(long, value_name = "DIRS", value_delimiter = ',')]
+    pub addons_path: Vec<PathBuf>,
+
+    /// Write an installable empty module into DIR for each missing module (needs
+    /// --addons-path)
+    #[arg(long, value_name = "DIR", requires = "addons_path")]
+    pub write_stubs: Option<PathBuf>,
+
+    /// Where the dump and the download will go, checked for free space [default: the system's
+    /// temporary directory]
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+}
+
+/// Which stored request: needed only when a database has both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UpgradeAim {
+    Test,
+    Production,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeStatusArgs {
+    /// The database whose request to ask about
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
+    pub db: String,
+
+    /// Which request, when the database has both a test and a production one
+    #[arg(long, value_enum)]
+    pub aim: Option<UpgradeAim>,
+
+    #[command(flatten)]
+    pub platform: PlatformArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeLogArgs {
+    /// The database whose request's log to show
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
+    pub db: String,
+
+    /// Which request, when the database has both a test and a production one
+    #[arg(long, value_enum)]
+    pub aim: Option<UpgradeAim>,
+
+    /// Keep following the log until the request is done, failed or cancelled (Ctrl-C stops)
+    #[arg(short, long)]
+    pub follow: bool,
+
+    #[command(flatten)]
+    pub platform: PlatformArgs,
 }
 
 #[derive(Debug, Args)]

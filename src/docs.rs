@@ -60,12 +60,20 @@ pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>> {
     // Building propagates the global options into each subcommand and names each one as it is
     // typed (`odoodb duplicate`), which is what a page must show.
     root.build();
-    let siblings: Vec<String> = documented(&root).map(|sub| page_name(Some(sub))).collect();
-    let mut pages = vec![("odoodb.1".to_string(), man_page(&root, None, &siblings)?)];
+    // A command group (`upgrade`) gets a page, and so does each of its subcommands.
+    let mut commands: Vec<&clap::Command> = Vec::new();
     for sub in documented(&root) {
-        if sub.has_subcommands() {
-            bail!("odoodb {} has subcommands, which the man pages do not cover", sub.get_name());
+        commands.push(sub);
+        for nested in documented(sub) {
+            if nested.has_subcommands() {
+                bail!("{} nests subcommands too deep for the man pages", page_name(Some(nested)));
+            }
+            commands.push(nested);
         }
+    }
+    let siblings: Vec<String> = commands.iter().map(|sub| page_name(Some(sub))).collect();
+    let mut pages = vec![("odoodb.1".to_string(), man_page(&root, None, &siblings)?)];
+    for sub in commands {
         pages.push((format!("{}.1", page_name(Some(sub))), man_page(sub, Some(&root), &siblings)?));
     }
     Ok(pages)
@@ -96,7 +104,18 @@ fn documented(root: &clap::Command) -> impl Iterator<Item = &clap::Command> {
 
 /// `odoodb` or `odoodb-<sub>`: the page's name, as `man` looks it up.
 fn page_name(sub: Option<&clap::Command>) -> String {
-    sub.map_or_else(|| "odoodb".to_string(), |sub| format!("odoodb-{}", sub.get_name()))
+    sub.map_or_else(
+        || "odoodb".to_string(),
+        |sub| format!("odoodb-{}", command_key(sub).replace(' ', "-")),
+    )
+}
+
+/// `duplicate`, `upgrade check`: the command as typed after `odoodb` (the built command's bin
+/// name), the key of its EXAMPLES.
+fn command_key(sub: &clap::Command) -> String {
+    sub.get_bin_name()
+        .and_then(|name| name.strip_prefix("odoodb "))
+        .map_or_else(|| sub.get_name().to_string(), ToString::to_string)
 }
 
 fn man_page(
@@ -132,7 +151,7 @@ fn man_page(
 
     options_section(&mut roff, command, sub.is_some());
 
-    if sub.is_none() {
+    if sub.is_none() || command.has_subcommands() {
         roff.control("SH", ["COMMANDS"]);
         for child in documented(command) {
             roff.control("TP", []);
@@ -164,7 +183,7 @@ fn man_page(
     }
 
     roff.control("SH", ["EXAMPLES"]);
-    let key = sub.map_or("", clap::Command::get_name);
+    let key = sub.map_or_else(String::new, command_key);
     let Some((_, examples)) = EXAMPLES.iter().find(|(command, _)| *command == key) else {
         bail!("no examples for the man page of {typed}: add them to EXAMPLES in src/docs.rs");
     };
@@ -355,7 +374,11 @@ const EXIT_STATUS: &[(&str, &str)] = &[
         "Done, but partly: neutralize --continue-on-error committed with a module's \
          data/neutralize.sql failed.",
     ),
-    ("4", "A check found a problem (neutralize --check: something is still live)."),
+    (
+        "4",
+        "A check found a problem (neutralize --check: something is still live; upgrade check: \
+         something blocks the upgrade).",
+    ),
     ("130", "Interrupted (Ctrl-C or SIGTERM), after cleanup."),
 ];
 
@@ -398,12 +421,11 @@ const ENVIRONMENT: &[(&str, &str)] = &[
          database name in the shell never waits more than 2 seconds.",
     ),
     ("NO_COLOR", "When set, --color auto uses no colours."),
-    ("COLUMNS", "The width of tables, instead of the terminal's."),
     (
         "XDG_STATE_HOME",
-        "odoodb keeps its state in $XDG_STATE_HOME/odoodb (default ~/.local/state/odoodb): the \
-         journals of changes whose data_dir has no filestore folder yet.",
+        "Where upgrade requests are stored (odoodb/upgrade/ under it); default ~/.local/state.",
     ),
+    ("COLUMNS", "The width of tables, instead of the terminal's."),
     (
         "HOME",
         "Where ~/.odoorc, ~/.pgpass, ~/.postgresql/root.crt, ~/.config/odoodb/config.toml and \
@@ -429,6 +451,11 @@ const FILES: &[(&str, &str)] = &[
          error.",
     ),
     ("/etc/odoodb/config.toml", "The settings when ~/.config/odoodb/config.toml does not exist."),
+    (
+        "~/.local/state/odoodb/upgrade/<db>-<aim>.json",
+        "A stored upgrade request (its id, token, assigned host, keys and phase), private to its \
+         owner; under $XDG_STATE_HOME/odoodb/upgrade when that is set.",
+    ),
     (
         "~/.pgpass",
         "Passwords, as libpq reads them (or $PGPASSFILE); ignored, as libpq does, when others can \
@@ -611,6 +638,53 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "odoodb neutralize --check prod_copy || exit 1",
                 "In CI: exit status 4, and a table \
               of what is still live, unless the copy is safe.",
+            ),
+        ],
+    ),
+    (
+        "upgrade",
+        &[
+            (
+                "odoodb upgrade check prod --target 18.0 --addons-path /opt/odoo18/addons,/opt/custom18",
+                "Everything an upgrade of prod to 18.0 needs, checked before anything is sent.",
+            ),
+            ("odoodb upgrade log prod -f", "Follow the platform's log of prod's upgrade request."),
+        ],
+    ),
+    (
+        "upgrade check",
+        &[
+            (
+                "odoodb upgrade check prod --target 18.0",
+                "Versions, contract, local tools and free disk; exit status 4 when something \
+                 blocks.",
+            ),
+            (
+                "odoodb upgrade check prod -t 18.0 --addons-path /opt/odoo18/addons,/opt/custom18 \
+                 --write-stubs /opt/stubs18",
+                "Also the installed modules missing from 18.0's code, with an empty installable \
+                 module written for each into /opt/stubs18.",
+            ),
+        ],
+    ),
+    (
+        "upgrade status",
+        &[
+            ("odoodb upgrade status prod", "The platform's status of prod's stored request."),
+            (
+                "odoodb upgrade status prod --aim production --json",
+                "The production request's status, as JSON; exit status 1 when it failed or was \
+                 cancelled.",
+            ),
+        ],
+    ),
+    (
+        "upgrade log",
+        &[
+            ("odoodb upgrade log prod", "The platform's log of prod's request so far."),
+            (
+                "odoodb upgrade log prod -f",
+                "Follow the log until the request is done, failed or cancelled; Ctrl-C stops.",
             ),
         ],
     ),

@@ -1,7 +1,8 @@
 //! odoodb: list, inspect, copy, rename, delete and neutralize Odoo databases.
 //!
-//! A binary first: the library exists so that the tests reach the command-line definition and
-//! the generated documentation. Everything else is private, so dead code shows.
+//! A binary first: the library exists so that the tests reach the command-line definition, the
+//! generated documentation and the upgrade platform's client (driven against a stand-in).
+//! Everything else is private, so dead code shows.
 
 mod app;
 mod archive;
@@ -23,6 +24,7 @@ mod pg;
 mod safe;
 mod secret;
 mod sessions;
+pub mod upgrade;
 
 pub use app::main_entry;
 pub use cli::Cli;

@@ -63,6 +63,19 @@ impl Printer {
         }
     }
 
+    /// Text as it arrives (a log being followed), on stdout, flushed at once.
+    #[allow(clippy::unused_self, reason = "the log is output, like all other output")]
+    pub fn stream(&self, text: &str) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .context("cannot write to stdout")
+    }
+
     /// A progress or status line on stderr, hidden by `--quiet` and `--json`.
     pub fn status(&self, text: &str) {
         if !self.quiet && !self.json {

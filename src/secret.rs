@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-#[derive(Clone, PartialEq, Eq)]
+/// Read from settings files as a plain string.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {

@@ -14,6 +14,7 @@ mod neutralize;
 mod recover;
 mod rename;
 mod restore;
+mod upgrade;
 
 use anyhow::Result;
 
@@ -38,7 +39,10 @@ pub fn cancellation(command: &Command) -> Cancellation {
         | Command::Info(_)
         | Command::Config
         | Command::Completions(_)
-        | Command::Man(_) => Cancellation::Drop,
+        | Command::Man(_)
+        // upgrade check only reads (its stubs are written without an await in between, each
+        // whole or absent); status and log only ask the platform.
+        | Command::Upgrade(_) => Cancellation::Drop,
         Command::Backup(_)
         | Command::Restore(_)
         | Command::Duplicate(_)
@@ -60,6 +64,7 @@ pub async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
         Command::Delete(args) => delete::run(ctx, args).await,
         Command::Neutralize(args) => neutralize::run(ctx, args).await,
         Command::Recover(args) => recover::run(ctx, args).await,
+        Command::Upgrade(args) => upgrade::run(ctx, args).await,
         Command::Config => config::run(ctx),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }

@@ -16,6 +16,10 @@ pub struct Settings {
     pub duplicate: DuplicateSettings,
     #[serde(default)]
     pub neutralize: NeutralizeSettings,
+    #[serde(default)]
+    pub connection: ConnectionSettings,
+    #[serde(default)]
+    pub upgrade: UpgradeSettings,
     /// Where these settings were read from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -46,6 +50,56 @@ pub struct NeutralizeSettings {
     /// Databases that are production: neutralizing them always needs the name typed.
     #[serde(default)]
     pub protect: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionSettings {
+    /// Seconds to wait for a connection (TCP, TLS, startup and authentication together), as
+    /// libpq's `connect_timeout`: 0 means the default, less than 2 means 2.
+    pub connect_timeout: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpgradeSettings {
+    /// The subscription code sent to the upgrade platform (else the database's own).
+    pub contract: Option<crate::secret::Secret>,
+    /// The upgrade platform's URL (https only).
+    pub server: Option<String>,
+    /// PEM roots trusted for the platform, on top of the system's.
+    pub ca: Option<PathBuf>,
+    /// Seconds to wait for each answer of the platform.
+    pub timeout: Option<std::num::NonZeroU64>,
+    /// The user rsync logs in as on the platform's host.
+    #[serde(default = "default_data_server_user")]
+    #[allow(dead_code, reason = "read by upgrade test/production, the second half of issue 11")]
+    pub data_server_user: String,
+    /// Where the dump goes on the platform's host.
+    #[serde(default = "default_data_server_path")]
+    #[allow(dead_code, reason = "read by upgrade test/production, the second half of issue 11")]
+    pub data_server_path: String,
+}
+
+impl Default for UpgradeSettings {
+    fn default() -> Self {
+        Self {
+            contract: None,
+            server: None,
+            ca: None,
+            timeout: None,
+            data_server_user: default_data_server_user(),
+            data_server_path: default_data_server_path(),
+        }
+    }
+}
+
+fn default_data_server_user() -> String {
+    "odoo".into()
+}
+
+fn default_data_server_path() -> String {
+    "/data".into()
 }
 
 impl Settings {
@@ -83,6 +137,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret::Secret;
 
     #[test]
     fn unknown_keys_are_rejected() {
@@ -90,15 +145,38 @@ mod tests {
         assert!(toml::from_str::<Settings>("colour = true\n").is_err());
         // A mode is checked when the file is read, not when a command first uses it.
         assert!(toml::from_str::<Settings>("[duplicate]\nfilestore = 'symlink'\n").is_err());
+        assert!(toml::from_str::<Settings>("[connection]\nconnect_timeout = '5s'\n").is_err());
+        assert!(toml::from_str::<Settings>("[connection]\nconnect_timeout = -1\n").is_err());
+        assert!(toml::from_str::<Settings>("[connection]\nhost = 'x'\n").is_err());
+        assert!(toml::from_str::<Settings>("[upgrade]\ncontrat = 'x'\n").is_err());
+        assert!(toml::from_str::<Settings>("[upgrade]\ntimeout = 0\n").is_err());
     }
 
     #[test]
     fn known_keys_are_read() {
         let settings: Settings = toml::from_str(
-            "[duplicate]\nfilestore = 'hardlink'\n[neutralize]\nprotect = ['prod']\n",
+            "[duplicate]\nfilestore = 'hardlink'\n[neutralize]\nprotect = ['prod']\n\
+             [connection]\nconnect_timeout = 9\n",
         )
         .unwrap_or_default();
         assert_eq!(settings.duplicate.filestore, Some(crate::filestore::Requested::Hardlink));
         assert_eq!(settings.neutralize.protect, vec!["prod"]);
+        assert_eq!(settings.connection.connect_timeout, Some(9));
+        assert_eq!(settings.upgrade.data_server_user, "odoo");
+        assert_eq!(settings.upgrade.data_server_path, "/data");
+    }
+
+    #[test]
+    fn upgrade_keys_are_read() {
+        let settings: Settings = toml::from_str(
+            "[upgrade]\ncontract = 'M123'\nserver = 'https://u.example'\nca = '/ca.pem'\n\
+             timeout = 5\ndata_server_user = 'up'\ndata_server_path = '/srv'\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(settings.upgrade.contract.as_ref().map(Secret::expose), Some("M123"));
+        assert_eq!(settings.upgrade.server.as_deref(), Some("https://u.example"));
+        assert_eq!(settings.upgrade.timeout.map(std::num::NonZeroU64::get), Some(5));
+        assert_eq!(settings.upgrade.data_server_path, "/srv");
+        assert!(!format!("{settings:?}").contains("M123"));
     }
 }

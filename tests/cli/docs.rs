@@ -86,8 +86,7 @@ fn every_man_page_has_every_section_in_order() {
             assert!(at.is_some(), "{name}: no {section} after byte {from}");
             from = at.unwrap();
         }
-        for variable in ["ODOO_RC", "PGPASSFILE", "PGCONNECT_TIMEOUT", "NO_COLOR", "XDG_STATE_HOME"]
-        {
+        for variable in ["ODOO_RC", "PGPASSFILE", "PGCONNECT_TIMEOUT", "NO_COLOR", "HOME"] {
             assert!(page.contains(&format!("\\fB{variable}\\fR")), "{name}: no {variable}");
         }
         for code in ["0", "1", "2", "3", "4", "130"] {
@@ -116,8 +115,10 @@ fn subcommand_pages_show_the_command_as_typed_and_the_global_options() {
             continue;
         };
         let synopsis = page.split(".SH SYNOPSIS\n").nth(1).unwrap().lines().next().unwrap();
+        // A group's subcommand (`odoodb-upgrade-check.1`) is typed with a space.
+        let typed = sub.replacen("upgrade-", "upgrade ", 1);
         assert!(
-            synopsis.starts_with(&format!("\\fBodoodb {sub}\\fR [\\fIOPTIONS\\fR]")),
+            synopsis.starts_with(&format!("\\fBodoodb {typed}\\fR [\\fIOPTIONS\\fR]")),
             "{name}: {synopsis}"
         );
         for global in

@@ -5,6 +5,7 @@ mod support;
 
 mod completion;
 mod config;
+mod connect;
 mod crash;
 mod delete;
 mod docs;
@@ -18,4 +19,5 @@ mod rename;
 mod restore;
 mod safety;
 mod terminal;
+mod upgrade;
 mod verify;
