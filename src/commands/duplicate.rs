@@ -116,6 +116,12 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
             .await?;
         }
     }
+    if args.backup_first
+        && plan.replace
+        && admin::database_exists(&admin_client, &plan.target).await?
+    {
+        super::delete::backup_first(ctx, &plan.target).await?;
+    }
     let source_consent =
         sessions::consent(ctx, &admin_client, &plan.source, args.change.force_disconnect).await?;
     let target_consent = if plan.replace
