@@ -244,7 +244,7 @@ mod tests {
         assert_eq!(names, sorted);
         assert_eq!(names.len(), 5);
         assert_eq!(listing.missing, vec!["ff/gone"]);
-        let lines: String = sorted.iter().map(|n| format!("{n}\n")).collect();
+        let lines: String = sorted.iter().flat_map(|n| [n.as_str(), "\n"]).collect();
         assert_eq!(listing.list_sha256, hex(&Sha256::digest(lines.as_bytes())));
         Ok(())
     }

@@ -268,7 +268,8 @@ mod tests {
 
     #[test]
     fn blocks_make_one_deflate_stream() -> Result<()> {
-        let data: Vec<u8> = (0..3_500_000u32).map(|i| (i % 251) as u8 ^ (i / 7000) as u8).collect();
+        let data: Vec<u8> =
+            (0..3_500_000u32).map(|i| ((i % 251) ^ (i / 7000)).to_le_bytes()[0]).collect();
         let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let pipeline = Pipeline::new(Collect(Vec::new(), crc32fast::Hasher::new(), 0), 3);
         let mut blocks = Blocks::new(pipeline, Encoding::Deflate(6), cancel);

@@ -81,6 +81,7 @@ pub struct FilesStats {
 /// A block-cutting writer over the gzip pipeline.
 type GzBlocks = Blocks<(), GzipSink>;
 
+#[allow(clippy::too_many_arguments, reason = "one call site, each argument distinct")]
 pub fn write(
     out: Counting,
     manifest: &[u8],

@@ -140,7 +140,7 @@ impl ZipSink {
         };
         let mut record = Vec::with_capacity(64 + entry.name.len());
         put32(&mut record, 0x0201_4b50);
-        put16(&mut record, 0x0300 | 45); // made by: unix, 4.5
+        put16(&mut record, 0x032D); // made by: unix, 4.5
         put16(&mut record, if entry.zip64 || !extra.is_empty() { 45 } else { 20 });
         put16(&mut record, FLAGS);
         put16(&mut record, entry.method);
@@ -180,7 +180,7 @@ impl ZipSink {
             let record_at = self.out.position();
             put32(&mut tail, 0x0606_4b50);
             put64(&mut tail, 44);
-            put16(&mut tail, 0x0300 | 45);
+            put16(&mut tail, 0x032D);
             put16(&mut tail, 45);
             put32(&mut tail, 0);
             put32(&mut tail, 0);

@@ -468,6 +468,19 @@ fn pg_dump_level(compression: Compression) -> Option<&'static str> {
     }
 }
 
+/// Moves `bar` along with the size of the file pg_dump is writing.
+fn watch_size(bar: &indicatif::ProgressBar, path: &Path) -> tokio::task::JoinHandle<()> {
+    let (bar, path) = (bar.clone(), path.to_path_buf());
+    tokio::spawn(async move {
+        loop {
+            if let Ok(meta) = std::fs::metadata(&path) {
+                bar.set_position(meta.len());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    })
+}
+
 /// The `dump` format: pg_dump's custom format, as Odoo's "dump" backups.
 async fn write_dump(
     ctx: &Context,
@@ -485,28 +498,15 @@ async fn write_dump(
         command.arg(level);
     }
     let bar = ctx.printer.bar(size_estimate, "{spinner} dump {bytes} {bytes_per_sec} {elapsed}");
-    match destination.temp_path() {
-        Some(path) => {
-            command.arg("--file").arg(path);
-            let watch = {
-                let (bar, path) = (bar.clone(), path.to_path_buf());
-                tokio::spawn(async move {
-                    loop {
-                        if let Ok(meta) = std::fs::metadata(&path) {
-                            bar.set_position(meta.len());
-                        }
-                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                    }
-                })
-            };
-            let result = run_pg_dump(ctx, command).await;
-            watch.abort();
-            result?;
-        }
-        None => {
-            command.stdout(Stdio::inherit());
-            run_pg_dump(ctx, command).await?;
-        }
+    if let Some(path) = destination.temp_path() {
+        command.arg("--file").arg(path);
+        let watch = watch_size(&bar, path);
+        let result = run_pg_dump(ctx, command).await;
+        watch.abort();
+        result?;
+    } else {
+        command.stdout(Stdio::inherit());
+        run_pg_dump(ctx, command).await?;
     }
     bar.finish_and_clear();
     let size =
@@ -541,6 +541,7 @@ struct Archive<'a> {
 type ListingTask = tokio::task::JoinHandle<Result<Option<Listing>>>;
 
 impl Archive<'_> {
+    #[allow(clippy::too_many_lines, reason = "each format's steps read in order")]
     async fn write(
         &self,
         destination: &Destination,
@@ -570,17 +571,7 @@ impl Archive<'_> {
                     })?;
                 let mut command = self.tool.command(self.db);
                 command.args(["--format=custom", "--no-owner", "-Z0", "--file"]).arg(spool.path());
-                let watch = {
-                    let (bar, path) = (dump_bar.clone(), spool.path().to_path_buf());
-                    tokio::spawn(async move {
-                        loop {
-                            if let Ok(meta) = std::fs::metadata(&path) {
-                                bar.set_position(meta.len());
-                            }
-                            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                        }
-                    })
-                };
+                let watch = watch_size(&dump_bar, spool.path());
                 // The filestore is walked while pg_dump runs.
                 let (dumped, listing) = tokio::join!(run_pg_dump(self.ctx, command), listing_task);
                 watch.abort();
@@ -967,6 +958,7 @@ fn warn_about(ctx: &Context, report: &Report) {
 }
 
 fn human(report: &Report) -> String {
+    use std::fmt::Write as _;
     let files = report.filestore.as_ref().map_or_else(
         || "no filestore".to_string(),
         |f| format!("filestore {} files, {} ({:.1}s)", f.files, bytes(f.bytes), f.seconds),
@@ -982,10 +974,10 @@ fn human(report: &Report) -> String {
         report.dump.seconds,
     );
     if report.missing_attachments > 0 {
-        text.push_str(&format!("\n{} attachments without a file", report.missing_attachments));
+        let _ = write!(text, "\n{} attachments without a file", report.missing_attachments);
     }
     for path in &report.pruned {
-        text.push_str(&format!("\nRemoved older backup {path}"));
+        let _ = write!(text, "\nRemoved older backup {path}");
     }
     text
 }

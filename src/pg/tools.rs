@@ -72,7 +72,7 @@ impl Tool {
         }
         match (&self.passfile, &self.params.passfile) {
             (Some(file), _) => {
-                command.env("PGPASSFILE", file.to_path_buf());
+                command.env("PGPASSFILE", file);
             }
             (None, Some(file)) => {
                 command.env("PGPASSFILE", file);
