@@ -35,7 +35,8 @@ pub fn steps() -> Vec<CompletionCandidate> {
 
 fn database_names() -> Option<Vec<String>> {
     let config = Resolved::resolve(&global_args_of_the_line(), &ProcessEnvironment).ok()?;
-    let params = config.connect_params();
+    // A Tab press never asks for a password: no answer is better than a prompt in the line.
+    let params = pg::ConnectParams { may_prompt: false, ..config.connect_params() };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
     let names = runtime.block_on(async {
         tokio::time::timeout(DEADLINE, async {

@@ -400,11 +400,6 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("NO_COLOR", "When set, --color auto uses no colours."),
     ("COLUMNS", "The width of tables, instead of the terminal's."),
     (
-        "XDG_STATE_HOME",
-        "odoodb keeps its state in $XDG_STATE_HOME/odoodb (default ~/.local/state/odoodb): the \
-         journals of changes whose data_dir has no filestore folder yet.",
-    ),
-    (
         "HOME",
         "Where ~/.odoorc, ~/.pgpass, ~/.postgresql/root.crt, ~/.config/odoodb/config.toml and \
          the default data_dir ~/.local/share/Odoo are looked for.",

@@ -6,6 +6,7 @@ mod settings;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -15,7 +16,7 @@ pub use settings::Settings;
 
 use crate::cli::{GlobalArgs, SslMode as CliSslMode};
 use crate::error::{Failure, usage_error};
-use crate::pg::{ConnectParams, SslMode};
+use crate::pg::{ConnectParams, RootCert, SslMode};
 use crate::secret::Secret;
 
 /// Where a resolved value came from, shown by `odoodb config` and `-v`.
@@ -24,6 +25,8 @@ pub enum Source {
     Flag(&'static str),
     OdooConf(&'static str),
     Env(&'static str),
+    /// A key of odoodb's own settings file.
+    Settings(&'static str),
     Default(&'static str),
 }
 
@@ -33,6 +36,7 @@ impl fmt::Display for Source {
             Self::Flag(flag) => write!(f, "flag {flag}"),
             Self::OdooConf(key) => write!(f, "odoo.conf {key}"),
             Self::Env(var) => write!(f, "environment {var}"),
+            Self::Settings(key) => write!(f, "settings {key}"),
             Self::Default(why) => write!(f, "default ({why})"),
         }
     }
@@ -67,7 +71,12 @@ pub struct Resolved {
     pub password: Option<Sourced<Secret>>,
     pub sslmode: Sourced<SslMode>,
     pub passfile: PathBuf,
-    pub root_cert: Option<PathBuf>,
+    /// `PGSSLROOTCERT` (`system`: the OS store), else `~/.postgresql/root.crt` if it exists.
+    pub root_cert: Option<Sourced<RootCert>>,
+    /// `PGSSLCERT`/`PGSSLKEY`, else `~/.postgresql/postgresql.crt`/`.key`.
+    pub client_cert: Option<Sourced<PathBuf>>,
+    pub client_key: Option<PathBuf>,
+    pub connect_timeout: Sourced<Duration>,
     pub data_dir: Sourced<PathBuf>,
     pub addons_path: Vec<PathBuf>,
     /// Where pg_dump, pg_restore and psql live, if odoo.conf says.
@@ -176,9 +185,50 @@ impl Resolved {
             .map(PathBuf::from)
             .or_else(|| home.as_ref().map(|h| h.join(".pgpass")))
             .unwrap_or_else(|| PathBuf::from(".pgpass"));
-        let root_cert = env.var("PGSSLROOTCERT").map(PathBuf::from).or_else(|| {
-            home.as_ref().map(|h| h.join(".postgresql/root.crt")).filter(|p| p.is_file())
-        });
+        let root_cert = env
+            .var("PGSSLROOTCERT")
+            .map(|v| {
+                let cert = if v == "system" { RootCert::System } else { RootCert::File(v.into()) };
+                Sourced::new(cert, Source::Env("PGSSLROOTCERT"))
+            })
+            .or_else(|| {
+                home.as_ref().map(|h| h.join(".postgresql/root.crt")).filter(|p| p.is_file()).map(
+                    |p| Sourced::new(RootCert::File(p), Source::Default("~/.postgresql/root.crt")),
+                )
+            });
+        let client_cert = env
+            .var("PGSSLCERT")
+            .map(|v| Sourced::new(PathBuf::from(v), Source::Env("PGSSLCERT")))
+            .or_else(|| {
+                home.as_ref()
+                    .map(|h| h.join(".postgresql/postgresql.crt"))
+                    .filter(|p| p.is_file())
+                    .map(|p| Sourced::new(p, Source::Default("~/.postgresql/postgresql.crt")))
+            });
+        let client_key = env
+            .var("PGSSLKEY")
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".postgresql/postgresql.key")));
+        // The environment names the wait for this run; the settings file, the usual one.
+        let connect_timeout = env
+            .var("PGCONNECT_TIMEOUT")
+            .map(|v| {
+                parse_timeout(&v, "PGCONNECT_TIMEOUT")
+                    .map(|t| (t, Source::Env("PGCONNECT_TIMEOUT")))
+            })
+            .transpose()?
+            .or_else(|| {
+                settings.connection.connect_timeout.map(|s| {
+                    (
+                        crate::pg::connect_timeout_from_secs(s),
+                        Source::Settings("connection.connect_timeout"),
+                    )
+                })
+            })
+            .map_or_else(
+                || Sourced::new(crate::pg::DEFAULT_CONNECT_TIMEOUT, Source::Default("odoodb")),
+                |(t, source)| Sourced::new(t, source),
+            );
 
         let data_dir = pick(
             args.data_dir.clone().map(|d| (d, Source::Flag("--data-dir"))),
@@ -217,6 +267,9 @@ impl Resolved {
             sslmode,
             passfile,
             root_cert,
+            client_cert,
+            client_key,
+            connect_timeout,
             data_dir,
             addons_path,
             pg_path,
@@ -239,7 +292,11 @@ impl Resolved {
             password: self.password.as_ref().map(|p| p.value.clone()),
             sslmode: self.sslmode.value,
             passfile: Some(self.passfile.clone()),
-            root_cert: self.root_cert.clone(),
+            root_cert: self.root_cert.as_ref().map(|r| r.value.clone()),
+            client_cert: self.client_cert.as_ref().map(|c| c.value.clone()),
+            client_key: self.client_key.clone(),
+            connect_timeout: self.connect_timeout.value,
+            may_prompt: true,
         }
     }
 
@@ -273,6 +330,28 @@ impl Resolved {
             "sslmode",
             self.sslmode.value.as_str().to_string(),
             self.sslmode.source.to_string(),
+        ));
+        if let Some(root_cert) = &self.root_cert {
+            let value = match &root_cert.value {
+                RootCert::File(path) => path.display().to_string(),
+                RootCert::System => "system".to_string(),
+            };
+            lines.push(("sslrootcert", value, root_cert.source.to_string()));
+        }
+        if let Some(client_cert) = &self.client_cert {
+            lines.push((
+                "sslcert",
+                client_cert.value.display().to_string(),
+                client_cert.source.to_string(),
+            ));
+            if let Some(key) = &self.client_key {
+                lines.push(("sslkey", key.display().to_string(), client_cert.source.to_string()));
+            }
+        }
+        lines.push((
+            "connect_timeout",
+            format!("{} s", self.connect_timeout.value.as_secs()),
+            self.connect_timeout.source.to_string(),
         ));
         lines.push((
             "data_dir",
@@ -355,10 +434,20 @@ fn parse_sslmode(text: &str, origin: &str) -> Result<SslMode> {
     })
 }
 
+/// libpq's `connect_timeout`: whole seconds, 0 for the default.
+fn parse_timeout(text: &str, origin: &str) -> Result<Duration> {
+    text.trim().parse().map(crate::pg::connect_timeout_from_secs).map_err(|_| {
+        Failure::usage(format!("{origin} is {text:?}, which is not a number of seconds"))
+            .hint("use whole seconds, e.g. 10; 0 means the default (30)")
+            .into()
+    })
+}
+
 fn from_cli(mode: CliSslMode) -> SslMode {
     match mode {
         CliSslMode::Disable => SslMode::Disable,
-        CliSslMode::Allow | CliSslMode::Prefer => SslMode::Prefer,
+        CliSslMode::Allow => SslMode::Allow,
+        CliSslMode::Prefer => SslMode::Prefer,
         CliSslMode::Require => SslMode::Require,
         CliSslMode::VerifyCa => SslMode::VerifyCa,
         CliSslMode::VerifyFull => SslMode::VerifyFull,
@@ -470,6 +559,49 @@ mod tests {
                 .err()
                 .map(|e| e.to_string());
         assert_eq!(error.as_deref(), Some("PGPORT is \"fifty\", which is not a port number"));
+    }
+
+    #[test]
+    fn connect_timeout_from_environment_then_settings_then_default() -> Result<()> {
+        let dir = temp_dir("timeout");
+        let settings = dir.join("settings.toml");
+        std::fs::write(&settings, "[connection]\nconnect_timeout = 7\n")?;
+        let args = GlobalArgs { settings: Some(settings), ..GlobalArgs::default() };
+        let resolved = Resolved::resolve(&args, &env_with(&dir, &[("PGCONNECT_TIMEOUT", "1")]))?;
+        assert_eq!(resolved.connect_timeout.value, Duration::from_secs(2), "libpq's minimum");
+        assert_eq!(resolved.connect_timeout.source, Source::Env("PGCONNECT_TIMEOUT"));
+        let resolved = Resolved::resolve(&args, &env_with(&dir, &[]))?;
+        assert_eq!(resolved.connect_timeout.value, Duration::from_secs(7));
+        assert_eq!(resolved.connect_timeout.source, Source::Settings("connection.connect_timeout"));
+        let resolved = Resolved::resolve(
+            &GlobalArgs::default(),
+            &env_with(&dir, &[("PGCONNECT_TIMEOUT", "0")]),
+        )?;
+        assert_eq!(resolved.connect_timeout.value, crate::pg::DEFAULT_CONNECT_TIMEOUT);
+        Ok(())
+    }
+
+    #[test]
+    fn certificates_from_environment_or_home() -> Result<()> {
+        let dir = temp_dir("certs");
+        let resolved = Resolved::resolve(&GlobalArgs::default(), &env_with(&dir, &[]))?;
+        assert!(resolved.root_cert.is_none() && resolved.client_cert.is_none());
+        std::fs::create_dir_all(dir.join(".postgresql"))?;
+        std::fs::write(dir.join(".postgresql/root.crt"), "")?;
+        std::fs::write(dir.join(".postgresql/postgresql.crt"), "")?;
+        let params =
+            Resolved::resolve(&GlobalArgs::default(), &env_with(&dir, &[]))?.connect_params();
+        assert_eq!(params.root_cert, Some(RootCert::File(dir.join(".postgresql/root.crt"))));
+        assert_eq!(params.client_cert, Some(dir.join(".postgresql/postgresql.crt")));
+        assert_eq!(params.client_key, Some(dir.join(".postgresql/postgresql.key")));
+        let params = Resolved::resolve(
+            &GlobalArgs::default(),
+            &env_with(&dir, &[("PGSSLROOTCERT", "system"), ("PGSSLMODE", "allow")]),
+        )?
+        .connect_params();
+        assert_eq!(params.root_cert, Some(RootCert::System));
+        assert_eq!(params.sslmode, SslMode::Allow);
+        Ok(())
     }
 
     #[test]

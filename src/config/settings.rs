@@ -16,6 +16,8 @@ pub struct Settings {
     pub duplicate: DuplicateSettings,
     #[serde(default)]
     pub neutralize: NeutralizeSettings,
+    #[serde(default)]
+    pub connection: ConnectionSettings,
     /// Where these settings were read from, if anywhere.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -46,6 +48,14 @@ pub struct NeutralizeSettings {
     /// Databases that are production: neutralizing them always needs the name typed.
     #[serde(default)]
     pub protect: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionSettings {
+    /// Seconds to wait for a connection (TCP, TLS, startup and authentication together), as
+    /// libpq's `connect_timeout`: 0 means the default, less than 2 means 2.
+    pub connect_timeout: Option<u64>,
 }
 
 impl Settings {
@@ -90,15 +100,20 @@ mod tests {
         assert!(toml::from_str::<Settings>("colour = true\n").is_err());
         // A mode is checked when the file is read, not when a command first uses it.
         assert!(toml::from_str::<Settings>("[duplicate]\nfilestore = 'symlink'\n").is_err());
+        assert!(toml::from_str::<Settings>("[connection]\nconnect_timeout = '5s'\n").is_err());
+        assert!(toml::from_str::<Settings>("[connection]\nconnect_timeout = -1\n").is_err());
+        assert!(toml::from_str::<Settings>("[connection]\nhost = 'x'\n").is_err());
     }
 
     #[test]
     fn known_keys_are_read() {
         let settings: Settings = toml::from_str(
-            "[duplicate]\nfilestore = 'hardlink'\n[neutralize]\nprotect = ['prod']\n",
+            "[duplicate]\nfilestore = 'hardlink'\n[neutralize]\nprotect = ['prod']\n\
+             [connection]\nconnect_timeout = 9\n",
         )
         .unwrap_or_default();
         assert_eq!(settings.duplicate.filestore, Some(crate::filestore::Requested::Hardlink));
         assert_eq!(settings.neutralize.protect, vec!["prod"]);
+        assert_eq!(settings.connection.connect_timeout, Some(9));
     }
 }

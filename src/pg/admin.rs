@@ -22,53 +22,45 @@ pub struct DatabaseRow {
     pub invalid: bool,
 }
 
-/// Every database on the server, system ones included, by name.
-pub async fn list_databases(client: &Client) -> Result<Vec<DatabaseRow>> {
-    let rows = client
-        .query(
-            "SELECT datname, pg_get_userbyid(datdba), \
-                    CASE WHEN has_database_privilege(oid, 'CONNECT') AND datconnlimit <> -2 \
-                         THEN pg_database_size(oid) END, \
-                    datistemplate, datallowconn, datconnlimit = -2 \
-               FROM pg_database ORDER BY datname",
-            &[],
-        )
-        .await
-        .context("cannot list the databases")?;
-    Ok(rows
-        .iter()
-        .map(|row| DatabaseRow {
+/// The columns of a `DatabaseRow`; a database the role may not connect to, or an invalid one,
+/// is not sized.
+const DATABASE_COLUMNS: &str = "datname, pg_get_userbyid(datdba), \
+    CASE WHEN has_database_privilege(oid, 'CONNECT') AND datconnlimit <> -2 \
+         THEN pg_database_size(oid) END, \
+    datistemplate, datallowconn, datconnlimit = -2";
+
+impl DatabaseRow {
+    fn from_row(row: &tokio_postgres::Row) -> Self {
+        Self {
             name: row.get(0),
             owner: row.get(1),
             size_bytes: row.get(2),
             is_template: row.get(3),
             allows_connections: row.get(4),
             invalid: row.get(5),
-        })
-        .collect())
+        }
+    }
+}
+
+/// Every database on the server, system ones included, by name.
+pub async fn list_databases(client: &Client) -> Result<Vec<DatabaseRow>> {
+    let rows = client
+        .query(&format!("SELECT {DATABASE_COLUMNS} FROM pg_database ORDER BY datname"), &[])
+        .await
+        .context("cannot list the databases")?;
+    Ok(rows.iter().map(DatabaseRow::from_row).collect())
 }
 
 /// One database's row, if it exists (only that database is sized: sizing reads its files).
 pub async fn find_database(client: &Client, name: &str) -> Result<Option<DatabaseRow>> {
     let row = client
         .query_opt(
-            "SELECT datname, pg_get_userbyid(datdba), \
-                    CASE WHEN has_database_privilege(oid, 'CONNECT') AND datconnlimit <> -2 \
-                         THEN pg_database_size(oid) END, \
-                    datistemplate, datallowconn, datconnlimit = -2 \
-               FROM pg_database WHERE datname = $1",
+            &format!("SELECT {DATABASE_COLUMNS} FROM pg_database WHERE datname = $1"),
             &[&name],
         )
         .await
         .context("cannot look up the database")?;
-    Ok(row.map(|row| DatabaseRow {
-        name: row.get(0),
-        owner: row.get(1),
-        size_bytes: row.get(2),
-        is_template: row.get(3),
-        allows_connections: row.get(4),
-        invalid: row.get(5),
-    }))
+    Ok(row.as_ref().map(DatabaseRow::from_row))
 }
 
 /// Every database name on the server, without sizing anything.

@@ -4,10 +4,14 @@
 pub mod admin;
 mod connect;
 pub mod pgpass;
+mod prompt;
 pub mod schema;
 pub mod tools;
 
-pub use connect::{ConnectParams, SslMode, cancel, connect};
+pub use connect::{
+    ConnectParams, DEFAULT_CONNECT_TIMEOUT, RootCert, SslMode, cancel, connect,
+    connect_timeout_from_secs,
+};
 pub use tokio_postgres::Client;
 
 /// Quotes an identifier for DDL, which cannot take bind parameters.
@@ -24,7 +28,14 @@ pub fn quote_literal(value: &str) -> String {
 pub fn hint_for(error: &tokio_postgres::Error) -> Option<String> {
     use tokio_postgres::error::SqlState;
     if let Some(code) = error.code() {
-        let hint = if *code == SqlState::INVALID_PASSWORD
+        let message = error.as_db_error().map_or("", |db| db.message());
+        let hint = if message.starts_with("no pg_hba.conf entry") {
+            "no line of the server's pg_hba.conf lets this host, role and database in (hostssl \
+             lines need TLS, hostnossl lines plain): add one, or change --sslmode or the role"
+        } else if message.contains("client certificate") {
+            "give a client certificate the server trusts: PGSSLCERT and PGSSLKEY, or \
+             ~/.postgresql/postgresql.crt and .key"
+        } else if *code == SqlState::INVALID_PASSWORD
             || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
         {
             "check the role and its password: db_user/db_password in odoo.conf, PGPASSWORD or \

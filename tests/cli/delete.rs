@@ -106,3 +106,58 @@ fn if_exists_makes_a_missing_database_a_success_and_psql_short_options_work() {
         .success();
     assert!(!database_exists(&db.name));
 }
+
+#[test]
+fn ctrl_c_while_the_drop_waits_is_read_back_from_the_server() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "del_int");
+    let before = files_under(&env.filestore(&db.name));
+    // A transaction holding a lock on the database object makes DROP DATABASE wait.
+    let mut holder = crate::support::admin();
+    let mut transaction = holder.transaction().unwrap();
+    transaction
+        .batch_execute(&format!(
+            "COMMENT ON DATABASE {} IS 'held'",
+            crate::support::quote(&db.name)
+        ))
+        .unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"))
+        .args(["delete", &db.name, "--yes"])
+        .env_clear()
+        .env("HOME", &env.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ODOO_RC", &env.odoo_conf)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the DROP is waiting on the lock.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let waiting: i64 = crate::support::admin()
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'DROP DATABASE%' AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if waiting > 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the drop never waited");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let output = child.wait_with_output().unwrap();
+    transaction.rollback().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert!(database_exists(&db.name), "the drop was cancelled in time");
+    assert_eq!(files_under(&env.filestore(&db.name)), before, "the folder is back");
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+}

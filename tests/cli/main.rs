@@ -6,6 +6,7 @@ mod support;
 mod backup;
 mod completion;
 mod config;
+mod connect;
 mod crash;
 mod delete;
 mod docs;

@@ -154,13 +154,7 @@ fn an_invalid_database_left_by_an_interrupted_drop_is_listed_and_finished_by_del
         ))
         .unwrap();
     let listing = json(&env.cmd().args(["list", "--json"]).output().unwrap());
-    let entry = listing["databases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["name"] == db.name.as_str())
-        .cloned()
-        .unwrap_or_default();
+    let entry = crate::support::listed(&listing, &db.name);
     assert_eq!(entry["invalid"], true, "{listing}");
     env.cmd()
         .args(["delete", &db.name, "--yes"])

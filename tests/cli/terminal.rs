@@ -89,3 +89,37 @@ fn a_wrong_typed_name_changes_nothing_and_says_so() {
     assert!(database_exists(&db.name));
     assert!(env.filestore(&db.name).exists());
 }
+
+#[test]
+fn no_lock_is_held_while_the_user_reads_the_plan() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "tty_nolock");
+    let mut p = spawn(&env, &format!("neutralize {} --no-module-files", db.name));
+    p.exp_string("? [y/N]").unwrap();
+    // Odoo (an upgrade, a module install) may need every lock while the question waits.
+    let mut odoo = db.client();
+    let mut transaction = odoo.transaction().unwrap();
+    transaction
+        .batch_execute("LOCK TABLE ir_cron, ir_mail_server, ir_config_parameter IN ACCESS EXCLUSIVE MODE NOWAIT")
+        .unwrap();
+    transaction.rollback().unwrap();
+    p.send_line("n").unwrap();
+    p.exp_string("nothing was changed").unwrap();
+    p.exp_string("exit=1").unwrap();
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_exits_130_on_a_line_of_its_own() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "tty_ctrlc");
+    let mut p = spawn(&env, &format!("delete {}", db.name));
+    p.exp_string("Type the database name").unwrap();
+    p.send("pro").unwrap();
+    p.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_control('c').unwrap();
+    let before = p.exp_string("error: interrupted").unwrap_or_default();
+    assert!(before.ends_with('\n'), "the error starts its own line: {before:?}");
+    p.exp_string("exit=130").unwrap();
+    assert!(database_exists(&db.name));
+}

@@ -271,6 +271,15 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The entry of database `name` in a `list --json` document (null when it is not listed).
+pub fn listed(listing: &serde_json::Value, name: &str) -> serde_json::Value {
+    listing["databases"]
+        .as_array()
+        .and_then(|all| all.iter().find(|e| e["name"] == name))
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Parses stdout as JSON.
 pub fn json(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
