@@ -1,11 +1,775 @@
 //! `odoodb restore <archive> [<db>]`: any backup format into a new database, atomically.
+//!
+//! The shape of `duplicate`: read and check the archive first (every entry name, kind and size,
+//! before anything is written, wherever the archive can be read twice), plan, confirm, then
+//! build under temporary names through the safe-change module — database created as Odoo
+//! creates it, dump loaded, filestore extracted, identity renewed (`--copy`), neutralized if
+//! asked — and install under the target's name only when complete. A failure, Ctrl-C or
+//! kill -9 leaves nothing behind; the archive itself is only ever read.
 
-use anyhow::Result;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use crate::archive::detect::{self, Format, Input, Stream};
+use crate::archive::extract::{Extractor, PlainSink, Watched};
+use crate::archive::{self, Counts, DumpForm, Manifest, read_tar, read_zip};
 use crate::cli::RestoreArgs;
 use crate::context::Context;
-use crate::error::Failure;
+use crate::error::{Failure, usage_error};
+use crate::filestore::{self, Owner};
+use crate::odoo::{self, identity};
+use crate::output::bytes;
+use crate::pg::admin;
+use crate::pg::load::{self, Loader};
+use crate::pg::tools::Tool;
+use crate::safe::install::{self, Install};
+use crate::sessions::{self, Consent};
+use crate::{confirm, fault, neutralize};
 
-pub async fn run(_ctx: &Context, _args: &RestoreArgs) -> Result<()> {
-    Err(Failure::failed("restore is being built").into())
+/// The archive, checked and ready to be read for the restore.
+enum Source {
+    /// A zip, seekable (the file itself, or a stream spooled to an unnamed temporary file).
+    Zip(std::fs::File),
+    /// Our tar(.gz): the manifest read; the stream is at the archive's start.
+    Tar {
+        head: read_tar::Head,
+        stream: Stream,
+    },
+    CustomFile(PathBuf),
+    CustomStream(Stream),
+    Directory(PathBuf),
+    Sql(Stream),
+}
+
+/// What the archive is, for the plan, `--inspect` and the report.
+#[derive(Debug, Clone, Serialize)]
+struct Described {
+    archive: String,
+    format: Format,
+    gzipped: bool,
+    manifest: Option<Manifest>,
+    /// Sizes known before reading: from the zip's table of contents or our manifest.
+    declared: Option<Counts>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    archive: String,
+    format: Format,
+    database: String,
+    replaced_existing: bool,
+    /// `copy` (new identity) or `move` (identity kept).
+    mode: &'static str,
+    identity: identity::NewIdentity,
+    neutralized: Option<Vec<(String, u64)>>,
+    filestore_files: u64,
+    filestore_bytes: u64,
+    load_seconds: f64,
+    total_seconds: f64,
+}
+
+struct Plan {
+    target: String,
+    replace: bool,
+    owner: String,
+    copy: bool,
+    neutralize: Option<neutralize::module_files::Options>,
+    jobs: u32,
+    with_folder: bool,
+}
+
+struct Built {
+    identity: identity::NewIdentity,
+    neutralized: Option<Vec<(String, u64)>>,
+    files: u64,
+    bytes: u64,
+    load_seconds: f64,
+}
+
+pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
+    let started = Instant::now();
+    if !args.neutralize && args.module_files.any() {
+        return Err(usage_error(
+            "the module neutralize.sql options only apply with --neutralize",
+            "add --neutralize, or leave them out",
+        ));
+    }
+    if args.jobs == Some(0) {
+        return Err(usage_error("--jobs must be at least 1", "leave it out to use every core"));
+    }
+    let input = Input::parse(&args.archive)?;
+    if args.inspect {
+        return inspect(ctx, &input).await;
+    }
+    if let Some(db) = &args.db {
+        odoo::name::validate(db)?;
+    }
+    let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
+    let psql = Tool::find("psql", ctx.config.pg_path.as_deref(), &ctx.params)?;
+    let root = ctx.filestore_root();
+    filestore::require_root_usable(&root)?;
+
+    ctx.printer.status(&format!("Reading {} …", input.describe()));
+    let (described, source) = open_checked(ctx, &input, &pg_restore).await?;
+    let target = match args.db.clone() {
+        Some(db) => db,
+        None => default_name(&described, &input)?,
+    };
+
+    let admin_client = ctx.connect_admin().await?;
+    if !args.change.dry_run {
+        let sweep = ctx.recover(&admin_client).await;
+        sweep.require_free(&target)?;
+    }
+    let plan = prepare(ctx, &admin_client, args, &described, target).await?;
+    if args.change.dry_run {
+        let steps = describe(&plan, &described);
+        let dry = serde_json::json!({ "dry_run": true, "steps": steps });
+        return ctx
+            .printer
+            .emit(&dry, || format!("Plan (nothing changed):\n  {}", steps.join("\n  ")));
+    }
+    if plan.replace {
+        if let Some(reason) = confirm::production_reason(ctx, &plan.target) {
+            confirm::guard_production(ctx, &plan.target, &reason, "replace it", None).await?;
+        } else {
+            confirm::typed_name(
+                ctx,
+                &format!("replace it with the restore of {}", input.describe()),
+                &plan.target,
+            )
+            .await?;
+        }
+    }
+    let target_consent = if plan.replace
+        && admin::database_exists(&admin_client, &plan.target).await?
+    {
+        sessions::consent(ctx, &admin_client, &plan.target, args.change.force_disconnect).await?
+    } else {
+        Consent::NotNeeded
+    };
+    let loader = Loader {
+        psql,
+        pg_restore,
+        role: (plan.owner != ctx.params.user).then(|| plan.owner.clone()),
+        jobs: plan.jobs,
+        cancel: ctx.cancel.clone(),
+    };
+
+    let site = ctx.site(&admin_client);
+    let install =
+        install::begin(&site, "restore", &plan.target, plan.replace, plan.with_folder).await?;
+    let built = match build(ctx, &admin_client, &plan, &install, loader, source).await {
+        Ok(built) => built,
+        Err(error) => {
+            let interrupted = ctx.cancel.is_set();
+            let error = match install.abandon().await {
+                Ok(()) => error.context(format!(
+                    "restoring {} into {} failed; nothing was changed (temporary database and folder removed)",
+                    input.describe(),
+                    plan.target
+                )),
+                Err(cleanup) => error.context(format!(
+                    "restoring into {} failed, and removing the temporary copy failed too ({}); the next odoodb run removes it",
+                    plan.target,
+                    crate::error::one_line(&cleanup)
+                )),
+            };
+            return Err(if interrupted { Failure::interrupted().into() } else { error });
+        }
+    };
+    let installed = install.complete(target_consent == Consent::Granted).await?;
+    if let Some(leftover) = installed.leftover {
+        ctx.printer.warn(&leftover);
+    }
+    let report = Report {
+        archive: input.describe(),
+        format: described.format,
+        database: plan.target.clone(),
+        replaced_existing: plan.replace,
+        mode: if plan.copy { "copy" } else { "move" },
+        identity: built.identity,
+        neutralized: built.neutralized,
+        filestore_files: built.files,
+        filestore_bytes: built.bytes,
+        load_seconds: built.load_seconds,
+        total_seconds: started.elapsed().as_secs_f64(),
+    };
+    ctx.printer.emit(&report, || human(&report))
+}
+
+/// Opens the archive, tells its format, and checks everything that can be checked before a
+/// byte is written: for a local archive every entry (a second pass then restores it); for a
+/// stream, the manifest (the rest is checked as it comes, into temporary names).
+async fn open_checked(
+    ctx: &Context,
+    input: &Input,
+    pg_restore: &Tool,
+) -> Result<(Described, Source)> {
+    let input = input.clone();
+    let spool_dir = spool_dir(ctx);
+    let program = pg_restore.program.clone();
+    let cancel = ctx.cancel.clone();
+    let work = tokio::task::spawn_blocking(move || -> Result<(Described, Source)> {
+        let archive = input.describe();
+        if let Input::Folder(path) = &input {
+            detect::require_dump_folder(path)?;
+            archive::verify::list_dump(&program, path)?;
+            let described = Described {
+                archive,
+                format: Format::PgDirectory,
+                gzipped: false,
+                manifest: None,
+                declared: None,
+            };
+            return Ok((described, Source::Directory(path.clone())));
+        }
+        let sniffed = detect::sniff(input.open()?, &archive)?;
+        let mut described = Described {
+            archive,
+            format: sniffed.format,
+            gzipped: sniffed.gzipped,
+            manifest: None,
+            declared: None,
+        };
+        let source = match sniffed.format {
+            Format::Zip => {
+                let file = match &input {
+                    Input::File(path) => std::fs::File::open(path)
+                        .with_context(|| format!("cannot open {}", path.display()))?,
+                    _ => spool(sniffed.stream, &spool_dir, &cancel)?,
+                };
+                let mut zip = read_zip::open(file.try_clone()?)?;
+                let head = read_zip::scan(&mut zip)?;
+                described.manifest.clone_from(&head.manifest);
+                described.declared = Some(head.counts);
+                Source::Zip(file)
+            }
+            Format::Tar => {
+                let (head, stream) = read_tar::read_head(sniffed.stream)?;
+                described.manifest = Some(head.manifest.clone());
+                if let Input::File(_) = &input {
+                    // A local archive is read twice: every entry checked before any is written.
+                    drop(stream);
+                    let again = detect::sniff(input.open()?, &described.archive)?.stream;
+                    let watched = CancelRead { inner: again, cancel: cancel.clone() };
+                    let counts = read_tar::walk(Box::new(watched), &head, &mut archive::Skip)?;
+                    described.declared = Some(counts);
+                    let stream = detect::sniff(input.open()?, &described.archive)?.stream;
+                    Source::Tar { head, stream }
+                } else {
+                    described.declared = head.manifest.odoodb.as_ref().map(|ours| Counts {
+                        files: ours.filestore.as_ref().map_or(0, |f| f.files),
+                        file_bytes: ours.filestore.as_ref().map_or(0, |f| f.bytes),
+                        dump_files: 1,
+                        dump_bytes: ours.dump.bytes,
+                    });
+                    Source::Tar { head, stream }
+                }
+            }
+            Format::PgCustom => match &input {
+                Input::File(path) => {
+                    archive::verify::list_dump(&program, path)?;
+                    Source::CustomFile(path.clone())
+                }
+                _ => Source::CustomStream(sniffed.stream),
+            },
+            Format::PgDirectory => unreachable_folder()?,
+            Format::Sql => Source::Sql(sniffed.stream),
+        };
+        Ok((described, source))
+    });
+    let result = work.await.context("reading the archive stopped unexpectedly")?;
+    if ctx.cancel.is_set() {
+        return Err(Failure::interrupted().into());
+    }
+    result
+}
+
+fn unreachable_folder() -> Result<Source> {
+    Err(Failure::failed("a pg_dump folder must be given as a folder").into())
+}
+
+/// A reader that stops at Ctrl-C (for the pre-scan, which has no progress to show).
+struct CancelRead {
+    inner: Stream,
+    cancel: crate::cancel::Cancel,
+}
+
+impl std::io::Read for CancelRead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.cancel.is_set() {
+            return Err(std::io::Error::other("interrupted"));
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// Where a zip that arrives as a stream is spooled: beside the filestore (same disk as what
+/// it becomes), in an unnamed file that vanishes with the process, even at kill -9.
+fn spool_dir(ctx: &Context) -> PathBuf {
+    let root = ctx.filestore_root();
+    if root.is_dir() { root } else { ctx.config.data_dir.value.clone() }
+}
+
+fn spool(mut stream: Stream, dir: &Path, cancel: &crate::cancel::Cancel) -> Result<std::fs::File> {
+    let mut file = tempfile::tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let mut watched = Watched { inner: &mut stream, cancel, progress: &|_| {} };
+    std::io::copy(&mut watched, &mut file).context("cannot read the archive")?;
+    Ok(file)
+}
+
+/// The manifest's `db_name`, else the file's name: valid by Odoo's rule, or the user must say.
+fn default_name(described: &Described, input: &Input) -> Result<String> {
+    let (name, from) = match (&described.manifest, input.stem()) {
+        (Some(manifest), _) => (manifest.db_name.clone(), "the manifest's db_name"),
+        (None, Some(stem)) => (stem, "the file's name"),
+        (None, None) => {
+            return Err(usage_error(
+                "no database name: the archive has no manifest and no file name",
+                "give the name: odoodb restore - <db>",
+            ));
+        }
+    };
+    odoo::name::validate(&name).map_err(|error| {
+        Failure::usage(format!(
+            "{from} {:?} is not a usable database name ({})",
+            crate::output::terminal_safe(&name),
+            crate::error::one_line(&error)
+        ))
+        .hint("give the name: odoodb restore <archive> <db>")
+    })?;
+    Ok(name)
+}
+
+async fn prepare(
+    ctx: &Context,
+    admin_client: &crate::pg::Client,
+    args: &RestoreArgs,
+    described: &Described,
+    target: String,
+) -> Result<Plan> {
+    let root = ctx.filestore_root();
+    let target_folder = ctx.filestore(&target);
+    let target_entry =
+        filestore::require_folder_or_absent(&target_folder, &format!("the filestore of {target}"))?;
+    let target_db_exists = admin::database_exists(admin_client, &target).await?;
+    let replace = target_db_exists || target_entry != filestore::Entry::Absent;
+    if replace && !args.force {
+        let what = if target_db_exists {
+            "database".to_string()
+        } else {
+            format!("filestore folder at {}", target_folder.display())
+        };
+        return Err(Failure::failed(format!(
+            "{target} already exists (as a {what}); nothing was changed"
+        ))
+        .hint("restore under another name (odoodb restore <archive> <db>), or pass --force to replace it once the restore is complete")
+        .into());
+    }
+    let with_folder = match described.format {
+        Format::Zip => described.declared.is_some_and(|c| c.files > 0),
+        Format::Tar => true,
+        Format::PgCustom | Format::PgDirectory | Format::Sql => false,
+    };
+    if with_folder || described.format == Format::Tar || replace {
+        let writable = if root.is_dir() { root.clone() } else { ctx.config.data_dir.value.clone() };
+        filestore::require_writable(&writable)?;
+        // What the restore writes into the data_dir: the filestore, and for our tar.gz the
+        // dump while it loads.
+        let needed = described.declared.map_or(0, |c| {
+            c.file_bytes
+                + c.files * 4096
+                + if described.format == Format::Tar { c.dump_bytes } else { 0 }
+        });
+        let free = filestore::free_bytes(&writable)?;
+        if free < needed + needed / 20 {
+            return Err(Failure::failed(format!(
+                "not enough free space in {}: the restore needs {}, {} free; nothing was changed",
+                writable.display(),
+                bytes(needed),
+                bytes(free)
+            ))
+            .hint("free some space in the data_dir, or restore on another machine")
+            .into());
+        }
+    }
+    let copy = decide_copy(ctx, args).await?;
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(1))
+    });
+    Ok(Plan {
+        target,
+        replace,
+        owner: args.owner.clone().unwrap_or_else(|| ctx.params.user.clone()),
+        copy,
+        neutralize: args
+            .neutralize
+            .then(|| super::neutralize::module_file_options(ctx, &args.module_files)),
+        jobs,
+        with_folder,
+    })
+}
+
+/// `--copy` or `--move`; neither: asked at a terminal as Odoo's form does, else a copy (which
+/// never makes two databases pose as one).
+async fn decide_copy(ctx: &Context, args: &RestoreArgs) -> Result<bool> {
+    if args.copy || args.neutralize {
+        return Ok(true);
+    }
+    if args.move_ {
+        return Ok(false);
+    }
+    if ctx.interactive && !ctx.assume_yes && !args.change.dry_run {
+        let moved = confirm::ask(
+            ctx,
+            "Was this database moved here (keep its identity: uuid, secret)? No restores it as a copy with a new identity",
+        )
+        .await?;
+        return Ok(!moved);
+    }
+    ctx.printer.status(
+        "Restoring as a copy (new database.uuid and secret, no enterprise code); pass --move to keep the identity",
+    );
+    Ok(true)
+}
+
+fn describe(plan: &Plan, described: &Described) -> Vec<String> {
+    const TEMP: &str = "<temporary>";
+    let mut steps = vec![format!(
+        "{}; {} (under a temporary name, journaled)",
+        admin::create_like_odoo_sql(TEMP, &plan.owner),
+        admin::odoo_extensions_sql(false)
+    )];
+    let loader = match described.format {
+        Format::Sql | Format::Zip => "psql -v ON_ERROR_STOP=1 --single-transaction".to_string(),
+        Format::Tar
+            if described
+                .manifest
+                .as_ref()
+                .and_then(|m| m.odoodb.as_ref())
+                .is_some_and(|o| o.dump.format == "plain") =>
+        {
+            "psql -v ON_ERROR_STOP=1 --single-transaction".to_string()
+        }
+        _ => format!("pg_restore --no-owner --exit-on-error --jobs {}", plan.jobs),
+    };
+    steps.push(format!("load the {} dump with {loader}", described.format.as_str()));
+    if let Some(counts) = described.declared.filter(|_| plan.with_folder) {
+        steps.push(format!(
+            "filestore: {} files, {} → {TEMP}",
+            counts.files,
+            bytes(counts.file_bytes)
+        ));
+    }
+    if plan.copy {
+        steps.push("new database.uuid, database.secret, database.create_date; enterprise code removed; web.base.url reset".into());
+    } else {
+        steps.push("identity kept (moved)".into());
+    }
+    if plan.neutralize.is_some() {
+        steps.push("every neutralize step, in one transaction".into());
+    }
+    if plan.replace {
+        steps.push(format!("the existing {} moved aside", plan.target));
+    }
+    steps.push(format!("the restore takes the name {}", plan.target));
+    if plan.replace {
+        steps.push(format!("the previous {} dropped and its folder removed", plan.target));
+    }
+    steps
+}
+
+async fn build(
+    ctx: &Context,
+    admin_client: &crate::pg::Client,
+    plan: &Plan,
+    install: &Install<'_, '_>,
+    loader: Loader,
+    source: Source,
+) -> Result<Built> {
+    let building = install.building().to_string();
+    admin_client
+        .batch_execute(&admin::create_like_odoo_sql(&building, &plan.owner))
+        .await
+        .context("cannot create the database")?;
+    install.label_building(&format!("restore into {}", plan.target)).await?;
+    let unaccent = odoo::is_true(ctx.config.odoo_conf.as_ref().and_then(|c| c.get("unaccent")));
+    {
+        let client = ctx.connect(&building).await?;
+        client
+            .batch_execute(&admin::odoo_extensions_sql(unaccent))
+            .await
+            .context("cannot create the extensions Odoo needs (pg_trgm)")?;
+    }
+    fault::point("restore:after-create", &ctx.cancel).await?;
+    ctx.check_interrupt()?;
+
+    let step = Instant::now();
+    ctx.printer.status(&format!("Loading into {} …", plan.target));
+    let owner = filestore::owner_like_root(&ctx.filestore_root())?;
+    let folder = install.building_folder();
+    let bar = ctx.printer.bar(0, "{spinner} {bytes} read {bytes_per_sec} {msg}");
+    let progress_bar = bar.clone();
+    let db = building.clone();
+    let work_folder = folder.clone();
+    let counts = tokio::task::spawn_blocking(move || {
+        load_source(source, &loader, &db, &work_folder, owner, &|n| progress_bar.inc(n))
+    })
+    .await
+    .context("the restore stopped unexpectedly")??;
+    bar.finish_and_clear();
+    let load_seconds = step.elapsed().as_secs_f64();
+    fault::point("restore:after-load", &ctx.cancel).await?;
+    ctx.check_interrupt()?;
+
+    let mut client = ctx.connect(&building).await?;
+    odoo::require_odoo(&client, &plan.target).await.map_err(|error| {
+        Failure::failed(format!(
+            "the dump loaded, but it is not an Odoo database ({})",
+            crate::error::one_line(&error)
+        ))
+        .hint("odoodb restores Odoo databases; use pg_restore or psql for others")
+    })?;
+    let series = odoo::base_version(&client).await?.as_deref().and_then(odoo::version::series);
+    if series.as_deref().and_then(major).is_some_and(|m| m >= 17) {
+        client
+            .batch_execute(admin::GRANT_PUBLIC_SCHEMA_SQL)
+            .await
+            .context("cannot grant CREATE on schema public, as Odoo 17+ does")?;
+    }
+    if plan.copy {
+        identity::renew(
+            &mut client,
+            &identity::Options {
+                keep_enterprise_code: false,
+                base_url: identity::local_base_url(ctx.config.http_port()),
+                mark_regenerated: plan.neutralize.is_some(),
+            },
+        )
+        .await?;
+    }
+    ctx.check_interrupt()?;
+    let neutralized = match &plan.neutralize {
+        Some(files) => {
+            ctx.printer.status(&format!("Neutralizing the restore of {} …", plan.target));
+            let log = |line: &str| ctx.printer.verbose(1, line);
+            let report = neutralize::unattended(&mut client, &building, files, &ctx.cancel, &log)
+                .await
+                .map_err(super::neutralize::explain)?;
+            Some(report.steps.iter().map(|step| (step.id.to_string(), step.changed)).collect())
+        }
+        None => None,
+    };
+    let identity = identity::read(&client).await?;
+    drop(client);
+    if !plan.with_folder {
+        // The scratch space of a dump-only restore: the new database has no folder of its own.
+        filestore::remove(&folder)?;
+    }
+    fault::point("before-swap", &ctx.cancel).await?;
+    ctx.check_interrupt()?;
+    Ok(Built { identity, neutralized, files: counts.files, bytes: counts.file_bytes, load_seconds })
+}
+
+fn major(series: &str) -> Option<u32> {
+    series.trim_start_matches("saas~").split('.').next()?.parse().ok()
+}
+
+/// Loads the dump and extracts the filestore (blocking). Files go into `folder`, the
+/// install's temporary folder; dump parts that must be on disk go into a scratch folder inside
+/// it, removed once loaded.
+fn load_source(
+    source: Source,
+    loader: &Loader,
+    db: &str,
+    folder: &Path,
+    owner: Owner,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Counts> {
+    let cancel = loader.cancel.clone();
+    let mut psql = |sql: &mut dyn std::io::Read| loader.psql(db, sql);
+    match source {
+        Source::Zip(file) => {
+            let mut zip = read_zip::open(file)?;
+            let mut extractor =
+                Extractor::new(folder, owner, cancel, progress, Some(&mut psql as PlainSink<'_>))?;
+            read_zip::walk(&mut zip, &mut extractor)
+        }
+        Source::Tar { head, stream } => {
+            let plain = head.form == DumpForm::Plain;
+            let sink: Option<PlainSink<'_>> = if plain { Some(&mut psql) } else { None };
+            let mut extractor = Extractor::new(folder, owner, cancel, progress, sink)?;
+            let scratch = extractor.scratch();
+            let counts = read_tar::walk(stream, &head, &mut extractor)?;
+            drop(extractor);
+            match head.form {
+                DumpForm::Plain => {}
+                DumpForm::Custom => {
+                    loader.pg_restore(db, load::Archive::Path(&scratch.join("dump")))?;
+                }
+                DumpForm::Directory => loader.pg_restore(db, load::Archive::Path(&scratch))?,
+            }
+            filestore::remove(&scratch)?;
+            Ok(counts)
+        }
+        Source::CustomFile(path) => {
+            loader.pg_restore(db, load::Archive::Path(&path))?;
+            Ok(Counts::default())
+        }
+        Source::Directory(path) => {
+            loader.pg_restore(db, load::Archive::Path(&path))?;
+            Ok(Counts::default())
+        }
+        Source::CustomStream(mut stream) => {
+            let mut watched = Watched { inner: &mut stream, cancel: &cancel, progress };
+            loader.pg_restore(db, load::Archive::Stream(&mut watched))?;
+            Ok(Counts::default())
+        }
+        Source::Sql(mut stream) => {
+            let mut watched = Watched { inner: &mut stream, cancel: &cancel, progress };
+            loader.psql(db, &mut watched)?;
+            Ok(Counts::default())
+        }
+    }
+}
+
+fn human(report: &Report) -> String {
+    let neutralized = report.neutralized.as_ref().map_or_else(String::new, |steps| {
+        format!("\nNeutralized: {} rows changed", steps.iter().map(|(_, n)| n).sum::<u64>())
+    });
+    format!(
+        "Restored {} ({}) → {} in {:.1}s (load {:.1}s; filestore {} files, {}){}\n{}: database.uuid {}; web.base.url {}{neutralized}",
+        report.archive,
+        report.format.as_str(),
+        report.database,
+        report.total_seconds,
+        report.load_seconds,
+        report.filestore_files,
+        bytes(report.filestore_bytes),
+        if report.replaced_existing { "; the previous database was replaced" } else { "" },
+        if report.mode == "copy" { "As a copy" } else { "Moved (identity kept)" },
+        report.identity.uuid,
+        report.identity.base_url,
+    )
+}
+
+#[derive(Debug, Serialize)]
+struct Inspection {
+    #[serde(flatten)]
+    described: Described,
+    odoo_version: Option<String>,
+    /// The PostgreSQL version of the server the dump was made on.
+    pg_version: Option<String>,
+    pg_dump_version: Option<String>,
+    dump_format: Option<String>,
+}
+
+/// `--inspect`: what the archive holds, from its manifest and table of contents; nothing is
+/// restored.
+async fn inspect(ctx: &Context, input: &Input) -> Result<()> {
+    let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
+    let (described, source) = open_checked(ctx, input, &pg_restore).await?;
+    let program = pg_restore.program.clone();
+    let headers = tokio::task::spawn_blocking(move || dump_headers(source, &program))
+        .await
+        .context("reading the archive stopped unexpectedly")??;
+    let get = |key: &str| headers.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let manifest = described.manifest.as_ref();
+    let ours = manifest.and_then(|m| m.odoodb.as_ref());
+    let inspection = Inspection {
+        odoo_version: manifest.map(|m| m.version.clone()),
+        pg_version: manifest
+            .map(|m| m.pg_version.clone())
+            .or_else(|| get("Dumped from database version")),
+        pg_dump_version: ours
+            .map(|o| o.pg_dump_version.clone())
+            .or_else(|| get("Dumped by pg_dump version")),
+        dump_format: ours.map(|o| o.dump.format.clone()).or_else(|| get("Format")),
+        described,
+    };
+    ctx.printer.emit(&inspection, || inspection_text(ctx, &inspection))
+}
+
+fn inspection_text(ctx: &Context, inspection: &Inspection) -> String {
+    let d = &inspection.described;
+    let mut table = ctx.printer.table(&[]);
+    let unknown = || "?".to_string();
+    table.add_row(vec!["archive".to_string(), d.archive.clone()]);
+    table.add_row(vec![
+        "format".to_string(),
+        format!("{}{}", d.format.as_str(), if d.gzipped { ", gzipped" } else { "" }),
+    ]);
+    if let Some(manifest) = &d.manifest {
+        table.add_row(vec!["database name".to_string(), manifest.db_name.clone()]);
+        table.add_row(vec!["modules".to_string(), manifest.modules.len().to_string()]);
+        if let Some(ours) = &manifest.odoodb {
+            table.add_row(vec![
+                "made by".to_string(),
+                format!("odoodb {} at {}", ours.tool_version, ours.created_at),
+            ]);
+        } else {
+            table.add_row(vec!["made by".to_string(), "Odoo (no checksums)".to_string()]);
+        }
+    }
+    table.add_row(vec![
+        "Odoo version".to_string(),
+        inspection.odoo_version.clone().unwrap_or_else(unknown),
+    ]);
+    table.add_row(vec![
+        "PostgreSQL (origin)".to_string(),
+        inspection.pg_version.clone().unwrap_or_else(unknown),
+    ]);
+    table.add_row(vec![
+        "pg_dump version".to_string(),
+        inspection.pg_dump_version.clone().unwrap_or_else(unknown),
+    ]);
+    if let Some(form) = &inspection.dump_format {
+        table.add_row(vec!["dump format".to_string(), form.clone()]);
+    }
+    if let Some(counts) = d.declared {
+        table.add_row(vec!["dump size".to_string(), bytes(counts.dump_bytes)]);
+        table.add_row(vec![
+            "filestore".to_string(),
+            format!("{} files, {}", counts.files, bytes(counts.file_bytes)),
+        ]);
+    }
+    table.to_string()
+}
+
+/// The version lines of the dump itself: pg_restore's header for custom and directory dumps,
+/// pg_dump's opening comments for plain SQL.
+fn dump_headers(source: Source, pg_restore: &Path) -> Result<Vec<(String, String)>> {
+    let from_sql = |reader: &mut dyn std::io::Read| -> Result<Vec<(String, String)>> {
+        let mut head = Vec::new();
+        reader.take(8192).read_to_end(&mut head)?;
+        let text = String::from_utf8_lossy(&head);
+        Ok(text
+            .lines()
+            .filter_map(|l| l.strip_prefix("-- "))
+            .filter_map(|l| {
+                ["Dumped from database version", "Dumped by pg_dump version"]
+                    .into_iter()
+                    .find(|k| l.starts_with(k))
+                    .map(|k| (k.to_string(), l[k.len()..].trim().to_string()))
+            })
+            .collect())
+    };
+    use std::io::Read as _;
+    match source {
+        Source::CustomFile(path) | Source::Directory(path) => {
+            archive::verify::dump_header(pg_restore, &path)
+        }
+        Source::Zip(file) => {
+            let mut zip = read_zip::open(file)?;
+            let mut entry = zip.by_name("dump.sql").context("the zip holds no dump.sql")?;
+            from_sql(&mut entry)
+        }
+        Source::Sql(mut stream) => from_sql(&mut stream),
+        Source::Tar { .. } | Source::CustomStream(_) => Ok(Vec::new()),
+    }
 }

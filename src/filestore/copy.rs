@@ -208,21 +208,21 @@ pub fn copy_tree(
 
 /// Who owns a filestore entry and with which mode: a copy made as root must stay Odoo's, or
 /// Odoo's service user can no longer write new attachments next to them.
-#[derive(Debug, Clone, Copy)]
-struct Owner {
-    uid: u32,
-    gid: u32,
-    mode: u32,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    pub uid: u32,
+    pub gid: u32,
+    pub mode: u32,
 }
 
 impl Owner {
-    fn of(meta: &std::fs::Metadata) -> Self {
+    pub fn of(meta: &std::fs::Metadata) -> Self {
         use std::os::unix::fs::MetadataExt as _;
         Self { uid: meta.uid(), gid: meta.gid(), mode: meta.mode() & 0o7777 }
     }
 
     /// Gives `path` this owner (only root may; anyone else's copies are theirs already) and mode.
-    fn apply(self, path: &Path) -> Result<()> {
+    pub fn apply(self, path: &Path) -> Result<()> {
         use std::os::unix::fs::PermissionsExt as _;
         if nix::unistd::geteuid().is_root() {
             nix::unistd::chown(
@@ -233,6 +233,30 @@ impl Owner {
             .with_context(|| format!("cannot give {} its owner", path.display()))?;
         }
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(self.mode))
+            .with_context(|| format!("cannot set the mode of {}", path.display()))
+    }
+}
+
+impl Owner {
+    /// The same owner, with the mode a file gets in a folder of this mode: read and write
+    /// bits only (filestore files are data, never programs).
+    #[must_use]
+    pub fn for_files(self) -> Self {
+        Self { mode: self.mode & 0o666, ..self }
+    }
+
+    /// Gives an open file this owner and mode.
+    pub fn apply_to_file(self, file: &std::fs::File, path: &Path) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt as _;
+        if nix::unistd::geteuid().is_root() {
+            nix::unistd::fchown(
+                file,
+                Some(nix::unistd::Uid::from_raw(self.uid)),
+                Some(nix::unistd::Gid::from_raw(self.gid)),
+            )
+            .with_context(|| format!("cannot give {} its owner", path.display()))?;
+        }
+        file.set_permissions(std::fs::Permissions::from_mode(self.mode))
             .with_context(|| format!("cannot set the mode of {}", path.display()))
     }
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-pub use copy::{CopyStats, Mode, Requested, copy_tree, resolve_mode};
+pub use copy::{CopyStats, Mode, Owner, Requested, copy_tree, resolve_mode};
 
 /// Odoo's garbage-collection bookkeeping: empty marker files, not attachment data.
 pub const CHECKLIST_DIR: &str = "checklist";
@@ -108,6 +108,15 @@ pub fn ensure_root(root: &Path) -> Result<()> {
     }
     std::fs::set_permissions(root, meta.permissions())
         .with_context(|| format!("cannot set the mode of {}", root.display()))
+}
+
+/// Who new filestore folders belong to, and with which mode: the filestore root's (else the
+/// data_dir's), so that files written by a run as root stay writable by Odoo's service user.
+pub fn owner_like_root(root: &Path) -> Result<Owner> {
+    let meta = std::fs::metadata(root)
+        .or_else(|_| std::fs::metadata(root.parent().unwrap_or(Path::new("/"))))
+        .with_context(|| format!("cannot stat {}", root.display()))?;
+    Ok(Owner::of(&meta))
 }
 
 /// Fails unless the filestore root is absent or a folder (a link to one is fine: a common

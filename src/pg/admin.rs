@@ -247,3 +247,41 @@ pub fn drop_sql(name: &str, force: bool) -> String {
     let force = if force { " WITH (FORCE)" } else { "" };
     format!("DROP DATABASE IF EXISTS {}{force}", quote_ident(name))
 }
+
+/// The empty database as Odoo's restore creates it (odoo/service/db.py `_create_empty_database`):
+/// UTF-8, collation `C` (only allowed from template0), owned by the role Odoo connects as.
+pub fn create_like_odoo_sql(name: &str, owner: &str) -> String {
+    format!(
+        "CREATE DATABASE {} WITH OWNER {} ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE \"template0\"",
+        quote_ident(name),
+        quote_ident(owner)
+    )
+}
+
+/// What Odoo runs in a new database before loading it: `pg_trgm`, and `unaccent` when
+/// odoo.conf enables it.
+pub fn odoo_extensions_sql(unaccent: bool) -> String {
+    let mut sql = String::from("CREATE EXTENSION IF NOT EXISTS pg_trgm;");
+    if unaccent {
+        sql.push_str(" CREATE EXTENSION IF NOT EXISTS unaccent;");
+    }
+    sql
+}
+
+/// Odoo 17+ grants this on every database it creates (PostgreSQL 15 took it from PUBLIC).
+pub const GRANT_PUBLIC_SCHEMA_SQL: &str = "GRANT CREATE ON SCHEMA public TO PUBLIC";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_as_odoo_does() {
+        assert_eq!(
+            create_like_odoo_sql("a\"b", "odoo"),
+            "CREATE DATABASE \"a\"\"b\" WITH OWNER \"odoo\" ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE \"template0\""
+        );
+        assert!(odoo_extensions_sql(true).contains("unaccent"));
+        assert!(!odoo_extensions_sql(false).contains("unaccent"));
+    }
+}

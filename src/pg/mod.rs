@@ -3,6 +3,7 @@
 
 pub mod admin;
 mod connect;
+pub mod load;
 pub mod pgpass;
 mod prompt;
 pub mod schema;

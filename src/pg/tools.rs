@@ -67,9 +67,22 @@ impl Tool {
             .env("PGAPPNAME", "odoodb")
             .env_remove("PGPASSWORD")
             .kill_on_drop(true);
-        if let Some(root) = &self.params.root_cert {
-            command.env("PGSSLROOTCERT", root);
+        match &self.params.root_cert {
+            Some(super::connect::RootCert::File(path)) => {
+                command.env("PGSSLROOTCERT", path);
+            }
+            Some(super::connect::RootCert::System) => {
+                command.env("PGSSLROOTCERT", "system");
+            }
+            None => {}
         }
+        if let Some(cert) = &self.params.client_cert {
+            command.env("PGSSLCERT", cert);
+        }
+        if let Some(key) = &self.params.client_key {
+            command.env("PGSSLKEY", key);
+        }
+        command.env("PGCONNECT_TIMEOUT", self.params.connect_timeout.as_secs().max(2).to_string());
         match (&self.passfile, &self.params.passfile) {
             (Some(file), _) => {
                 command.env("PGPASSFILE", file);

@@ -17,5 +17,7 @@ mod list;
 mod neutralize;
 mod neutralize_inventory;
 mod rename;
+mod restore;
 mod safety;
 mod terminal;
+mod verify;

@@ -3,6 +3,7 @@
 //! PostgreSQL server that is dropped when the test ends (kept if it panicked).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stderr, dead_code)]
 
+pub mod archives;
 pub mod fixtures;
 
 use std::fmt::Write as _;

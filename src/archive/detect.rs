@@ -1,0 +1,239 @@
+//! What the user handed `restore` (a file, a folder, stdin, a URL) and which format it is —
+//! told by content, never by the file's extension.
+
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use crate::error::Failure;
+
+/// Any byte stream an archive is read from.
+pub type Stream = Box<dyn Read + Send>;
+
+#[derive(Debug, Clone)]
+pub enum Input {
+    File(PathBuf),
+    /// pg_dump's directory format.
+    Folder(PathBuf),
+    Stdin,
+    Url(String),
+}
+
+impl Input {
+    pub fn parse(arg: &str) -> Result<Self> {
+        if arg == "-" {
+            return Ok(Self::Stdin);
+        }
+        if arg.starts_with("http://") || arg.starts_with("https://") {
+            return Ok(Self::Url(arg.to_string()));
+        }
+        let path = PathBuf::from(arg);
+        let meta = std::fs::metadata(&path).map_err(|e| {
+            Failure::failed(format!("cannot read {arg}: {e}"))
+                .hint("give the path of a backup file or pg_dump folder, `-` for stdin, or an http(s) URL")
+        })?;
+        Ok(if meta.is_dir() { Self::Folder(path) } else { Self::File(path) })
+    }
+
+    /// The name a database restored from it gets when neither the user nor a manifest says.
+    pub fn stem(&self) -> Option<String> {
+        let name = match self {
+            Self::File(path) | Self::Folder(path) => {
+                path.file_name()?.to_string_lossy().into_owned()
+            }
+            Self::Url(url) => {
+                let path = url.split(['?', '#']).next().unwrap_or(url);
+                path.rsplit('/').next().filter(|s| !s.is_empty())?.to_string()
+            }
+            Self::Stdin => return None,
+        };
+        let mut stem = name.as_str();
+        for ext in [".tar.gz", ".tgz", ".tar", ".zip", ".dump", ".pgdump", ".backup", ".gz", ".sql"]
+        {
+            stem = stem.strip_suffix(ext).unwrap_or(stem);
+        }
+        Some(stem.to_string())
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Self::File(path) | Self::Folder(path) => path.display().to_string(),
+            Self::Stdin => "standard input".into(),
+            Self::Url(url) => url.clone(),
+        }
+    }
+
+    /// Opens the bytes (blocking: call off the async runtime). A folder has none.
+    pub fn open(&self) -> Result<Stream> {
+        match self {
+            Self::File(path) => Ok(Box::new(
+                std::fs::File::open(path)
+                    .with_context(|| format!("cannot open {}", path.display()))?,
+            )),
+            Self::Folder(path) => {
+                anyhow::bail!("{} is a folder, not a stream", path.display())
+            }
+            Self::Stdin => Ok(Box::new(std::io::stdin())),
+            Self::Url(url) => {
+                let client = reqwest::blocking::Client::builder()
+                    .timeout(None)
+                    .connect_timeout(std::time::Duration::from_secs(30))
+                    .build()
+                    .context("cannot set up the HTTP client")?;
+                let response =
+                    client.get(url).send().with_context(|| format!("cannot download {url}"))?;
+                if !response.status().is_success() {
+                    return Err(Failure::failed(format!(
+                        "downloading {url} failed: HTTP {}",
+                        response.status()
+                    ))
+                    .into());
+                }
+                Ok(Box::new(response))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// odoodb's tar.gz (or a plain tar): manifest.json, the dump, filestore/.
+    Tar,
+    /// Odoo's zip: manifest.json, filestore/, dump.sql.
+    Zip,
+    /// `pg_dump -Fc`.
+    PgCustom,
+    /// `pg_dump -Fd`.
+    PgDirectory,
+    /// Plain SQL (`pg_dump` default), possibly gzipped.
+    Sql,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tar => "odoodb tar.gz",
+            Self::Zip => "Odoo zip",
+            Self::PgCustom => "pg_dump custom (-Fc)",
+            Self::PgDirectory => "pg_dump directory (-Fd)",
+            Self::Sql => "plain SQL",
+        }
+    }
+}
+
+/// A stream whose format is known, positioned at its start. Gzip is already undone (for tar and
+/// SQL), and `gzipped` says it was there.
+pub struct Sniffed {
+    pub format: Format,
+    pub gzipped: bool,
+    pub stream: Stream,
+}
+
+const HEAD: usize = 4096;
+
+/// Reads up to `HEAD` bytes, and gives a stream that still starts at the beginning.
+fn peek(mut stream: Stream) -> Result<(Vec<u8>, Stream), std::io::Error> {
+    let mut head = Vec::with_capacity(HEAD);
+    (&mut stream).take(HEAD as u64).read_to_end(&mut head)?;
+    let rest: Stream = Box::new(Cursor::new(head.clone()).chain(stream));
+    Ok((head, rest))
+}
+
+/// Tells the format of a stream by its first bytes.
+pub fn sniff(stream: Stream, what: &str) -> Result<Sniffed> {
+    let (head, stream) = peek(stream).with_context(|| format!("cannot read {what}"))?;
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Ok(Sniffed { format: Format::Zip, gzipped: false, stream });
+    }
+    if head.starts_with(b"PGDMP") {
+        return Ok(Sniffed { format: Format::PgCustom, gzipped: false, stream });
+    }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let decoded: Stream = Box::new(flate2::read::MultiGzDecoder::new(stream));
+        let (inner, decoded) = peek(decoded).map_err(|e| {
+            Failure::failed(format!("{what} is a corrupt or truncated gzip file ({e})"))
+        })?;
+        return match plain_kind(&inner) {
+            Some(format) => Ok(Sniffed { format, gzipped: true, stream: decoded }),
+            None => Err(not_a_backup(what, "a gzip file holding neither a tar archive nor SQL")),
+        };
+    }
+    match plain_kind(&head) {
+        Some(format) => Ok(Sniffed { format, gzipped: false, stream }),
+        None => Err(not_a_backup(what, "not a format odoodb knows")),
+    }
+}
+
+/// A tar archive, or SQL text, by its first bytes.
+fn plain_kind(head: &[u8]) -> Option<Format> {
+    if head.get(257..262) == Some(b"ustar") {
+        return Some(Format::Tar);
+    }
+    looks_like_sql(head).then_some(Format::Sql)
+}
+
+/// SQL text starts with a comment or a statement; a binary file or prose does not.
+fn looks_like_sql(head: &[u8]) -> bool {
+    if head.contains(&0) {
+        return false;
+    }
+    let text = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        // The head may end inside a character.
+        Err(e) if e.valid_up_to() + 4 >= head.len() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => return false,
+    };
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    let upper = text.get(..16).unwrap_or(text).to_ascii_uppercase();
+    ["--", "/*", "\\", "SET ", "CREATE ", "BEGIN", "SELECT ", "START ", "INSERT ", "COPY "]
+        .iter()
+        .any(|start| upper.starts_with(start))
+}
+
+fn not_a_backup(what: &str, why: &str) -> anyhow::Error {
+    Failure::failed(format!("{what} is not a backup: {why}; nothing was changed"))
+        .hint("odoodb restores its tar.gz, Odoo's zip, pg_dump -Fc files and -Fd folders, .sql and .sql.gz")
+        .into()
+}
+
+/// Checks that a folder is pg_dump's directory format.
+pub fn require_dump_folder(path: &Path) -> Result<()> {
+    if path.join("toc.dat").is_file() {
+        Ok(())
+    } else {
+        Err(not_a_backup(&path.display().to_string(), "a folder without pg_dump's toc.dat"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format_of(bytes: &[u8]) -> Option<Format> {
+        sniff(Box::new(Cursor::new(bytes.to_vec())), "test").ok().map(|s| s.format)
+    }
+
+    #[test]
+    fn tells_formats_by_content() {
+        assert_eq!(format_of(b"PK\x03\x04rest"), Some(Format::Zip));
+        assert_eq!(format_of(b"PGDMP\x01\x0e"), Some(Format::PgCustom));
+        assert_eq!(format_of(b"--\n-- PostgreSQL database dump\n"), Some(Format::Sql));
+        assert_eq!(format_of(b"\x89PNG\r\n\x1a\n"), None);
+        assert_eq!(format_of(b"hello world"), None);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, b"SET x = 1;").ok();
+        assert_eq!(format_of(&gz.finish().unwrap_or_default()), Some(Format::Sql));
+    }
+
+    #[test]
+    fn stems() {
+        let input = Input::Url("https://x.example/a/prod_2024-01-01_10-00-00.zip?x=1".into());
+        assert_eq!(input.stem().as_deref(), Some("prod_2024-01-01_10-00-00"));
+        assert_eq!(Input::File("/b/prod.sql.gz".into()).stem().as_deref(), Some("prod"));
+        assert_eq!(Input::File("/b/prod.tar.gz".into()).stem().as_deref(), Some("prod"));
+    }
+}

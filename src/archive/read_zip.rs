@@ -1,0 +1,143 @@
+//! Odoo's zip (web manager, `odoo-bin db dump`, Odoo.sh and Online downloads): `dump.sql`,
+//! `manifest.json`, `filestore/…`, in whatever order. A zip has its table of contents at the
+//! end, so every name, kind and size is checked before anything is written.
+
+use std::fs::File;
+
+use anyhow::{Result, bail};
+use zip::ZipArchive;
+
+use super::names::{self, DumpLocation, Role, Seen};
+use super::{Counts, Manifest, Visitor};
+use crate::error::Failure;
+
+/// What the table of contents says, once every entry passed.
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub manifest: Option<Manifest>,
+    pub counts: Counts,
+}
+
+const S_IFMT: u32 = 0o170_000;
+const S_IFREG: u32 = 0o100_000;
+const S_IFDIR: u32 = 0o040_000;
+const S_IFLNK: u32 = 0o120_000;
+
+pub fn open(file: File) -> Result<ZipArchive<File>> {
+    ZipArchive::new(file).map_err(|e| {
+        Failure::failed(format!("the zip archive is corrupt or truncated: {e}"))
+            .hint("download or copy the backup again")
+            .into()
+    })
+}
+
+fn dump_location() -> DumpLocation {
+    DumpLocation { name: "dump.sql".into(), folder: false }
+}
+
+/// Checks every entry (names, kinds, duplicates, encryption) and reads the manifest.
+pub fn scan(archive: &mut ZipArchive<File>) -> Result<Head> {
+    let dump = dump_location();
+    let mut seen = Seen::default();
+    let mut counts = Counts::default();
+    let mut manifest = None;
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).map_err(|e| corrupt(&e))?;
+        let raw = entry.name_raw().to_vec();
+        let shown = String::from_utf8_lossy(&raw).into_owned();
+        if entry.encrypted() {
+            return Err(names::refusal(&shown, "encrypted entries are not supported").into());
+        }
+        let is_dir = match entry.unix_mode().map(|mode| mode & S_IFMT) {
+            Some(S_IFLNK) => return Err(names::refusal(&shown, "a symbolic link").into()),
+            Some(S_IFDIR) => true,
+            Some(S_IFREG | 0) | None => entry.is_dir(),
+            Some(_) => return Err(names::refusal(&shown, "a device or special file").into()),
+        };
+        let role = names::classify(&raw, is_dir, &dump)?;
+        seen.insert(&raw)?;
+        match role {
+            Role::Manifest => {
+                drop(entry);
+                let mut entry = archive.by_index(index).map_err(|e| corrupt(&e))?;
+                manifest = Some(super::parse_manifest(&mut entry)?);
+            }
+            Role::Dump(_) => {
+                counts.dump_files += 1;
+                counts.dump_bytes += entry.size();
+            }
+            Role::File(_) => {
+                counts.files += 1;
+                counts.file_bytes += entry.size();
+            }
+            Role::Folder => {}
+        }
+    }
+    if counts.dump_files == 0 {
+        bail!(
+            Failure::failed("the zip holds no dump.sql: it is not a database backup (or is incomplete); nothing was changed")
+                .hint("an Odoo backup zip has manifest.json, dump.sql and filestore/")
+        );
+    }
+    Ok(Head { manifest, counts })
+}
+
+/// Reads every part, in the archive's order, after `scan` passed. Each entry is read no further
+/// than its declared size, and its CRC is checked at its end.
+pub fn walk(archive: &mut ZipArchive<File>, visit: &mut dyn Visitor) -> Result<Counts> {
+    let dump = dump_location();
+    let mut counts = Counts::default();
+    for index in 0..archive.len() {
+        let entry = archive.by_index(index).map_err(|e| corrupt(&e))?;
+        let raw = entry.name_raw().to_vec();
+        let shown = String::from_utf8_lossy(&raw).into_owned();
+        let is_dir = entry.is_dir() || entry.unix_mode().is_some_and(|m| m & S_IFMT == S_IFDIR);
+        let size = entry.size();
+        let mut reader = super::Limited::new(entry, size, shown.clone());
+        match names::classify(&raw, is_dir, &dump)? {
+            Role::Dump(part) => {
+                counts.dump_files += 1;
+                counts.dump_bytes += size;
+                visit.dump(&part, size, &mut reader).map_err(|e| reading(e, &shown))?;
+            }
+            Role::File(relative) => {
+                counts.files += 1;
+                counts.file_bytes += size;
+                visit.file(&relative, size, &mut reader).map_err(|e| reading(e, &shown))?;
+            }
+            Role::Manifest | Role::Folder => {}
+        }
+    }
+    Ok(counts)
+}
+
+fn corrupt(error: &zip::result::ZipError) -> anyhow::Error {
+    Failure::failed(format!("the zip archive is corrupt: {error}")).into()
+}
+
+fn reading(error: anyhow::Error, name: &str) -> anyhow::Error {
+    if error.downcast_ref::<Failure>().is_some()
+        || error.chain().any(|c| c.downcast_ref::<Failure>().is_some())
+    {
+        return error;
+    }
+    let io_data_error = error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::InvalidData
+                    | std::io::ErrorKind::Other
+            )
+        })
+    });
+    if io_data_error {
+        return Failure::failed(format!(
+            "the zip archive is corrupt (at {}): {}",
+            crate::output::terminal_safe(name),
+            crate::error::one_line(&error)
+        ))
+        .into();
+    }
+    error
+}

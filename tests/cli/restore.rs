@@ -1,0 +1,416 @@
+//! `odoodb restore`: every format restores whole (row counts of every table, the filestore
+//! file for file), identity as asked, atomically; every bad input is refused with a clear
+//! message and leaves nothing behind.
+
+use std::os::unix::fs::MetadataExt as _;
+use std::path::Path;
+
+use crate::support::archives::{self, Entry};
+use crate::support::fixtures::{self, Real};
+use crate::support::{
+    PgTestDb, TestEnv, database_exists, files_under, json, leftovers, row_counts,
+};
+
+const SHA: &str = "ab1234567890abcdef1234567890abcdef123456";
+
+fn restore(env: &TestEnv, archive: &Path, db: &str, extra: &[&str]) -> std::process::Output {
+    env.cmd().arg("restore").arg(archive).arg(db).args(extra).output().unwrap()
+}
+
+fn assert_ok(output: &std::process::Output) {
+    assert!(output.status.success(), "restore failed: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// The restored database has every row and every file of the source.
+fn assert_same(env: &TestEnv, source: &str, restored: &str) {
+    assert_eq!(row_counts(restored), row_counts(source), "row counts differ");
+    assert_eq!(files_under(&env.filestore(restored)), files_under(&env.filestore(source)));
+}
+
+/// Nothing of a failed restore remains: no database, no folder, no temporaries, no journal.
+fn assert_nothing_left(env: &TestEnv, db: &str) {
+    assert!(!database_exists(db), "{db} exists after a failed restore");
+    assert!(!env.filestore(db).exists(), "a folder for {db} exists after a failed restore");
+    assert_eq!(leftovers(env, db), Vec::<String>::new());
+}
+
+fn real_zip(version: Real, tag: &str) {
+    let env = TestEnv::new();
+    let Some(reference) = fixtures::real(&env, version, tag) else { return };
+    let zip = fixtures::real_file(version, "odoo-backup.zip").unwrap();
+    let target = PgTestDb::reserve(&format!("{tag}_r"));
+    let output = restore(&env, &zip, &target.name, &["--json"]);
+    assert_ok(&output);
+    let report = json(&output);
+    assert_eq!(report["format"], "zip");
+    assert_eq!(report["mode"], "copy");
+    // The fixture's db.dump and filestore.tar.gz are the same database as the zip.
+    assert_same(&env, &reference.name, &target.name);
+    assert_ne!(target.param("database.uuid"), reference.param("database.uuid"));
+    assert_eq!(target.param("web.base.url").as_deref(), Some("http://localhost:8069"));
+    assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+}
+
+#[test]
+fn odoo17_zip_restores_like_the_fixture() {
+    real_zip(Real::Odoo17, "rs_zip17");
+}
+
+#[test]
+fn odoo15_zip_restores_like_the_fixture() {
+    real_zip(Real::Odoo15, "rs_zip15");
+}
+
+#[test]
+fn pg_dump_files_folders_and_sql_restore_whole() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_fmt_src");
+    let custom = archives::path_in(&env, "prod.dump");
+    let folder = archives::path_in(&env, "prod_dir");
+    let sql = archives::path_in(&env, "prod.sql");
+    let sql_gz = archives::path_in(&env, "prod.sql.gz");
+    archives::pg_dump(&source.name, &["-Fc"], &custom);
+    archives::pg_dump(&source.name, &["-Fd"], &folder);
+    archives::pg_dump(&source.name, &["-Fp"], &sql);
+    archives::gzip(&sql, &sql_gz);
+    for (tag, archive) in [("c", &custom), ("d", &folder), ("p", &sql), ("g", &sql_gz)] {
+        let target = PgTestDb::reserve(&format!("rs_fmt_{tag}"));
+        assert_ok(&restore(&env, archive, &target.name, &["--move", "--jobs", "2"]));
+        assert_eq!(row_counts(&target.name), row_counts(&source.name), "format {tag}");
+        assert_eq!(target.param("database.uuid"), source.param("database.uuid"));
+        // A dump has no filestore: the new database gets no folder.
+        assert!(!env.filestore(&target.name).exists());
+        assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+    }
+    // Standard input, told by content; the name must then be given.
+    let target = PgTestDb::reserve("rs_fmt_stdin");
+    let output = env
+        .cmd()
+        .args(["restore", "-", &target.name, "--move"])
+        .pipe_stdin(&sql_gz)
+        .unwrap()
+        .output()
+        .unwrap();
+    assert_ok(&output);
+    assert_eq!(row_counts(&target.name), row_counts(&source.name));
+}
+
+#[test]
+fn our_tar_gz_in_every_dump_form_restores_whole() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_tar_src");
+    for form in ["custom", "directory", "plain"] {
+        let archive = archives::path_in(&env, &format!("{form}.tar.gz"));
+        archives::our_tar_gz(&env, &source.name, form, &archive, |_, _| {});
+        let target = PgTestDb::reserve(&format!("rs_tar_{}", &form[..3]));
+        assert_ok(&restore(&env, &archive, &target.name, &[]));
+        assert_same(&env, &source.name, &target.name);
+        assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+        // The archive is only read.
+        assert!(archive.is_file());
+    }
+    // --inspect shows the manifest and sizes and restores nothing.
+    let archive = archives::path_in(&env, "custom.tar.gz");
+    let output = env.cmd().args(["restore", "--inspect", "--json"]).arg(&archive).output().unwrap();
+    assert_ok(&output);
+    let inspection = json(&output);
+    assert_eq!(inspection["format"], "tar");
+    assert_eq!(inspection["declared"]["files"], 2);
+    assert_eq!(inspection["pg_dump_version"], "15.18");
+}
+
+#[test]
+fn copy_renews_the_identity_and_move_keeps_it() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_id_src");
+    let archive = archives::path_in(&env, "id.zip");
+    archives::odoo_zip(&env, &source.name, &archive);
+    let copied = PgTestDb::reserve("rs_id_copy");
+    let output = restore(&env, &archive, &copied.name, &[]);
+    assert_ok(&output);
+    // No terminal and no flag: a copy, and it says so.
+    assert!(String::from_utf8_lossy(&output.stderr).contains("as a copy"));
+    assert_ne!(copied.param("database.uuid"), source.param("database.uuid"));
+    assert_ne!(copied.param("database.secret"), source.param("database.secret"));
+    assert_eq!(copied.param("database.enterprise_code"), None);
+    let moved = PgTestDb::reserve("rs_id_move");
+    assert_ok(&restore(&env, &archive, &moved.name, &["--move"]));
+    for key in ["database.uuid", "database.secret", "database.enterprise_code", "web.base.url"] {
+        assert_eq!(moved.param(key), source.param(key), "{key}");
+    }
+    assert_same(&env, &source.name, &moved.name);
+}
+
+#[test]
+fn neutralize_makes_the_restore_pass_the_check() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_neu_src");
+    let archive = archives::path_in(&env, "n.zip");
+    archives::odoo_zip(&env, &source.name, &archive);
+    let target = PgTestDb::reserve("rs_neu_dst");
+    assert_ok(&restore(&env, &archive, &target.name, &["--neutralize", "--no-module-files"]));
+    env.cmd().args(["neutralize", "--check", &target.name]).assert().code(0);
+}
+
+#[test]
+fn force_replaces_only_once_complete_and_needs_confirmation() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_force_src");
+    let archive = archives::path_in(&env, "f.zip");
+    archives::odoo_zip(&env, &source.name, &archive);
+    let target = fixtures::legacy(&env, "rs_force_dst");
+    let before = row_counts(&target.name);
+    let old_files = files_under(&env.filestore(&target.name));
+
+    let output = restore(&env, &archive, &target.name, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+    let output = restore(&env, &archive, &target.name, &["--force"]);
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    // A restore that fails leaves the old database as it was.
+    let output = env
+        .cmd()
+        .arg("restore")
+        .arg(&archive)
+        .args([&target.name, "--force", "--yes"])
+        .env("ODOODB_FAULT", "fail:before-swap")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(row_counts(&target.name), before);
+    assert_eq!(files_under(&env.filestore(&target.name)), old_files);
+
+    assert_ok(&restore(&env, &archive, &target.name, &["--force", "--yes"]));
+    assert_same(&env, &source.name, &target.name);
+    assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+}
+
+#[test]
+fn the_filestore_belongs_to_the_owner_of_the_filestore_root() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIPPED ownership test: needs root");
+        return;
+    }
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_own_src");
+    let archive = archives::path_in(&env, "o.zip");
+    archives::odoo_zip(&env, &source.name, &archive);
+    let root = env.data_dir.join("filestore");
+    std::process::Command::new("chown").arg("65534:65534").arg(&root).status().unwrap();
+    let target = PgTestDb::reserve("rs_own_dst");
+    assert_ok(&restore(&env, &archive, &target.name, &[]));
+    let folder = env.filestore(&target.name);
+    for path in
+        std::iter::once(folder.clone()).chain(files_under(&folder).iter().map(|f| folder.join(f)))
+    {
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (65534, 65534), "{}", path.display());
+    }
+}
+
+/// A restore of `archive` that must fail with `message` and leave nothing.
+fn refused(env: &TestEnv, archive: &Path, tag: &str, message: &str) {
+    let target = PgTestDb::reserve(tag);
+    let output = restore(env, archive, &target.name, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{tag}: restore succeeded");
+    assert!(stderr.contains(message), "{tag}: expected {message:?} in: {stderr}");
+    assert_nothing_left(env, &target.name);
+}
+
+#[test]
+fn hostile_and_broken_archives_are_refused_and_leave_nothing() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_bad_src");
+    let outside = env.root.join("outside");
+    let cases: Vec<(&str, Entry, &str)> = vec![
+        ("trav", Entry::File("filestore/../../outside".into(), b"x".to_vec()), "`..`"),
+        ("abs", Entry::File(format!("{}", outside.display()), b"x".to_vec()), "absolute"),
+        (
+            "sym",
+            Entry::Symlink(format!("filestore/ab/{SHA}"), "/etc/passwd".into()),
+            "symbolic link",
+        ),
+        ("hard", Entry::HardLink(format!("filestore/ab/{SHA}"), "/etc/passwd".into()), "hard link"),
+        ("dev", Entry::Device(format!("filestore/ab/{SHA}")), "device"),
+        (
+            "shape",
+            Entry::File("filestore/ab/not-a-sha1".into(), b"x".to_vec()),
+            "not an Odoo filestore name",
+        ),
+        ("other", Entry::File("etc/cron.d/x".into(), b"x".to_vec()), "not part of a backup"),
+        ("dup", Entry::File(format!("filestore/ab/{SHA}"), b"y".to_vec()), "twice"),
+    ];
+    for (tag, bad, message) in cases {
+        let archive = archives::path_in(&env, &format!("{tag}.tar.gz"));
+        archives::our_tar_gz(&env, &source.name, "custom", &archive, |manifest, entries| {
+            if tag == "dup" {
+                entries.push(Entry::File(format!("filestore/ab/{SHA}"), b"x".to_vec()));
+                manifest["odoodb"]["filestore"]["files"] = serde_json::json!(4);
+                manifest["odoodb"]["filestore"]["bytes"] = serde_json::json!(1000);
+            }
+            entries.push(bad);
+        });
+        refused(&env, &archive, &format!("rs_bad_{tag}"), message);
+        assert!(!outside.exists());
+    }
+    // The same in a zip: symlink and traversal.
+    let zip = archives::path_in(&env, "sym.zip");
+    archives::write_zip(
+        &zip,
+        &[
+            Entry::File("dump.sql".into(), b"SELECT 1;".to_vec()),
+            Entry::Symlink(format!("filestore/ab/{SHA}"), "/etc/passwd".into()),
+        ],
+    );
+    refused(&env, &zip, "rs_bad_zsym", "symbolic link");
+    let zip = archives::path_in(&env, "trav.zip");
+    archives::write_zip(
+        &zip,
+        &[
+            Entry::File("dump.sql".into(), b"SELECT 1;".to_vec()),
+            Entry::File("filestore/../../x".into(), b"x".to_vec()),
+        ],
+    );
+    refused(&env, &zip, "rs_bad_ztrav", "`..`");
+    // A zip without dump.sql.
+    let zip = archives::path_in(&env, "nodump.zip");
+    archives::write_zip(&zip, &[Entry::File("manifest.json".into(), b"{}".to_vec())]);
+    refused(&env, &zip, "rs_bad_nodump", "no dump.sql");
+    // A corrupt zip: one byte of the table of contents changed.
+    let good = archives::path_in(&env, "good.zip");
+    archives::odoo_zip(&env, &source.name, &good);
+    let mut bytes = std::fs::read(&good).unwrap();
+    let cut = bytes.len() - 30;
+    bytes.truncate(cut);
+    let zip = archives::path_in(&env, "corrupt.zip");
+    std::fs::write(&zip, &bytes).unwrap();
+    refused(&env, &zip, "rs_bad_corrupt", "corrupt");
+    // A zip whose data was damaged (CRC).
+    let mut bytes = std::fs::read(&good).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0xff;
+    let zip = archives::path_in(&env, "crc.zip");
+    std::fs::write(&zip, &bytes).unwrap();
+    refused(&env, &zip, "rs_bad_crc", "failed");
+    // A truncated tar.gz.
+    let archive = archives::path_in(&env, "whole.tar.gz");
+    archives::our_tar_gz(&env, &source.name, "custom", &archive, |_, _| {});
+    let bytes = std::fs::read(&archive).unwrap();
+    let truncated = archives::path_in(&env, "trunc.tar.gz");
+    std::fs::write(&truncated, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    refused(&env, &truncated, "rs_bad_trunc", "truncated");
+    // SQL that fails half way: nothing of it stays.
+    let sql = archives::path_in(&env, "half.sql");
+    archives::pg_dump(&source.name, &["-Fp"], &sql);
+    let mut text = std::fs::read_to_string(&sql).unwrap();
+    text.push_str("\nCREATE TABLE half_way (x int);\nSELECT no_such_function();\n");
+    std::fs::write(&sql, text).unwrap();
+    refused(&env, &sql, "rs_bad_half", "psql failed");
+    // Not an archive at all.
+    let junk = archives::path_in(&env, "junk.zip");
+    std::fs::write(&junk, b"\x89PNG\r\n\x1a\n not a backup").unwrap();
+    refused(&env, &junk, "rs_bad_junk", "is not a backup");
+}
+
+#[test]
+fn a_gzip_bomb_is_cut_off_at_the_declared_size() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_bomb_src");
+    let archive = archives::path_in(&env, "bomb.tar.gz");
+    let zeros = vec![0u8; 64 << 20];
+    let name = archives::sha1(&zeros);
+    archives::our_tar_gz(&env, &source.name, "custom", &archive, |_, entries| {
+        entries.push(Entry::File(format!("filestore/{}/{name}", &name[..2]), zeros.clone()));
+    });
+    assert!(std::fs::metadata(&archive).unwrap().len() < 4 << 20);
+    refused(&env, &archive, "rs_bomb", "larger than its manifest declares");
+    // Plain SQL of zeros.
+    let bomb = archives::path_in(&env, "zeros.sql.gz");
+    let raw = archives::path_in(&env, "zeros.sql");
+    let mut text = b"-- a dump\n".to_vec();
+    text.extend_from_slice(&zeros);
+    std::fs::write(&raw, text).unwrap();
+    archives::gzip(&raw, &bomb);
+    refused(&env, &bomb, "rs_bomb_sql", "NUL byte");
+}
+
+#[test]
+fn an_existing_target_is_an_error_and_stays_untouched() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_exist");
+    let archive = archives::path_in(&env, "e.zip");
+    archives::odoo_zip(&env, &source.name, &archive);
+    let before = row_counts(&source.name);
+    let output = restore(&env, &archive, &source.name, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+    assert_eq!(row_counts(&source.name), before);
+}
+
+#[test]
+fn a_full_disk_is_refused_before_anything_is_written() {
+    let env = TestEnv::new();
+    let Some(_) = fixtures::real(&env, Real::Odoo17, "rs_full_ref") else { return };
+    let small = env.root.join("small");
+    std::fs::create_dir_all(&small).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(&small)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("SKIPPED full-disk test: cannot mount a tmpfs here");
+        return;
+    }
+    std::fs::create_dir_all(small.join("filestore")).unwrap();
+    let zip = fixtures::real_file(Real::Odoo17, "odoo-backup.zip").unwrap();
+    let target = PgTestDb::reserve("rs_full");
+    let output = env
+        .cmd()
+        .args(["--data-dir"])
+        .arg(&small)
+        .arg("restore")
+        .arg(&zip)
+        .arg(&target.name)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let files = files_under(&small);
+    std::process::Command::new("umount").arg(&small).status().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not enough free space"), "{stderr}");
+    assert!(!database_exists(&target.name));
+    assert_eq!(files, Vec::<String>::new());
+}
+
+#[test]
+fn a_restore_killed_midway_is_cleaned_up_by_recover() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_crash_src");
+    let archive = archives::path_in(&env, "k.tar.gz");
+    archives::our_tar_gz(&env, &source.name, "directory", &archive, |_, _| {});
+    for point in
+        ["restore:after-create", "restore:after-load", "before-swap", "install:new-folder-in-place"]
+    {
+        let target = PgTestDb::reserve("rs_crash");
+        let output = env
+            .cmd()
+            .arg("restore")
+            .arg(&archive)
+            .arg(&target.name)
+            .env("ODOODB_FAULT", format!("crash:{point}"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), None, "should have died at {point}");
+        let output = env.cmd().arg("recover").output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(leftovers(&env, &target.name), Vec::<String>::new(), "after {point}");
+        // Before the commit: nothing; at the commit: completed, whole.
+        if database_exists(&target.name) {
+            assert_same(&env, &source.name, &target.name);
+        } else {
+            assert!(!env.filestore(&target.name).exists(), "after {point}");
+        }
+    }
+}
