@@ -236,6 +236,11 @@ pub struct DuplicateArgs {
     #[command(flatten)]
     pub module_files: ModuleFileArgs,
 
+    /// With --force: back up the database being replaced into the backup folder (settings
+    /// backup.dir) first, and change nothing if that fails
+    #[arg(long, requires = "force")]
+    pub backup_first: bool,
+
     #[command(flatten)]
     pub change: ChangeArgs,
 }
@@ -386,6 +391,11 @@ pub struct DeleteArgs {
     /// Succeed, changing nothing, when the database does not exist (for scripts that clean up)
     #[arg(long)]
     pub if_exists: bool,
+
+    /// Make a backup into the backup folder (settings backup.dir) first, and drop nothing if
+    /// it fails
+    #[arg(long)]
+    pub backup_first: bool,
 
     /// Also drop a database that is not Odoo's, and one that looks like production (odoo.conf
     /// db_name, or listed in the settings' [neutralize] protect) without typing its name

@@ -81,10 +81,8 @@ impl Input {
                     .connect_timeout(std::time::Duration::from_secs(30))
                     .build()
                     .context("cannot set up the HTTP client")?;
-                let response = client
-                    .get(url)
-                    .send()
-                    .with_context(|| format!("cannot download {url}"))?;
+                let response =
+                    client.get(url).send().with_context(|| format!("cannot download {url}"))?;
                 if !response.status().is_success() {
                     return Err(Failure::failed(format!(
                         "downloading {url} failed: HTTP {}",

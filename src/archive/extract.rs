@@ -110,7 +110,8 @@ impl Visitor for Extractor<'_> {
         if part.is_empty()
             && let Some(plain) = self.plain.as_mut()
         {
-            let mut source = Watched { inner: reader, cancel: &self.cancel, progress: self.progress };
+            let mut source =
+                Watched { inner: reader, cancel: &self.cancel, progress: self.progress };
             return plain(&mut source);
         }
         let scratch = self.scratch();

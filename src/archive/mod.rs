@@ -4,8 +4,9 @@
 //! Formats:
 //! - `tar.gz` (ours): `manifest.json` first, then the database dump (its form and path inside
 //!   the archive are named by the manifest), then `filestore/<xx>/<sha1>` (and `checklist/`).
-//! - `zip` (Odoo's): `manifest.json`, `filestore/…`, plain-SQL `dump.sql` last — what Odoo's
-//!   web manager, `odoo-bin db load` and the upgrade platform read.
+//! - `zip` (Odoo's): `dump.sql` (plain SQL), `manifest.json`, `filestore/…` — the member order
+//!   of the zips Odoo itself makes (see the fixtures), what Odoo's web manager, `odoo-bin db load`
+//!   and the upgrade platform read.
 //! - `dump`: `pg_dump --format=custom --no-owner`, no filestore, no manifest.
 //!
 //! Readers check every entry's name and kind (`names`) before any of it is written, and hand
@@ -13,11 +14,16 @@
 
 pub mod detect;
 pub mod extract;
+pub mod files;
 pub mod manifest;
 pub mod names;
+pub mod output;
+pub mod pipeline;
 pub mod read_tar;
 pub mod read_zip;
+pub mod tar_gz;
 pub mod verify;
+pub mod zip;
 
 use std::io::Read;
 
@@ -81,7 +87,9 @@ pub fn parse_manifest(reader: &mut dyn Read) -> Result<Manifest> {
     let mut text = Vec::new();
     reader.take(MAX_MANIFEST + 1).read_to_end(&mut text)?;
     if text.len() as u64 > MAX_MANIFEST {
-        return Err(crate::error::Failure::failed("manifest.json is too large to be a manifest").into());
+        return Err(
+            crate::error::Failure::failed("manifest.json is too large to be a manifest").into()
+        );
     }
     serde_json::from_slice(&text).map_err(|e| {
         crate::error::Failure::failed(format!("manifest.json is not a valid backup manifest: {e}"))

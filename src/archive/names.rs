@@ -98,8 +98,7 @@ pub fn classify(raw: &[u8], is_dir: bool, dump: &DumpLocation) -> Result<Role, F
     {
         return Ok(Role::Dump(file.to_string()));
     }
-    if let Some(relative) = trimmed.strip_prefix("filestore").and_then(|r| r.strip_prefix('/'))
-    {
+    if let Some(relative) = trimmed.strip_prefix("filestore").and_then(|r| r.strip_prefix('/')) {
         let inner = relative.strip_prefix("checklist/").unwrap_or(relative);
         if is_dir
             && (relative.is_empty()
@@ -154,10 +153,8 @@ mod tests {
     const SHA: &str = "ab1234567890abcdef1234567890abcdef123456";
 
     fn plain() -> DumpLocation {
-        DumpLocation::parse("dump.sql").unwrap_or_else(|_| DumpLocation {
-            name: String::new(),
-            folder: false,
-        })
+        DumpLocation::parse("dump.sql")
+            .unwrap_or_else(|_| DumpLocation { name: String::new(), folder: false })
     }
 
     #[test]
@@ -181,7 +178,10 @@ mod tests {
     fn accepts_a_dump_folder() {
         let dump = DumpLocation { name: "dump".into(), folder: true };
         assert_eq!(classify(b"dump/", true, &dump).ok(), Some(Role::Folder));
-        assert_eq!(classify(b"dump/toc.dat", false, &dump).ok(), Some(Role::Dump("toc.dat".into())));
+        assert_eq!(
+            classify(b"dump/toc.dat", false, &dump).ok(),
+            Some(Role::Dump("toc.dat".into()))
+        );
         assert!(classify(b"dump/../x", false, &dump).is_err());
         assert!(classify(b"dump/a/b", false, &dump).is_err());
     }

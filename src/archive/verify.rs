@@ -60,7 +60,9 @@ pub fn verify(input: &Input, pg_restore: &Path) -> Report {
     if let Input::Folder(path) = input {
         report.format = Some(Format::PgDirectory);
         match super::detect::require_dump_folder(path).and_then(|()| list_dump(pg_restore, path)) {
-            Ok(entries) => report.add("dump readable", true, format!("pg_restore --list: {entries} entries")),
+            Ok(entries) => {
+                report.add("dump readable", true, format!("pg_restore --list: {entries} entries"))
+            }
             Err(error) => report.fail("dump readable", &error),
         }
         return report;
@@ -113,7 +115,12 @@ fn verify_tar(stream: super::detect::Stream, pg_restore: &Path, report: &mut Rep
     conclude(visitor, walked, head.manifest.odoodb.as_ref(), report);
 }
 
-fn verify_zip(input: &Input, stream: super::detect::Stream, pg_restore: &Path, report: &mut Report) {
+fn verify_zip(
+    input: &Input,
+    stream: super::detect::Stream,
+    pg_restore: &Path,
+    report: &mut Report,
+) {
     let file = match input {
         Input::File(path) => std::fs::File::open(path).map_err(anyhow::Error::from),
         _ => spool(stream),
@@ -132,7 +139,11 @@ fn verify_zip(input: &Input, stream: super::detect::Stream, pg_restore: &Path, r
             return;
         }
     };
-    report.add("entry names", true, "every entry is manifest.json, dump.sql or filestore/<xx>/<sha1>");
+    report.add(
+        "entry names",
+        true,
+        "every entry is manifest.json, dump.sql or filestore/<xx>/<sha1>",
+    );
     let ours = head.manifest.as_ref().and_then(|m| m.odoodb.clone());
     match &head.manifest {
         Some(manifest) => report.add("manifest", true, describe_manifest(manifest)),
@@ -216,7 +227,9 @@ fn conclude(
         ));
         match &ours.filestore {
             Some(fs) => {
-                let ok = fs.list_sha256 == list && fs.files == files.len() as u64 && fs.bytes == file_bytes;
+                let ok = fs.list_sha256 == list
+                    && fs.files == files.len() as u64
+                    && fs.bytes == file_bytes;
                 report.add(
                     "filestore list",
                     ok,
@@ -271,7 +284,9 @@ fn finish_dump(
 ) -> (u64, String) {
     let bytes = checker.bytes;
     let sha = match parts {
-        Some(parts) if parts.len() > 1 || parts.first().is_some_and(|(name, _)| !name.is_empty()) => {
+        Some(parts)
+            if parts.len() > 1 || parts.first().is_some_and(|(name, _)| !name.is_empty()) =>
+        {
             let mut lines: Vec<String> =
                 parts.iter().map(|(name, sha)| format!("{sha}  {name}\n")).collect();
             lines.sort();
@@ -436,7 +451,8 @@ impl DumpChecker {
                 let toc = self.toc.take().context("the dump folder has no toc.dat")?;
                 let dir = tempfile::tempdir().context("cannot create a temporary folder")?;
                 std::fs::write(dir.path().join("toc.dat"), toc)?;
-                list_dump(&self.pg_restore, dir.path()).map(|n| format!("pg_restore --list: {n} entries"))
+                list_dump(&self.pg_restore, dir.path())
+                    .map(|n| format!("pg_restore --list: {n} entries"))
             }
             DumpForm::Plain => {
                 if self.nul {
@@ -448,7 +464,9 @@ impl DumpChecker {
                     anyhow::bail!("plain SQL that does not begin as pg_dump's output does");
                 }
                 if !tail.contains("PostgreSQL database dump complete") {
-                    anyhow::bail!("the SQL dump is incomplete: pg_dump's closing line is missing (truncated?)");
+                    anyhow::bail!(
+                        "the SQL dump is incomplete: pg_dump's closing line is missing (truncated?)"
+                    );
                 }
                 Ok(format!("plain SQL from pg_dump, complete ({} bytes)", self.bytes))
             }

@@ -104,7 +104,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         dry_run: args.change.dry_run,
         steps,
     };
-    ctx.printer.status(&summary(&report));
+    ctx.printer.status(&summary(&report, &newest_backup(ctx, &args.db)));
     if args.change.dry_run {
         return ctx
             .printer
@@ -123,6 +123,9 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
             .await?;
         }
         None => confirm::typed_name(ctx, "delete it for good", &args.db).await?,
+    }
+    if args.backup_first {
+        backup_first(ctx, &args.db).await?;
     }
     let consent =
         sessions::consent(ctx, &admin_client, &args.db, args.change.force_disconnect).await?;
@@ -224,7 +227,39 @@ async fn inspect(
     Ok((Some(is_odoo), last_login))
 }
 
-fn summary(report: &Report) -> String {
+/// Backs up `db` before it is dropped; a failure stops everything.
+pub async fn backup_first(ctx: &Context, db: &str) -> Result<()> {
+    let request = super::backup::Request::before_change(ctx);
+    let report = super::backup::make(ctx, db, &request).await.map_err(|error| {
+        error.context(format!(
+            "the backup of {db} made before the change failed; nothing was changed"
+        ))
+    })?;
+    ctx.printer.status(&format!("Backed up {db} to {} ({})", report.path, bytes(report.bytes)));
+    Ok(())
+}
+
+/// The newest backup of `db` in the backup folder, as a sentence.
+fn newest_backup(ctx: &Context, db: &str) -> String {
+    let dir = super::backup::backup_dir(ctx);
+    match super::backup::backups_of(db, &dir).first() {
+        Some((time, path)) => {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            format!(
+                "Newest backup of this database: {} ({}, {}).",
+                path.display(),
+                bytes(size),
+                time.format("%Y-%m-%d %H:%M:%S")
+            )
+        }
+        None => format!(
+            "odoodb knows of no backup of this database in {}: once deleted, it is gone (--backup-first makes one).",
+            dir.display()
+        ),
+    }
+}
+
+fn summary(report: &Report, backup: &str) -> String {
     let size =
         report.size_bytes.map_or_else(|| "?".into(), |n| bytes(u64::try_from(n).unwrap_or(0)));
     let filestore = if report.filestore.exists {
@@ -241,10 +276,7 @@ fn summary(report: &Report) -> String {
         .last_login
         .as_deref()
         .map_or_else(|| "no login recorded".into(), |t| format!("last login {t}"));
-    format!(
-        "{}: database {size}, filestore {filestore}, {login}.\nodoodb knows of no backup of this database: once deleted, it is gone.",
-        report.database
-    )
+    format!("{}: database {size}, filestore {filestore}, {login}.\n{backup}", report.database)
 }
 
 /// The last time anyone logged in, from Odoo's login log.

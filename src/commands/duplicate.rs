@@ -115,6 +115,7 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
             )
             .await?;
         }
+        backup_replaced(ctx, &admin_client, args, &plan).await?;
     }
     let source_consent =
         sessions::consent(ctx, &admin_client, &plan.source, args.change.force_disconnect).await?;
@@ -171,6 +172,19 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
         total_seconds: started.elapsed().as_secs_f64(),
     };
     ctx.printer.emit(&report, || human(&report))
+}
+
+/// `--backup-first`: the database about to be replaced is backed up (a failure stops all).
+async fn backup_replaced(
+    ctx: &Context,
+    admin_client: &Client,
+    args: &DuplicateArgs,
+    plan: &Plan,
+) -> Result<()> {
+    if args.backup_first && admin::database_exists(admin_client, &plan.target).await? {
+        super::delete::backup_first(ctx, &plan.target).await?;
+    }
+    Ok(())
 }
 
 async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> Result<Plan> {

@@ -34,7 +34,10 @@ enum Source {
     /// A zip, seekable (the file itself, or a stream spooled to an unnamed temporary file).
     Zip(std::fs::File),
     /// Our tar(.gz): the manifest read; the stream is at the archive's start.
-    Tar { head: read_tar::Head, stream: Stream },
+    Tar {
+        head: read_tar::Head,
+        stream: Stream,
+    },
     CustomFile(PathBuf),
     CustomStream(Stream),
     Directory(PathBuf),
@@ -352,10 +355,8 @@ async fn prepare(
 ) -> Result<Plan> {
     let root = ctx.filestore_root();
     let target_folder = ctx.filestore(&target);
-    let target_entry = filestore::require_folder_or_absent(
-        &target_folder,
-        &format!("the filestore of {target}"),
-    )?;
+    let target_entry =
+        filestore::require_folder_or_absent(&target_folder, &format!("the filestore of {target}"))?;
     let target_db_exists = admin::database_exists(admin_client, &target).await?;
     let replace = target_db_exists || target_entry != filestore::Entry::Absent;
     if replace && !args.force {
@@ -381,7 +382,9 @@ async fn prepare(
         // What the restore writes into the data_dir: the filestore, and for our tar.gz the
         // dump while it loads.
         let needed = described.declared.map_or(0, |c| {
-            c.file_bytes + c.files * 4096 + if described.format == Format::Tar { c.dump_bytes } else { 0 }
+            c.file_bytes
+                + c.files * 4096
+                + if described.format == Format::Tar { c.dump_bytes } else { 0 }
         });
         let free = filestore::free_bytes(&writable)?;
         if free < needed + needed / 20 {
@@ -713,7 +716,10 @@ fn inspection_text(ctx: &Context, inspection: &Inspection) -> String {
             table.add_row(vec!["made by".to_string(), "Odoo (no checksums)".to_string()]);
         }
     }
-    table.add_row(vec!["Odoo version".to_string(), inspection.odoo_version.clone().unwrap_or_else(unknown)]);
+    table.add_row(vec![
+        "Odoo version".to_string(),
+        inspection.odoo_version.clone().unwrap_or_else(unknown),
+    ]);
     table.add_row(vec![
         "PostgreSQL (origin)".to_string(),
         inspection.pg_version.clone().unwrap_or_else(unknown),

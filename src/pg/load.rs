@@ -40,9 +40,12 @@ impl Loader {
     /// `pg_restore --no-owner --exit-on-error` into `db`, with `--jobs` for a file or folder.
     pub fn pg_restore(&self, db: &str, archive: Archive<'_>) -> Result<()> {
         let mut command = self.pg_restore.command(db);
-        command
-            .env("PGOPTIONS", SESSION_OPTIONS)
-            .args(["--no-owner", "--exit-on-error", "--dbname", db]);
+        command.env("PGOPTIONS", SESSION_OPTIONS).args([
+            "--no-owner",
+            "--exit-on-error",
+            "--dbname",
+            db,
+        ]);
         if let Some(role) = &self.role {
             command.arg(format!("--role={role}"));
         }
@@ -92,12 +95,11 @@ impl Loader {
             command.spawn().with_context(|| format!("cannot run {program}"))?
         };
         let tail = Arc::new(Mutex::new(VecDeque::new()));
-        let reader_thread = child.stderr.take().and_then(|stderr| stderr.into_owned_fd().ok()).map(
-            |fd| {
+        let reader_thread =
+            child.stderr.take().and_then(|stderr| stderr.into_owned_fd().ok()).map(|fd| {
                 let tail = Arc::clone(&tail);
                 std::thread::spawn(move || collect_tail(std::fs::File::from(fd), &tail))
-            },
-        );
+            });
         let fed = match feed {
             Some(feed) => {
                 let stdin = child
@@ -142,7 +144,8 @@ impl Loader {
             }
         }
         if !status.success() {
-            let lines: Vec<&String> = errors.iter().filter(|line| !line.trim().is_empty()).collect();
+            let lines: Vec<&String> =
+                errors.iter().filter(|line| !line.trim().is_empty()).collect();
             let detail = lines[lines.len().saturating_sub(6)..]
                 .iter()
                 .map(|line| line.as_str())

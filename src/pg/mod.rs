@@ -3,10 +3,10 @@
 
 pub mod admin;
 mod connect;
+pub mod load;
 pub mod pgpass;
 mod prompt;
 pub mod schema;
-pub mod load;
 pub mod tools;
 
 pub use connect::{

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod backup;
 mod completion;
 mod config;
 mod connect;

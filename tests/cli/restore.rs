@@ -200,8 +200,8 @@ fn the_filestore_belongs_to_the_owner_of_the_filestore_root() {
     let target = PgTestDb::reserve("rs_own_dst");
     assert_ok(&restore(&env, &archive, &target.name, &[]));
     let folder = env.filestore(&target.name);
-    for path in std::iter::once(folder.clone())
-        .chain(files_under(&folder).iter().map(|f| folder.join(f)))
+    for path in
+        std::iter::once(folder.clone()).chain(files_under(&folder).iter().map(|f| folder.join(f)))
     {
         let meta = std::fs::metadata(&path).unwrap();
         assert_eq!((meta.uid(), meta.gid()), (65534, 65534), "{}", path.display());
@@ -226,10 +226,18 @@ fn hostile_and_broken_archives_are_refused_and_leave_nothing() {
     let cases: Vec<(&str, Entry, &str)> = vec![
         ("trav", Entry::File("filestore/../../outside".into(), b"x".to_vec()), "`..`"),
         ("abs", Entry::File(format!("{}", outside.display()), b"x".to_vec()), "absolute"),
-        ("sym", Entry::Symlink(format!("filestore/ab/{SHA}"), "/etc/passwd".into()), "symbolic link"),
+        (
+            "sym",
+            Entry::Symlink(format!("filestore/ab/{SHA}"), "/etc/passwd".into()),
+            "symbolic link",
+        ),
         ("hard", Entry::HardLink(format!("filestore/ab/{SHA}"), "/etc/passwd".into()), "hard link"),
         ("dev", Entry::Device(format!("filestore/ab/{SHA}")), "device"),
-        ("shape", Entry::File("filestore/ab/not-a-sha1".into(), b"x".to_vec()), "not an Odoo filestore name"),
+        (
+            "shape",
+            Entry::File("filestore/ab/not-a-sha1".into(), b"x".to_vec()),
+            "not an Odoo filestore name",
+        ),
         ("other", Entry::File("etc/cron.d/x".into(), b"x".to_vec()), "not part of a backup"),
         ("dup", Entry::File(format!("filestore/ab/{SHA}"), b"y".to_vec()), "twice"),
     ];
@@ -248,16 +256,22 @@ fn hostile_and_broken_archives_are_refused_and_leave_nothing() {
     }
     // The same in a zip: symlink and traversal.
     let zip = archives::path_in(&env, "sym.zip");
-    archives::write_zip(&zip, &[
-        Entry::File("dump.sql".into(), b"SELECT 1;".to_vec()),
-        Entry::Symlink(format!("filestore/ab/{SHA}"), "/etc/passwd".into()),
-    ]);
+    archives::write_zip(
+        &zip,
+        &[
+            Entry::File("dump.sql".into(), b"SELECT 1;".to_vec()),
+            Entry::Symlink(format!("filestore/ab/{SHA}"), "/etc/passwd".into()),
+        ],
+    );
     refused(&env, &zip, "rs_bad_zsym", "symbolic link");
     let zip = archives::path_in(&env, "trav.zip");
-    archives::write_zip(&zip, &[
-        Entry::File("dump.sql".into(), b"SELECT 1;".to_vec()),
-        Entry::File("filestore/../../x".into(), b"x".to_vec()),
-    ]);
+    archives::write_zip(
+        &zip,
+        &[
+            Entry::File("dump.sql".into(), b"SELECT 1;".to_vec()),
+            Entry::File("filestore/../../x".into(), b"x".to_vec()),
+        ],
+    );
     refused(&env, &zip, "rs_bad_ztrav", "`..`");
     // A zip without dump.sql.
     let zip = archives::path_in(&env, "nodump.zip");
@@ -378,7 +392,9 @@ fn a_restore_killed_midway_is_cleaned_up_by_recover() {
     let source = fixtures::modern(&env, "rs_crash_src");
     let archive = archives::path_in(&env, "k.tar.gz");
     archives::our_tar_gz(&env, &source.name, "directory", &archive, |_, _| {});
-    for point in ["restore:after-create", "restore:after-load", "before-swap", "install:new-folder-in-place"] {
+    for point in
+        ["restore:after-create", "restore:after-load", "before-swap", "install:new-folder-in-place"]
+    {
         let target = PgTestDb::reserve("rs_crash");
         let output = env
             .cmd()

@@ -13,7 +13,15 @@ use super::{Server, TestEnv};
 pub fn pg_dump(db: &str, args: &[&str], output: &Path) {
     let server = Server::get();
     let status = Command::new("pg_dump")
-        .args(["--no-owner", "-h", &server.host, "-p", &server.port.to_string(), "-U", &server.user])
+        .args([
+            "--no-owner",
+            "-h",
+            &server.host,
+            "-p",
+            &server.port.to_string(),
+            "-U",
+            &server.user,
+        ])
         .args(args)
         .arg("-f")
         .arg(output)
@@ -101,7 +109,8 @@ pub fn our_tar_gz(
             ("dump/", sha256(lines.concat().as_bytes()), total)
         }
         _ => {
-            let (name, flag) = if form == "plain" { ("dump.sql", "-Fp") } else { ("dump.pgdump", "-Fc") };
+            let (name, flag) =
+                if form == "plain" { ("dump.sql", "-Fp") } else { ("dump.pgdump", "-Fc") };
             let file = scratch.path().join(name);
             pg_dump(db, &[flag], &file);
             let content = std::fs::read(&file).unwrap();
@@ -129,7 +138,8 @@ pub fn our_tar_gz(
         entries.push(Entry::File(format!("filestore/{name}"), content));
     }
     tamper(&mut manifest, &mut entries);
-    let mut all = vec![Entry::File("manifest.json".into(), serde_json::to_vec_pretty(&manifest).unwrap())];
+    let mut all =
+        vec![Entry::File("manifest.json".into(), serde_json::to_vec_pretty(&manifest).unwrap())];
     all.extend(entries);
     write_tar_gz(out, &all);
 }
@@ -192,7 +202,9 @@ pub fn write_zip(out: &Path, entries: &[Entry]) {
                 zip.write_all(data).unwrap();
             }
             Entry::Dir(name) => zip.add_directory(name.as_str(), options).unwrap(),
-            Entry::Symlink(name, to) => zip.add_symlink(name.as_str(), to.as_str(), options).unwrap(),
+            Entry::Symlink(name, to) => {
+                zip.add_symlink(name.as_str(), to.as_str(), options).unwrap()
+            }
             Entry::HardLink(..) | Entry::Device(_) => unreachable!("zip has no such entries"),
         }
     }
@@ -200,7 +212,10 @@ pub fn write_zip(out: &Path, entries: &[Entry]) {
 }
 
 pub fn gzip(from: &Path, to: &Path) {
-    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(to).unwrap(), flate2::Compression::fast());
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(to).unwrap(),
+        flate2::Compression::fast(),
+    );
     gz.write_all(&std::fs::read(from).unwrap()).unwrap();
     gz.finish().unwrap();
 }
