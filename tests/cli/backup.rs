@@ -463,7 +463,14 @@ fn round_trip(env: &TestEnv, source: &crate::support::PgTestDb, tag: &str) {
             String::from_utf8_lossy(&verified.stderr)
         );
         let target = crate::support::PgTestDb::reserve(&format!("{tag}_{}", &format[..3]));
-        let output = env.cmd().arg("restore").arg(&archive).arg(&target.name).output().unwrap();
+        // --move: the identity stays, so every row compares (a copy drops the enterprise code).
+        let output = env
+            .cmd()
+            .arg("restore")
+            .arg(&archive)
+            .args([&target.name, "--move"])
+            .output()
+            .unwrap();
         assert!(output.status.success(), "{format}: {}", String::from_utf8_lossy(&output.stderr));
         assert_eq!(
             crate::support::row_counts(&target.name),
