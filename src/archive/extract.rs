@@ -68,7 +68,7 @@ impl<'a> Extractor<'a> {
         if dir != self.folder
             && let Some(parent) = dir.parent()
         {
-            self.make_dir(&parent.to_path_buf())?;
+            self.make_dir(parent)?;
         }
         std::fs::DirBuilder::new()
             .mode(0o700)
@@ -81,7 +81,7 @@ impl<'a> Extractor<'a> {
 
     fn write(&mut self, path: &Path, size: u64, reader: &mut dyn Read) -> Result<()> {
         if let Some(parent) = path.parent() {
-            self.make_dir(&parent.to_path_buf())?;
+            self.make_dir(parent)?;
         }
         let mut file = std::fs::OpenOptions::new()
             .write(true)

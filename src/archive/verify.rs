@@ -61,7 +61,7 @@ pub fn verify(input: &Input, pg_restore: &Path) -> Report {
         report.format = Some(Format::PgDirectory);
         match super::detect::require_dump_folder(path).and_then(|()| list_dump(pg_restore, path)) {
             Ok(entries) => {
-                report.add("dump readable", true, format!("pg_restore --list: {entries} entries"))
+                report.add("dump readable", true, format!("pg_restore --list: {entries} entries"));
             }
             Err(error) => report.fail("dump readable", &error),
         }
@@ -83,16 +83,14 @@ pub fn verify(input: &Input, pg_restore: &Path) -> Report {
         Format::Zip => verify_zip(input, stream, pg_restore, &mut report),
         Format::PgCustom => {
             let mut checker = DumpChecker::new(DumpForm::Custom, pg_restore);
-            let result = std::io::copy(&mut { stream }, &mut checker)
-                .context("cannot read the dump")
-                .map_err(anyhow::Error::from);
+            let result =
+                std::io::copy(&mut { stream }, &mut checker).context("cannot read the dump");
             finish_dump(checker, result.map(|_| ()), None, &mut report);
         }
         Format::Sql => {
             let mut checker = DumpChecker::new(DumpForm::Plain, pg_restore);
-            let result = std::io::copy(&mut { stream }, &mut checker)
-                .context("cannot read the dump")
-                .map_err(anyhow::Error::from);
+            let result =
+                std::io::copy(&mut { stream }, &mut checker).context("cannot read the dump");
             finish_dump(checker, result.map(|_| ()), None, &mut report);
         }
         Format::PgDirectory => {}
@@ -112,7 +110,7 @@ fn verify_tar(stream: super::detect::Stream, pg_restore: &Path, report: &mut Rep
     report.checksums = head.manifest.odoodb.is_some();
     let mut visitor = Checker::new(head.form, pg_restore);
     let walked = read_tar::walk(stream, &head, &mut visitor);
-    conclude(visitor, walked, head.manifest.odoodb.as_ref(), report);
+    conclude(visitor, &walked, head.manifest.odoodb.as_ref(), report);
 }
 
 fn verify_zip(
@@ -159,7 +157,7 @@ fn verify_zip(
     }
     let mut visitor = Checker::new(DumpForm::Plain, pg_restore);
     let walked = read_zip::walk(&mut archive, &mut visitor);
-    conclude(visitor, walked, ours.as_ref(), report);
+    conclude(visitor, &walked, ours.as_ref(), report);
 }
 
 /// A stream (stdin, a URL) in an unnamed temporary file: a zip is read from its end.
@@ -187,12 +185,12 @@ fn describe_manifest(manifest: &Manifest) -> String {
 /// Compares what was read with the manifest.
 fn conclude(
     visitor: Checker<'_>,
-    walked: Result<Counts>,
+    walked: &Result<Counts>,
     ours: Option<&super::manifest::Ours>,
     report: &mut Report,
 ) {
     let Checker { dump, dump_parts, files, bad_files, file_bytes, .. } = visitor;
-    match &walked {
+    match walked {
         Ok(counts) => {
             report.counts = *counts;
             report.add("archive readable", true, "read to the end; every entry intact");
@@ -223,7 +221,7 @@ fn conclude(
         let mut names = files.clone();
         names.sort();
         let list = super::hex(&sha2::Sha256::digest(
-            names.iter().map(|n| format!("{n}\n")).collect::<String>().as_bytes(),
+            names.iter().flat_map(|n| [n.as_str(), "\n"]).collect::<String>().as_bytes(),
         ));
         match &ours.filestore {
             Some(fs) => {

@@ -35,7 +35,7 @@ enum Source {
     Zip(std::fs::File),
     /// Our tar(.gz): the manifest read; the stream is at the archive's start.
     Tar {
-        head: read_tar::Head,
+        head: Box<read_tar::Head>,
         stream: Stream,
     },
     CustomFile(PathBuf),
@@ -89,6 +89,7 @@ struct Built {
     load_seconds: f64,
 }
 
+#[allow(clippy::too_many_lines, reason = "the command's steps in order, as duplicate's")]
 pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     let started = Instant::now();
     if !args.neutralize && args.module_files.any() {
@@ -259,7 +260,7 @@ async fn open_checked(
                     let counts = read_tar::walk(Box::new(watched), &head, &mut archive::Skip)?;
                     described.declared = Some(counts);
                     let stream = detect::sniff(input.open()?, &described.archive)?.stream;
-                    Source::Tar { head, stream }
+                    Source::Tar { head: Box::new(head), stream }
                 } else {
                     described.declared = head.manifest.odoodb.as_ref().map(|ours| Counts {
                         files: ours.filestore.as_ref().map_or(0, |f| f.files),
@@ -267,7 +268,7 @@ async fn open_checked(
                         dump_files: 1,
                         dump_bytes: ours.dump.bytes,
                     });
-                    Source::Tar { head, stream }
+                    Source::Tar { head: Box::new(head), stream }
                 }
             }
             Format::PgCustom => match &input {
@@ -617,11 +618,7 @@ fn load_source(
             filestore::remove(&scratch)?;
             Ok(counts)
         }
-        Source::CustomFile(path) => {
-            loader.pg_restore(db, load::Archive::Path(&path))?;
-            Ok(Counts::default())
-        }
-        Source::Directory(path) => {
+        Source::CustomFile(path) | Source::Directory(path) => {
             loader.pg_restore(db, load::Archive::Path(&path))?;
             Ok(Counts::default())
         }
@@ -744,6 +741,7 @@ fn inspection_text(ctx: &Context, inspection: &Inspection) -> String {
 /// The version lines of the dump itself: pg_restore's header for custom and directory dumps,
 /// pg_dump's opening comments for plain SQL.
 fn dump_headers(source: Source, pg_restore: &Path) -> Result<Vec<(String, String)>> {
+    use std::io::Read as _;
     let from_sql = |reader: &mut dyn std::io::Read| -> Result<Vec<(String, String)>> {
         let mut head = Vec::new();
         reader.take(8192).read_to_end(&mut head)?;
@@ -759,7 +757,6 @@ fn dump_headers(source: Source, pg_restore: &Path) -> Result<Vec<(String, String
             })
             .collect())
     };
-    use std::io::Read as _;
     match source {
         Source::CustomFile(path) | Source::Directory(path) => {
             archive::verify::dump_header(pg_restore, &path)

@@ -100,7 +100,7 @@ impl Loader {
                 let tail = Arc::clone(&tail);
                 std::thread::spawn(move || collect_tail(std::fs::File::from(fd), &tail))
             });
-        let fed = match feed {
+        let feeding = match feed {
             Some(feed) => {
                 let stdin = child
                     .stdin
@@ -134,7 +134,7 @@ impl Loader {
         }
         // A feed that failed because of the data (NUL byte, a corrupt archive) is the story;
         // a broken pipe is only the child having stopped first.
-        if let Err(error) = fed {
+        if let Err(error) = feeding {
             let broken_pipe = error.chain().any(|c| {
                 c.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)

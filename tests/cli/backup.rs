@@ -43,13 +43,17 @@ fn run_tool(program: &str, args: &[&str], file: &Path) -> String {
 }
 
 fn sha256(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(bytes).iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 fn list_digest(names: &[String]) -> String {
     let mut names = names.to_vec();
     names.sort();
-    sha256(names.iter().map(|n| format!("{n}\n")).collect::<String>().as_bytes())
+    sha256(names.iter().flat_map(|n| [n.as_str(), "\n"]).collect::<String>().as_bytes())
 }
 
 fn mode(path: &Path) -> u32 {
@@ -206,8 +210,8 @@ fn real_fixture(version: Real, tag: &str) {
     assert_eq!(keys_sorted, odoo_sorted_keys);
     let installed =
         db.scalar_i64("SELECT count(*) FROM ir_module_module WHERE state = 'installed'");
-    assert_eq!(manifest["modules"].as_object().unwrap().len() as i64, installed);
-    assert_eq!(manifest["pg_version"].as_str().unwrap().len() >= 3, true);
+    assert_eq!(i64::try_from(manifest["modules"].as_object().unwrap().len()).unwrap(), installed);
+    assert!(manifest["pg_version"].as_str().unwrap().len() >= 3);
 
     std::thread::sleep(Duration::from_millis(1100));
     let report = backup(&env, &db.name, "tar.gz", &dir);
@@ -422,7 +426,7 @@ fn delete_backup_first_backs_up_before_dropping_and_drops_nothing_if_it_fails() 
     let dir = out_dir(&env);
     let settings = env.home.join(".config/odoodb");
     std::fs::create_dir_all(&settings).unwrap();
-    std::fs::write(settings.join("config.toml"), format!("[backup]\ndir = {:?}\n", dir)).unwrap();
+    std::fs::write(settings.join("config.toml"), format!("[backup]\ndir = {dir:?}\n")).unwrap();
 
     let db = fixtures::modern(&env, "bk_delete");
     let before = env.root.join("filestore-before");
@@ -464,13 +468,8 @@ fn round_trip(env: &TestEnv, source: &crate::support::PgTestDb, tag: &str) {
         );
         let target = crate::support::PgTestDb::reserve(&format!("{tag}_{}", &format[..3]));
         // --move: the identity stays, so every row compares (a copy drops the enterprise code).
-        let output = env
-            .cmd()
-            .arg("restore")
-            .arg(&archive)
-            .args([&target.name, "--move"])
-            .output()
-            .unwrap();
+        let output =
+            env.cmd().arg("restore").arg(&archive).args([&target.name, "--move"]).output().unwrap();
         assert!(output.status.success(), "{format}: {}", String::from_utf8_lossy(&output.stderr));
         assert_eq!(
             crate::support::row_counts(&target.name),

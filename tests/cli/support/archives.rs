@@ -40,7 +40,11 @@ pub fn sha1(bytes: &[u8]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 /// One entry of a hand-built archive.
@@ -92,8 +96,8 @@ pub fn our_tar_gz(
 ) {
     let scratch = tempfile::tempdir().unwrap();
     let mut entries = Vec::new();
-    let (path, sha, bytes) = match form {
-        "directory" => {
+    let (path, sha, bytes) = if form == "directory" {
+        {
             let dir = scratch.path().join("dump");
             pg_dump(db, &["-Fd"], &dir);
             let mut lines = Vec::new();
@@ -108,7 +112,8 @@ pub fn our_tar_gz(
             lines.sort();
             ("dump/", sha256(lines.concat().as_bytes()), total)
         }
-        _ => {
+    } else {
+        {
             let (name, flag) =
                 if form == "plain" { ("dump.sql", "-Fp") } else { ("dump.pgdump", "-Fc") };
             let file = scratch.path().join(name);
@@ -203,7 +208,7 @@ pub fn write_zip(out: &Path, entries: &[Entry]) {
             }
             Entry::Dir(name) => zip.add_directory(name.as_str(), options).unwrap(),
             Entry::Symlink(name, to) => {
-                zip.add_symlink(name.as_str(), to.as_str(), options).unwrap()
+                zip.add_symlink(name.as_str(), to.as_str(), options).unwrap();
             }
             Entry::HardLink(..) | Entry::Device(_) => unreachable!("zip has no such entries"),
         }
