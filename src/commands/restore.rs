@@ -374,7 +374,12 @@ async fn prepare(
     }
     let with_folder = match described.format {
         Format::Zip => described.declared.is_some_and(|c| c.files > 0),
-        Format::Tar => true,
+        // A backup made with --no-filestore says so; Odoo's layout, tarred, may hold one.
+        Format::Tar => described
+            .manifest
+            .as_ref()
+            .and_then(|m| m.odoodb.as_ref())
+            .is_none_or(|ours| ours.filestore.is_some()),
         Format::PgCustom | Format::PgDirectory | Format::Sql => false,
     };
     if with_folder || described.format == Format::Tar || replace {
