@@ -392,6 +392,9 @@ fn failing_pg_path(env: &TestEnv) -> PathBuf {
     )
     .unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Another test thread may fork while the script is open for writing (its child then holds
+    // the descriptor until it execs): running the script at once could fail with ETXTBSY.
+    std::thread::sleep(Duration::from_millis(300));
     let conf = std::fs::read_to_string(&env.odoo_conf).unwrap();
     std::fs::write(&env.odoo_conf, format!("{conf}pg_path = {}\n", bin.display())).unwrap();
     bin
