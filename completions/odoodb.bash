@@ -365,7 +365,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__delete)
-            opts="-c -p -U -y -q -v -h --keep-filestore --if-exists --force --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --keep-filestore --if-exists --backup-first --force --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -423,7 +423,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__duplicate)
-            opts="-c -p -U -y -q -v -h --filestore --strategy --neutralize --keep-enterprise-code --force --owner --addons-path --no-module-files --ignore-module --continue-on-error --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --filestore --strategy --neutralize --keep-enterprise-code --force --owner --addons-path --no-module-files --ignore-module --continue-on-error --backup-first --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
