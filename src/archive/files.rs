@@ -236,7 +236,8 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap_or(dir.path()))?;
             std::fs::write(&path, name)?;
         }
-        let listing = list(dir.path(), vec!["ab/x".into(), "ff/gone".into()], dir.path())?;
+        let spool = tempfile::tempdir()?;
+        let listing = list(dir.path(), vec!["ab/x".into(), "ff/gone".into()], spool.path())?;
         let names: Vec<String> =
             listing.entries()?.map(|e| e.map(|(n, _)| n)).collect::<Result<_>>()?;
         let mut sorted = names.clone();
