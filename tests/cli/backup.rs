@@ -396,6 +396,9 @@ fn failing_pg_path(env: &TestEnv) -> PathBuf {
     )
     .unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Another test thread may fork while the script is open for writing (its child then holds
+    // the descriptor until it execs): running the script at once could fail with ETXTBSY.
+    std::thread::sleep(Duration::from_millis(300));
     let conf = std::fs::read_to_string(&env.odoo_conf).unwrap();
     std::fs::write(&env.odoo_conf, format!("{conf}pg_path = {}\n", bin.display())).unwrap();
     bin
@@ -467,9 +470,16 @@ fn round_trip(env: &TestEnv, source: &crate::support::PgTestDb, tag: &str) {
             String::from_utf8_lossy(&verified.stderr)
         );
         let target = crate::support::PgTestDb::reserve(&format!("{tag}_{}", &format[..3]));
-        // --move: the identity stays, so every row compares (a copy drops the enterprise code).
-        let output =
-            env.cmd().arg("restore").arg(&archive).args([&target.name, "--move"]).output().unwrap();
+        // --move: the identity is kept, so every table keeps its row count (a copy drops the
+        // enterprise code).
+        let output = env
+            .cmd()
+            .arg("restore")
+            .arg(&archive)
+            .arg(&target.name)
+            .arg("--move")
+            .output()
+            .unwrap();
         assert!(output.status.success(), "{format}: {}", String::from_utf8_lossy(&output.stderr));
         assert_eq!(
             crate::support::row_counts(&target.name),
