@@ -606,20 +606,19 @@ fn load_source(
                 Extractor::new(folder, owner, cancel, progress, Some(&mut psql as PlainSink<'_>))?;
             read_zip::walk(&mut zip, &mut extractor)
         }
+        Source::Tar { head, stream } if head.form == DumpForm::Plain => {
+            let mut extractor = Extractor::new(folder, owner, cancel, progress, Some(&mut psql))?;
+            read_tar::walk(stream, &head, &mut extractor)
+        }
         Source::Tar { head, stream } => {
-            let plain = head.form == DumpForm::Plain;
-            let sink: Option<PlainSink<'_>> = if plain { Some(&mut psql) } else { None };
-            let mut extractor = Extractor::new(folder, owner, cancel, progress, sink)?;
+            let mut extractor = Extractor::new(folder, owner, cancel, progress, None)?;
             let scratch = extractor.scratch();
-            let counts = read_tar::walk(stream, &head, &mut extractor)?;
+            let dump = match head.form {
+                DumpForm::Custom => scratch.join("dump"),
+                DumpForm::Directory | DumpForm::Plain => scratch.clone(),
+            };
+            let counts = walk_loading_alongside(stream, &head, &mut extractor, loader, db, &dump)?;
             drop(extractor);
-            match head.form {
-                DumpForm::Plain => {}
-                DumpForm::Custom => {
-                    loader.pg_restore(db, load::Archive::Path(&scratch.join("dump")))?;
-                }
-                DumpForm::Directory => loader.pg_restore(db, load::Archive::Path(&scratch))?,
-            }
             filestore::remove(&scratch)?;
             Ok(counts)
         }
@@ -637,6 +636,78 @@ fn load_source(
             loader.psql(db, &mut watched)?;
             Ok(Counts::default())
         }
+    }
+}
+
+/// Walks our tar, and starts `pg_restore --jobs` on the dump as soon as the archive has moved
+/// past it (the dump comes before the filestore), so the filestore is extracted while the
+/// dump loads. The walk's error comes first: a damaged archive is the story, whatever the load
+/// did meanwhile (the database is dropped either way).
+fn walk_loading_alongside(
+    stream: Stream,
+    head: &read_tar::Head,
+    extractor: &mut Extractor<'_>,
+    loader: &Loader,
+    db: &str,
+    dump: &Path,
+) -> Result<Counts> {
+    let handle = tokio::runtime::Handle::current();
+    let (ready, started) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        let restorer = scope.spawn(move || -> Result<()> {
+            let _entered = handle.enter();
+            // A sender dropped unsent: the walk failed before the dump was whole.
+            match started.recv() {
+                Ok(()) => loader.pg_restore(db, load::Archive::Path(dump)),
+                Err(_) => Ok(()),
+            }
+        });
+        let mut visitor = LoadAlongside { inner: extractor, ready: Some(ready), dump_seen: false };
+        let walked = read_tar::walk(stream, head, &mut visitor);
+        if walked.is_ok()
+            && let Some(ready) = visitor.ready.take()
+        {
+            // No filestore: the dump loads now.
+            let _ = ready.send(());
+        }
+        drop(visitor);
+        let loaded = restorer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the dump's load stopped unexpectedly")));
+        let counts = walked?;
+        loaded?;
+        Ok(counts)
+    })
+}
+
+/// Forwards to the extractor, and says when the first filestore file comes: the dump, before
+/// it in the archive, is then whole on disk.
+struct LoadAlongside<'e, 'a> {
+    inner: &'e mut Extractor<'a>,
+    ready: Option<std::sync::mpsc::Sender<()>>,
+    dump_seen: bool,
+}
+
+impl archive::Visitor for LoadAlongside<'_, '_> {
+    fn dump(&mut self, part: &str, size: u64, reader: &mut dyn std::io::Read) -> Result<()> {
+        if self.dump_seen && self.ready.is_none() {
+            // Not the order `odoodb backup` writes; the load has already started.
+            return Err(Failure::failed(
+                "the archive has dump parts after filestore files: it was not made by odoodb backup",
+            )
+            .into());
+        }
+        self.dump_seen = true;
+        self.inner.dump(part, size, reader)
+    }
+
+    fn file(&mut self, relative: &str, size: u64, reader: &mut dyn std::io::Read) -> Result<()> {
+        if self.dump_seen
+            && let Some(ready) = self.ready.take()
+        {
+            let _ = ready.send(());
+        }
+        self.inner.file(relative, size, reader)
     }
 }
 

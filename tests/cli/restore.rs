@@ -4,6 +4,7 @@
 
 use std::os::unix::fs::MetadataExt as _;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::support::archives::{self, Entry};
 use crate::support::fixtures::{self, Real};
@@ -415,4 +416,182 @@ fn a_restore_killed_midway_is_cleaned_up_by_recover() {
             assert!(!env.filestore(&target.name).exists(), "after {point}");
         }
     }
+}
+
+/// The binary, spawned (not waited for), with the test environment's odoo.conf.
+fn spawn_restore(env: &TestEnv, archive: &str, db: &str, fault: &str) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"))
+        .args(["restore", archive, db, "--move"])
+        .env_clear()
+        .env("HOME", &env.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ODOO_RC", &env.odoo_conf)
+        .env("ODOODB_FAULT", fault)
+        // Never created: the pause lasts until the signal (or its minute).
+        .env("ODOODB_FAULT_RESUME", env.root.join("never"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn ctrl_c_during_a_restore_leaves_nothing() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_int_src");
+    let archive = archives::path_in(&env, "int.tar.gz");
+    archives::our_tar_gz(&env, &source.name, "custom", &archive, |_, _| {});
+    let archive = archive.to_str().unwrap();
+    for point in ["restore:after-create", "restore:after-load"] {
+        let target = PgTestDb::reserve("rs_int");
+        let child = spawn_restore(&env, archive, &target.name, &format!("pause:{point}"));
+        // The temporary database exists from the create on; the pause follows it.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while crate::support::temporary_databases(&env).is_empty() {
+            assert!(Instant::now() < deadline, "the restore never created its database");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if point == "restore:after-load" {
+            // The folder is made by the load; wait until it is there and the load is over.
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !leftovers(&env, &target.name).iter().any(|l| l.starts_with("folder ")) {
+                assert!(Instant::now() < deadline, "the restore never made its folder");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        std::thread::sleep(Duration::from_secs(1));
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()),
+            nix::sys::signal::Signal::SIGINT,
+        )
+        .unwrap();
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{point}: {stderr}");
+        assert_nothing_left(&env, &target.name);
+    }
+}
+
+/// A one-thread HTTP/1.1 server on 127.0.0.1 for the test's life: each GET of a known path is
+/// answered with the whole length announced, then `served` bytes of the body, then the
+/// connection closed. It stops when dropped (or after a minute, whatever happens).
+struct TinyHttp {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TinyHttp {
+    /// `routes`: path → (body, bytes actually sent).
+    fn serve(routes: Vec<(String, Vec<u8>, usize)>) -> Self {
+        use std::io::{BufRead as _, Write as _};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !stopping.load(Ordering::Relaxed) && Instant::now() < deadline {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(20));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                let mut request = String::new();
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    request.push_str(&line);
+                    line.clear();
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or("").to_string();
+                let mut stream = stream;
+                match routes.iter().find(|(p, _, _)| *p == path) {
+                    Some((_, body, served)) => {
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        );
+                        let _ = stream.write_all(&body[..*served]);
+                    }
+                    None => {
+                        let _ = stream.write_all(
+                            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        );
+                    }
+                }
+                let _ = stream.flush();
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+            }
+        });
+        Self { port, stop, thread: Some(thread) }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+impl Drop for TinyHttp {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[test]
+fn a_url_restores_streamed_and_a_cut_download_leaves_nothing() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_url_src");
+    let tar = archives::path_in(&env, "u.tar.gz");
+    archives::our_tar_gz(&env, &source.name, "custom", &tar, |_, _| {});
+    let zip = archives::path_in(&env, "u.zip");
+    archives::odoo_zip(&env, &source.name, &zip);
+    let tar = std::fs::read(&tar).unwrap();
+    let zip = std::fs::read(&zip).unwrap();
+    let (whole_tar, whole_zip) = (tar.len(), zip.len());
+    let server = TinyHttp::serve(vec![
+        ("/b/prod.tar.gz".into(), tar.clone(), whole_tar),
+        ("/b/prod.zip".into(), zip.clone(), whole_zip),
+        // Cut after the dump (the load may have started) and early (in the dump).
+        ("/b/cut.tar.gz".into(), tar.clone(), whole_tar * 9 / 10),
+        ("/b/early.tar.gz".into(), tar, whole_tar / 4),
+        ("/b/cut.zip".into(), zip, whole_zip / 2),
+    ]);
+    for (tag, path) in [("t", "/b/prod.tar.gz"), ("z", "/b/prod.zip")] {
+        let target = PgTestDb::reserve(&format!("rs_url_{tag}"));
+        let output = env
+            .cmd()
+            .args(["restore", &server.url(path), &target.name, "--move", "--json"])
+            .output()
+            .unwrap();
+        assert_ok(&output);
+        assert_same(&env, &source.name, &target.name);
+        assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+    }
+    for (tag, path) in [("c", "/b/cut.tar.gz"), ("e", "/b/early.tar.gz"), ("cz", "/b/cut.zip")] {
+        let target = PgTestDb::reserve(&format!("rs_url_{tag}"));
+        let output = env
+            .cmd()
+            .args(["restore", &server.url(path), &target.name, "--move"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{path}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{path}: {stderr}");
+        assert_nothing_left(&env, &target.name);
+    }
+    // A missing file is an HTTP error, said as such.
+    let target = PgTestDb::reserve("rs_url_404");
+    let output =
+        env.cmd().args(["restore", &server.url("/b/none.zip"), &target.name]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("404"));
+    assert_nothing_left(&env, &target.name);
 }
