@@ -14,7 +14,7 @@ Exit codes: 0 ok · 1 failed or declined · 2 usage error (also: destructive com
 terminal and without --yes) · 3 done, but partly (neutralize --continue-on-error with a failed
 module file) · 4 a check found a problem · 130 interrupted, after cleanup.";
 
-/// List, inspect, copy, rename, delete and neutralize Odoo databases and their filestores.
+/// Back up, restore, copy, rename, delete and neutralize Odoo databases and their filestores.
 #[derive(Debug, Parser)]
 #[command(name = "odoodb", version, about, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {

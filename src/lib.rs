@@ -1,4 +1,4 @@
-//! odoodb: list, inspect, copy, rename, delete and neutralize Odoo databases.
+//! odoodb: back up, restore, copy, rename, delete and neutralize Odoo databases.
 //!
 //! A binary first: the library exists so that the tests reach the command-line definition, the
 //! generated documentation and the upgrade platform's client (driven against a stand-in).

@@ -14,33 +14,10 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::support::{PgTestDb, TestEnv, admin, quote};
+use crate::support::{PasswordRole, PgTestDb, TestEnv, admin};
 
 const SSL_REQUEST: [u8; 8] = [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f];
 const REAL_SERVER: &str = "127.0.0.1:5432";
-
-/// A login role with a password, for TCP connections; dropped at the end.
-struct PasswordRole {
-    name: String,
-    password: String,
-}
-
-impl PasswordRole {
-    fn new(tag: &str) -> Self {
-        let name = format!("odoodbt_{}_c{tag}", std::process::id());
-        let password = format!("pw-{tag}-93be1d");
-        admin()
-            .batch_execute(&format!("CREATE ROLE {} LOGIN PASSWORD '{password}'", quote(&name)))
-            .unwrap();
-        Self { name, password }
-    }
-}
-
-impl Drop for PasswordRole {
-    fn drop(&mut self) {
-        let _ = admin().batch_execute(&format!("DROP ROLE IF EXISTS {}", quote(&self.name)));
-    }
-}
 
 /// What a fake server does with its n-th connection.
 #[derive(Clone, Copy)]
@@ -230,7 +207,7 @@ fn a_server_that_is_not_postgresql_is_named() {
 #[test]
 fn allow_tries_plain_first_then_tls() {
     let env = TestEnv::new();
-    let role = PasswordRole::new("allow");
+    let role = PasswordRole::new("callow");
     let run = |port: u16| {
         env.bare_cmd()
             .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--user", &role.name])
@@ -256,7 +233,7 @@ fn allow_tries_plain_first_then_tls() {
 #[test]
 fn prefer_falls_back_to_plain_when_tls_fails() {
     let env = TestEnv::new();
-    let role = PasswordRole::new("prefer");
+    let role = PasswordRole::new("cprefer");
     let fake = FakeServer::start(&[Behaviour::TlsThenHangUp, Behaviour::Proxy]);
     let output = env
         .bare_cmd()
@@ -313,7 +290,7 @@ fn a_pinned_root_certificate_is_the_only_ca_trusted() {
         return;
     };
     let env = TestEnv::new();
-    let role = PasswordRole::new("ca");
+    let role = PasswordRole::new("cca");
     let ca = throwaway_ca(&env.root);
     let run = |mode: &str, root: &Path| {
         env.bare_cmd()
@@ -375,7 +352,7 @@ fn a_client_key_others_can_read_is_refused() {
         return;
     }
     let env = TestEnv::new();
-    let role = PasswordRole::new("ccert");
+    let role = PasswordRole::new("cccert");
     let ca = throwaway_ca(&env.root);
     let key = env.root.join("throwaway-ca.key");
     std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
@@ -404,7 +381,7 @@ fn a_client_key_others_can_read_is_refused() {
 #[test]
 fn without_a_terminal_a_missing_password_names_the_ways_to_give_it() {
     let env = TestEnv::new();
-    let role = PasswordRole::new("nopw");
+    let role = PasswordRole::new("cnopw");
     let output = env
         .bare_cmd()
         .args(["--host", "127.0.0.1", "--user", &role.name, "list"])
@@ -491,7 +468,7 @@ fn on_a_terminal(env: &TestEnv, args: &str, password: &str) -> Option<(i32, Stri
 #[test]
 fn on_a_terminal_the_password_is_asked_once_hidden() {
     let env = TestEnv::new();
-    let role = PasswordRole::new("prompt");
+    let role = PasswordRole::new("cprompt");
     // A database the role may connect to, so `list` opens more than the admin connection.
     let _db = PgTestDb::empty("prompt");
     let args = format!("--host 127.0.0.1 --user {} list --all", role.name);

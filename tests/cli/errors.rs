@@ -5,30 +5,7 @@ use std::os::unix::fs::PermissionsExt as _;
 
 use predicates::prelude::*;
 
-use crate::support::{TestEnv, admin, quote};
-
-/// A login role with a password, for TCP connections; dropped at the end.
-struct PasswordRole {
-    name: String,
-    password: String,
-}
-
-impl PasswordRole {
-    fn new(tag: &str) -> Self {
-        let name = format!("odoodbt_{}_{tag}", std::process::id());
-        let password = format!("pw-{tag}-7f3a9c");
-        admin()
-            .batch_execute(&format!("CREATE ROLE {} LOGIN PASSWORD '{password}'", quote(&name)))
-            .unwrap();
-        Self { name, password }
-    }
-}
-
-impl Drop for PasswordRole {
-    fn drop(&mut self) {
-        let _ = admin().batch_execute(&format!("DROP ROLE IF EXISTS {}", quote(&self.name)));
-    }
-}
+use crate::support::{PasswordRole, TestEnv, admin};
 
 #[test]
 fn an_unreachable_server_is_one_line_with_a_hint() {

@@ -233,6 +233,29 @@ impl Drop for PgTestDb {
     }
 }
 
+/// A login role with a password, for TCP connections; dropped at the end.
+pub struct PasswordRole {
+    pub name: String,
+    pub password: String,
+}
+
+impl PasswordRole {
+    pub fn new(tag: &str) -> Self {
+        let name = format!("{PREFIX}{}_{tag}", std::process::id());
+        let password = format!("pw-{tag}-7f3a9c");
+        admin()
+            .batch_execute(&format!("CREATE ROLE {} LOGIN PASSWORD '{password}'", quote(&name)))
+            .unwrap();
+        Self { name, password }
+    }
+}
+
+impl Drop for PasswordRole {
+    fn drop(&mut self) {
+        let _ = admin().batch_execute(&format!("DROP ROLE IF EXISTS {}", quote(&self.name)));
+    }
+}
+
 /// Drops the databases of earlier test runs whose process is gone (crashed or killed).
 fn sweep_leftovers() {
     SWEEP.call_once(|| {
