@@ -671,11 +671,11 @@ fn walk_loading_alongside(
             let _ = ready.send(());
         }
         drop(visitor);
-        let loaded = restorer
+        let restored = restorer
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the dump's load stopped unexpectedly")));
         let counts = walked?;
-        loaded?;
+        restored?;
         Ok(counts)
     })
 }
