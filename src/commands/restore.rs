@@ -654,7 +654,7 @@ fn walk_loading_alongside(
     let handle = tokio::runtime::Handle::current();
     let (ready, started) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
-        let restorer = scope.spawn(move || -> Result<()> {
+        let job = scope.spawn(move || -> Result<()> {
             let _entered = handle.enter();
             // A sender dropped unsent: the walk failed before the dump was whole.
             match started.recv() {
@@ -671,11 +671,11 @@ fn walk_loading_alongside(
             let _ = ready.send(());
         }
         drop(visitor);
-        let restored = restorer
+        let load_result = job
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the dump's load stopped unexpectedly")));
         let counts = walked?;
-        restored?;
+        load_result?;
         Ok(counts)
     })
 }
