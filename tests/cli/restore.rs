@@ -453,7 +453,7 @@ fn ctrl_c_during_a_restore_leaves_nothing() {
         }
         if point == "restore:after-load" {
             // The folder is made by the load; wait until it is there and the load is over.
-            let deadline = Instant::now() + Duration::from_secs(60);
+            let deadline = Instant::now() + Duration::from_mins(1);
             while !leftovers(&env, &target.name).iter().any(|l| l.starts_with("folder ")) {
                 assert!(Instant::now() < deadline, "the restore never made its folder");
                 std::thread::sleep(Duration::from_millis(50));
@@ -492,7 +492,7 @@ impl TinyHttp {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stopping = std::sync::Arc::clone(&stop);
         let thread = std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(60);
+            let deadline = Instant::now() + Duration::from_mins(1);
             while !stopping.load(Ordering::Relaxed) && Instant::now() < deadline {
                 let Ok((stream, _)) = listener.accept() else {
                     std::thread::sleep(Duration::from_millis(20));
