@@ -44,7 +44,7 @@ struct Report {
 }
 
 pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
-    odoo::name::validate(&args.db)?;
+    odoo::name::validate_existing(&args.db)?;
     let admin_client = ctx.connect_admin().await?;
     if !args.change.dry_run {
         ctx.recover(&admin_client).await.require_free(&args.db)?;
@@ -222,6 +222,9 @@ async fn inspect(
         ))
         .hint("pass --force to drop it anyway")
         .into());
+    }
+    if is_odoo && !args.keep_filestore {
+        ctx.require_filestore_if_needed(&client, &args.db, args.force).await?;
     }
     let last_login = if is_odoo { last_login(&client).await? } else { None };
     Ok((Some(is_odoo), last_login))
