@@ -248,7 +248,7 @@ async fn consent(
         String::new()
     };
     let question = format!("Neutralize {db}: change {} rows in {steps} steps{extra}?", report.live);
-    if confirm::yes_no(ctx, &question, "neutralize", db).await? {
+    if confirm::yes_no(ctx, &question, "neutralize it", db).await? {
         Ok(files)
     } else {
         Err(Failure::declined_for(db).into())

@@ -366,7 +366,7 @@ fn ctrl_c_leaves_nothing_under_the_final_name() {
             .unwrap();
         // The partial file appears at the start; the dump of this fixture takes well under the
         // pause's minute.
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + Duration::from_secs(90);
         while std::fs::read_dir(&dir).unwrap().count() == 0 {
             assert!(Instant::now() < deadline, "the backup never started");
             std::thread::sleep(Duration::from_millis(50));
