@@ -104,7 +104,12 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         dry_run: args.change.dry_run,
         steps,
     };
-    ctx.printer.status(&summary(&report, &newest_backup(ctx, &args.db)));
+    let backup = if args.backup_first {
+        "A backup is made first (--backup-first).".to_string()
+    } else {
+        newest_backup(ctx, &args.db)
+    };
+    ctx.printer.status(&summary(&report, &backup));
     if args.change.dry_run {
         return ctx
             .printer
