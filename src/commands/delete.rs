@@ -104,12 +104,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         dry_run: args.change.dry_run,
         steps,
     };
-    let backup = if args.backup_first {
-        "A backup is made first (--backup-first).".to_string()
-    } else {
-        newest_backup(ctx, &args.db)
-    };
-    ctx.printer.status(&summary(&report, &backup));
+    ctx.printer.status(&summary(&report, &backup_line(ctx, args)));
     if args.change.dry_run {
         return ctx
             .printer
@@ -245,6 +240,15 @@ pub async fn backup_first(ctx: &Context, db: &str) -> Result<()> {
     })?;
     ctx.printer.status(&format!("Backed up {db} to {} ({})", report.path, bytes(report.bytes)));
     Ok(())
+}
+
+/// What the summary says of backups: the one about to be made, else the newest there is.
+fn backup_line(ctx: &Context, args: &DeleteArgs) -> String {
+    if args.backup_first {
+        "A backup is made first (--backup-first).".to_string()
+    } else {
+        newest_backup(ctx, &args.db)
+    }
 }
 
 /// The newest backup of `db` in the backup folder, as a sentence.
