@@ -116,7 +116,7 @@ fn require_terminal(ctx: &Context, action: &str, name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Failure::usage(format!(
-            "refusing to {action} {name} without confirmation: no terminal to ask on; nothing was changed"
+            "{name}: refusing to {action} without confirmation: no terminal to ask on; nothing was changed"
         ))
         .hint("pass --yes to confirm from a script")
         .into())

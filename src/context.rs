@@ -81,6 +81,33 @@ impl Context {
         sweep
     }
 
+    /// Refuses to go on without `db`'s filestore folder while its attachments need one: the
+    /// data_dir is most likely wrong, and renaming or dropping now would part the database from
+    /// its files. `force` says the files are really gone.
+    pub async fn require_filestore_if_needed(
+        &self,
+        client: &Client,
+        db: &str,
+        force: bool,
+    ) -> Result<()> {
+        let folder = self.filestore(db);
+        if force || folder.symlink_metadata().is_ok() {
+            return Ok(());
+        }
+        let needed = crate::odoo::attachment_counts(client).await?.in_filestore;
+        if needed == 0 {
+            return Ok(());
+        }
+        Err(Failure::failed(format!(
+            "{db} has {needed} attachments stored in the filestore, but there is no folder at {} (data_dir {}, from {}); nothing was changed",
+            folder.display(),
+            self.config.data_dir.value.display(),
+            self.config.data_dir.source
+        ))
+        .hint("point odoodb at Odoo's data_dir (-c /etc/odoo/odoo.conf or --data-dir); pass --force if the files are really gone")
+        .into())
+    }
+
     /// Fails with the interrupted kind (exit 130) once Ctrl-C was pressed.
     pub fn check_interrupt(&self) -> Result<()> {
         self.cancel.check()

@@ -51,7 +51,7 @@ pub async fn consent(
     }
     if ctx.interactive && !ctx.assume_yes {
         let question = format!("Disconnect the {} session(s) of {db}?", sessions.len());
-        if confirm::yes_no(ctx, &question, "disconnect the sessions of", db).await? {
+        if confirm::yes_no(ctx, &question, "disconnect its sessions", db).await? {
             return Ok(Consent::Granted);
         }
         return Err(Failure::declined().into());

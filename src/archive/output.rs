@@ -32,12 +32,15 @@ impl Destination {
     }
 
     /// A writer for the archive, counting what it writes.
+    ///
+    /// (On stdout, a reader that goes away is a failed backup, not the "closed pipe is success"
+    /// of `list | head`: see `PipeEnd`.)
     pub fn writer(&self) -> Result<Counting> {
         let inner: Box<dyn Write + Send> = match self {
             Self::File { file, .. } => {
                 Box::new(file.try_clone().context("cannot write the archive")?)
             }
-            Self::Stdout => Box::new(std::io::stdout()),
+            Self::Stdout => Box::new(PipeEnd(std::io::stdout())),
         };
         Ok(Counting { inner: BufWriter::with_capacity(1 << 20, inner), count: Arc::default() })
     }
@@ -108,5 +111,29 @@ impl Write for Counting {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+/// stdout for an archive: a closed pipe means the archive is incomplete, which must fail the
+/// backup (the shell's `list | head` rule, a closed pipe is success, does not hold here).
+struct PipeEnd<W>(W);
+
+impl<W: Write> Write for PipeEnd<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).map_err(incomplete)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().map_err(incomplete)
+    }
+}
+
+fn incomplete(error: std::io::Error) -> std::io::Error {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        std::io::Error::other(
+            "stdout was closed before the archive was complete: the backup is incomplete",
+        )
+    } else {
+        error
     }
 }

@@ -132,6 +132,10 @@ pub fn walk(stream: Stream, head: &Head, visit: &mut dyn Visitor) -> Result<Coun
         }
         first = false;
     }
+    // Read to the very end: the gzip trailer (its CRC and length) comes after tar's end marker,
+    // and only reading it tells a damaged archive from a good one.
+    let mut rest = archive.into_inner();
+    std::io::copy(&mut rest, &mut std::io::sink()).map_err(|e| corrupt(&e))?;
     if first {
         bail!(Failure::failed("the archive is empty"));
     }

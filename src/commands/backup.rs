@@ -242,7 +242,7 @@ enum FilestorePlan {
 #[allow(clippy::too_many_lines, reason = "the steps read in order")]
 pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> {
     let started = Instant::now();
-    odoo::name::validate(db)?;
+    odoo::name::validate_existing(db)?;
     let admin_client = ctx.connect_admin().await?;
     let client = ctx.open_odoo(&admin_client, db).await?;
     let mut manifest = odoo_manifest(&client, &admin_client, db).await?;

@@ -44,7 +44,7 @@ struct Report {
 }
 
 pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
-    odoo::name::validate(&args.db)?;
+    odoo::name::validate_existing(&args.db)?;
     let admin_client = ctx.connect_admin().await?;
     if !args.change.dry_run {
         ctx.recover(&admin_client).await.require_free(&args.db)?;
@@ -104,7 +104,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         dry_run: args.change.dry_run,
         steps,
     };
-    ctx.printer.status(&summary(&report, &newest_backup(ctx, &args.db)));
+    ctx.printer.status(&summary(&report, &backup_line(ctx, args)));
     if args.change.dry_run {
         return ctx
             .printer
@@ -223,6 +223,9 @@ async fn inspect(
         .hint("pass --force to drop it anyway")
         .into());
     }
+    if is_odoo && !args.keep_filestore {
+        ctx.require_filestore_if_needed(&client, &args.db, args.force).await?;
+    }
     let last_login = if is_odoo { last_login(&client).await? } else { None };
     Ok((Some(is_odoo), last_login))
 }
@@ -237,6 +240,15 @@ pub async fn backup_first(ctx: &Context, db: &str) -> Result<()> {
     })?;
     ctx.printer.status(&format!("Backed up {db} to {} ({})", report.path, bytes(report.bytes)));
     Ok(())
+}
+
+/// What the summary says of backups: the one about to be made, else the newest there is.
+fn backup_line(ctx: &Context, args: &DeleteArgs) -> String {
+    if args.backup_first {
+        "A backup is made first (--backup-first).".to_string()
+    } else {
+        newest_backup(ctx, &args.db)
+    }
 }
 
 /// The newest backup of `db` in the backup folder, as a sentence.

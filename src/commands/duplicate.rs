@@ -77,7 +77,7 @@ struct Built {
 
 pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
     let started = Instant::now();
-    odoo::name::validate(&args.source)?;
+    odoo::name::validate_existing(&args.source)?;
     odoo::name::validate(&args.target)?;
     if args.source == args.target {
         return Err(usage_error(

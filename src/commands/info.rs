@@ -50,7 +50,7 @@ struct FilestoreInfo {
 }
 
 pub async fn run(ctx: &Context, args: &InfoArgs) -> Result<()> {
-    odoo::name::validate(&args.db)?;
+    odoo::name::validate_existing(&args.db)?;
     let admin_client = ctx.connect_admin().await?;
     let client = ctx.open_odoo(&admin_client, &args.db).await?;
     let Some(row) = admin::find_database(&admin_client, &args.db).await? else {

@@ -23,7 +23,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     let Some(db) = args.db.as_deref() else {
         return Err(usage_error("name the database to neutralize", "odoodb neutralize <db>"));
     };
-    odoo::name::validate(db)?;
+    odoo::name::validate_existing(db)?;
     let selection = Selection { only: args.only.clone(), skip: args.skip.clone() };
     let unknown = selection.unknown();
     if !unknown.is_empty() {
@@ -248,7 +248,7 @@ async fn consent(
         String::new()
     };
     let question = format!("Neutralize {db}: change {} rows in {steps} steps{extra}?", report.live);
-    if confirm::yes_no(ctx, &question, "neutralize", db).await? {
+    if confirm::yes_no(ctx, &question, "neutralize it", db).await? {
         Ok(files)
     } else {
         Err(Failure::declined_for(db).into())

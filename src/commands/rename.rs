@@ -24,7 +24,7 @@ struct Report {
 }
 
 pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
-    odoo::name::validate(&args.old)?;
+    odoo::name::validate_existing(&args.old)?;
     odoo::name::validate(&args.new)?;
     if args.old == args.new {
         return Err(usage_error(
@@ -38,7 +38,9 @@ pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         sweep.require_free(&args.old)?;
         sweep.require_free(&args.new)?;
     }
-    drop(ctx.open_odoo(&admin_client, &args.old).await?);
+    let client = ctx.open_odoo(&admin_client, &args.old).await?;
+    ctx.require_filestore_if_needed(&client, &args.old, args.force).await?;
+    drop(client);
     let root = ctx.filestore_root();
     filestore::require_root_usable(&root)?;
     let old_folder = ctx.filestore(&args.old);

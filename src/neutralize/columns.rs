@@ -27,7 +27,7 @@ impl Neutral {
     /// How the neutral value reads in a plan: "cleared", or the value without quotes.
     fn shown(&self) -> String {
         match self.value {
-            "NULL" => "cleared".into(),
+            "NULL" => "set (to be cleared)".into(),
             "''" => "blank".into(),
             value => format!("not {}", value.trim_matches('\'')),
         }
@@ -66,7 +66,7 @@ mod tests {
             &[all("a", "NULL"), all("b", "true"), rows("c", "'test'", "c = 'prod'")],
         );
         assert_eq!(actions.len(), 2);
-        assert_eq!(actions[0].what, "res_company.a cleared");
+        assert_eq!(actions[0].what, "res_company.a set (to be cleared)");
         assert_eq!(
             actions[0].live_sql,
             "SELECT count(*) FROM \"res_company\" WHERE a IS DISTINCT FROM NULL"

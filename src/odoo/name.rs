@@ -41,6 +41,39 @@ pub fn validate(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// The looser rule for a database that already exists (made by hand, or by an older tool): any
+/// name PostgreSQL took, as long as it is safe as a folder name under the filestore root and is
+/// not one of odoodb's own temporaries (`odoodb recover` settles those). New names get
+/// `validate`.
+pub fn validate_existing(name: &str) -> Result<()> {
+    if name.is_empty() || name.len() > MAX_NAME_BYTES {
+        return Err(usage_error(
+            format!("{} is not a database name PostgreSQL could have", shown(name)),
+            "name an existing database (`odoodb list --all` shows them)",
+        ));
+    }
+    if name.contains(['/', '\0']) || name == "." || name == ".." {
+        return Err(usage_error(
+            format!("{} cannot be used as a filestore folder name", shown(name)),
+            "rename it with psql (ALTER DATABASE … RENAME TO …) to a name of letters, digits, `_`, `.`, `-`",
+        ));
+    }
+    if name.starts_with(crate::safe::names::PREFIX) {
+        return Err(usage_error(
+            format!("{name:?} is a temporary of an odoodb run"),
+            "`odoodb recover` completes or removes it",
+        ));
+    }
+    if SYSTEM_DATABASES.contains(&name) {
+        return Err(crate::error::Failure::failed(format!(
+            "{name:?} is not an Odoo database (it is a PostgreSQL system database)"
+        ))
+        .hint("`odoodb list` shows the Odoo databases; `--all` shows the others too")
+        .into());
+    }
+    Ok(())
+}
+
 /// The name quoted, with control characters escaped so it cannot play tricks on a terminal.
 fn shown(name: &str) -> String {
     format!("{name:?}")
@@ -49,6 +82,17 @@ fn shown(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::validate;
+
+    #[test]
+    fn existing_names_only_need_to_be_safe_folder_names() {
+        use super::validate_existing;
+        for name in ["try odd q'x", "Été", "a"] {
+            assert!(validate_existing(name).is_ok(), "{name}");
+        }
+        for name in ["", "a/b", "..", "_odoodb_new_00000001", "postgres"] {
+            assert!(validate_existing(name).is_err(), "{name}");
+        }
+    }
 
     #[test]
     fn accepts_odoo_names() {

@@ -366,7 +366,7 @@ fn ctrl_c_leaves_nothing_under_the_final_name() {
             .unwrap();
         // The partial file appears at the start; the dump of this fixture takes well under the
         // pause's minute.
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + Duration::from_secs(90);
         while std::fs::read_dir(&dir).unwrap().count() == 0 {
             assert!(Instant::now() < deadline, "the backup never started");
             std::thread::sleep(Duration::from_millis(50));
@@ -513,4 +513,69 @@ fn the_real_odoo_17_database_round_trips_through_restore() {
     let env = TestEnv::new();
     let Some(source) = fixtures::real(&env, Real::Odoo17, "bk_rt_real17") else { return };
     round_trip(&env, &source, "bk_rt_r");
+}
+
+/// Incompressible bytes, so an archive really is as large as its files.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_le_bytes()[0]
+        })
+        .collect()
+}
+
+#[test]
+fn a_reader_that_goes_away_fails_a_backup_to_stdout() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "bk_pipe");
+    // Larger than a pipe's buffer, so the early close is seen.
+    db.add_attachment(&env, "big.bin", &noise(4 << 20, 7));
+    for format in ["tar.gz", "zip"] {
+        let command = env.cmd();
+        let odoodb = command.get_program().to_owned();
+        let script = format!(
+            "\"$0\" backup {} --format {format} -o - | head -c 100 >/dev/null; echo \"exit=${{PIPESTATUS[0]}}\"",
+            db.name
+        );
+        let output = Process::new("bash")
+            .arg("-c")
+            .arg(script)
+            .arg(&odoodb)
+            .envs(command.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stdout.contains("exit=1"), "{format}: {stdout} {stderr}");
+        assert!(stderr.contains("incomplete"), "{format}: {stderr}");
+    }
+}
+
+#[test]
+fn a_damaged_tar_gz_is_refused_by_restore_and_verify() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "bk_damage");
+    let dir = env.root.join("backups");
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = backup(&env, &db.name, "tar.gz", &dir);
+    let archive = PathBuf::from(report["path"].as_str().unwrap());
+    // Four bytes changed in the middle of the compressed stream: only the gzip CRC can tell.
+    let mut bytes = std::fs::read(&archive).unwrap();
+    let middle = bytes.len() / 2;
+    for byte in &mut bytes[middle..middle + 4] {
+        *byte ^= 0x5a;
+    }
+    let damaged = dir.join("damaged.tar.gz");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let target = crate::support::PgTestDb::reserve("bk_damage_rs");
+    let output =
+        env.cmd().arg("restore").arg(&damaged).args([&target.name, "--move"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!database_exists(&target.name));
+    assert!(!env.filestore(&target.name).exists());
+    env.cmd().args(["backup", "--verify"]).arg(&damaged).assert().code(4);
 }

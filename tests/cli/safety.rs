@@ -202,3 +202,26 @@ fn production_needs_its_name_typed_even_with_yes() {
     env.cmd().args(["delete", &prod.name, "--yes", "--force"]).assert().success();
     assert!(!database_exists(&prod.name));
 }
+
+#[test]
+fn rename_and_delete_refuse_to_part_a_database_from_its_files_under_a_wrong_data_dir() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "sf_part");
+    let renamed = PgTestDb::reserve("sf_part_new");
+    let elsewhere = env.root.join("other-data");
+    std::fs::create_dir_all(elsewhere.join("filestore")).unwrap();
+    for args in [
+        vec!["rename", db.name.as_str(), renamed.name.as_str(), "--yes"],
+        vec!["delete", db.name.as_str(), "--yes"],
+    ] {
+        env.cmd().args(&args).arg("--data-dir").arg(&elsewhere).assert().code(1).stderr(
+            predicate::str::contains("attachments stored in the filestore")
+                .and(predicate::str::contains("--force")),
+        );
+    }
+    assert!(database_exists(&db.name) && !database_exists(&renamed.name));
+    // The files are really gone: --force says so.
+    std::fs::remove_dir_all(env.filestore(&db.name)).unwrap();
+    env.cmd().args(["delete", &db.name, "--yes", "--force"]).assert().success();
+    assert!(!database_exists(&db.name));
+}
