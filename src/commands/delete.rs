@@ -242,17 +242,18 @@ pub async fn backup_first(ctx: &Context, db: &str) -> Result<()> {
     Ok(())
 }
 
-/// What the summary says of backups: the one about to be made, else the newest there is.
+/// What the summary says of backups: the newest there is, and the one about to be made.
 fn backup_line(ctx: &Context, args: &DeleteArgs) -> String {
+    let newest = newest_backup(ctx, &args.db, args.backup_first);
     if args.backup_first {
-        "A backup is made first (--backup-first).".to_string()
+        format!("{newest} A backup is made first (--backup-first).")
     } else {
-        newest_backup(ctx, &args.db)
+        newest
     }
 }
 
 /// The newest backup of `db` in the backup folder, as a sentence.
-fn newest_backup(ctx: &Context, db: &str) -> String {
+fn newest_backup(ctx: &Context, db: &str, backup_first: bool) -> String {
     let dir = super::backup::backup_dir(ctx);
     match super::backup::backups_of(db, &dir).first() {
         Some((time, path)) => {
@@ -263,6 +264,9 @@ fn newest_backup(ctx: &Context, db: &str) -> String {
                 bytes(size),
                 time.format("%Y-%m-%d %H:%M:%S")
             )
+        }
+        None if backup_first => {
+            format!("odoodb knows of no earlier backup of this database in {}.", dir.display())
         }
         None => format!(
             "odoodb knows of no backup of this database in {}: once deleted, it is gone (--backup-first makes one).",
