@@ -105,7 +105,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s v -l verbose -d '
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l format -d 'Archive format [default: settings backup.format, else tar.gz]' -r -f -a "tar.gz\t'manifest.json, the database dump, filestore/: restored by odoodb, in parallel'
-zip\t'Odoo\'s own layout (manifest.json, filestore/, dump.sql): for Odoo\'s database manager, `odoo-bin db load` and the upgrade platform'
+zip\t'Odoo\'s own layout (dump.sql, manifest.json, filestore/): for Odoo\'s database manager, `odoo-bin db load` and the upgrade platform'
 dump\t'pg_dump\'s custom format, no filestore: Odoo\'s "dump" backups, pg_restore'"
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s o -l output -d 'Write the archive here (`-` for stdout) instead of into --dir' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l dir -d 'Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]' -r -F

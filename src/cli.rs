@@ -252,7 +252,7 @@ pub enum BackupFormat {
     #[value(name = "tar.gz")]
     #[serde(rename = "tar.gz")]
     TarGz,
-    /// Odoo's own layout (manifest.json, filestore/, dump.sql): for Odoo's database manager,
+    /// Odoo's own layout (dump.sql, manifest.json, filestore/): for Odoo's database manager,
     /// `odoo-bin db load` and the upgrade platform
     #[value(name = "zip")]
     #[serde(rename = "zip")]

@@ -126,6 +126,13 @@ pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<()> {
 fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
     let target = match &args.output {
         Some(path) if path.as_os_str() == "-" => Target::Stdout,
+        // Checked now, not after an hour of dumping.
+        Some(path) if path.is_dir() => {
+            return Err(usage_error(
+                format!("-o {} is a folder; nothing was backed up", path.display()),
+                "name a file with -o, or use --dir for a folder",
+            ));
+        }
         Some(path) => Target::File(path.clone()),
         None => Target::Dir(args.dir.clone().unwrap_or_else(|| backup_dir(ctx))),
     };

@@ -292,7 +292,7 @@ fn summary(report: &Report, backup: &str) -> String {
         .last_login
         .as_deref()
         .map_or_else(|| "no login recorded".into(), |t| format!("last login {t}"));
-    format!("{}: database {size}, filestore {filestore}, {login}.\n{backup}", report.database)
+    format!("{}: database {size}; filestore: {filestore}; {login}.\n{backup}", report.database)
 }
 
 /// The last time anyone logged in, from Odoo's login log.

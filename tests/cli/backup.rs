@@ -579,3 +579,18 @@ fn a_damaged_tar_gz_is_refused_by_restore_and_verify() {
     assert!(!env.filestore(&target.name).exists());
     env.cmd().args(["backup", "--verify"]).arg(&damaged).assert().code(4);
 }
+
+#[test]
+fn an_output_that_is_a_folder_is_refused_before_anything_runs() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "bk_odir");
+    let dir = env.root.join("a-folder");
+    std::fs::create_dir_all(&dir).unwrap();
+    env.cmd()
+        .args(["backup", &db.name, "-o"])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a folder").and(predicate::str::contains("--dir")));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}
