@@ -521,8 +521,8 @@ fn listed(output: &std::process::Output) -> Result<String> {
     }
 }
 
-/// `pg_restore --list` of a dump file or folder; the number of entries.
-pub fn list_dump(pg_restore: &Path, dump: &Path) -> Result<usize> {
+/// The text of `pg_restore --list` of a dump file or folder, once pg_restore accepted it.
+fn list_text(pg_restore: &Path, dump: &Path) -> Result<String> {
     let output = Command::new(pg_restore)
         .arg("--list")
         .arg(dump)
@@ -530,20 +530,18 @@ pub fn list_dump(pg_restore: &Path, dump: &Path) -> Result<usize> {
         .output()
         .with_context(|| format!("cannot run {}", pg_restore.display()))?;
     listed(&output)?;
-    let text = String::from_utf8_lossy(&output.stdout);
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// `pg_restore --list` of a dump file or folder; the number of entries.
+pub fn list_dump(pg_restore: &Path, dump: &Path) -> Result<usize> {
+    let text = list_text(pg_restore, dump)?;
     Ok(text.lines().filter(|l| !l.starts_with(';') && !l.trim().is_empty()).count())
 }
 
 /// The header lines of `pg_restore --list` (versions, format, database), for `--inspect`.
 pub fn dump_header(pg_restore: &Path, dump: &Path) -> Result<Vec<(String, String)>> {
-    let output = Command::new(pg_restore)
-        .arg("--list")
-        .arg(dump)
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("cannot run {}", pg_restore.display()))?;
-    listed(&output)?;
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = list_text(pg_restore, dump)?;
     Ok(text
         .lines()
         .filter_map(|l| l.strip_prefix(';'))
