@@ -332,6 +332,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed')
+            [CompletionResult]::new('production', 'production', [CompletionResultType]::ParameterValue, 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Continue an interrupted test upgrade from where the platform is')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The platform''s view of the upgrade request stored for a database')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The platform''s log of the upgrade request stored for a database')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -355,6 +358,127 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'odoodb;upgrade;test' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The name of the upgraded copy [default: <db>_test_<target>, e.g. prod_test_18]')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'The version to upgrade to: 17.0, 18.0, saas~18.3…')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The version to upgrade to: 17.0, 18.0, saas~18.3…')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Who upgrades: Odoo''s platform, or a local program')
+            [CompletionResult]::new('--upgrade-command', '--upgrade-command', [CompletionResultType]::ParameterName, 'With --engine command: the program, run by `sh -c` against the copy with ODOODB_DB, ODOODB_DATA_DIR, ODOODB_TARGET, ODOODB_FROM and PGHOST/PGPORT/PGUSER (password in PGPASSFILE) in its environment; once per major version when the target is further')
+            [CompletionResult]::new('--contract', '--contract', [CompletionResultType]::ParameterName, 'The subscription code the platform checks [default: settings [upgrade] contract, else the database''s database.enterprise_code]')
+            [CompletionResult]::new('--addons-path', '--addons-path', [CompletionResultType]::ParameterName, 'The addons path of the TARGET version (comma-separated): installed modules missing from it block the upgrade (as `upgrade check`); a test copy runs its modules'' data/neutralize.sql from it')
+            [CompletionResult]::new('--work-dir', '--work-dir', [CompletionResultType]::ParameterName, 'Where the dump and the download go [default: <temporary directory>/odoodb-upgrade-<db>]')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'KEY=VALUE passed to the platform''s upgrade (repeatable)')
+            [CompletionResult]::new('--data-server-user', '--data-server-user', [CompletionResultType]::ParameterName, 'The data server''s ssh user [default: settings [upgrade] data_server_user, else odoo]')
+            [CompletionResult]::new('--data-server-path', '--data-server-path', [CompletionResultType]::ParameterName, 'The data server''s folder [default: settings [upgrade] data_server_path, else /data]')
+            [CompletionResult]::new('--poll-interval', '--poll-interval', [CompletionResultType]::ParameterName, 'Seconds between two questions to the platform while it works')
+            [CompletionResult]::new('--upgrade-server', '--upgrade-server', [CompletionResultType]::ParameterName, 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]')
+            [CompletionResult]::new('--upgrade-ca', '--upgrade-ca', [CompletionResultType]::ParameterName, 'PEM file of root certificates to trust for the platform, on top of the system''s (TLS is never turned off) [default: settings [upgrade] ca]')
+            [CompletionResult]::new('--upgrade-timeout', '--upgrade-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]')
+            [CompletionResult]::new('--ignore-module', '--ignore-module', [CompletionResultType]::ParameterName, 'Do not run this module''s data/neutralize.sql (repeatable)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing copy of that name (after typing its name), once the new one is complete')
+            [CompletionResult]::new('--no-module-files', '--no-module-files', [CompletionResultType]::ParameterName, 'Do not run any module''s data/neutralize.sql on the test copy, only the built-in steps')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'odoodb;upgrade;production' {
+            [CompletionResult]::new('--backup-dir', '--backup-dir', [CompletionResultType]::ParameterName, 'Where the backup made first goes [default: settings backup.dir]')
+            [CompletionResult]::new('--stop-cmd', '--stop-cmd', [CompletionResultType]::ParameterName, 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the upgrade before anything changed')
+            [CompletionResult]::new('--start-cmd', '--start-cmd', [CompletionResultType]::ParameterName, 'Run at the end, whatever happened (e.g. `systemctl start odoo`)')
+            [CompletionResult]::new('--post-command', '--post-command', [CompletionResultType]::ParameterName, 'Run against the upgraded copy before the swap (ODOODB_DB names it), e.g. `odoo-bin -d \"$ODOODB_DB\" -u all --stop-after-init`; non-zero puts everything back')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'The version to upgrade to: 17.0, 18.0, saas~18.3…')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The version to upgrade to: 17.0, 18.0, saas~18.3…')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Who upgrades: Odoo''s platform, or a local program')
+            [CompletionResult]::new('--upgrade-command', '--upgrade-command', [CompletionResultType]::ParameterName, 'With --engine command: the program, run by `sh -c` against the copy with ODOODB_DB, ODOODB_DATA_DIR, ODOODB_TARGET, ODOODB_FROM and PGHOST/PGPORT/PGUSER (password in PGPASSFILE) in its environment; once per major version when the target is further')
+            [CompletionResult]::new('--contract', '--contract', [CompletionResultType]::ParameterName, 'The subscription code the platform checks [default: settings [upgrade] contract, else the database''s database.enterprise_code]')
+            [CompletionResult]::new('--addons-path', '--addons-path', [CompletionResultType]::ParameterName, 'The addons path of the TARGET version (comma-separated): installed modules missing from it block the upgrade (as `upgrade check`); a test copy runs its modules'' data/neutralize.sql from it')
+            [CompletionResult]::new('--work-dir', '--work-dir', [CompletionResultType]::ParameterName, 'Where the dump and the download go [default: <temporary directory>/odoodb-upgrade-<db>]')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'KEY=VALUE passed to the platform''s upgrade (repeatable)')
+            [CompletionResult]::new('--data-server-user', '--data-server-user', [CompletionResultType]::ParameterName, 'The data server''s ssh user [default: settings [upgrade] data_server_user, else odoo]')
+            [CompletionResult]::new('--data-server-path', '--data-server-path', [CompletionResultType]::ParameterName, 'The data server''s folder [default: settings [upgrade] data_server_path, else /data]')
+            [CompletionResult]::new('--poll-interval', '--poll-interval', [CompletionResultType]::ParameterName, 'Seconds between two questions to the platform while it works')
+            [CompletionResult]::new('--upgrade-server', '--upgrade-server', [CompletionResultType]::ParameterName, 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]')
+            [CompletionResult]::new('--upgrade-ca', '--upgrade-ca', [CompletionResultType]::ParameterName, 'PEM file of root certificates to trust for the platform, on top of the system''s (TLS is never turned off) [default: settings [upgrade] ca]')
+            [CompletionResult]::new('--upgrade-timeout', '--upgrade-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'odoodb;upgrade;resume' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]')
+            [CompletionResult]::new('--poll-interval', '--poll-interval', [CompletionResultType]::ParameterName, 'Seconds between two questions to the platform while it works')
+            [CompletionResult]::new('--addons-path', '--addons-path', [CompletionResultType]::ParameterName, 'The addons path of the target version, for the copy''s modules'' data/neutralize.sql')
+            [CompletionResult]::new('--upgrade-server', '--upgrade-server', [CompletionResultType]::ParameterName, 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]')
+            [CompletionResult]::new('--upgrade-ca', '--upgrade-ca', [CompletionResultType]::ParameterName, 'PEM file of root certificates to trust for the platform, on top of the system''s (TLS is never turned off) [default: settings [upgrade] ca]')
+            [CompletionResult]::new('--upgrade-timeout', '--upgrade-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]')
+            [CompletionResult]::new('--ignore-module', '--ignore-module', [CompletionResultType]::ParameterName, 'Do not run this module''s data/neutralize.sql (repeatable)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--no-module-files', '--no-module-files', [CompletionResultType]::ParameterName, 'Do not run any module''s data/neutralize.sql on the test copy, only the built-in steps')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
@@ -427,12 +551,24 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         }
         'odoodb;upgrade;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed')
+            [CompletionResult]::new('production', 'production', [CompletionResultType]::ParameterValue, 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Continue an interrupted test upgrade from where the platform is')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The platform''s view of the upgrade request stored for a database')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The platform''s log of the upgrade request stored for a database')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'odoodb;upgrade;help;check' {
+            break
+        }
+        'odoodb;upgrade;help;test' {
+            break
+        }
+        'odoodb;upgrade;help;production' {
+            break
+        }
+        'odoodb;upgrade;help;resume' {
             break
         }
         'odoodb;upgrade;help;status' {
@@ -584,11 +720,23 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         }
         'odoodb;help;upgrade' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed')
+            [CompletionResult]::new('production', 'production', [CompletionResultType]::ParameterValue, 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Continue an interrupted test upgrade from where the platform is')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The platform''s view of the upgrade request stored for a database')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The platform''s log of the upgrade request stored for a database')
             break
         }
         'odoodb;help;upgrade;check' {
+            break
+        }
+        'odoodb;help;upgrade;test' {
+            break
+        }
+        'odoodb;help;upgrade;production' {
+            break
+        }
+        'odoodb;help;upgrade;resume' {
             break
         }
         'odoodb;help;upgrade;status' {

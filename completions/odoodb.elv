@@ -320,6 +320,9 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand check 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade'
+            cand test 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
+            cand production 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+            cand resume 'Continue an interrupted test upgrade from where the platform is'
             cand status 'The platform''s view of the upgrade request stored for a database'
             cand log 'The platform''s log of the upgrade request stored for a database'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -342,6 +345,124 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
             cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
             cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'odoodb;upgrade;test'= {
+            cand --name 'The name of the upgraded copy [default: <db>_test_<target>, e.g. prod_test_18]'
+            cand -t 'The version to upgrade to: 17.0, 18.0, saas~18.3…'
+            cand --target 'The version to upgrade to: 17.0, 18.0, saas~18.3…'
+            cand --engine 'Who upgrades: Odoo''s platform, or a local program'
+            cand --upgrade-command 'With --engine command: the program, run by `sh -c` against the copy with ODOODB_DB, ODOODB_DATA_DIR, ODOODB_TARGET, ODOODB_FROM and PGHOST/PGPORT/PGUSER (password in PGPASSFILE) in its environment; once per major version when the target is further'
+            cand --contract 'The subscription code the platform checks [default: settings [upgrade] contract, else the database''s database.enterprise_code]'
+            cand --addons-path 'The addons path of the TARGET version (comma-separated): installed modules missing from it block the upgrade (as `upgrade check`); a test copy runs its modules'' data/neutralize.sql from it'
+            cand --work-dir 'Where the dump and the download go [default: <temporary directory>/odoodb-upgrade-<db>]'
+            cand -j 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]'
+            cand --jobs 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]'
+            cand --env 'KEY=VALUE passed to the platform''s upgrade (repeatable)'
+            cand --data-server-user 'The data server''s ssh user [default: settings [upgrade] data_server_user, else odoo]'
+            cand --data-server-path 'The data server''s folder [default: settings [upgrade] data_server_path, else /data]'
+            cand --poll-interval 'Seconds between two questions to the platform while it works'
+            cand --upgrade-server 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]'
+            cand --upgrade-ca 'PEM file of root certificates to trust for the platform, on top of the system''s (TLS is never turned off) [default: settings [upgrade] ca]'
+            cand --upgrade-timeout 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]'
+            cand --ignore-module 'Do not run this module''s data/neutralize.sql (repeatable)'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand -p 'PostgreSQL port'
+            cand --port 'PostgreSQL port'
+            cand -U 'PostgreSQL role to connect as'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand --force 'Replace an existing copy of that name (after typing its name), once the new one is complete'
+            cand --no-module-files 'Do not run any module''s data/neutralize.sql on the test copy, only the built-in steps'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'odoodb;upgrade;production'= {
+            cand --backup-dir 'Where the backup made first goes [default: settings backup.dir]'
+            cand --stop-cmd 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the upgrade before anything changed'
+            cand --start-cmd 'Run at the end, whatever happened (e.g. `systemctl start odoo`)'
+            cand --post-command 'Run against the upgraded copy before the swap (ODOODB_DB names it), e.g. `odoo-bin -d \"$ODOODB_DB\" -u all --stop-after-init`; non-zero puts everything back'
+            cand -t 'The version to upgrade to: 17.0, 18.0, saas~18.3…'
+            cand --target 'The version to upgrade to: 17.0, 18.0, saas~18.3…'
+            cand --engine 'Who upgrades: Odoo''s platform, or a local program'
+            cand --upgrade-command 'With --engine command: the program, run by `sh -c` against the copy with ODOODB_DB, ODOODB_DATA_DIR, ODOODB_TARGET, ODOODB_FROM and PGHOST/PGPORT/PGUSER (password in PGPASSFILE) in its environment; once per major version when the target is further'
+            cand --contract 'The subscription code the platform checks [default: settings [upgrade] contract, else the database''s database.enterprise_code]'
+            cand --addons-path 'The addons path of the TARGET version (comma-separated): installed modules missing from it block the upgrade (as `upgrade check`); a test copy runs its modules'' data/neutralize.sql from it'
+            cand --work-dir 'Where the dump and the download go [default: <temporary directory>/odoodb-upgrade-<db>]'
+            cand -j 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]'
+            cand --jobs 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]'
+            cand --env 'KEY=VALUE passed to the platform''s upgrade (repeatable)'
+            cand --data-server-user 'The data server''s ssh user [default: settings [upgrade] data_server_user, else odoo]'
+            cand --data-server-path 'The data server''s folder [default: settings [upgrade] data_server_path, else /data]'
+            cand --poll-interval 'Seconds between two questions to the platform while it works'
+            cand --upgrade-server 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]'
+            cand --upgrade-ca 'PEM file of root certificates to trust for the platform, on top of the system''s (TLS is never turned off) [default: settings [upgrade] ca]'
+            cand --upgrade-timeout 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand -p 'PostgreSQL port'
+            cand --port 'PostgreSQL port'
+            cand -U 'PostgreSQL role to connect as'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'odoodb;upgrade;resume'= {
+            cand -j 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]'
+            cand --jobs 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]'
+            cand --poll-interval 'Seconds between two questions to the platform while it works'
+            cand --addons-path 'The addons path of the target version, for the copy''s modules'' data/neutralize.sql'
+            cand --upgrade-server 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]'
+            cand --upgrade-ca 'PEM file of root certificates to trust for the platform, on top of the system''s (TLS is never turned off) [default: settings [upgrade] ca]'
+            cand --upgrade-timeout 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]'
+            cand --ignore-module 'Do not run this module''s data/neutralize.sql (repeatable)'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand -p 'PostgreSQL port'
+            cand --port 'PostgreSQL port'
+            cand -U 'PostgreSQL role to connect as'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand --no-module-files 'Do not run any module''s data/neutralize.sql on the test copy, only the built-in steps'
             cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
             cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
             cand --json 'Print one JSON document on stdout and nothing else there'
@@ -411,11 +532,20 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         }
         &'odoodb;upgrade;help'= {
             cand check 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade'
+            cand test 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
+            cand production 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+            cand resume 'Continue an interrupted test upgrade from where the platform is'
             cand status 'The platform''s view of the upgrade request stored for a database'
             cand log 'The platform''s log of the upgrade request stored for a database'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'odoodb;upgrade;help;check'= {
+        }
+        &'odoodb;upgrade;help;test'= {
+        }
+        &'odoodb;upgrade;help;production'= {
+        }
+        &'odoodb;upgrade;help;resume'= {
         }
         &'odoodb;upgrade;help;status'= {
         }
@@ -550,10 +680,19 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         }
         &'odoodb;help;upgrade'= {
             cand check 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade'
+            cand test 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
+            cand production 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+            cand resume 'Continue an interrupted test upgrade from where the platform is'
             cand status 'The platform''s view of the upgrade request stored for a database'
             cand log 'The platform''s log of the upgrade request stored for a database'
         }
         &'odoodb;help;upgrade;check'= {
+        }
+        &'odoodb;help;upgrade;test'= {
+        }
+        &'odoodb;help;upgrade;production'= {
+        }
+        &'odoodb;help;upgrade;resume'= {
         }
         &'odoodb;help;upgrade;status'= {
         }

@@ -294,31 +294,34 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s q -l quiet 
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s h -l help -d 'Print help'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s p -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s U -l user -d 'PostgreSQL role to connect as' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
 require\t''
 verify-ca\t''
 verify-full\t''"
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l json -d 'Print one JSON document on stdout and nothing else there'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s q -l quiet -d 'Print only errors and warnings'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -l no-progress -d 'Never show progress bars'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -s h -l help -d 'Print help'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check status log help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "test" -d 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "production" -d 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "resume" -d 'Continue an interrupted test upgrade from where the platform is'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s t -l target -d 'The version to upgrade to: 17.0, 18.0, saas~18.3…' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l contract -d 'The subscription code the platform checks [default: settings [upgrade] contract, else the database\'s database.enterprise_code]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l addons-path -d 'The addons path of the TARGET version (comma-separated): installed modules missing from it are reported' -r -F
@@ -345,6 +348,115 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l name -d 'The name of the upgraded copy [default: <db>_test_<target>, e.g. prod_test_18]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s t -l target -d 'The version to upgrade to: 17.0, 18.0, saas~18.3…' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l engine -d 'Who upgrades: Odoo\'s platform, or a local program' -r -f -a "platform\t'Odoo\'s upgrade platform (Enterprise: needs a contract)'
+command\t'A local program (OpenUpgrade through odoo-bin, a script…): --upgrade-command'"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l upgrade-command -d 'With --engine command: the program, run by `sh -c` against the copy with ODOODB_DB, ODOODB_DATA_DIR, ODOODB_TARGET, ODOODB_FROM and PGHOST/PGPORT/PGUSER (password in PGPASSFILE) in its environment; once per major version when the target is further' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l contract -d 'The subscription code the platform checks [default: settings [upgrade] contract, else the database\'s database.enterprise_code]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l addons-path -d 'The addons path of the TARGET version (comma-separated): installed modules missing from it block the upgrade (as `upgrade check`); a test copy runs its modules\' data/neutralize.sql from it' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l work-dir -d 'Where the dump and the download go [default: <temporary directory>/odoodb-upgrade-<db>]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s j -l jobs -d 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l env -d 'KEY=VALUE passed to the platform\'s upgrade (repeatable)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l data-server-user -d 'The data server\'s ssh user [default: settings [upgrade] data_server_user, else odoo]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l data-server-path -d 'The data server\'s folder [default: settings [upgrade] data_server_path, else /data]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l poll-interval -d 'Seconds between two questions to the platform while it works' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l upgrade-server -d 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l upgrade-ca -d 'PEM file of root certificates to trust for the platform, on top of the system\'s (TLS is never turned off) [default: settings [upgrade] ca]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l upgrade-timeout -d 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l force -d 'Replace an existing copy of that name (after typing its name), once the new one is complete'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l no-module-files -d 'Do not run any module\'s data/neutralize.sql on the test copy, only the built-in steps'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l backup-dir -d 'Where the backup made first goes [default: settings backup.dir]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l stop-cmd -d 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the upgrade before anything changed' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l start-cmd -d 'Run at the end, whatever happened (e.g. `systemctl start odoo`)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l post-command -d 'Run against the upgraded copy before the swap (ODOODB_DB names it), e.g. `odoo-bin -d \\"$ODOODB_DB\\" -u all --stop-after-init`; non-zero puts everything back' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s t -l target -d 'The version to upgrade to: 17.0, 18.0, saas~18.3…' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l engine -d 'Who upgrades: Odoo\'s platform, or a local program' -r -f -a "platform\t'Odoo\'s upgrade platform (Enterprise: needs a contract)'
+command\t'A local program (OpenUpgrade through odoo-bin, a script…): --upgrade-command'"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l upgrade-command -d 'With --engine command: the program, run by `sh -c` against the copy with ODOODB_DB, ODOODB_DATA_DIR, ODOODB_TARGET, ODOODB_FROM and PGHOST/PGPORT/PGUSER (password in PGPASSFILE) in its environment; once per major version when the target is further' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l contract -d 'The subscription code the platform checks [default: settings [upgrade] contract, else the database\'s database.enterprise_code]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l addons-path -d 'The addons path of the TARGET version (comma-separated): installed modules missing from it block the upgrade (as `upgrade check`); a test copy runs its modules\' data/neutralize.sql from it' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l work-dir -d 'Where the dump and the download go [default: <temporary directory>/odoodb-upgrade-<db>]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s j -l jobs -d 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l env -d 'KEY=VALUE passed to the platform\'s upgrade (repeatable)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l data-server-user -d 'The data server\'s ssh user [default: settings [upgrade] data_server_user, else odoo]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l data-server-path -d 'The data server\'s folder [default: settings [upgrade] data_server_path, else /data]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l poll-interval -d 'Seconds between two questions to the platform while it works' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l upgrade-server -d 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l upgrade-ca -d 'PEM file of root certificates to trust for the platform, on top of the system\'s (TLS is never turned off) [default: settings [upgrade] ca]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l upgrade-timeout -d 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s j -l jobs -d 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l poll-interval -d 'Seconds between two questions to the platform while it works' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l addons-path -d 'The addons path of the target version, for the copy\'s modules\' data/neutralize.sql' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l upgrade-server -d 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l upgrade-ca -d 'PEM file of root certificates to trust for the platform, on top of the system\'s (TLS is never turned off) [default: settings [upgrade] ca]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l upgrade-timeout -d 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l no-module-files -d 'Do not run any module\'s data/neutralize.sql on the test copy, only the built-in steps'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l aim -d 'Which request, when the database has both a test and a production one' -r -f -a "test\t''
 production\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from status" -l upgrade-server -d 'The upgrade platform [default: settings [upgrade] server, else https://upgrade.odoo.com]' -r
@@ -399,6 +511,9 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "test" -d 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "production" -d 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Continue an interrupted test upgrade from where the platform is'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -502,5 +617,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_subcommand_from list info backup restore duplicate rename delete neutralize upgrade recover config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "test" -d 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "production" -d 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "resume" -d 'Continue an interrupted test upgrade from where the platform is'
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'

@@ -510,6 +510,16 @@ pub enum UpgradeCommand {
     /// from the target version's code; exits 4 when something blocks the upgrade
     #[command(after_help = UPGRADE_CHECK_AFTER_HELP)]
     Check(UpgradeCheckArgs),
+    /// A test upgrade: an upgraded, neutralized copy under a new name; the original is never
+    /// closed or changed
+    #[command(after_help = UPGRADE_TEST_AFTER_HELP)]
+    Test(Box<UpgradeTestArgs>),
+    /// Upgrade production: closed to connections, backed up, upgraded, swapped in; the original
+    /// is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was
+    #[command(after_help = UPGRADE_PRODUCTION_AFTER_HELP)]
+    Production(Box<UpgradeProductionArgs>),
+    /// Continue an interrupted test upgrade from where the platform is
+    Resume(UpgradeResumeArgs),
     /// The platform's view of the upgrade request stored for a database
     Status(UpgradeStatusArgs),
     /// The platform's log of the upgrade request stored for a database
@@ -524,8 +534,177 @@ OpenUpgrade (OCA), run locally, not the platform.
 Installed modules that the target's addons path lacks make the upgrade fail (Odoo.sh's rule);
 --write-stubs writes an installable empty module for each, to put on the target's addons path.";
 
+const UPGRADE_TEST_AFTER_HELP: &str = "\
+Steps: preflight (as `upgrade check`; blockers stop it), dump of the database (pg_dump -Fd, Odoo
+keeps running), the upgrade (platform: request, upload by rsync over ssh, processing, download;
+command: the program run on a restored copy, once per major version), restore of the result
+under a temporary name with the original's filestore (hard links) and the platform's new files,
+a new identity, every neutralize step (and the check that nothing is live), then the name.
+Interrupted? `odoodb upgrade resume <db>` continues from where the platform is.";
+
+const UPGRADE_PRODUCTION_AFTER_HELP: &str = "\
+Steps: preflight, the request (platform), a typed confirmation stating the downtime, --stop-cmd,
+the database closed to new connections and its sessions ended, a frozen copy of it, a full
+backup (tar.gz into --backup-dir) checked end to end, the upgrade of the copy, --post-command,
+then the swap: the original becomes <db>_pre_<target>_<YYYYmmdd_HHMMSS> (database and
+filestore), the upgraded copy becomes <db> with the same identity, connections are allowed
+again, --start-cmd. Any failure, Ctrl-C or SIGTERM before the swap puts everything back as it
+was (connections allowed, --start-cmd run); after kill -9 the next odoodb run does.";
+
 /// The help heading of the platform options.
 const PLATFORM: &str = "Upgrade platform";
+
+/// How the upgrade is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UpgradeEngine {
+    /// Odoo's upgrade platform (Enterprise: needs a contract)
+    Platform,
+    /// A local program (OpenUpgrade through odoo-bin, a script…): --upgrade-command
+    Command,
+}
+
+/// What test and production share: the target, the engine, and how to reach the platform.
+#[derive(Debug, Args, Clone)]
+pub struct UpgradeRunArgs {
+    /// The version to upgrade to: 17.0, 18.0, saas~18.3…
+    #[arg(long, short = 't', value_name = "VERSION")]
+    pub target: String,
+
+    /// Who upgrades: Odoo's platform, or a local program
+    #[arg(long, value_enum, default_value_t = UpgradeEngine::Platform)]
+    pub engine: UpgradeEngine,
+
+    /// With --engine command: the program, run by `sh -c` against the copy with ODOODB_DB,
+    /// ODOODB_DATA_DIR, ODOODB_TARGET, ODOODB_FROM and PGHOST/PGPORT/PGUSER (password in
+    /// PGPASSFILE) in its environment; once per major version when the target is further
+    #[arg(long, value_name = "COMMAND")]
+    pub upgrade_command: Option<String>,
+
+    /// The subscription code the platform checks [default: settings [upgrade] contract, else
+    /// the database's database.enterprise_code]
+    #[arg(long, value_name = "CODE")]
+    pub contract: Option<String>,
+
+    /// The addons path of the TARGET version (comma-separated): installed modules missing
+    /// from it block the upgrade (as `upgrade check`); a test copy runs its modules'
+    /// data/neutralize.sql from it
+    #[arg(long, value_name = "DIRS", value_delimiter = ',')]
+    pub addons_path: Vec<PathBuf>,
+
+    /// Where the dump and the download go [default: <temporary directory>/odoodb-upgrade-<db>]
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+
+    /// Parallel jobs of pg_dump and pg_restore [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+
+    /// KEY=VALUE passed to the platform's upgrade (repeatable)
+    #[arg(long = "env", value_name = "KEY=VALUE", help_heading = PLATFORM)]
+    pub env: Vec<String>,
+
+    /// The data server's ssh user [default: settings [upgrade] data_server_user, else odoo]
+    #[arg(long, value_name = "USER", help_heading = PLATFORM)]
+    pub data_server_user: Option<String>,
+
+    /// The data server's folder [default: settings [upgrade] data_server_path, else /data]
+    #[arg(long, value_name = "PATH", help_heading = PLATFORM)]
+    pub data_server_path: Option<String>,
+
+    /// Seconds between two questions to the platform while it works
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, hide = true)]
+    pub poll_interval: f64,
+
+    #[command(flatten)]
+    pub platform: PlatformArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeTestArgs {
+    /// The database to upgrade a copy of
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
+    pub db: String,
+
+    /// The name of the upgraded copy [default: <db>_test_<target>, e.g. prod_test_18]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Replace an existing copy of that name (after typing its name), once the new one is
+    /// complete
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub run: UpgradeRunArgs,
+
+    #[command(flatten)]
+    pub neutralize: UpgradeNeutralizeArgs,
+}
+
+/// How a test copy's modules' data/neutralize.sql run (from --addons-path, the target's).
+#[derive(Debug, Args, Clone, Default)]
+pub struct UpgradeNeutralizeArgs {
+    /// Do not run any module's data/neutralize.sql on the test copy, only the built-in steps
+    #[arg(long, help_heading = MODULE_FILES)]
+    pub no_module_files: bool,
+
+    /// Do not run this module's data/neutralize.sql (repeatable)
+    #[arg(long, value_name = "MODULE", help_heading = MODULE_FILES)]
+    pub ignore_module: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeProductionArgs {
+    /// The database to upgrade in place
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
+    pub db: String,
+
+    /// Where the backup made first goes [default: settings backup.dir]
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the
+    /// upgrade before anything changed
+    #[arg(long, value_name = "COMMAND")]
+    pub stop_cmd: Option<String>,
+
+    /// Run at the end, whatever happened (e.g. `systemctl start odoo`)
+    #[arg(long, value_name = "COMMAND")]
+    pub start_cmd: Option<String>,
+
+    /// Run against the upgraded copy before the swap (ODOODB_DB names it), e.g.
+    /// `odoo-bin -d \"$ODOODB_DB\" -u all --stop-after-init`; non-zero puts everything back
+    #[arg(long, value_name = "COMMAND")]
+    pub post_command: Option<String>,
+
+    #[command(flatten)]
+    pub run: UpgradeRunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeResumeArgs {
+    /// The database whose interrupted test upgrade to continue
+    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
+    pub db: String,
+
+    /// Parallel jobs of pg_dump and pg_restore [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+
+    /// Seconds between two questions to the platform while it works
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, hide = true)]
+    pub poll_interval: f64,
+
+    /// The addons path of the target version, for the copy's modules' data/neutralize.sql
+    #[arg(long, value_name = "DIRS", value_delimiter = ',')]
+    pub addons_path: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub platform: PlatformArgs,
+
+    #[command(flatten)]
+    pub neutralize: UpgradeNeutralizeArgs,
+}
 
 /// Where the upgrade platform is and how long to wait for it: shared by every upgrade command
 /// that talks to it.

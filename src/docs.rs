@@ -668,6 +668,60 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "upgrade test",
+        &[
+            (
+                "odoodb upgrade test prod --target 18.0 --addons-path /opt/odoo18/addons",
+                "An upgraded, neutralized copy of prod named prod_test_18, made by Odoo's \
+                 platform; prod keeps running and is not changed.",
+            ),
+            (
+                "odoodb upgrade test prod -t 18.0 --name prod_try2 --force",
+                "Make the copy as prod_try2, replacing an older one of that name once the new \
+                 one is complete (after typing its name).",
+            ),
+            (
+                "odoodb upgrade test community -t 17.0 --engine command --upgrade-command \
+                 '/opt/openupgrade/upgrade.sh'",
+                "A community database upgraded by a local program (OpenUpgrade), once per major \
+                 version: 15.0 → 16.0 → 17.0.",
+            ),
+        ],
+    ),
+    (
+        "upgrade production",
+        &[
+            (
+                "odoodb upgrade production prod --target 18.0 --stop-cmd 'systemctl stop odoo' \
+                 --start-cmd 'systemctl start odoo'",
+                "Stop Odoo, close prod, back it up, upgrade it, swap it in, keep the original \
+                 as prod_pre_18.0_<time>, start Odoo again; any failure puts prod back.",
+            ),
+            (
+                "odoodb --yes upgrade production prod -t 18.0 --backup-dir /srv/backups \
+                 --post-command 'odoo-bin -c /etc/odoo18.conf -d \"$ODOODB_DB\" -u all \
+                 --stop-after-init'",
+                "From a script: the backup into /srv/backups, and the custom modules updated on \
+                 the upgraded copy before the swap (a failure there puts prod back).",
+            ),
+        ],
+    ),
+    (
+        "upgrade resume",
+        &[
+            (
+                "odoodb upgrade resume prod",
+                "Continue prod's interrupted test upgrade from where the platform is: the upload \
+                 again only if the platform still waits for it.",
+            ),
+            (
+                "odoodb upgrade resume prod --addons-path /opt/odoo18/addons --json",
+                "The same, running the 18.0 modules' data/neutralize.sql on the copy, with a \
+                 JSON report.",
+            ),
+        ],
+    ),
+    (
         "upgrade status",
         &[
             ("odoodb upgrade status prod", "The platform's status of prod's stored request."),

@@ -46,6 +46,10 @@ pub struct Request {
     pub no_filestore: bool,
     pub compression: Compression,
     pub jobs: usize,
+    /// Read the rows from this database instead: a frozen copy of the one backed up, made
+    /// while that one is closed to connections (which pg_dump could not open either). The
+    /// archive is still the backed-up database's: its name, its filestore.
+    pub read_from: Option<String>,
 }
 
 impl Request {
@@ -59,6 +63,7 @@ impl Request {
             no_filestore: false,
             compression: Compression::Default,
             jobs: default_jobs(),
+            read_from: None,
         }
     }
 }
@@ -164,6 +169,7 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
         no_filestore: args.no_filestore,
         compression: args.compression,
         jobs,
+        read_from: None,
     })
 }
 
@@ -251,7 +257,8 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     let started = Instant::now();
     odoo::name::validate_existing(db)?;
     let admin_client = ctx.connect_admin().await?;
-    let client = ctx.open_odoo(&admin_client, db).await?;
+    let rows_db = request.read_from.as_deref().unwrap_or(db);
+    let client = ctx.open_odoo(&admin_client, rows_db).await?;
     let mut manifest = odoo_manifest(&client, &admin_client, db).await?;
     let server = crate::pg::admin::server_version_num(&admin_client).await?;
     let tool = Tool::find("pg_dump", ctx.config.pg_path.as_deref(), &ctx.params)?;
@@ -272,7 +279,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
         FilestorePlan::Skip => Vec::new(),
         _ => odoo::stored_file_names(&client).await?,
     };
-    let size_estimate = crate::pg::admin::find_database(&admin_client, db)
+    let size_estimate = crate::pg::admin::find_database(&admin_client, rows_db)
         .await?
         .and_then(|row| row.size_bytes)
         .and_then(|n| u64::try_from(n).ok())
@@ -327,7 +334,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     let cancel = Arc::new(AtomicBool::new(false));
     let written = match request.format {
         BackupFormat::Dump => {
-            write_dump(ctx, db, request, &tool, &destination, size_estimate, pg_dump_version)
+            write_dump(ctx, rows_db, request, &tool, &destination, size_estimate, pg_dump_version)
                 .await?
         }
         BackupFormat::TarGz | BackupFormat::Zip => {
@@ -344,7 +351,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
             };
             let archive = Archive {
                 ctx,
-                db,
+                db: rows_db,
                 request,
                 tool: &tool,
                 spool_dir,

@@ -18,7 +18,7 @@ mod upgrade;
 
 use anyhow::Result;
 
-use crate::cli::Command;
+use crate::cli::{Command, UpgradeArgs, UpgradeCommand};
 use crate::context::Context;
 
 /// How a command stops at Ctrl-C or SIGTERM.
@@ -42,14 +42,20 @@ pub fn cancellation(command: &Command) -> Cancellation {
         | Command::Man(_)
         // upgrade check only reads (its stubs are written without an await in between, each
         // whole or absent); status and log only ask the platform.
-        | Command::Upgrade(_) => Cancellation::Drop,
+        | Command::Upgrade(UpgradeArgs {
+            command: UpgradeCommand::Check(_) | UpgradeCommand::Status(_) | UpgradeCommand::Log(_),
+        }) => Cancellation::Drop,
         Command::Backup(_)
         | Command::Restore(_)
         | Command::Duplicate(_)
         | Command::Rename(_)
         | Command::Delete(_)
         | Command::Neutralize(_)
-        | Command::Recover(_) => Cancellation::Cooperative,
+        | Command::Recover(_)
+        | Command::Upgrade(UpgradeArgs {
+            command:
+                UpgradeCommand::Test(_) | UpgradeCommand::Production(_) | UpgradeCommand::Resume(_),
+        }) => Cancellation::Cooperative,
     }
 }
 

@@ -73,11 +73,9 @@ pub struct UpgradeSettings {
     pub timeout: Option<std::num::NonZeroU64>,
     /// The user rsync logs in as on the platform's host.
     #[serde(default = "default_data_server_user")]
-    #[allow(dead_code, reason = "read by upgrade test/production, the second half of issue 11")]
     pub data_server_user: String,
     /// Where the dump goes on the platform's host.
     #[serde(default = "default_data_server_path")]
-    #[allow(dead_code, reason = "read by upgrade test/production, the second half of issue 11")]
     pub data_server_path: String,
 }
 

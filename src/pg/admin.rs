@@ -231,6 +231,11 @@ pub fn create_from_template_sql(
     sql
 }
 
+/// Closes a database to new connections (sessions already open stay), or opens it again.
+pub fn allow_connections_sql(db: &str, allow: bool) -> String {
+    format!("ALTER DATABASE {} ALLOW_CONNECTIONS {allow}", quote_ident(db))
+}
+
 pub fn rename_sql(old: &str, new: &str) -> String {
     format!("ALTER DATABASE {} RENAME TO {}", quote_ident(old), quote_ident(new))
 }

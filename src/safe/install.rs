@@ -48,6 +48,30 @@ pub async fn begin<'s, 'a>(
         previous: id.temporary(Role::Previous),
         replace,
         with_folder,
+        keep_previous_as: None,
+        reopen: false,
+    })
+    .await?;
+    Ok(Install { run })
+}
+
+/// Starts the install of an upgraded `target` over the existing one, which is kept under
+/// `keep_as` (database and folder) rather than dropped. The journal says, before the caller
+/// closes `target` to connections, that they must be allowed again however this ends.
+pub async fn begin_upgrade<'s, 'a>(
+    site: &'s Site<'a>,
+    command: &str,
+    target: &str,
+    keep_as: &str,
+) -> Result<Install<'s, 'a>> {
+    let run = Run::begin(site, command, Phase::Build, |id| Change::Install {
+        target: target.to_string(),
+        building: id.temporary(Role::Building),
+        previous: id.temporary(Role::Previous),
+        replace: true,
+        with_folder: true,
+        keep_previous_as: Some(keep_as.to_string()),
+        reopen: true,
     })
     .await?;
     Ok(Install { run })
@@ -89,6 +113,7 @@ impl Install<'_, '_> {
     /// Gives up: the temporaries go, nothing the user has was touched.
     pub async fn abandon(self) -> Result<()> {
         remove_building(self.run.site, self.run.change()).await?;
+        reopen(self.run.site, self.run.change()).await?;
         self.run.end().await
     }
 
@@ -105,7 +130,8 @@ impl Install<'_, '_> {
                 roll_back(site, &change).await?;
                 fault::step("install:undo")?;
                 self.run.journal.set_phase(Phase::Build)?;
-                remove_building(site, &change).await
+                remove_building(site, &change).await?;
+                reopen(site, &change).await
             }
             .await;
             return Err(match undone {
@@ -143,15 +169,49 @@ struct Names<'c> {
     previous: &'c str,
     replace: bool,
     with_folder: bool,
+    keep_previous_as: Option<&'c str>,
+    reopen: bool,
 }
 
 fn names(change: &Change) -> Option<Names<'_>> {
     match change {
-        Change::Install { target, building, previous, replace, with_folder } => {
-            Some(Names { target, building, previous, replace: *replace, with_folder: *with_folder })
-        }
+        Change::Install {
+            target,
+            building,
+            previous,
+            replace,
+            with_folder,
+            keep_previous_as,
+            reopen,
+        } => Some(Names {
+            target,
+            building,
+            previous,
+            replace: *replace,
+            with_folder: *with_folder,
+            keep_previous_as: keep_previous_as.as_deref(),
+            reopen: *reopen,
+        }),
         _ => None,
     }
+}
+
+/// Allows connections again to what the change closed: the target (the original after an
+/// undo, the new database after a commit, which never was closed) and the kept original.
+async fn reopen(site: &Site<'_>, change: &Change) -> Result<()> {
+    let Some(n) = names(change) else { return Ok(()) };
+    if !n.reopen {
+        return Ok(());
+    }
+    for db in [Some(n.target), Some(n.previous), n.keep_previous_as].into_iter().flatten() {
+        if site.db_exists(db).await? {
+            site.admin
+                .batch_execute(&admin::allow_connections_sql(db, true))
+                .await
+                .with_context(|| format!("cannot open {db} to connections again"))?;
+        }
+    }
+    Ok(())
 }
 
 /// Flushes the built folder's filesystem: copied files are not durable until then.
@@ -242,8 +302,8 @@ async fn remove_building(site: &Site<'_>, change: &Change) -> Result<()> {
     crate::filestore::remove(&site.folder(n.building))
 }
 
-/// Drops the previous target: it is replaced under both names by now. Also takes the
-/// temporary's label off the new database.
+/// Drops the previous target (or gives it the name it is kept under): it is replaced under
+/// both names by now. Also takes the temporary's label off the new database.
 async fn finish(site: &Site<'_>, change: &Change, run: super::RunId) -> Result<()> {
     let Some(n) = names(change) else { return Ok(()) };
     let label = client_label(site, n.target).await?;
@@ -252,6 +312,21 @@ async fn finish(site: &Site<'_>, change: &Change, run: super::RunId) -> Result<(
             .batch_execute(&format!("COMMENT ON DATABASE {} IS NULL", quote_ident(n.target)))
             .await
             .context("cannot take the temporary label off the new database")?;
+    }
+    if let Some(kept) = n.keep_previous_as {
+        fault::step("install:keep-previous")?;
+        if site.db_exists(n.previous).await? {
+            site.admin
+                .batch_execute(&admin::rename_sql(n.previous, kept))
+                .await
+                .with_context(|| format!("cannot give the previous database the name {kept}"))?;
+        }
+        fault::step("install:keep-previous-folder")?;
+        let (from, to) = (site.folder(n.previous), site.folder(kept));
+        if present(&from) && !present(&to) {
+            move_folder(&from, &to)?;
+        }
+        return reopen(site, change).await;
     }
     fault::step("install:drop-previous")?;
     super::drop_database(site, n.previous).await.context("cannot drop the previous database")?;
@@ -279,6 +354,7 @@ pub async fn settle(site: &Site<'_>, journal: &mut Journal) -> Result<String> {
     match journal.entry.phase {
         Phase::Build => {
             remove_building(site, &change).await?;
+            reopen(site, &change).await?;
             Ok(format!("{}: unfinished copy removed, nothing else had changed", change.describe()))
         }
         Phase::Commit => {
@@ -296,6 +372,7 @@ pub async fn settle(site: &Site<'_>, journal: &mut Journal) -> Result<String> {
                 })?;
                 journal.set_phase(Phase::Build)?;
                 remove_building(site, &change).await?;
+                reopen(site, &change).await?;
                 return Ok(format!(
                     "{}: could not be completed ({}), so it was undone",
                     change.describe(),
@@ -308,7 +385,11 @@ pub async fn settle(site: &Site<'_>, journal: &mut Journal) -> Result<String> {
         }
         Phase::Finish => {
             finish(site, &change, run).await?;
-            Ok(format!("{}: previous copy removed", change.describe()))
+            let fate = match names(&change).and_then(|n| n.keep_previous_as) {
+                Some(kept) => format!("previous copy kept as {kept}"),
+                None => "previous copy removed".to_string(),
+            };
+            Ok(format!("{}: {fate}", change.describe()))
         }
     }
 }

@@ -44,6 +44,14 @@ pub enum Change {
         replace: bool,
         /// Whether a folder is built too (else the new database has none).
         with_folder: bool,
+        /// Keep the replaced target (database and folder) under this name instead of dropping
+        /// it: an upgrade keeps the database it upgraded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keep_previous_as: Option<String>,
+        /// The run closed the target to new connections: they are allowed again however the
+        /// change ends (completed, undone, or settled by a later run).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        reopen: bool,
     },
     /// A database and its folder renamed together.
     Rename { old: String, new: String, with_folder: bool },
@@ -55,6 +63,7 @@ impl Change {
     /// The user-visible database names the change is about.
     pub fn names(&self) -> Vec<&str> {
         match self {
+            Self::Install { target, keep_previous_as: Some(kept), .. } => vec![target, kept],
             Self::Install { target, .. } => vec![target],
             Self::Rename { old, new, .. } => vec![old, new],
             Self::Delete { database, .. } => vec![database],

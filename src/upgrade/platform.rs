@@ -162,13 +162,14 @@ impl Platform {
         target: &str,
         aim: Aim,
         ssh_public_key: &str,
+        env_vars: &[String],
     ) -> Result<Created> {
         let params = json!({
             "contract": contract.expose(),
             "target": target,
             "aim": aim.as_str(),
             "actuator": "cli",
-            "env_vars": [],
+            "env_vars": env_vars,
             "ssh_key": ssh_public_key,
             "api_version": API_VERSION,
         });

@@ -31,6 +31,16 @@ pub struct RequestState {
     /// Names the workflow chose (result database, kept original…), by role.
     #[serde(default)]
     pub names: std::collections::BTreeMap<String, String>,
+    /// Where the dump and the download are kept until the upgrade is complete.
+    #[serde(default)]
+    pub work_dir: Option<PathBuf>,
+    #[serde(default)]
+    pub data_server_user: Option<String>,
+    #[serde(default)]
+    pub data_server_path: Option<String>,
+    /// The test copy may replace an existing database of its name (`--force`, confirmed).
+    #[serde(default)]
+    pub replace: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -136,6 +146,10 @@ mod tests {
             public_key: "/k.pub".into(),
             phase: "created".into(),
             names: std::collections::BTreeMap::new(),
+            work_dir: None,
+            data_server_user: None,
+            data_server_path: None,
+            replace: false,
             created_at: chrono::Utc::now(),
         }
     }

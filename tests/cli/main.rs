@@ -21,4 +21,5 @@ mod restore;
 mod safety;
 mod terminal;
 mod upgrade;
+mod upgrade_command;
 mod verify;

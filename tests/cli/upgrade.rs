@@ -30,6 +30,10 @@ fn store_request(env: &TestEnv, standin: &StandIn) {
         public_key: env.home.join("key.pub"),
         phase: "processing".into(),
         names: std::collections::BTreeMap::new(),
+        work_dir: None,
+        data_server_user: None,
+        data_server_path: None,
+        replace: false,
         created_at: chrono_now(),
     };
     state::save(&dir, &request).unwrap();
@@ -254,7 +258,7 @@ async fn the_client_speaks_protocol_0_2() {
     let platform = Platform::new(&options(&standin, Duration::from_secs(5))).unwrap();
     let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 odoodb\n";
     let created =
-        platform.create(&Secret::new(GOOD_CONTRACT), "18.0", Aim::Test, key).await.unwrap();
+        platform.create(&Secret::new(GOOD_CONTRACT), "18.0", Aim::Test, key, &[]).await.unwrap();
     assert_eq!(created.request_id, 4242);
     assert_eq!(created.assigned_host_uri, standin.host);
     let body = standin.seen()[0].json();
@@ -288,12 +292,13 @@ async fn refused_requests_carry_the_platforms_message_not_the_contract() {
     let standin = StandIn::start(Script::default());
     let platform = Platform::new(&options(&standin, Duration::from_secs(5))).unwrap();
     let bad = "M-WRONG-CONTRACT-123";
-    let error = platform.create(&Secret::new(bad), "18.0", Aim::Test, "k\n").await.unwrap_err();
+    let error =
+        platform.create(&Secret::new(bad), "18.0", Aim::Test, "k\n", &[]).await.unwrap_err();
     let message = format!("{error:#}");
     assert!(message.contains("refused create: Unable to find a valid subscription"), "{message}");
     assert!(!message.contains(bad));
     let error = platform
-        .create(&Secret::new(GOOD_CONTRACT), "19.5", Aim::Production, "k\n")
+        .create(&Secret::new(GOOD_CONTRACT), "19.5", Aim::Production, "k\n", &[])
         .await
         .unwrap_err();
     let message = format!("{error:#}");

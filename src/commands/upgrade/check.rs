@@ -14,7 +14,7 @@ use crate::upgrade::preflight::{self, Item, Level};
 use crate::upgrade::target::{LATEST_MAJOR, SUPPORTED_MAJORS, Series};
 
 #[derive(Serialize)]
-struct Report {
+pub(super) struct Report {
     database: String,
     current_version: Option<String>,
     target: String,
@@ -26,18 +26,33 @@ struct Report {
     checks: Vec<Item>,
     missing_modules: Option<Vec<String>>,
     stubs_written: Vec<PathBuf>,
-    blockers: usize,
+    pub(super) blockers: usize,
 }
 
-pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
-    odoo::name::validate(&args.db)?;
-    let Some(target) = Series::parse(args.target.trim()) else {
-        return Err(usage_error(
-            format!("{:?} is not an Odoo version", args.target),
+/// What the preflight looks at.
+pub(super) struct Inputs<'a> {
+    pub db: &'a str,
+    pub target: &'a Series,
+    pub contract: Option<&'a str>,
+    pub addons_path: &'a [PathBuf],
+    pub write_stubs: Option<&'a std::path::Path>,
+    pub work_dir: PathBuf,
+    /// The platform engine needs a contract, ssh and rsync; a local command does not.
+    pub platform: bool,
+}
+
+/// The target, as the platform names versions.
+pub(super) fn parse_target(text: &str) -> Result<Series> {
+    Series::parse(text.trim()).ok_or_else(|| {
+        usage_error(
+            format!("{text:?} is not an Odoo version"),
             "give a series as the platform names them: 17.0, 18.0, saas~18.3",
-        ));
-    };
-    for dir in &args.addons_path {
+        )
+    })
+}
+
+pub(super) fn require_addons_dirs(addons_path: &[PathBuf]) -> Result<()> {
+    for dir in addons_path {
         if !dir.is_dir() {
             return Err(usage_error(
                 format!("addons path {} is not a directory", dir.display()),
@@ -45,21 +60,65 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
             ));
         }
     }
+    Ok(())
+}
+
+pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
+    odoo::name::validate(&args.db)?;
+    let target = parse_target(&args.target)?;
+    require_addons_dirs(&args.addons_path)?;
+    let inputs = Inputs {
+        db: &args.db,
+        target: &target,
+        contract: args.contract.as_deref(),
+        addons_path: &args.addons_path,
+        write_stubs: args.write_stubs.as_deref(),
+        work_dir: args.work_dir.clone().unwrap_or_else(std::env::temp_dir),
+        platform: true,
+    };
+    let report = assess(ctx, &inputs).await?;
+    print(ctx, &report)?;
+    if report.blockers > 0 {
+        return Err(Failure::check_failed(format!(
+            "{} cannot be upgraded to {target} yet: {} blocker(s) above",
+            args.db, report.blockers
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+pub(super) fn print(ctx: &Context, report: &Report) -> Result<()> {
+    ctx.printer.emit(report, || {
+        let mut table = ctx.printer.table(&["check", "result", "detail"]);
+        for item in &report.checks {
+            table.add_row(vec![item.check.as_str(), item.level.label(), item.detail.as_str()]);
+        }
+        crate::output::terminal_safe(&table.to_string())
+    })
+}
+
+/// Every check, read-only (besides stubs when asked).
+pub(super) async fn assess(ctx: &Context, inputs: &Inputs<'_>) -> Result<Report> {
+    let target = inputs.target;
     let admin = ctx.connect_admin().await?;
-    let client = ctx.open_odoo(&admin, &args.db).await?;
+    let client = ctx.open_odoo(&admin, inputs.db).await?;
     let mut checks = Vec::new();
 
     // Versions.
     let module_version = odoo::base_version(&client).await?;
-    let (current, version_items) = versions(module_version.as_deref(), &target);
+    let (current, version_items) = versions(module_version.as_deref(), target);
     checks.extend(version_items);
     let server_num = crate::pg::admin::server_version_num(&admin).await?;
     let server_major = u32::try_from(server_num / 10_000).unwrap_or(0);
     let server_version = format!("{server_major}.{}", server_num % 10_000);
     checks.push(Item::new("postgresql", Level::Ok, format!("server {server_version}")));
 
-    let contract_source = contract_source(ctx, args, &client).await?;
+    let contract_source = contract_source(ctx, inputs.contract, &client).await?;
     checks.push(match contract_source {
+        _ if !inputs.platform => {
+            Item::new("contract", Level::Ok, "not needed: a local command upgrades")
+        }
         Some(source) => Item::new("contract", Level::Ok, format!("from {source}")),
         None => Item::new(
             "contract",
@@ -71,15 +130,17 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
     });
 
     // Local tools.
-    checks.extend(preflight::tools(ctx.config.pg_path.as_deref(), server_major).await);
+    let tools = preflight::tools(ctx.config.pg_path.as_deref(), server_major).await;
+    checks
+        .extend(tools.into_iter().filter(|item| inputs.platform || item.check.starts_with("pg_")));
 
     // Disk: the dump and the download in the work directory, the restore beside the data.
     let row = admin
-        .query_one("SELECT pg_database_size($1::text)::bigint", &[&args.db])
+        .query_one("SELECT pg_database_size($1::text)::bigint", &[&inputs.db])
         .await
         .context("cannot measure the database")?;
     let database_bytes = u64::try_from(row.get::<_, i64>(0)).unwrap_or(0);
-    let work_dir = args.work_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let work_dir = existing_ancestor(&inputs.work_dir);
     let data_dir = ctx.config.data_dir.value.clone();
     checks.extend(preflight::disk(
         &[("work directory", work_dir.as_path()), ("data_dir", data_dir.as_path())],
@@ -87,12 +148,12 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
     ));
 
     // Modules the target's code lacks.
-    let (item, missing_modules, stubs_written) = modules(&client, args, &target).await?;
+    let (item, missing_modules, stubs_written) = modules(&client, inputs).await?;
     checks.push(item);
 
     let blockers = checks.iter().filter(|item| item.level == Level::Blocker).count();
-    let report = Report {
-        database: args.db.clone(),
+    Ok(Report {
+        database: inputs.db.to_string(),
         current_version: current,
         target: target.to_string(),
         server_version,
@@ -102,32 +163,22 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
         missing_modules,
         stubs_written,
         blockers,
-    };
-    ctx.printer.emit(&report, || {
-        let mut table = ctx.printer.table(&["check", "result", "detail"]);
-        for item in &report.checks {
-            table.add_row(vec![item.check.as_str(), item.level.label(), item.detail.as_str()]);
-        }
-        crate::output::terminal_safe(&table.to_string())
-    })?;
-    if blockers > 0 {
-        return Err(Failure::check_failed(format!(
-            "{} cannot be upgraded to {target} yet: {blockers} blocker(s) above",
-            args.db
-        ))
-        .into());
-    }
-    Ok(())
+    })
+}
+
+/// The work directory may not exist yet: its space is its nearest existing parent's.
+fn existing_ancestor(path: &std::path::Path) -> PathBuf {
+    path.ancestors().find(|p| p.exists()).unwrap_or(std::path::Path::new("/")).to_path_buf()
 }
 
 /// Where the contract would come from: flag, settings, then the database's own code.
 async fn contract_source(
     ctx: &Context,
-    args: &UpgradeCheckArgs,
+    flag: Option<&str>,
     client: &crate::pg::Client,
 ) -> Result<Option<&'static str>> {
     let settings = ctx.config.settings.upgrade.contract.as_ref();
-    Ok(if args.contract.as_deref().is_some_and(|c| !c.trim().is_empty()) {
+    Ok(if flag.is_some_and(|c| !c.trim().is_empty()) {
         Some("--contract")
     } else if settings.is_some_and(|c| !c.expose().trim().is_empty()) {
         Some("settings [upgrade] contract")
@@ -145,10 +196,9 @@ async fn contract_source(
 /// update fail), with stubs written for them when asked.
 async fn modules(
     client: &crate::pg::Client,
-    args: &UpgradeCheckArgs,
-    target: &Series,
+    inputs: &Inputs<'_>,
 ) -> Result<(Item, Option<Vec<String>>, Vec<PathBuf>)> {
-    if args.addons_path.is_empty() {
+    if inputs.addons_path.is_empty() {
         let item = Item::new(
             "modules",
             Level::Warning,
@@ -158,7 +208,7 @@ async fn modules(
     }
     let installed: Vec<String> =
         odoo::installed_modules(client).await?.into_iter().map(|m| m.name).collect();
-    let missing = preflight::missing_modules(&installed, &args.addons_path);
+    let missing = preflight::missing_modules(&installed, inputs.addons_path);
     let mut stubs_written = Vec::new();
     let item = if missing.is_empty() {
         Item::new(
@@ -166,8 +216,8 @@ async fn modules(
             Level::Ok,
             format!("all {} installed modules are on the addons path", installed.len()),
         )
-    } else if let Some(dir) = &args.write_stubs {
-        stubs_written = preflight::write_stubs(dir, &missing, &target.to_string())?;
+    } else if let Some(dir) = inputs.write_stubs {
+        stubs_written = preflight::write_stubs(dir, &missing, &inputs.target.to_string())?;
         Item::new(
             "modules",
             Level::Warning,

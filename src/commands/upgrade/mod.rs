@@ -2,8 +2,12 @@
 //! where requests are stored).
 
 mod check;
+mod engine;
 mod log;
+mod production;
+mod resume;
 mod status;
+mod test;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,6 +23,9 @@ use crate::upgrade::state::{self, RequestState};
 pub async fn run(ctx: &Context, args: &UpgradeArgs) -> Result<()> {
     match &args.command {
         UpgradeCommand::Check(args) => check::run(ctx, args).await,
+        UpgradeCommand::Test(args) => test::run(ctx, args).await,
+        UpgradeCommand::Production(args) => production::run(ctx, args).await,
+        UpgradeCommand::Resume(args) => resume::run(ctx, args).await,
         UpgradeCommand::Status(args) => status::run(ctx, args).await,
         UpgradeCommand::Log(args) => log::run(ctx, args).await,
     }

@@ -1,0 +1,432 @@
+//! `odoodb upgrade production <db> --target V`: the upgrade of the real database, the way
+//! Odoo.sh does it — closed to connections, backed up first, upgraded on a copy, swapped in,
+//! the original kept — with every failure put back to exactly what was there.
+//!
+//! The original is never written: once it is closed, a frozen template copy of it is what the
+//! backup reads and what is upgraded (pg_dump could not connect to a closed database anyway).
+//! The change is an install with `keep_previous_as` and `reopen` in its journal, so a kill -9
+//! at any point is settled by the next odoodb run: temporaries dropped, connections allowed.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use super::engine::{self, Hop, Remote, Resolved};
+use crate::cli::{BackupFormat, Compression, UpgradeProductionArgs};
+use crate::commands::backup;
+use crate::context::Context;
+use crate::error::Failure;
+use crate::odoo;
+use crate::pg::admin::{self, CopyStrategy};
+use crate::safe::install::{self, Install};
+use crate::upgrade::platform::Aim;
+use crate::upgrade::target::Series;
+use crate::{confirm, filestore};
+
+/// From this size on, a file copy (one checkpoint) beats WAL-logging every block.
+const LARGE_DATABASE: i64 = 1 << 30;
+
+#[derive(Debug, Serialize)]
+struct Report {
+    database: String,
+    target: String,
+    engine: &'static str,
+    request_id: Option<i64>,
+    hops: Vec<Hop>,
+    /// The original, as it was before the upgrade (database and filestore).
+    kept_as: String,
+    backup: String,
+    phases: Vec<(String, f64)>,
+    total_seconds: f64,
+}
+
+/// What the steps before the swap produced.
+struct Upgraded {
+    backup: String,
+    hops: Vec<Hop>,
+}
+
+/// Times the phases, and names the one under way for the error message.
+#[derive(Default)]
+struct Phases {
+    done: Vec<(String, f64)>,
+    current: Option<(String, Instant)>,
+}
+
+impl Phases {
+    fn start(&mut self, ctx: &Context, name: &str) {
+        self.end();
+        ctx.printer.verbose(1, &format!("phase: {name}"));
+        self.current = Some((name.to_string(), Instant::now()));
+    }
+
+    fn end(&mut self) {
+        if let Some((name, started)) = self.current.take() {
+            self.done.push((name, started.elapsed().as_secs_f64()));
+        }
+    }
+
+    fn current(&self) -> &str {
+        self.current.as_ref().map_or("the start", |(name, _)| name.as_str())
+    }
+}
+
+/// Everything decided before anything changes.
+struct Plan {
+    run: Resolved,
+    keep_as: String,
+    backup_dir: PathBuf,
+    owner: String,
+    size: i64,
+    contract: Option<crate::secret::Secret>,
+    hops: Vec<Hop>,
+}
+
+pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
+    let started = Instant::now();
+    let db = args.db.as_str();
+    odoo::name::validate_existing(db)?;
+    let admin_client = ctx.connect_admin().await?;
+    let Plan { run, keep_as, backup_dir, owner, size, contract, hops } =
+        prepare(ctx, args, &admin_client).await?;
+
+    // The request before the downtime: a refused contract or target costs nothing.
+    let mut remote = match &contract {
+        Some(contract) => Some(Remote::create(ctx, &run, db, Aim::Production, contract).await?),
+        None => None,
+    };
+    engine::work_dir(&run.work_dir)?;
+    let site = ctx.site(&admin_client);
+    let install = install::begin_upgrade(&site, "upgrade production", db, &keep_as).await?;
+    let mut phases = Phases::default();
+    let steps = Steps {
+        ctx,
+        admin_client: &admin_client,
+        db,
+        owner: &owner,
+        size,
+        run: &run,
+        args,
+        backup_dir: &backup_dir,
+        hops: &hops,
+    };
+    let upgraded = steps.before_swap(&install, remote.as_mut(), &mut phases).await;
+    let outcome = match upgraded {
+        Ok(upgraded) => {
+            phases.start(ctx, "swap");
+            match install.complete(true).await {
+                Ok(installed) => {
+                    if let Some(leftover) = installed.leftover {
+                        ctx.printer.warn(&leftover);
+                    }
+                    phases.end();
+                    Ok(upgraded)
+                }
+                Err(error) => Err(error.context(format!("the swap of {db} failed"))),
+            }
+        }
+        Err(error) => {
+            let failed_at = phases.current().to_string();
+            let interrupted = ctx.cancel.is_set();
+            let error = match install.abandon().await {
+                Ok(()) => error.context(format!(
+                    "the upgrade of {db} failed during {failed_at}; {db} is back as it was, open to connections again (the temporary copy was removed)"
+                )),
+                Err(cleanup) => error.context(format!(
+                    "the upgrade of {db} failed during {failed_at}, and putting things back failed too ({}); the next odoodb run finishes it",
+                    crate::error::one_line(&cleanup)
+                )),
+            };
+            Err(if interrupted { Failure::interrupted().into() } else { error })
+        }
+    };
+    let started_again = start_service(ctx, args, db).await;
+    let upgraded = outcome.map_err(|error| with_logs(error, remote.as_ref(), &run))?;
+    started_again?;
+    if let Some(remote) = &mut remote {
+        remote.save("finished")?;
+    }
+    filestore::remove(&run.work_dir)?;
+    let report = Report {
+        database: db.to_string(),
+        target: run.target.to_string(),
+        engine: if run.uses_platform() { "platform" } else { "command" },
+        request_id: remote.as_ref().map(|r| r.state.request_id),
+        hops: upgraded.hops,
+        kept_as: keep_as.clone(),
+        backup: upgraded.backup,
+        phases: phases.done,
+        total_seconds: started.elapsed().as_secs_f64(),
+    };
+    ctx.printer.emit(&report, || {
+        format!(
+            "Upgraded {db} to {} in {:.0}s ({}).\nThe original is kept as {keep_as} (database and filestore); backup {}",
+            report.target, report.total_seconds, report.engine, report.backup
+        )
+    })
+}
+
+/// The checks, the preflight and the typed confirmation: nothing is changed before it.
+async fn prepare(
+    ctx: &Context,
+    args: &UpgradeProductionArgs,
+    admin_client: &crate::pg::Client,
+) -> Result<Plan> {
+    let db = args.db.as_str();
+    let run = Resolved::new(ctx, db, &args.run)?;
+    let sweep = ctx.recover(admin_client).await;
+    sweep.require_free(db)?;
+    let original = ctx.open_odoo(admin_client, db).await?;
+    ctx.require_filestore_if_needed(&original, db, false).await?;
+    let current = super::test::current_series(&original).await?;
+    let keep_as = kept_name(db, &run.target)?;
+    let backup_dir = args.backup_dir.clone().unwrap_or_else(|| backup::backup_dir(ctx));
+    if !backup_dir.is_dir() {
+        return Err(Failure::failed(format!(
+            "the backup folder {} does not exist; nothing was changed",
+            backup_dir.display()
+        ))
+        .hint("create it, or choose another with --backup-dir (or backup.dir in the settings)")
+        .into());
+    }
+    let row = admin::find_database(admin_client, db)
+        .await?
+        .with_context(|| format!("database {db} disappeared"))?;
+    engine::preflight(ctx, db, &run).await?;
+    let contract = if run.uses_platform() {
+        Some(engine::contract(ctx, run.contract_flag.as_deref(), &original).await?)
+    } else {
+        None
+    };
+    drop(original);
+    let hops = if run.uses_platform() { Vec::new() } else { engine::hops(&current, &run.target) };
+    confirm::typed_name(
+        ctx,
+        &format!(
+            "upgrade it from {current} to {} in place: Odoo cannot use it from the backup until the swap (the original is kept as {keep_as})",
+            run.target
+        ),
+        db,
+    )
+    .await?;
+    Ok(Plan {
+        run,
+        keep_as,
+        backup_dir,
+        owner: row.owner,
+        size: row.size_bytes.unwrap_or(0),
+        contract,
+        hops,
+    })
+}
+
+/// `<db>_pre_<series>_<YYYYmmdd_HHMMSS>`: a valid Odoo name that sorts by time.
+fn kept_name(db: &str, target: &Series) -> Result<String> {
+    let series = if target.saas {
+        format!("saas-{}.{}", target.major, target.minor)
+    } else {
+        format!("{}.{}", target.major, target.minor)
+    };
+    let name = format!("{db}_pre_{series}_{}", chrono::Local::now().format("%Y%m%d_%H%M%S"));
+    if name.len() > 63 {
+        return Err(Failure::failed(format!(
+            "the name that would keep the original, {name}, is longer than PostgreSQL's 63 bytes"
+        ))
+        .hint("rename the database to something shorter first (odoodb rename)")
+        .into());
+    }
+    odoo::name::validate(&name)?;
+    Ok(name)
+}
+
+/// Runs --start-cmd, whatever happened before (the service must come back either way).
+async fn start_service(ctx: &Context, args: &UpgradeProductionArgs, db: &str) -> Result<()> {
+    let Some(command) = &args.start_cmd else { return Ok(()) };
+    ctx.printer.status(&format!("Starting the service: {command}"));
+    engine::run_shell(ctx, command, db, &[]).await.map_err(|error| {
+        error.context("--start-cmd failed: start the Odoo service by hand").context(
+            Failure::failed("the service could not be started again")
+                .hint("start the Odoo service by hand"),
+        )
+    })
+}
+
+/// Adds where the platform's log is to a failure.
+fn with_logs(error: anyhow::Error, remote: Option<&Remote>, run: &Resolved) -> anyhow::Error {
+    match remote {
+        Some(remote) => error.context(format!(
+            "the platform's log: `odoodb upgrade log {} --aim production`; local files in {}",
+            remote.state.db,
+            run.work_dir.display()
+        )),
+        None => error,
+    }
+}
+
+struct Steps<'a> {
+    ctx: &'a Context,
+    admin_client: &'a crate::pg::Client,
+    db: &'a str,
+    owner: &'a str,
+    size: i64,
+    run: &'a Resolved,
+    args: &'a UpgradeProductionArgs,
+    backup_dir: &'a PathBuf,
+    hops: &'a [Hop],
+}
+
+impl Steps<'_> {
+    /// Everything up to the swap, on temporaries only; the original is closed and read.
+    async fn before_swap(
+        &self,
+        install: &Install<'_, '_>,
+        remote: Option<&mut Remote>,
+        phases: &mut Phases,
+    ) -> Result<Upgraded> {
+        let (ctx, db) = (self.ctx, self.db);
+        let building = install.building().to_string();
+        if let Some(command) = &self.args.stop_cmd {
+            phases.start(ctx, "--stop-cmd");
+            ctx.printer.status(&format!("Stopping the service: {command}"));
+            engine::run_shell(ctx, command, db, &[]).await.context("--stop-cmd failed")?;
+        }
+        phases.start(ctx, "closing the database");
+        self.close().await?;
+        crate::fault::point("upgrade:closed", &ctx.cancel).await?;
+
+        phases.start(ctx, "freezing a copy");
+        ctx.printer.status(&format!("Copying {db} (closed) to work on …"));
+        let strategy = strategy(self.admin_client, self.size).await?;
+        let sql = admin::create_from_template_sql(&building, db, self.owner, strategy);
+        crate::pg::admin::retry_in_use(self.admin_client, db, true, || async {
+            crate::sessions::run_cancellable(ctx, self.admin_client, &sql).await
+        })
+        .await?;
+        install.label_building(&format!("upgrade of {db} to {}", self.run.target)).await?;
+        ctx.check_interrupt()?;
+
+        phases.start(ctx, "backup");
+        let backup = self.backup(&building).await?;
+        crate::fault::point("upgrade:after-backup", &ctx.cancel).await?;
+
+        let files_from_platform = if let Some(remote) = remote {
+            phases.start(ctx, "dump");
+            engine::dump(ctx, &building, &self.run.work_dir, self.run.jobs).await?;
+            remote.save("dumped")?;
+            self.admin_client
+                .batch_execute(&admin::drop_sql(&building, false))
+                .await
+                .context("cannot drop the frozen copy once dumped")?;
+            phases.start(ctx, "upgrade on the platform");
+            let downloaded = remote.drive(ctx, self.run.poll).await?;
+            phases.start(ctx, "restore of the result");
+            engine::create_odoo_database(ctx, self.admin_client, &building, self.owner).await?;
+            install.label_building(&format!("upgrade of {db} to {}", self.run.target)).await?;
+            engine::restore_dump(ctx, &downloaded.dump, &building, self.owner, self.run.jobs)
+                .await?;
+            downloaded.filestore
+        } else {
+            phases.start(ctx, "upgrade command");
+            engine::run_hops(ctx, self.run, &building, self.hops).await?;
+            None
+        };
+        ctx.check_interrupt()?;
+        let client = ctx.connect(&building).await?;
+        odoo::require_odoo(&client, db).await?;
+        let series = super::test::current_series(&client).await?;
+        if series != self.run.target {
+            return Err(Failure::failed(format!(
+                "the upgraded database is at {series}, not {}: it is not swapped in",
+                self.run.target
+            ))
+            .into());
+        }
+        engine::grant_like_odoo(&client).await?;
+        drop(client);
+
+        phases.start(ctx, "filestore");
+        engine::build_filestore(ctx, &ctx.filestore(db), install, files_from_platform.as_deref())
+            .await?;
+        if let Some(command) = &self.args.post_command {
+            phases.start(ctx, "--post-command");
+            ctx.printer
+                .status(&format!("Running the post-command on the upgraded copy: {command}"));
+            let target = self.run.target.to_string();
+            engine::run_shell(ctx, command, &building, &[("ODOODB_TARGET", &target)])
+                .await
+                .context("--post-command failed")?;
+        }
+        crate::fault::point("upgrade:before-swap", &ctx.cancel).await?;
+        ctx.check_interrupt()?;
+        Ok(Upgraded { backup, hops: self.hops.to_vec() })
+    }
+
+    /// Closes the database to new connections and ends the sessions it has.
+    async fn close(&self) -> Result<()> {
+        let (ctx, db) = (self.ctx, self.db);
+        ctx.printer.status(&format!("Closing {db} to connections and ending its sessions …"));
+        self.admin_client
+            .batch_execute(&admin::allow_connections_sql(db, false))
+            .await
+            .with_context(|| format!("cannot close {db} to connections"))?;
+        for _ in 0..100 {
+            admin::terminate_sessions(self.admin_client, db).await?;
+            if admin::sessions(self.admin_client, db).await?.is_empty() {
+                return Ok(());
+            }
+            tokio::select! {
+                () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
+                () = ctx.cancel.wait() => return Err(Failure::interrupted().into()),
+            }
+        }
+        Err(Failure::failed(format!("the sessions of {db} did not end within 10 s")).into())
+    }
+
+    /// A full backup of the frozen copy, under the original's name, checked end to end.
+    async fn backup(&self, building: &str) -> Result<String> {
+        let ctx = self.ctx;
+        let request = backup::Request {
+            format: BackupFormat::TarGz,
+            target: backup::Target::Dir(self.backup_dir.clone()),
+            keep: None,
+            no_filestore: false,
+            compression: Compression::Default,
+            jobs: usize::try_from(self.run.jobs).unwrap_or(1),
+            read_from: Some(building.to_string()),
+        };
+        let report = backup::make(ctx, self.db, &request).await?;
+        ctx.printer.status(&format!("Backed up {} to {}; verifying …", self.db, report.path));
+        let input = crate::archive::detect::Input::parse(&report.path)?;
+        let pg_restore =
+            crate::pg::tools::Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
+        let program = pg_restore.program.clone();
+        let verified =
+            tokio::task::spawn_blocking(move || crate::archive::verify::verify(&input, &program))
+                .await
+                .context("the verification stopped unexpectedly")?;
+        if !verified.ok() {
+            let failed: Vec<String> = verified
+                .findings
+                .iter()
+                .filter(|f| !f.ok)
+                .map(|f| format!("{}: {}", f.check, f.detail))
+                .collect();
+            return Err(Failure::failed(format!(
+                "the backup {} does not verify ({})",
+                report.path,
+                failed.join("; ")
+            ))
+            .into());
+        }
+        Ok(report.path)
+    }
+}
+
+async fn strategy(admin_client: &crate::pg::Client, size: i64) -> Result<Option<CopyStrategy>> {
+    if admin::server_version_num(admin_client).await? < 150_000 {
+        return Ok(None);
+    }
+    Ok(Some(if size < LARGE_DATABASE { CopyStrategy::WalLog } else { CopyStrategy::FileCopy }))
+}

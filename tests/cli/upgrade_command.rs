@@ -1,0 +1,318 @@
+//! `upgrade test|production --engine command`: the local upgrade program run on a copy, with
+//! everything around it (copy, backup, swap, revert, neutralize) proven on a real server.
+
+use std::path::Path;
+
+use crate::support::fixtures;
+use crate::support::{
+    PgTestDb, TestEnv, admin, database_exists, databases_like, files_under, json, leftovers,
+    row_counts,
+};
+
+/// A program that "upgrades" like OpenUpgrade would, as far as a test can tell: base moves to
+/// the hop's version, a marker table records each hop. It uses only what odoodb gives it.
+const UPGRADER: &str = r#"psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE ir_module_module SET latest_version = '$ODOODB_TARGET.1.0' WHERE name = 'base'; CREATE TABLE IF NOT EXISTS upgrade_marker (hop text, came_from text); INSERT INTO upgrade_marker VALUES ('$ODOODB_TARGET', '$ODOODB_FROM');""#;
+
+/// One that changes the copy half way, then fails.
+const BROKEN: &str = r#"psql -X -q -c "CREATE TABLE upgrade_marker (hop text); UPDATE ir_config_parameter SET value = 'broken' WHERE key = 'database.uuid'" && echo 'migration of sale failed' >&2 && exit 1"#;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn allows_connections(db: &str) -> bool {
+    admin()
+        .query_one("SELECT datallowconn FROM pg_database WHERE datname = $1", &[&db])
+        .unwrap()
+        .get(0)
+}
+
+/// Every row of every table, as text, per table: equal sums mean equal content.
+fn checksums(db: &str) -> std::collections::BTreeMap<String, String> {
+    let mut client = crate::support::Server::get().client(db);
+    crate::support::public_tables(&mut client)
+        .into_iter()
+        .map(|table| {
+            let sql = format!(
+                "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {} t",
+                crate::support::quote(&table)
+            );
+            let sum: String = client.query_one(&sql, &[]).unwrap().get(0);
+            (table, sum)
+        })
+        .collect()
+}
+
+fn file_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files_under(dir)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
+        .collect()
+}
+
+#[test]
+fn test_copy_is_upgraded_neutralized_and_whole_and_the_original_untouched() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "upc_src");
+    let copy = PgTestDb::reserve("upc_copy");
+    let (before, files_before) =
+        (checksums(&source.name), file_contents(&env.filestore(&source.name)));
+    let work = env.root.join("work");
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &source.name, "--target", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", UPGRADER, "--name", &copy.name, "--json"])
+        .arg("--work-dir")
+        .arg(&work)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report = json(&output);
+    assert_eq!(report["test_copy"], copy.name.as_str());
+    assert_eq!(report["hops"].as_array().map(Vec::len), Some(1));
+
+    assert_eq!(copy.scalar_string("SELECT hop FROM upgrade_marker"), Some("18.0".into()));
+    assert_eq!(
+        copy.scalar_string("SELECT latest_version FROM ir_module_module WHERE name = 'base'"),
+        Some("18.0.1.0".into())
+    );
+    assert_ne!(copy.param("database.uuid"), source.param("database.uuid"));
+    assert_eq!(copy.param("database.enterprise_code"), None);
+    let check = env.cmd().args(["neutralize", &copy.name, "--check"]).output().unwrap();
+    assert!(check.status.success(), "the copy passes neutralize --check: {}", text(&check.stdout));
+    assert_eq!(file_contents(&env.filestore(&copy.name)), files_before, "the full filestore");
+
+    assert_eq!(checksums(&source.name), before, "the original is byte for byte unchanged");
+    assert_eq!(file_contents(&env.filestore(&source.name)), files_before);
+    assert!(allows_connections(&source.name), "a test never closes the original");
+    assert!(!work.exists(), "the work folder goes once the copy is made");
+    assert_eq!(leftovers(&env, &copy.name), Vec::<String>::new());
+}
+
+#[test]
+fn a_target_several_majors_ahead_runs_one_hop_per_major() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "uph_src");
+    let copy = PgTestDb::reserve("uph_copy");
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &source.name, "--target", "19.0", "--engine", "command"])
+        .args(["--upgrade-command", UPGRADER, "--name", &copy.name, "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let hops: Vec<(String, String)> = copy
+        .client()
+        .query("SELECT came_from, hop FROM upgrade_marker ORDER BY hop", &[])
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    assert_eq!(hops, [("17.0".into(), "18.0".into()), ("18.0".into(), "19.0".into())]);
+    assert_eq!(json(&output)["hops"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn a_failing_command_leaves_no_copy_and_says_which_hop() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "upf_src");
+    let copy = PgTestDb::reserve("upf_copy");
+    let before = checksums(&source.name);
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &source.name, "--target", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", BROKEN, "--name", &copy.name])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("hop 1/1 (17.0 → 18.0)"), "{stderr}");
+    assert!(
+        stderr.contains("migration of sale failed"),
+        "the program's own output is shown: {stderr}"
+    );
+    assert!(!database_exists(&copy.name));
+    assert!(!env.filestore(&copy.name).exists());
+    assert_eq!(checksums(&source.name), before);
+    assert_eq!(leftovers(&env, &copy.name), Vec::<String>::new());
+}
+
+#[test]
+fn a_command_that_does_not_upgrade_base_is_a_failure() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "upn_src");
+    let copy = PgTestDb::reserve("upn_copy");
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &source.name, "--target", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", "true", "--name", &copy.name])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("module base is at 17.0.1.3 instead of 18.0"));
+    assert!(!database_exists(&copy.name));
+}
+
+fn production(env: &TestEnv, db: &str, command: &str, extra: &[&str]) -> std::process::Output {
+    let backups = env.root.join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    env.cmd()
+        .args(["--yes", "upgrade", "production", db, "--target", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", command, "--json"])
+        .arg("--backup-dir")
+        .arg(&backups)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn production_swaps_in_the_upgrade_and_keeps_the_original_and_a_verified_backup() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "upp_ok");
+    let (before, files_before) = (checksums(&db.name), file_contents(&env.filestore(&db.name)));
+    let uuid = db.param("database.uuid");
+    let marks = env.root.join("service.log");
+    let stop = format!("echo stop:$ODOODB_DB >> {}", marks.display());
+    let start = format!("echo start >> {}", marks.display());
+    let post = format!(
+        "psql -X -q -c 'SELECT 1 FROM upgrade_marker' && echo post:$ODOODB_TARGET >> {}",
+        marks.display()
+    );
+    let output = production(
+        &env,
+        &db.name,
+        UPGRADER,
+        &["--stop-cmd", &stop, "--start-cmd", &start, "--post-command", &post],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report = json(&output);
+    let kept = report["kept_as"].as_str().unwrap().to_string();
+    assert!(kept.starts_with(&format!("{}_pre_18.0_", db.name)), "{kept}");
+
+    assert_eq!(db.scalar_string("SELECT hop FROM upgrade_marker"), Some("18.0".into()));
+    assert_eq!(db.param("database.uuid"), uuid, "production keeps its identity");
+    assert!(db.param("database.enterprise_code").is_some());
+    assert_eq!(checksums(&kept), before, "the kept original is exactly what was there");
+    assert_eq!(file_contents(&env.filestore(&kept)), files_before);
+    assert_eq!(file_contents(&env.filestore(&db.name)), files_before);
+    assert!(allows_connections(&db.name) && allows_connections(&kept));
+    let service = std::fs::read_to_string(&marks).unwrap();
+    assert_eq!(service, format!("stop:{}\npost:18.0\nstart\n", db.name));
+
+    let backup = report["backup"].as_str().unwrap();
+    assert!(Path::new(backup).starts_with(env.root.join("backups")));
+    let verify = env.cmd().args(["backup", "--verify", backup]).output().unwrap();
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+    let inspect = env.cmd().args(["restore", "--inspect", backup, "--json"]).output().unwrap();
+    assert_eq!(
+        json(&inspect)["manifest"]["db_name"],
+        db.name.as_str(),
+        "{}",
+        text(&inspect.stdout)
+    );
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+    crate::support::drop_database(&kept);
+}
+
+#[test]
+fn a_failed_production_upgrade_puts_everything_back() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "upp_fail");
+    let (before, files_before) = (checksums(&db.name), file_contents(&env.filestore(&db.name)));
+    let marks = env.root.join("service.log");
+    let start = format!("echo start >> {}", marks.display());
+    let output = production(&env, &db.name, BROKEN, &["--start-cmd", &start]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("back as it was"), "{stderr}");
+    assert_eq!(checksums(&db.name), before);
+    assert_eq!(file_contents(&env.filestore(&db.name)), files_before);
+    assert!(allows_connections(&db.name), "connections are allowed again");
+    assert_eq!(databases_like(&format!("{}_pre_", db.name)), Vec::<String>::new());
+    assert_eq!(std::fs::read_to_string(&marks).unwrap(), "start\n", "the service is started again");
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+}
+
+#[test]
+fn a_failed_post_command_puts_everything_back() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "upp_post");
+    let before = checksums(&db.name);
+    let output = production(&env, &db.name, UPGRADER, &["--post-command", "exit 3"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("--post-command failed"), "{}", text(&output.stderr));
+    assert_eq!(checksums(&db.name), before);
+    assert!(allows_connections(&db.name));
+    assert_eq!(databases_like(&format!("{}_pre_", db.name)), Vec::<String>::new());
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+}
+
+#[test]
+fn production_refuses_without_a_terminal_or_yes() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "upp_tty");
+    let before = checksums(&db.name);
+    let output = env
+        .cmd()
+        .args(["upgrade", "production", &db.name, "--target", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", UPGRADER])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert_eq!(checksums(&db.name), before);
+    assert!(allows_connections(&db.name));
+}
+
+#[test]
+fn a_kill_at_each_step_of_production_is_settled_by_the_next_run() {
+    let env = TestEnv::new();
+    for point in [
+        "upgrade:closed",
+        "upgrade:after-backup",
+        "upgrade:before-swap",
+        "install:new-folder-in-place",
+        "install:keep-previous",
+        "install:keep-previous-folder",
+    ] {
+        let db = fixtures::modern(&env, "upp_kill");
+        let before = checksums(&db.name);
+        let backups = env.root.join("backups");
+        std::fs::create_dir_all(&backups).unwrap();
+        let output = env
+            .cmd()
+            .env("ODOODB_FAULT", format!("crash:{point}"))
+            .args(["--yes", "upgrade", "production", &db.name, "--target", "18.0"])
+            .args(["--engine", "command", "--upgrade-command", UPGRADER])
+            .arg("--backup-dir")
+            .arg(&backups)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), None, "{point}: killed there: {}", text(&output.stderr));
+        if !point.starts_with("install:") {
+            assert!(!allows_connections(&db.name), "{point}: the kill left it closed");
+        }
+        let recovered = env.cmd().arg("recover").output().unwrap();
+        assert!(recovered.status.success(), "{point}: {}", text(&recovered.stderr));
+        assert!(allows_connections(&db.name), "{point}: connections allowed again");
+        let kept = databases_like(&format!("{}_pre_", db.name));
+        let upgraded =
+            db.scalar_string("SELECT latest_version FROM ir_module_module WHERE name = 'base'");
+        if point.starts_with("install:") {
+            // The swap had begun: it is completed, the original kept.
+            assert_eq!(upgraded.as_deref(), Some("18.0.1.0"), "{point}");
+            assert_eq!(kept.len(), 1, "{point}");
+            assert_eq!(checksums(&kept[0]), before, "{point}");
+            assert!(allows_connections(&kept[0]), "{point}");
+            assert!(env.filestore(&kept[0]).is_dir(), "{point}");
+            crate::support::drop_database(&kept[0]);
+        } else {
+            assert_eq!(upgraded.as_deref(), Some("17.0.1.3"), "{point}");
+            assert_eq!(checksums(&db.name), before, "{point}");
+            assert!(kept.is_empty(), "{point}");
+        }
+        assert!(env.filestore(&db.name).is_dir(), "{point}");
+        assert_eq!(leftovers(&env, &db.name), Vec::<String>::new(), "{point}");
+        let _ = row_counts(&db.name);
+    }
+}
