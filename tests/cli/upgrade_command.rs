@@ -316,3 +316,51 @@ fn a_kill_at_each_step_of_production_is_settled_by_the_next_run() {
         let _ = row_counts(&db.name);
     }
 }
+
+#[test]
+fn sigterm_during_the_upgrade_puts_everything_back_and_exits_130() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "upp_term");
+    let before = checksums(&db.name);
+    let started = env.root.join("started");
+    let survivor = env.root.join("survivor");
+    let backups = env.root.join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    // The program's own child must stop too, not only the shell.
+    let command =
+        format!("touch {}; (sleep 5; touch {}) & wait", started.display(), survivor.display());
+    let marks = env.root.join("service.log");
+    let start = format!("echo start >> {}", marks.display());
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"))
+        .args(["--yes", "upgrade", "production", &db.name, "--target", "18.0"])
+        .args(["--engine", "command", "--upgrade-command", &command, "--start-cmd", &start])
+        .arg("--backup-dir")
+        .arg(&backups)
+        .env_clear()
+        .env("HOME", &env.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ODOO_RC", &env.odoo_conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
+    while !started.exists() {
+        assert!(std::time::Instant::now() < deadline, "the upgrade command never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!allows_connections(&db.name), "closed while it upgrades");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
+    assert_eq!(checksums(&db.name), before);
+    assert!(allows_connections(&db.name));
+    assert_eq!(std::fs::read_to_string(&marks).unwrap(), "start\n");
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    assert!(!survivor.exists(), "the program's children were stopped with it");
+}

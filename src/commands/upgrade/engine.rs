@@ -702,6 +702,9 @@ pub(super) async fn run_shell(
         .env("ODOODB_DATA_DIR", &ctx.config.data_dir.value)
         .env("ODOODB_FILESTORE", ctx.filestore(db))
         .stdin(std::process::Stdio::null())
+        // A group of its own: at Ctrl-C the whole program (odoo-bin and its workers, not just
+        // the shell) is stopped, by us, before the copy it works on is dropped.
+        .process_group(0)
         .kill_on_drop(true);
     for (key, value) in extra {
         shell.env(key, value);
@@ -711,9 +714,17 @@ pub(super) async fn run_shell(
         shell.stdout(std::process::Stdio::from(stderr));
     }
     let mut process = shell.spawn().context("cannot run sh")?;
+    let group = process.id().and_then(|id| i32::try_from(id).ok()).map(nix::unistd::Pid::from_raw);
     let status = tokio::select! {
         status = process.wait() => status.context("the command did not finish")?,
         () = ctx.cancel.wait() => {
+            if let Some(group) = group {
+                let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGTERM);
+                let ended = tokio::time::timeout(Duration::from_secs(10), process.wait()).await;
+                if ended.is_err() {
+                    let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
+                }
+            }
             let _ = process.kill().await;
             return Err(Failure::interrupted().into());
         }
