@@ -364,3 +364,35 @@ fn sigterm_during_the_upgrade_puts_everything_back_and_exits_130() {
     std::thread::sleep(std::time::Duration::from_secs(6));
     assert!(!survivor.exists(), "the program's children were stopped with it");
 }
+
+#[test]
+fn a_hop_that_fails_keeps_the_last_good_hops_copy_neutralized() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "upk_src");
+    let copy = PgTestDb::reserve("upk_copy");
+    let command = format!(
+        r#"[ "$ODOODB_TARGET" = 19.0 ] && echo 'hop to 19 broke' >&2 && exit 1; {UPGRADER}"#
+    );
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &source.name, "--target", "19.0", "--engine", "command"])
+        .args(["--upgrade-command", &command, "--name", &copy.name])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    let kept = format!("{}_18.0", copy.name);
+    assert!(stderr.contains("hop 2/2 (18.0 → 19.0)"), "{stderr}");
+    assert!(stderr.contains(&format!("kept, neutralized, as {kept}")), "{stderr}");
+    assert!(!database_exists(&copy.name), "no copy under the final name");
+    let version: String = crate::support::Server::get()
+        .client(&kept)
+        .query_one("SELECT latest_version FROM ir_module_module WHERE name = 'base'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, "18.0.1.0");
+    let check = env.cmd().args(["neutralize", &kept, "--check"]).output().unwrap();
+    assert!(check.status.success(), "{}", text(&check.stdout));
+    assert_eq!(files_under(&env.filestore(&kept)), files_under(&env.filestore(&source.name)));
+    assert_eq!(leftovers(&env, &copy.name), Vec::<String>::new());
+}

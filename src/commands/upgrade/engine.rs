@@ -410,10 +410,10 @@ impl Remote {
                     while let Some(end) = pending.find('\n') {
                         let line: String = pending.drain(..=end).collect();
                         spinner.suspend(|| {
-                            ctx.printer.verbose(
-                                0,
-                                &format!("  | {}", crate::output::terminal_safe(line.trim_end())),
-                            );
+                            ctx.printer.status(&format!(
+                                "  | {}",
+                                crate::output::terminal_safe(line.trim_end())
+                            ));
                         });
                     }
                 }
@@ -429,6 +429,11 @@ impl Remote {
             }
         };
         spinner.finish_and_clear();
+        pending.push_str(&decoder.finish());
+        if !pending.trim().is_empty() {
+            ctx.printer
+                .status(&format!("  | {}", crate::output::terminal_safe(pending.trim_end())));
+        }
         result
     }
 
@@ -639,37 +644,50 @@ pub(super) fn hops(current: &Series, target: &Series) -> Vec<Hop> {
 /// Runs the upgrade command once per hop against `db`; after each, base must be at the hop's
 /// version (a program that exits 0 without upgrading is a failure too).
 pub(super) async fn run_hops(ctx: &Context, run: &Resolved, db: &str, hops: &[Hop]) -> Result<()> {
-    let command = run.command.as_deref().unwrap_or_default();
-    for (index, hop) in hops.iter().enumerate() {
-        let label = format!("hop {}/{} ({} → {})", index + 1, hops.len(), hop.from, hop.to);
-        ctx.printer.status(&format!("Upgrading, {label}: {command}"));
-        let started = Instant::now();
-        let extra = [("ODOODB_TARGET", hop.to.as_str()), ("ODOODB_FROM", hop.from.as_str())];
-        let result = run_shell(ctx, command, db, &extra).await;
-        let stopped = |error: anyhow::Error| {
-            let done = if index == 0 {
-                String::new()
-            } else {
-                format!(" (hops before it succeeded, up to {})", hop.from)
-            };
-            error.context(format!("the upgrade stopped at {label}{done}"))
-        };
-        result.map_err(stopped)?;
-        let client = ctx.connect(db).await?;
-        let now = odoo::base_version(&client).await?;
-        let series = now.as_deref().and_then(odoo::version::series);
-        if series.as_deref() != Some(hop.to.as_str()) {
-            return Err(stopped(
-                Failure::failed(format!(
-                    "the command exited 0, but module base is at {} instead of {}",
-                    now.as_deref().unwrap_or("nothing"),
-                    hop.to
-                ))
-                .into(),
-            ));
-        }
-        ctx.printer.verbose(1, &format!("{label} done in {:.1}s", started.elapsed().as_secs_f64()));
+    for index in 0..hops.len() {
+        run_hop(ctx, run, db, hops, index).await?;
     }
+    Ok(())
+}
+
+/// Runs hop `index` of `hops` against `db`.
+pub(super) async fn run_hop(
+    ctx: &Context,
+    run: &Resolved,
+    db: &str,
+    hops: &[Hop],
+    index: usize,
+) -> Result<()> {
+    let command = run.command.as_deref().unwrap_or_default();
+    let hop = &hops[index];
+    let label = format!("hop {}/{} ({} → {})", index + 1, hops.len(), hop.from, hop.to);
+    ctx.printer.status(&format!("Upgrading, {label}: {command}"));
+    let started = Instant::now();
+    let extra = [("ODOODB_TARGET", hop.to.as_str()), ("ODOODB_FROM", hop.from.as_str())];
+    let result = run_shell(ctx, command, db, &extra).await;
+    let stopped = |error: anyhow::Error| {
+        let done = if index == 0 {
+            String::new()
+        } else {
+            format!(" (the hops before it succeeded, up to {})", hop.from)
+        };
+        error.context(format!("the upgrade stopped at {label}{done}"))
+    };
+    result.map_err(stopped)?;
+    let client = ctx.connect(db).await?;
+    let now = odoo::base_version(&client).await?;
+    let series = now.as_deref().and_then(odoo::version::series);
+    if series.as_deref() != Some(hop.to.as_str()) {
+        return Err(stopped(
+            Failure::failed(format!(
+                "the command exited 0, but module base is at {} instead of {}",
+                now.as_deref().unwrap_or("nothing"),
+                hop.to
+            ))
+            .into(),
+        ));
+    }
+    ctx.printer.verbose(1, &format!("{label} done in {:.1}s", started.elapsed().as_secs_f64()));
     Ok(())
 }
 
@@ -680,6 +698,21 @@ pub(super) async fn run_shell(
     command: &str,
     db: &str,
     extra: &[(&str, &str)],
+) -> Result<()> {
+    run_shell_until(ctx, command, db, extra, Some(&ctx.cancel)).await
+}
+
+/// Runs a command that must run even after Ctrl-C (starting the service again).
+pub(super) async fn run_shell_to_the_end(ctx: &Context, command: &str, db: &str) -> Result<()> {
+    run_shell_until(ctx, command, db, &[], None).await
+}
+
+async fn run_shell_until(
+    ctx: &Context,
+    command: &str,
+    db: &str,
+    extra: &[(&str, &str)],
+    cancel: Option<&crate::cancel::Cancel>,
 ) -> Result<()> {
     let psql = Tool::find("psql", ctx.config.pg_path.as_deref(), &ctx.params)?;
     let mut child = psql.command(db);
@@ -715,9 +748,15 @@ pub(super) async fn run_shell(
     }
     let mut process = shell.spawn().context("cannot run sh")?;
     let group = process.id().and_then(|id| i32::try_from(id).ok()).map(nix::unistd::Pid::from_raw);
+    let cancelled = async {
+        match cancel {
+            Some(cancel) => cancel.wait().await,
+            None => std::future::pending().await,
+        }
+    };
     let status = tokio::select! {
         status = process.wait() => status.context("the command did not finish")?,
-        () = ctx.cancel.wait() => {
+        () = cancelled => {
             if let Some(group) = group {
                 let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGTERM);
                 let ended = tokio::time::timeout(Duration::from_secs(10), process.wait()).await;

@@ -245,7 +245,7 @@ fn kept_name(db: &str, target: &Series) -> Result<String> {
 async fn start_service(ctx: &Context, args: &UpgradeProductionArgs, db: &str) -> Result<()> {
     let Some(command) = &args.start_cmd else { return Ok(()) };
     ctx.printer.status(&format!("Starting the service: {command}"));
-    engine::run_shell(ctx, command, db, &[]).await.map_err(|error| {
+    engine::run_shell_to_the_end(ctx, command, db).await.map_err(|error| {
         error.context("--start-cmd failed: start the Odoo service by hand").context(
             Failure::failed("the service could not be started again")
                 .hint("start the Odoo service by hand"),

@@ -198,7 +198,7 @@ pub(super) async fn install_copy(
         .owner;
     let site = ctx.site(admin_client);
     let install = install::begin(&site, "upgrade test", job.name, job.replace, true).await?;
-    let built = build(ctx, admin_client, job, &install, &owner, source).await;
+    let built = build(ctx, admin_client, &site, job, &install, &owner, source).await;
     let report = match built {
         Ok(report) => report,
         Err(error) => {
@@ -227,6 +227,7 @@ pub(super) async fn install_copy(
 async fn build(
     ctx: &Context,
     admin_client: &crate::pg::Client,
+    site: &crate::safe::Site<'_>,
     job: &Job<'_>,
     install: &install::Install<'_, '_>,
     owner: &str,
@@ -243,13 +244,121 @@ async fn build(
         Source::Command { dump, hops } => {
             engine::restore_dump(ctx, &dump, &building, owner, job.jobs).await?;
             let run = job.run.context("a command upgrade needs its options")?;
-            engine::run_hops(ctx, run, &building, &hops).await?;
+            hops_keeping_the_last_good(ctx, site, job, &building, owner, run, &hops).await?;
             (hops, None, None)
         }
     };
+    let done = make_usable(ctx, job, job.name, install, platform_files.as_deref()).await?;
+    crate::fault::point("upgrade:before-swap", &ctx.cancel).await?;
+    ctx.check_interrupt()?;
+    Ok(Report {
+        database: job.db.to_string(),
+        test_copy: job.name.to_string(),
+        target: job.target.clone(),
+        engine: if hops.is_empty() { "platform" } else { "command" },
+        request_id: None,
+        hops,
+        replaced_existing: job.replace,
+        uuid: done.uuid,
+        neutralized_rows: done.neutralized_rows,
+        filestore_files: done.filestore_files,
+        platform_log,
+        total_seconds: 0.0,
+    })
+}
+
+/// Runs the hops; before each hop after the first, the copy as the last hop left it is
+/// snapshotted (journaled, as an install of its own), so that a failing hop leaves a usable,
+/// neutralized copy at the last version reached, named `<name>_<version>`.
+async fn hops_keeping_the_last_good(
+    ctx: &Context,
+    site: &crate::safe::Site<'_>,
+    job: &Job<'_>,
+    building: &str,
+    owner: &str,
+    run: &Resolved,
+    hops: &[Hop],
+) -> Result<()> {
+    let mut snapshot: Option<(install::Install<'_, '_>, String)> = None;
+    for index in 0..hops.len() {
+        if index > 0 {
+            if let Some((previous, _)) = snapshot.take() {
+                previous.abandon().await?;
+            }
+            let name = format!("{}_{}", job.name, hops[index].from);
+            if name.len() <= 63
+                && odoo::name::validate(&name).is_ok()
+                && !site.db_exists(&name).await?
+            {
+                let keep = install::begin(site, "upgrade test (last good hop)", &name, false, true)
+                    .await?;
+                let sql = admin::create_from_template_sql(keep.building(), building, owner, None);
+                let copied = admin::retry_in_use(site.admin, building, true, || async {
+                    crate::sessions::run_cancellable(ctx, site.admin, &sql).await
+                })
+                .await;
+                if let Err(error) = copied {
+                    keep.abandon().await?;
+                    return Err(error);
+                }
+                keep.label_building(&format!("copy of {} at {}", job.name, hops[index].from))
+                    .await?;
+                snapshot = Some((keep, name));
+            }
+        }
+        if let Err(error) = engine::run_hop(ctx, run, building, hops, index).await {
+            let Some((keep, name)) = snapshot else { return Err(error) };
+            if ctx.cancel.is_set() {
+                keep.abandon().await?;
+                return Err(error);
+            }
+            ctx.printer.status(&format!("Keeping the copy at {} as {name} …", hops[index].from));
+            let kept = match make_usable(ctx, job, &name, &keep, None).await {
+                Ok(_) => keep.complete(false).await.map(drop),
+                Err(why) => {
+                    keep.abandon().await?;
+                    Err(why)
+                }
+            };
+            return Err(match kept {
+                Ok(()) => error.context(format!(
+                    "the copy upgraded up to {} is kept, neutralized, as {name}",
+                    hops[index].from
+                )),
+                Err(why) => error.context(format!(
+                    "the copy at {} could not be kept ({})",
+                    hops[index].from,
+                    crate::error::one_line(&why)
+                )),
+            });
+        }
+    }
+    if let Some((keep, _)) = snapshot {
+        keep.abandon().await?;
+    }
+    Ok(())
+}
+
+/// What a finished copy reports.
+struct Usable {
+    uuid: String,
+    neutralized_rows: u64,
+    filestore_files: u64,
+}
+
+/// Makes an install's database a test copy one can open: Odoo's grant, a new identity, every
+/// neutralize step (checked), and the original's filestore (plus the platform's new files).
+async fn make_usable(
+    ctx: &Context,
+    job: &Job<'_>,
+    name: &str,
+    install: &install::Install<'_, '_>,
+    platform_files: Option<&std::path::Path>,
+) -> Result<Usable> {
+    let building = install.building().to_string();
     ctx.check_interrupt()?;
     let mut client = ctx.connect(&building).await?;
-    odoo::require_odoo(&client, job.name).await?;
+    odoo::require_odoo(&client, name).await?;
     engine::grant_like_odoo(&client).await?;
     identity::renew(
         &mut client,
@@ -260,7 +369,7 @@ async fn build(
         },
     )
     .await?;
-    ctx.printer.status(&format!("Neutralizing {} …", job.name));
+    ctx.printer.status(&format!("Neutralizing {name} …"));
     let log = |line: &str| ctx.printer.verbose(1, line);
     let neutralized =
         neutralize::unattended(&mut client, &building, &job.neutralize, &ctx.cancel, &log)
@@ -278,24 +387,8 @@ async fn build(
     drop(client);
     ctx.check_interrupt()?;
     let stats =
-        engine::build_filestore(ctx, &ctx.filestore(job.db), install, platform_files.as_deref())
-            .await?;
-    crate::fault::point("upgrade:before-swap", &ctx.cancel).await?;
-    ctx.check_interrupt()?;
-    Ok(Report {
-        database: job.db.to_string(),
-        test_copy: job.name.to_string(),
-        target: job.target.clone(),
-        engine: if hops.is_empty() { "platform" } else { "command" },
-        request_id: None,
-        hops,
-        replaced_existing: job.replace,
-        uuid,
-        neutralized_rows: neutralized.changed,
-        filestore_files: stats.files,
-        platform_log,
-        total_seconds: 0.0,
-    })
+        engine::build_filestore(ctx, &ctx.filestore(job.db), install, platform_files).await?;
+    Ok(Usable { uuid, neutralized_rows: neutralized.changed, filestore_files: stats.files })
 }
 
 pub(super) fn emit(ctx: &Context, report: &Report) -> Result<()> {
