@@ -1629,7 +1629,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__upgrade__subcmd__production)
-            opts="-t -j -c -p -U -y -q -v -h --backup-dir --stop-cmd --start-cmd --post-command --target --engine --upgrade-command --contract --addons-path --work-dir --jobs --env --data-server-user --data-server-path --poll-interval --upgrade-server --upgrade-ca --upgrade-timeout --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-t -j -c -p -U -y -q -v -h --backup-dir --stop-cmd --start-cmd --post-command --target --engine --upgrade-command --contract --addons-path --work-dir --jobs --env --env-file --data-server-user --data-server-path --poll-interval --upgrade-server --upgrade-ca --upgrade-timeout --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1688,6 +1688,10 @@ _odoodb() {
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1931,7 +1935,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__upgrade__subcmd__test)
-            opts="-t -j -c -p -U -y -q -v -h --name --force --target --engine --upgrade-command --contract --addons-path --work-dir --jobs --env --data-server-user --data-server-path --poll-interval --upgrade-server --upgrade-ca --upgrade-timeout --no-module-files --ignore-module --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-t -j -c -p -U -y -q -v -h --name --force --target --engine --upgrade-command --contract --addons-path --work-dir --jobs --env --env-file --data-server-user --data-server-path --poll-interval --upgrade-server --upgrade-ca --upgrade-timeout --no-module-files --ignore-module --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1978,6 +1982,10 @@ _odoodb() {
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

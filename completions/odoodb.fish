@@ -358,6 +358,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l work-dir -d 'Where the dump and the download go [default: <temporary directory>/odoodb-upgrade-<db>]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s j -l jobs -d 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l env -d 'KEY=VALUE passed to the platform\'s upgrade (repeatable)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l env-file -d 'A file of KEY=VALUE lines (blank lines and # comments skipped) passed like --env' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l data-server-user -d 'The data server\'s ssh user [default: settings [upgrade] data_server_user, else odoo]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l data-server-path -d 'The data server\'s folder [default: settings [upgrade] data_server_path, else /data]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l poll-interval -d 'Seconds between two questions to the platform while it works' -r
@@ -401,6 +402,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l work-dir -d 'Where the dump and the download go [default: <temporary directory>/odoodb-upgrade-<db>]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s j -l jobs -d 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l env -d 'KEY=VALUE passed to the platform\'s upgrade (repeatable)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l env-file -d 'A file of KEY=VALUE lines (blank lines and # comments skipped) passed like --env' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l data-server-user -d 'The data server\'s ssh user [default: settings [upgrade] data_server_user, else odoo]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l data-server-path -d 'The data server\'s folder [default: settings [upgrade] data_server_path, else /data]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l poll-interval -d 'Seconds between two questions to the platform while it works' -r

@@ -603,6 +603,10 @@ pub struct UpgradeRunArgs {
     #[arg(long = "env", value_name = "KEY=VALUE", help_heading = PLATFORM)]
     pub env: Vec<String>,
 
+    /// A file of KEY=VALUE lines (blank lines and # comments skipped) passed like --env
+    #[arg(long, value_name = "FILE", help_heading = PLATFORM)]
+    pub env_file: Option<PathBuf>,
+
     /// The data server's ssh user [default: settings [upgrade] data_server_user, else odoo]
     #[arg(long, value_name = "USER", help_heading = PLATFORM)]
     pub data_server_user: Option<String>,

@@ -67,14 +67,31 @@ impl Resolved {
             }
             _ => {}
         }
-        for pair in &args.env {
+        let mut env = args.env.clone();
+        if let Some(file) = &args.env_file {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                Failure::usage(format!("cannot read --env-file {}: {e}", file.display()))
+            })?;
+            env.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                    .map(String::from),
+            );
+        }
+        for pair in &env {
             let valid = pair.split_once('=').is_some_and(|(key, _)| {
                 !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             });
             if !valid {
+                // Only the key: the value may be a secret.
+                let key = pair.split('=').next().unwrap_or_default();
                 return Err(usage_error(
-                    format!("--env {pair:?} is not KEY=VALUE"),
-                    "write each as --env NAME=value",
+                    format!(
+                        "the environment entry {:?}… is not KEY=VALUE",
+                        crate::output::terminal_safe(&key.chars().take(40).collect::<String>())
+                    ),
+                    "write each as NAME=value (--env, or one per line in --env-file)",
                 ));
             }
         }
@@ -93,7 +110,7 @@ impl Resolved {
                 .clone()
                 .unwrap_or_else(|| std::env::temp_dir().join(format!("odoodb-upgrade-{db}"))),
             jobs: args.jobs.unwrap_or_else(default_jobs),
-            env: args.env.clone(),
+            env,
             data_user: args
                 .data_server_user
                 .clone()
@@ -345,7 +362,9 @@ impl Remote {
 
     async fn upload(&mut self, ctx: &Context) -> Result<()> {
         let dump = self.work()?.join(DUMP_NAME);
-        if !matches!(self.state.phase.as_str(), "dumped" | "uploading") || !dump.is_dir() {
+        if !matches!(self.state.phase.as_str(), "dumped" | "uploading" | "uploaded")
+            || !dump.is_dir()
+        {
             return Err(Failure::failed(format!(
                 "the dump to send is not complete in {}",
                 dump.display()
