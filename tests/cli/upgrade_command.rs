@@ -396,3 +396,36 @@ fn a_hop_that_fails_keeps_the_last_good_hops_copy_neutralized() {
     assert_eq!(files_under(&env.filestore(&kept)), files_under(&env.filestore(&source.name)));
     assert_eq!(leftovers(&env, &copy.name), Vec::<String>::new());
 }
+
+#[test]
+fn a_killed_test_upgrade_leaves_nothing_once_recovered() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "upt_kill");
+    let copy = PgTestDb::reserve("upt_kill_copy");
+    let before = checksums(&source.name);
+    for point in ["upgrade:before-swap", "install:new-folder-in-place"] {
+        let output = env
+            .cmd()
+            .env("ODOODB_FAULT", format!("crash:{point}"))
+            .args(["upgrade", "test", &source.name, "--target", "18.0", "--engine", "command"])
+            .args(["--upgrade-command", UPGRADER, "--name", &copy.name])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), None, "{point}: killed there: {}", text(&output.stderr));
+        assert!(!leftovers(&env, &copy.name).is_empty(), "{point}: the kill left temporaries");
+        let recovered = env.cmd().arg("recover").output().unwrap();
+        assert!(recovered.status.success(), "{point}: {}", text(&recovered.stderr));
+        if point.starts_with("install:") {
+            // The swap had begun: the copy is completed.
+            assert!(database_exists(&copy.name), "{point}");
+            assert!(env.filestore(&copy.name).is_dir(), "{point}");
+            crate::support::drop_database(&copy.name);
+            std::fs::remove_dir_all(env.filestore(&copy.name)).unwrap();
+        } else {
+            assert!(!database_exists(&copy.name), "{point}");
+            assert!(!env.filestore(&copy.name).exists(), "{point}");
+        }
+        assert_eq!(leftovers(&env, &copy.name), Vec::<String>::new(), "{point}");
+        assert_eq!(checksums(&source.name), before, "{point}");
+    }
+}
