@@ -585,15 +585,13 @@ pub fn new_files(target: &str) -> Vec<(&'static str, Vec<u8>)> {
     .collect()
 }
 
+/// One line of the platform's log, as Odoo writes them.
 fn append_log(shared: &Mutex<Shared>, line: &str) {
+    let stamp = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S,%3f");
     let mut shared = shared.lock().unwrap();
-    let stamp = chrono_like_now();
-    shared.log.extend_from_slice(format!("{stamp} INFO standin: {line}\n").as_bytes());
-}
-
-/// Seconds since the epoch: enough for a log line, without another dependency.
-fn chrono_like_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    shared
+        .log
+        .extend_from_slice(format!("{stamp} 1 INFO standin odoo.upgrade: {line}\n").as_bytes());
 }
 
 /// `pending` → `progress`, and the upgrade in a thread of its own.
@@ -609,7 +607,11 @@ fn start_upgrade(shared: &mut Shared, arc: &Arc<Mutex<Shared>>, data: &Path) {
     let (outcome, work_time) = (shared.script.outcome.clone(), shared.script.work_time);
     shared.worker = Some(std::thread::spawn(move || {
         std::thread::sleep(work_time);
-        let result = upgrade(&arc, &data, &scratch, &target, &outcome);
+        // A panic (say, the server unreachable) is a failed request, never a hung one.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            upgrade(&arc, &data, &scratch, &target, &outcome)
+        }))
+        .unwrap_or_else(|_| Err("the stand-in's upgrade panicked".to_string()));
         let dropped = admin()
             .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(&scratch)))
             .is_ok()
@@ -645,8 +647,9 @@ fn start_upgrade(shared: &mut Shared, arc: &Arc<Mutex<Shared>>, data: &Path) {
     }));
 }
 
-/// The upgrade's work: restore, change, (stop here for a scripted failure), dump, filestore,
-/// report. `Ok(filestore files written)` or `Err(why)`.
+/// The upgrade's work: restore, change (stop here for a scripted failure or cancel), the
+/// partial filestore with its attachment rows, dump, report and log. `Ok(filestore files
+/// written)` or `Err(why)`. The caller drops the scratch database.
 fn upgrade(
     shared: &Mutex<Shared>,
     data: &Path,
