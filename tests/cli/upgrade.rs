@@ -68,7 +68,8 @@ fn no_secret(output: &std::process::Output) {
 #[test]
 fn status_shows_the_platforms_view() {
     let env = TestEnv::new();
-    let standin = StandIn::start(Script::default());
+    let standin =
+        StandIn::start(Script { statuses: vec![("progress".into(), None)], ..Script::default() });
     store_request(&env, &standin);
     let output = run(&env, &standin, &["status", DB, "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));

@@ -6,6 +6,7 @@
 pub mod archives;
 pub mod fixtures;
 pub mod platform;
+pub mod sshd;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
