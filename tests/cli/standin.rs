@@ -52,6 +52,7 @@ impl Client {
                 TARGET,
                 Aim::Test,
                 &self.public_key,
+                &[],
             ))
             .unwrap();
         let host = self.platform.at_host(&created.assigned_host_uri).unwrap();
