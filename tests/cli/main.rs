@@ -23,4 +23,5 @@ mod standin;
 mod terminal;
 mod upgrade;
 mod upgrade_command;
+mod upgrade_platform;
 mod verify;

@@ -610,6 +610,8 @@ pub(super) async fn build_filestore(
         );
         adopt(new_files, owner)?;
         filestore::merge_into(new_files, &folder)?;
+        let usage = filestore::measure(&folder)?;
+        return Ok(filestore::CopyStats { files: usage.files, bytes: usage.bytes });
     }
     Ok(stats)
 }
