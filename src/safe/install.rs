@@ -264,8 +264,9 @@ async fn commit(site: &Site<'_>, change: &Change, end_target_sessions: bool) -> 
     }
     fault::step("install:new-database-in-place")?;
     if new_db_waiting {
-        site.admin
-            .batch_execute(&admin::rename_sql(n.building, n.target))
+        // Only odoodb's own probes (a `list` of every database) ever connect to a temporary:
+        // they are waited out or ended, never a reason to undo the swap.
+        run_freeing(site.admin, n.building, &admin::rename_sql(n.building, n.target), true)
             .await
             .context("cannot give the new database its name")?;
     }
@@ -316,8 +317,7 @@ async fn finish(site: &Site<'_>, change: &Change, run: super::RunId) -> Result<(
     if let Some(kept) = n.keep_previous_as {
         fault::step("install:keep-previous")?;
         if site.db_exists(n.previous).await? {
-            site.admin
-                .batch_execute(&admin::rename_sql(n.previous, kept))
+            run_freeing(site.admin, n.previous, &admin::rename_sql(n.previous, kept), true)
                 .await
                 .with_context(|| format!("cannot give the previous database the name {kept}"))?;
         }
