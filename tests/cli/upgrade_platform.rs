@@ -380,14 +380,28 @@ fn production_through_the_platform_swaps_and_keeps_the_original() {
 #[test]
 fn every_platform_failure_in_production_puts_the_original_back() {
     let cases = [
-        Script { outcome: Outcome::Failed("upgrade script crashed".into()), ..Script::default() },
-        Script { fault: Fault::WrongHostKey, ..Script::default() },
-        Script { pg_compatible: false, ..Script::default() },
-        // create, transfer/start, then the server is gone.
-        Script { fault: Fault::VanishAfter(3), ..Script::default() },
+        (
+            Script {
+                outcome: Outcome::Failed("upgrade script crashed".into()),
+                ..Script::default()
+            },
+            GOOD_CONTRACT,
+        ),
+        (
+            Script { outcome: Outcome::Cancelled("cancelled".into()), ..Script::default() },
+            GOOD_CONTRACT,
+        ),
+        (Script { fault: Fault::WrongHostKey, ..Script::default() }, GOOD_CONTRACT),
+        (Script { pg_compatible: false, ..Script::default() }, GOOD_CONTRACT),
+        // create, status, transfer/start, then the server is gone.
+        (Script { fault: Fault::VanishAfter(3), ..Script::default() }, GOOD_CONTRACT),
+        (Script { fault: Fault::Malformed, ..Script::default() }, GOOD_CONTRACT),
+        (Script { fault: Fault::Slow(Duration::from_secs(8)), ..Script::default() }, GOOD_CONTRACT),
+        (Script::default(), "M-NOT-A-CONTRACT"),
     ];
-    for script in cases {
-        let what = format!("{:?}/{:?}/{}", script.fault, script.outcome, script.pg_compatible);
+    for (script, contract) in cases {
+        let what =
+            format!("{:?}/{:?}/{}/{contract}", script.fault, script.outcome, script.pg_compatible);
         let Some(standin) = StandIn::with_data_server(script) else { return };
         let env = TestEnv::new();
         let db = fixtures::modern(&env, "upl_prod_fail");
@@ -395,10 +409,14 @@ fn every_platform_failure_in_production_puts_the_original_back() {
         let files_before = files_under(&env.filestore(&db.name));
         let mut args = production_args(&env, &standin, &db.name);
         args.extend(["--upgrade-timeout".into(), "5".into()]);
+        let at = args.iter().position(|a| a == "--contract").unwrap();
+        args[at + 1] = contract.into();
         let output = env.cmd().args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(1), "{what}: {}", text(&output.stderr));
         let stderr = text(&output.stderr);
-        assert!(stderr.contains("back as it was"), "{what}: {stderr}");
+        // A request that was never made changed nothing; one that was is put back.
+        let requested = standin.seen().iter().any(|s| s.path == "/upgrade/request/transfer/start");
+        assert!(!requested || stderr.contains("back as it was"), "{what}: {stderr}");
         assert_eq!(checksums(&db.name), before, "{what}");
         assert_eq!(files_under(&env.filestore(&db.name)), files_before, "{what}");
         assert!(allows_connections(&db.name), "{what}");
