@@ -313,7 +313,15 @@ async fn attempt(
         .user(&params.user)
         .dbname(dbname)
         .application_name("odoodb")
-        .connect_timeout(params.connect_timeout);
+        .connect_timeout(params.connect_timeout)
+        // A run proves itself alive by the advisory lock its session holds: when its host
+        // vanishes without closing the connection, the server must notice within a minute or
+        // two (not the system's two hours) so that another run can recover its change; and this
+        // side must notice a vanished server as soon.
+        .options("-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=6")
+        .keepalives_idle(Duration::from_secs(30))
+        .keepalives_interval(Duration::from_secs(10))
+        .keepalives_retries(6);
     if let Some(password) = password {
         config.password(password.expose());
     }
