@@ -371,7 +371,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
         quick_check(path, request.format, size, ctx, db).await?;
     }
     let pruned = match (&path, request.keep) {
-        (Some(path), Some(keep)) => prune(ctx, db, path, keep)?,
+        (Some(path), Some(keep)) => prune(db, path, keep)?,
         _ => Vec::new(),
     };
     let report = Report {
@@ -930,7 +930,7 @@ pub fn backups_of(db: &str, dir: &Path) -> Vec<(chrono::NaiveDateTime, PathBuf)>
 
 /// Removes the backups of `db` beside `new` beyond the newest `keep` (the new one counts and is
 /// never removed); returns what was removed.
-fn prune(ctx: &Context, db: &str, new: &Path, keep: u32) -> Result<Vec<String>> {
+fn prune(db: &str, new: &Path, keep: u32) -> Result<Vec<String>> {
     let dir = match new.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -945,7 +945,6 @@ fn prune(ctx: &Context, db: &str, new: &Path, keep: u32) -> Result<Vec<String>> 
     let mut removed = Vec::new();
     for path in older.into_iter().skip(keep_others) {
         std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
-        ctx.printer.status(&format!("Removed the older backup {}", path.display()));
         removed.push(path.display().to_string());
     }
     Ok(removed)

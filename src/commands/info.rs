@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use crate::cli::InfoArgs;
@@ -56,7 +56,17 @@ pub async fn run(ctx: &Context, args: &InfoArgs) -> Result<()> {
     let Some(row) = admin::find_database(&admin_client, &args.db).await? else {
         return Err(Failure::failed(format!("database {:?} disappeared", args.db)).into());
     };
-    let sessions = admin::sessions(&admin_client, &args.db).await?;
+    // Our own session to the database is not one of its users.
+    let own: i32 = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .context("cannot read this session's process id")?
+        .get(0);
+    let sessions: Vec<Session> = admin::sessions(&admin_client, &args.db)
+        .await?
+        .into_iter()
+        .filter(|session| session.pid != own)
+        .collect();
     let survey = crate::safe::recover::survey(&ctx.site(&admin_client)).await;
     for line in survey.concerning(&args.db) {
         ctx.printer.warn(&line);

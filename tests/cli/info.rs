@@ -65,6 +65,7 @@ fn lists_modules_and_who_is_connected() {
     assert_eq!(names, ["base", "fetchmail", "mail", "payment", "web"]);
     let sessions = info["sessions"].as_array().unwrap();
     assert!(sessions.iter().any(|s| s["application"] == "odoo-worker-7"), "{sessions:?}");
+    assert_eq!(sessions.len(), 1, "odoodb's own session is not one of the database's users");
     assert_eq!(info["version"], "15.0");
 }
 
