@@ -318,7 +318,9 @@ async fn attempt(
         // vanishes without closing the connection, the server must notice within a minute or
         // two (not the system's two hours) so that another run can recover its change; and this
         // side must notice a vanished server as soon.
-        .options("-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=6")
+        .options(
+            "-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=6",
+        )
         .keepalives_idle(Duration::from_secs(30))
         .keepalives_interval(Duration::from_secs(10))
         .keepalives_retries(6);

@@ -55,3 +55,13 @@ fn settings_toml_is_read_from_home() {
     let doc = json(&env.cmd().args(["config", "--json"]).output().unwrap());
     assert_eq!(doc["settings"]["value"], dir.join("config.toml").display().to_string());
 }
+
+#[test]
+fn the_example_settings_file_is_valid() {
+    let env = TestEnv::new();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/config.toml");
+    let output =
+        env.cmd().arg("--settings").arg(&example).args(["config", "--json"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(json(&output)["settings"]["value"], example.display().to_string());
+}
