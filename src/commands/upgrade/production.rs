@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::engine::{self, Hop, Remote, Resolved};
 use crate::cli::{BackupFormat, Compression, UpgradeProductionArgs};
 use crate::commands::backup;
+use crate::confirm;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::odoo;
@@ -23,7 +24,6 @@ use crate::pg::admin::{self, CopyStrategy};
 use crate::safe::install::{self, Install};
 use crate::upgrade::platform::Aim;
 use crate::upgrade::target::Series;
-use crate::{confirm, filestore};
 
 /// From this size on, a file copy (one checkpoint) beats WAL-logging every block.
 const LARGE_DATABASE: i64 = 1 << 30;
@@ -148,7 +148,7 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
     if let Some(remote) = &mut remote {
         remote.save("finished")?;
     }
-    filestore::remove(&run.work_dir)?;
+    engine::remove_work_dir(&run.work_dir)?;
     let report = Report {
         database: db.to_string(),
         target: run.target.to_string(),

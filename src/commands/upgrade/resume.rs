@@ -97,6 +97,6 @@ pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
     report.request_id = Some(remote.state.request_id);
     report.total_seconds = started.elapsed().as_secs_f64();
     remote.save("finished")?;
-    crate::filestore::remove(&work)?;
+    engine::remove_work_dir(&work)?;
     test::emit(ctx, &report)
 }

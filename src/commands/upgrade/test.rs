@@ -123,7 +123,7 @@ pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
     if let Some(remote) = &mut remote {
         remote.save("finished")?;
     }
-    filestore::remove(&run.work_dir)?;
+    engine::remove_work_dir(&run.work_dir)?;
     emit(ctx, &report)
 }
 
