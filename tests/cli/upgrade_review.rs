@@ -2,9 +2,11 @@
 //! or names already taken must never make odoodb lose or move.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::support::fixtures;
-use crate::support::{PgTestDb, TestEnv, database_exists, files_under};
+use crate::support::platform::{GOOD_CONTRACT, Script, StandIn};
+use crate::support::{PgTestDb, TestEnv, database_exists, files_under, leftovers};
 
 /// As in upgrade_command.rs: base moves to the hop's version.
 const UPGRADER: &str = r#"psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE ir_module_module SET latest_version = '$ODOODB_TARGET.1.0' WHERE name = 'base'""#;
@@ -71,4 +73,52 @@ fn a_work_dir_that_is_a_link_is_refused() {
     assert_eq!(files_under(&elsewhere), Vec::<String>::new(), "the dump went through the link");
     assert!(!output.status.success(), "{}", text(&output.stderr));
     assert!(!database_exists(&copy.name));
+}
+
+/// The platform answers with a `filestore` that is a symbolic link to a local folder: odoodb
+/// must not follow it (chown it, move what it holds into the copy).
+#[test]
+fn a_linked_filestore_from_the_platform_is_refused_and_its_target_untouched() {
+    let Some(standin) = StandIn::with_data_server(Script::default()) else { return };
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "urv_pflink");
+    let copy = PgTestDb::reserve("urv_pflink_copy");
+    let victim = env.root.join("victim");
+    std::fs::create_dir_all(victim.join("ab")).unwrap();
+    std::fs::write(victim.join("ab/secret.txt"), b"not the platform's").unwrap();
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
+    command
+        .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
+        .args(["--contract", GOOD_CONTRACT, "--upgrade-server", &standin.url, "--upgrade-ca"])
+        .arg(&standin.ca)
+        // Slow polls: the test changes the platform's files between "done" and the download.
+        .args(["--poll-interval", "4"])
+        .args(standin.data_server_args())
+        .env_clear()
+        .env("HOME", &env.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ODOO_RC", &env.odoo_conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while standin.upgrade().is_none() {
+        assert!(Instant::now() < deadline, "the upgrade never started on the platform");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    standin.wait_upgrade(Duration::from_mins(1));
+    let served = standin.data_server().data_dir().join("filestore");
+    std::fs::remove_dir_all(&served).unwrap();
+    std::os::unix::fs::symlink(&victim, &served).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        files_under(&victim),
+        vec!["ab/secret.txt".to_string()],
+        "what the link pointed at was moved: {}",
+        text(&output.stderr)
+    );
+    assert!(!files_under(&env.filestore(&copy.name)).contains(&"ab/secret.txt".to_string()));
+    assert!(!output.status.success(), "a linked filestore is refused");
+    assert!(!database_exists(&copy.name));
+    assert_eq!(leftovers(&env, &copy.name), Vec::<String>::new());
 }

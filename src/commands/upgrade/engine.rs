@@ -535,6 +535,20 @@ impl Remote {
         self.platform.transfer_stop(&token).await?;
         self.save("downloaded")?;
         let dump = result_dir.join(&dump_name);
+        // rsync copies links as links: a link from the platform would make this run read, chown
+        // or move a local folder of its choosing.
+        for name in names {
+            let path = result_dir.join(name);
+            if path.symlink_metadata().is_ok_and(|meta| meta.file_type().is_symlink()) {
+                return Err(Failure::failed(format!(
+                    "the platform's result holds {name} as a symbolic link ({}): it is not used",
+                    crate::output::terminal_safe(
+                        &std::fs::read_link(&path).unwrap_or_default().display().to_string()
+                    )
+                ))
+                .into());
+            }
+        }
         if !dump.exists() {
             return Err(Failure::failed(format!(
                 "the platform's result has no {dump_name}: nothing to restore"
