@@ -122,3 +122,53 @@ fn a_linked_filestore_from_the_platform_is_refused_and_its_target_untouched() {
     assert!(!database_exists(&copy.name));
     assert_eq!(leftovers(&env, &copy.name), Vec::<String>::new());
 }
+
+/// The name the original is kept under is taken by a folder (a database deleted by hand, its
+/// filestore left): the original's filestore must not end up orphaned under a temporary name
+/// with the kept database paired to someone else's files.
+#[test]
+fn a_kept_name_whose_folder_exists_is_refused_before_anything_changes() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "urv_keep");
+    let files_before = files_under(&env.filestore(&db.name));
+    let now = chrono::Local::now();
+    for second in 0..120 {
+        let at = now + chrono::Duration::seconds(second);
+        let name = format!("{}_pre_18.0_{}", db.name, at.format("%Y%m%d_%H%M%S"));
+        let folder = env.filestore(&name).join("zz");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("stranger"), b"not the original's").unwrap();
+    }
+    let backups = env.root.join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    let output = env
+        .cmd()
+        .args(["--yes", "upgrade", "production", &db.name, "--target", "18.0", "--engine"])
+        .args(["command", "--upgrade-command", UPGRADER, "--json", "--backup-dir"])
+        .arg(&backups)
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    if output.status.success() {
+        let report = crate::support::json(&output);
+        let kept = report["kept_as"].as_str().unwrap().to_string();
+        let kept_files = files_under(&env.filestore(&kept));
+        crate::support::drop_database(&kept);
+        assert_eq!(kept_files, files_before, "the kept database has the original's files");
+    } else {
+        assert!(stderr.contains("_pre_18.0_"), "{stderr}");
+        assert_eq!(files_under(&env.filestore(&db.name)), files_before);
+        assert_eq!(
+            db.scalar_string("SELECT latest_version FROM ir_module_module WHERE name = 'base'"),
+            Some("17.0.1.3".into())
+        );
+    }
+    let strays: Vec<String> = std::fs::read_dir(env.data_dir.join("filestore"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("__odoodb_"))
+        .collect();
+    assert_eq!(strays, Vec::<String>::new(), "an orphaned temporary folder: {stderr}");
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+}

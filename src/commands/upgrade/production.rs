@@ -182,6 +182,17 @@ async fn prepare(
     ctx.require_filestore_if_needed(&original, db, false).await?;
     let current = super::test::current_series(&original).await?;
     let keep_as = kept_name(db, &run.target)?;
+    let kept_folder = ctx.filestore(&keep_as);
+    if admin::database_exists(admin_client, &keep_as).await?
+        || kept_folder.symlink_metadata().is_ok()
+    {
+        return Err(Failure::failed(format!(
+            "{keep_as}, the name that would keep the original, is taken (a database, or the folder {}); nothing was changed",
+            kept_folder.display()
+        ))
+        .hint("rename or remove it, or wait a second and run this again")
+        .into());
+    }
     let backup_dir = args.backup_dir.clone().unwrap_or_else(|| backup::backup_dir(ctx));
     if !backup_dir.is_dir() {
         return Err(Failure::failed(format!(
