@@ -172,3 +172,45 @@ fn a_kept_name_whose_folder_exists_is_refused_before_anything_changes() {
     assert_eq!(strays, Vec::<String>::new(), "an orphaned temporary folder: {stderr}");
     assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
 }
+
+/// Two upgrades of one database at once (a test upgrade still under way, then another, or a
+/// production one) share the default work folder: the second would remove the first's dump and
+/// download into the same folder, so one could restore the other's result. It is refused.
+#[test]
+fn a_second_run_on_the_same_work_folder_is_refused_while_the_first_runs() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "urv_twice");
+    let (first, second) = (PgTestDb::reserve("urv_twice_a"), PgTestDb::reserve("urv_twice_b"));
+    let work = env.root.join("work");
+    let started = env.root.join("started");
+    let slow = format!("touch '{}' && sleep 4 && {UPGRADER}", started.display());
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
+    command
+        .args(["upgrade", "test", &source.name, "-t", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", &slow, "--name", &first.name, "--work-dir"])
+        .arg(&work)
+        .env_clear()
+        .env("HOME", &env.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ODOO_RC", &env.odoo_conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while !started.exists() {
+        assert!(Instant::now() < deadline, "the first run never got to its command");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &source.name, "--target", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", UPGRADER, "--name", &second.name, "--work-dir"])
+        .arg(&work)
+        .output()
+        .unwrap();
+    let first_run = child.wait_with_output().unwrap();
+    assert!(first_run.status.success(), "{}", text(&first_run.stderr));
+    assert!(!output.status.success(), "the second run shared the folder");
+    assert!(text(&output.stderr).contains("in use"), "{}", text(&output.stderr));
+    assert!(!database_exists(&second.name));
+}

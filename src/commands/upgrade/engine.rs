@@ -193,7 +193,11 @@ const WORK_MARK: &str = ".odoodb-upgrade-work";
 /// The private work folder of a run (dump, download). Made here, or odoodb's own from an
 /// earlier run, or empty: never a link (the default is in the shared temporary folder), never
 /// another user's, never a folder of the user's files (it is removed at the end).
-pub(super) fn work_dir(path: &Path) -> Result<()> {
+///
+/// The returned lock is held for as long as the run uses the folder: two runs on the same
+/// database (a test upgrade still waiting on the platform, then a production one) would
+/// otherwise share its dump and its download, and restore each other's result.
+pub(super) fn work_dir(path: &Path) -> Result<WorkLock> {
     use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _, PermissionsExt as _};
     let refuse = |why: &str| -> anyhow::Error {
         Failure::failed(format!("the work folder {} {why}; nothing was changed", path.display()))
@@ -234,8 +238,25 @@ pub(super) fn work_dir(path: &Path) -> Result<()> {
         .with_context(|| format!("cannot make {} private", path.display()))?;
     let mark = path.join(WORK_MARK);
     std::fs::write(&mark, b"odoodb upgrade work folder: removed when the upgrade is over\n")
-        .with_context(|| format!("cannot write {}", mark.display()))
+        .with_context(|| format!("cannot write {}", mark.display()))?;
+    let file =
+        std::fs::File::open(&mark).with_context(|| format!("cannot open {}", mark.display()))?;
+    match nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock) {
+        Ok(lock) => Ok(WorkLock(lock)),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(Failure::failed(format!(
+            "the work folder {} is in use by another odoodb upgrade; nothing was changed",
+            path.display()
+        ))
+        .hint("wait for it to end, or give this one its own --work-dir")
+        .into()),
+        Err((_, error)) => Err(error).with_context(|| format!("cannot lock {}", mark.display())),
+    }
 }
+
+/// Held while a run uses its work folder.
+pub(super) struct WorkLock(
+    #[allow(dead_code, reason = "held, never read")] nix::fcntl::Flock<std::fs::File>,
+);
 
 /// Removes a work folder made by `work_dir`; anything else is left alone.
 pub(super) fn remove_work_dir(path: &Path) -> Result<()> {

@@ -97,7 +97,7 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
         Some(contract) => Some(Remote::create(ctx, &run, db, Aim::Production, contract).await?),
         None => None,
     };
-    engine::work_dir(&run.work_dir)?;
+    let _work = engine::work_dir(&run.work_dir)?;
     let site = ctx.site(&admin_client);
     let install = install::begin_upgrade(&site, "upgrade production", db, &keep_as).await?;
     let mut phases = Phases::default();
