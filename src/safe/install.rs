@@ -323,7 +323,15 @@ async fn finish(site: &Site<'_>, change: &Change, run: super::RunId) -> Result<(
         }
         fault::step("install:keep-previous-folder")?;
         let (from, to) = (site.folder(n.previous), site.folder(kept));
-        if present(&from) && !present(&to) {
+        if present(&from) {
+            if present(&to) {
+                // Never leave the original's files under a temporary name nobody tracks.
+                bail!(
+                    "the previous folder {} cannot take the name {}: something else is there",
+                    from.display(),
+                    to.display()
+                );
+            }
             move_folder(&from, &to)?;
         }
         return reopen(site, change).await;

@@ -24,4 +24,5 @@ mod terminal;
 mod upgrade;
 mod upgrade_command;
 mod upgrade_platform;
+mod upgrade_review;
 mod verify;

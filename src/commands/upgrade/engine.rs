@@ -186,12 +186,83 @@ pub(super) async fn contract(
     }
 }
 
-/// The private work folder of a run (dump, download).
-pub(super) fn work_dir(path: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::create_dir_all(path).with_context(|| format!("cannot create {}", path.display()))?;
+/// The file that marks a folder as an upgrade's work folder: only such a folder is reused (by
+/// `resume`) and removed at the end.
+const WORK_MARK: &str = ".odoodb-upgrade-work";
+
+/// The private work folder of a run (dump, download). Made here, or odoodb's own from an
+/// earlier run, or empty: never a link (the default is in the shared temporary folder), never
+/// another user's, never a folder of the user's files (it is removed at the end).
+///
+/// The returned lock is held for as long as the run uses the folder: two runs on the same
+/// database (a test upgrade still waiting on the platform, then a production one) would
+/// otherwise share its dump and its download, and restore each other's result.
+pub(super) fn work_dir(path: &Path) -> Result<WorkLock> {
+    use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _, PermissionsExt as _};
+    let refuse = |why: &str| -> anyhow::Error {
+        Failure::failed(format!("the work folder {} {why}; nothing was changed", path.display()))
+            .hint("choose an empty or new folder with --work-dir (it is removed at the end)")
+            .into()
+    };
+    match path.symlink_metadata() {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::DirBuilder::new()
+                .mode(0o700)
+                .create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+        }
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot look at {}", path.display()));
+        }
+        Ok(meta) if meta.file_type().is_symlink() => return Err(refuse("is a symbolic link")),
+        Ok(meta) if !meta.is_dir() => return Err(refuse("is not a folder")),
+        Ok(meta) if meta.uid() != nix::unistd::geteuid().as_raw() => {
+            return Err(refuse("belongs to another user"));
+        }
+        Ok(_) => {
+            let ours = path.join(WORK_MARK).is_file();
+            let empty = std::fs::read_dir(path)
+                .with_context(|| format!("cannot read {}", path.display()))?
+                .next()
+                .is_none();
+            if !ours && !empty {
+                return Err(refuse("(--work-dir) already holds files odoodb did not put there"));
+            }
+        }
+    }
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
-        .with_context(|| format!("cannot make {} private", path.display()))
+        .with_context(|| format!("cannot make {} private", path.display()))?;
+    let mark = path.join(WORK_MARK);
+    std::fs::write(&mark, b"odoodb upgrade work folder: removed when the upgrade is over\n")
+        .with_context(|| format!("cannot write {}", mark.display()))?;
+    let file =
+        std::fs::File::open(&mark).with_context(|| format!("cannot open {}", mark.display()))?;
+    match nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock) {
+        Ok(lock) => Ok(WorkLock(lock)),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(Failure::failed(format!(
+            "the work folder {} is in use by another odoodb upgrade; nothing was changed",
+            path.display()
+        ))
+        .hint("wait for it to end, or give this one its own --work-dir")
+        .into()),
+        Err((_, error)) => Err(error).with_context(|| format!("cannot lock {}", mark.display())),
+    }
+}
+
+/// Held while a run uses its work folder.
+pub(super) struct WorkLock(
+    #[allow(dead_code, reason = "held, never read")] nix::fcntl::Flock<std::fs::File>,
+);
+
+/// Removes a work folder made by `work_dir`; anything else is left alone.
+pub(super) fn remove_work_dir(path: &Path) -> Result<()> {
+    let ours =
+        path.symlink_metadata().is_ok_and(|meta| meta.is_dir()) && path.join(WORK_MARK).is_file();
+    if ours { filestore::remove(path) } else { Ok(()) }
 }
 
 /// `pg_dump --no-owner -Fd --jobs N` of `db` into `<work>/origin.dump` (replacing an older
@@ -485,6 +556,20 @@ impl Remote {
         self.platform.transfer_stop(&token).await?;
         self.save("downloaded")?;
         let dump = result_dir.join(&dump_name);
+        // rsync copies links as links: a link from the platform would make this run read, chown
+        // or move a local folder of its choosing.
+        for name in names {
+            let path = result_dir.join(name);
+            if path.symlink_metadata().is_ok_and(|meta| meta.file_type().is_symlink()) {
+                return Err(Failure::failed(format!(
+                    "the platform's result holds {name} as a symbolic link ({}): it is not used",
+                    crate::output::terminal_safe(
+                        &std::fs::read_link(&path).unwrap_or_default().display().to_string()
+                    )
+                ))
+                .into());
+            }
+        }
         if !dump.exists() {
             return Err(Failure::failed(format!(
                 "the platform's result has no {dump_name}: nothing to restore"

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::engine::{self, Hop, Remote, Resolved};
 use crate::cli::{BackupFormat, Compression, UpgradeProductionArgs};
 use crate::commands::backup;
+use crate::confirm;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::odoo;
@@ -23,7 +24,6 @@ use crate::pg::admin::{self, CopyStrategy};
 use crate::safe::install::{self, Install};
 use crate::upgrade::platform::Aim;
 use crate::upgrade::target::Series;
-use crate::{confirm, filestore};
 
 /// From this size on, a file copy (one checkpoint) beats WAL-logging every block.
 const LARGE_DATABASE: i64 = 1 << 30;
@@ -97,7 +97,7 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
         Some(contract) => Some(Remote::create(ctx, &run, db, Aim::Production, contract).await?),
         None => None,
     };
-    engine::work_dir(&run.work_dir)?;
+    let _work = engine::work_dir(&run.work_dir)?;
     let site = ctx.site(&admin_client);
     let install = install::begin_upgrade(&site, "upgrade production", db, &keep_as).await?;
     let mut phases = Phases::default();
@@ -148,7 +148,7 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
     if let Some(remote) = &mut remote {
         remote.save("finished")?;
     }
-    filestore::remove(&run.work_dir)?;
+    engine::remove_work_dir(&run.work_dir)?;
     let report = Report {
         database: db.to_string(),
         target: run.target.to_string(),
@@ -182,6 +182,17 @@ async fn prepare(
     ctx.require_filestore_if_needed(&original, db, false).await?;
     let current = super::test::current_series(&original).await?;
     let keep_as = kept_name(db, &run.target)?;
+    let kept_folder = ctx.filestore(&keep_as);
+    if admin::database_exists(admin_client, &keep_as).await?
+        || kept_folder.symlink_metadata().is_ok()
+    {
+        return Err(Failure::failed(format!(
+            "{keep_as}, the name that would keep the original, is taken (a database, or the folder {}); nothing was changed",
+            kept_folder.display()
+        ))
+        .hint("rename or remove it, or wait a second and run this again")
+        .into());
+    }
     let backup_dir = args.backup_dir.clone().unwrap_or_else(|| backup::backup_dir(ctx));
     if !backup_dir.is_dir() {
         return Err(Failure::failed(format!(

@@ -75,7 +75,7 @@ pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
         "Resuming the test upgrade of {db} to {} (request #{}, last step: {}) …",
         remote.state.target, remote.state.request_id, remote.state.phase
     ));
-    engine::work_dir(&work)?;
+    let _work = engine::work_dir(&work)?;
     let jobs = args.jobs.unwrap_or_else(engine::default_jobs);
     if remote.state.phase == "created" {
         // The dump never finished: nothing reached the platform, so a new one is as good.
@@ -97,6 +97,6 @@ pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
     report.request_id = Some(remote.state.request_id);
     report.total_seconds = started.elapsed().as_secs_f64();
     remote.save("finished")?;
-    crate::filestore::remove(&work)?;
+    engine::remove_work_dir(&work)?;
     test::emit(ctx, &report)
 }

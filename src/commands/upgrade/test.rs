@@ -84,7 +84,7 @@ pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
     if replace {
         confirm::typed_name(ctx, "replace it with a new upgraded test copy", &name).await?;
     }
-    engine::work_dir(&run.work_dir)?;
+    let _work = engine::work_dir(&run.work_dir)?;
 
     // The request first: a refused contract or target costs seconds, not a dump.
     let mut remote = if run.uses_platform() {
@@ -123,7 +123,7 @@ pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
     if let Some(remote) = &mut remote {
         remote.save("finished")?;
     }
-    filestore::remove(&run.work_dir)?;
+    engine::remove_work_dir(&run.work_dir)?;
     emit(ctx, &report)
 }
 
