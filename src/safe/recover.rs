@@ -149,7 +149,7 @@ async fn settle_one(site: &Site<'_>, journal: Journal, settle: bool, sweep: &mut
         }
     };
     let lock_holder = other.as_ref().unwrap_or(site.admin);
-    match lock::try_acquire(lock_holder, run).await {
+    match acquire_from_the_dead(lock_holder, run, &entry.host, entry.pid).await {
         Ok(true) => {}
         Ok(false) => {
             sweep.in_progress.push(Pending {
@@ -276,5 +276,32 @@ async fn orphans(site: &Site<'_>, known: &HashSet<String>, sweep: &mut Sweep) {
         sweep.strangers.push(format!(
             "{what} is an odoodb temporary with no journal in this data directory: its COMMENT names the journal (run `odoodb recover` with that data_dir), or remove it by hand"
         ));
+    }
+}
+
+/// Takes a dead run's lock. A run killed on this very host a moment ago (its process is gone)
+/// may still hold it for as long as its server session takes to notice the closed connection:
+/// that is waited out, a few seconds at most, rather than mistaken for a live run.
+async fn acquire_from_the_dead(
+    client: &tokio_postgres::Client,
+    run: super::RunId,
+    host: &str,
+    pid: u32,
+) -> anyhow::Result<bool> {
+    let here = nix::unistd::gethostname().is_ok_and(|h| h.to_string_lossy() == host);
+    let gone = here
+        && i32::try_from(pid).is_ok_and(|pid| {
+            nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None)
+                == Err(nix::errno::Errno::ESRCH)
+        });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        if lock::try_acquire(client, run).await? {
+            return Ok(true);
+        }
+        if !gone || std::time::Instant::now() >= deadline {
+            return Ok(false);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }

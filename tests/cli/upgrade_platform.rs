@@ -425,3 +425,34 @@ fn every_platform_failure_in_production_puts_the_original_back() {
         no_secret(&output);
     }
 }
+
+#[test]
+fn a_second_request_for_the_same_database_waits_for_the_first() {
+    let script = Script { work_time: Duration::from_secs(3), ..Script::default() };
+    let Some(standin) = StandIn::with_data_server(script) else { return };
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "upl_twice");
+    let copy = PgTestDb::reserve("upl_twice_copy");
+    let mut args: Vec<std::ffi::OsString> =
+        ["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name]
+            .iter()
+            .map(Into::into)
+            .collect();
+    args.extend(platform_args(&standin));
+    let first = odoodb(&env, &args).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while standin.status().0 != "progress" {
+        assert!(Instant::now() < deadline, "the first upgrade never started on the platform");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let key = env.home.join(format!(".local/state/odoodb/upgrade/{}-test.key", source.name));
+    let key_before = std::fs::read(&key).unwrap();
+    let second =
+        env.cmd().args(&args).arg("--work-dir").arg(env.root.join("other-work")).output().unwrap();
+    assert_eq!(second.status.code(), Some(1));
+    assert!(text(&second.stderr).contains("already working on the test upgrade request"));
+    assert_eq!(std::fs::read(&key).unwrap(), key_before, "the first run's key is untouched");
+    let first = first.wait_with_output().unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(database_exists(&copy.name));
+}

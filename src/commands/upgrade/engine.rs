@@ -322,6 +322,37 @@ pub(super) struct Remote {
     platform: Platform,
     /// `process` said the local PostgreSQL cannot restore the result.
     pg_incompatible: bool,
+    /// Held for the run: one request per database and aim at a time, or a second run would
+    /// replace the first's key and state under it.
+    _lock: WorkLock,
+}
+
+/// Locks the request of `db` for `aim` (its key and state) for this run.
+fn lock_request(dir: &Path, db: &str, aim: Aim) -> Result<WorkLock> {
+    use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(format!("{db}-{}.lock", aim.as_str()));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock) {
+        Ok(lock) => Ok(WorkLock(lock)),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(Failure::failed(format!(
+            "another odoodb run is already working on the {} upgrade request of {db}; nothing was changed",
+            aim.as_str()
+        ))
+        .hint("wait for it to end (`odoodb upgrade status` shows where it is)")
+        .into()),
+        Err((_, error)) => Err(error).with_context(|| format!("cannot lock {}", path.display())),
+    }
 }
 
 /// What the platform gave back, in the work folder.
@@ -341,6 +372,7 @@ impl Remote {
         contract: &Secret,
     ) -> Result<Self> {
         let dir = super::state_dir()?;
+        let lock = lock_request(&dir, db, aim)?;
         let stem = format!("{db}-{}", aim.as_str());
         let pair = keys::generate(&dir, &stem).await?;
         let main = Platform::new(&run.platform)?;
@@ -375,7 +407,7 @@ impl Remote {
             replace: false,
             created_at: chrono::Utc::now(),
         };
-        let mut remote = Self { state, dir, platform, pg_incompatible: false };
+        let mut remote = Self { state, dir, platform, pg_incompatible: false, _lock: lock };
         remote.save("created")?;
         Ok(remote)
     }
@@ -388,10 +420,11 @@ impl Remote {
         platform: &crate::cli::PlatformArgs,
     ) -> Result<Self> {
         let dir = super::state_dir()?;
+        let lock = lock_request(&dir, db, aim)?;
         let state = state::load(&dir, db, Some(aim))?;
         let platform =
             Platform::new(&super::platform_options(ctx, platform))?.at_host(&state.host)?;
-        Ok(Self { state, dir, platform, pg_incompatible: false })
+        Ok(Self { state, dir, platform, pg_incompatible: false, _lock: lock })
     }
 
     pub fn save(&mut self, phase: &str) -> Result<()> {
