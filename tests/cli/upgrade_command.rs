@@ -429,3 +429,50 @@ fn a_killed_test_upgrade_leaves_nothing_once_recovered() {
         assert_eq!(checksums(&source.name), before, "{point}");
     }
 }
+
+#[test]
+fn the_program_works_on_a_copy_with_its_files_and_may_add_some() {
+    let env = TestEnv::new();
+    for aim in ["test", "production"] {
+        let db = fixtures::modern(&env, "upp_files");
+        let copy = PgTestDb::reserve("upp_files_copy");
+        let originals = files_under(&env.filestore(&db.name));
+        let content = format!("written by the upgrade of {aim}");
+        let sha = sha1_smol::Sha1::from(content.as_bytes()).digest().to_string();
+        let new_file = format!("{}/{sha}", &sha[..2]);
+        // Fails unless every original file is there, then adds one as Odoo would.
+        let mut command = String::new();
+        for file in &originals {
+            command.push_str(&format!("test -f \"$ODOODB_FILESTORE/{file}\" || exit 9; "));
+        }
+        command.push_str(&format!(
+            "mkdir -p \"$ODOODB_FILESTORE/{}\" && printf '%s' '{content}' > \"$ODOODB_FILESTORE/{new_file}\"; {UPGRADER}",
+            &sha[..2]
+        ));
+        let output = if aim == "test" {
+            env.cmd()
+                .args(["upgrade", "test", &db.name, "-t", "18.0", "--engine", "command"])
+                .args(["--upgrade-command", &command, "--name", &copy.name])
+                .output()
+                .unwrap()
+        } else {
+            production(&env, &db.name, &command, &[])
+        };
+        assert!(output.status.success(), "{aim}: {}", text(&output.stderr));
+        let upgraded = if aim == "test" { copy.name.clone() } else { db.name.clone() };
+        let mut expected = originals.clone();
+        expected.push(new_file.clone());
+        expected.sort();
+        let mut got = files_under(&env.filestore(&upgraded));
+        got.sort();
+        assert_eq!(got, expected, "{aim}");
+        if aim == "test" {
+            assert_eq!(files_under(&env.filestore(&db.name)), originals, "the original's folder");
+        } else {
+            let kept = databases_like(&format!("{}_pre_", db.name));
+            assert_eq!(files_under(&env.filestore(&kept[0])), originals, "the kept folder");
+            crate::support::drop_database(&kept[0]);
+        }
+        assert_eq!(leftovers(&env, &db.name), Vec::<String>::new(), "{aim}");
+    }
+}

@@ -694,7 +694,11 @@ pub(super) async fn build_filestore(
 ) -> Result<filestore::CopyStats> {
     let folder = install.building_folder();
     let root = ctx.filestore_root();
-    let stats = if original.is_dir() {
+    // Made already (before the upgrade program ran, which needs the files): only merge.
+    let made = folder.symlink_metadata().is_ok();
+    if made {
+        filestore::require_folder_or_absent(&folder, "the copy's filestore")?;
+    } else if original.is_dir() {
         let mode = filestore::resolve_mode(Requested::Auto, original, &root)?
             .unwrap_or(filestore::Mode::Copy);
         ctx.printer.status(&format!("Filestore: {} of {} …", mode.as_str(), original.display()));
@@ -712,14 +716,13 @@ pub(super) async fn build_filestore(
                 work.await
             }
         };
-        result.context("the filestore copy stopped unexpectedly")??
+        result.context("the filestore copy stopped unexpectedly")??;
     } else {
         let owner = filestore::owner_like_root(&root)?;
         std::fs::create_dir(&folder)
             .with_context(|| format!("cannot create {}", folder.display()))?;
         owner.apply(&folder)?;
-        filestore::CopyStats::default()
-    };
+    }
     ctx.check_interrupt()?;
     if let Some(new_files) = from_platform {
         let owner = Owner::of(
@@ -728,10 +731,9 @@ pub(super) async fn build_filestore(
         );
         adopt(new_files, owner)?;
         filestore::merge_into(new_files, &folder)?;
-        let usage = filestore::measure(&folder)?;
-        return Ok(filestore::CopyStats { files: usage.files, bytes: usage.bytes });
     }
-    Ok(stats)
+    let usage = filestore::measure(&folder)?;
+    Ok(filestore::CopyStats { files: usage.files, bytes: usage.bytes })
 }
 
 /// Gives a downloaded tree the filestore's owner and modes, refusing anything but folders and

@@ -340,6 +340,8 @@ impl Steps<'_> {
             downloaded.filestore
         } else {
             phases.start(ctx, "upgrade command");
+            // The program upgrades a database whose files are there, as Odoo's own would.
+            engine::build_filestore(ctx, &ctx.filestore(db), install, None).await?;
             engine::run_hops(ctx, self.run, &building, self.hops).await?;
             None
         };

@@ -244,6 +244,8 @@ async fn build(
         Source::Command { dump, hops } => {
             engine::restore_dump(ctx, &dump, &building, owner, job.jobs).await?;
             let run = job.run.context("a command upgrade needs its options")?;
+            // The program upgrades a database whose files are there, as Odoo's own would.
+            engine::build_filestore(ctx, &ctx.filestore(job.db), install, None).await?;
             hops_keeping_the_last_good(ctx, site, job, &building, owner, run, &hops).await?;
             (hops, None, None)
         }
@@ -297,7 +299,13 @@ async fn hops_keeping_the_last_good(
                     crate::sessions::run_cancellable(ctx, site.admin, &sql).await
                 })
                 .await;
-                if let Err(error) = copied {
+                let files = match copied {
+                    Ok(()) => engine::build_filestore(ctx, &site.folder(building), &keep, None)
+                        .await
+                        .map(drop),
+                    Err(error) => Err(error),
+                };
+                if let Err(error) = files {
                     keep.abandon().await?;
                     return Err(error);
                 }
