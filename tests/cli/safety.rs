@@ -189,6 +189,21 @@ fn production_needs_its_name_typed_even_with_yes() {
         vec!["delete", prod.name.as_str(), "--yes"],
         vec!["rename", prod.name.as_str(), renamed.name.as_str(), "--yes"],
         vec!["duplicate", source.name.as_str(), prod.name.as_str(), "--force", "--yes"],
+        vec![
+            "upgrade",
+            "test",
+            source.name.as_str(),
+            "-t",
+            "18.0",
+            "--engine",
+            "command",
+            "--upgrade-command",
+            "true",
+            "--name",
+            prod.name.as_str(),
+            "--force",
+            "--yes",
+        ],
     ] {
         env.cmd()
             .args(&args)

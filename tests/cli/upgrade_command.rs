@@ -1,6 +1,7 @@
 //! `upgrade test|production --engine command`: the local upgrade program run on a copy, with
 //! everything around it (copy, backup, swap, revert, neutralize) proven on a real server.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::support::fixtures;
@@ -443,12 +444,13 @@ fn the_program_works_on_a_copy_with_its_files_and_may_add_some() {
         // Fails unless every original file is there, then adds one as Odoo would.
         let mut command = String::new();
         for file in &originals {
-            command.push_str(&format!("test -f \"$ODOODB_FILESTORE/{file}\" || exit 9; "));
+            let _ = write!(command, "test -f \"$ODOODB_FILESTORE/{file}\" || exit 9; ");
         }
-        command.push_str(&format!(
+        let _ = write!(
+            command,
             "mkdir -p \"$ODOODB_FILESTORE/{}\" && printf '%s' '{content}' > \"$ODOODB_FILESTORE/{new_file}\"; {UPGRADER}",
             &sha[..2]
-        ));
+        );
         let output = if aim == "test" {
             env.cmd()
                 .args(["upgrade", "test", &db.name, "-t", "18.0", "--engine", "command"])

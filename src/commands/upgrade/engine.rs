@@ -695,8 +695,8 @@ pub(super) async fn build_filestore(
     let folder = install.building_folder();
     let root = ctx.filestore_root();
     // Made already (before the upgrade program ran, which needs the files): only merge.
-    let made = folder.symlink_metadata().is_ok();
-    if made {
+    let already_made = folder.symlink_metadata().is_ok();
+    if already_made {
         filestore::require_folder_or_absent(&folder, "the copy's filestore")?;
     } else if original.is_dir() {
         let mode = filestore::resolve_mode(Requested::Auto, original, &root)?

@@ -82,7 +82,11 @@ pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
     }
     engine::preflight(ctx, &args.db, &run).await?;
     if replace {
-        confirm::typed_name(ctx, "replace it with a new upgraded test copy", &name).await?;
+        let action = "replace it with a new upgraded test copy";
+        match confirm::production_reason(ctx, &name) {
+            Some(reason) => confirm::guard_production(ctx, &name, &reason, action, None).await?,
+            None => confirm::typed_name(ctx, action, &name).await?,
+        }
     }
     let _work = engine::work_dir(&run.work_dir)?;
 
