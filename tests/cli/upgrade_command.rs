@@ -127,6 +127,7 @@ fn a_failing_command_leaves_no_copy_and_says_which_hop() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
+    assert!(!std::env::temp_dir().join(format!("odoodb-upgrade-{}", source.name)).exists());
     assert!(stderr.contains("hop 1/1 (17.0 → 18.0)"), "{stderr}");
     assert!(
         stderr.contains("migration of sale failed"),
@@ -162,6 +163,8 @@ fn production(env: &TestEnv, db: &str, command: &str, extra: &[&str]) -> std::pr
         .args(["--upgrade-command", command, "--json"])
         .arg("--backup-dir")
         .arg(&backups)
+        .arg("--work-dir")
+        .arg(env.root.join("work"))
         .args(extra)
         .output()
         .unwrap()
@@ -227,6 +230,7 @@ fn a_failed_production_upgrade_puts_everything_back() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("back as it was"), "{stderr}");
+    assert!(!env.root.join("work").exists(), "no copy of production is left in the work folder");
     assert_eq!(checksums(&db.name), before);
     assert_eq!(file_contents(&env.filestore(&db.name)), files_before);
     assert!(allows_connections(&db.name), "connections are allowed again");
@@ -358,6 +362,7 @@ fn sigterm_during_the_upgrade_puts_everything_back_and_exits_130() {
     .unwrap();
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("is back as it was"), "{}", text(&output.stderr));
     assert_eq!(checksums(&db.name), before);
     assert!(allows_connections(&db.name));
     assert_eq!(std::fs::read_to_string(&marks).unwrap(), "start\n");
@@ -477,4 +482,24 @@ fn the_program_works_on_a_copy_with_its_files_and_may_add_some() {
         }
         assert_eq!(leftovers(&env, &db.name), Vec::<String>::new(), "{aim}");
     }
+}
+
+#[test]
+fn a_start_command_that_fails_after_a_good_upgrade_says_both() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "upp_start");
+    let output = production(&env, &db.name, UPGRADER, &["--start-cmd", "exit 4"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    let kept = report["kept_as"].as_str().unwrap().to_string();
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{} was upgraded (the original is kept as {kept})", db.name)),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--start-cmd failed"), "{stderr}");
+    assert!(Path::new(report["backup"].as_str().unwrap()).is_absolute());
+    assert_eq!(db.scalar_string("SELECT hop FROM upgrade_marker"), Some("18.0".into()));
+    assert!(!env.root.join("work").exists());
+    crate::support::drop_database(&kept);
 }

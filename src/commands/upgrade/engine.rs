@@ -258,6 +258,38 @@ pub(super) struct WorkLock(
     #[allow(dead_code, reason = "held, never read")] nix::fcntl::Flock<std::fs::File>,
 );
 
+/// Removes the database dumps of a work folder made by `work_dir` (the upload and the
+/// download), keeping the platform's log and report; the folder goes too when nothing else is
+/// left. Returns whether something was kept.
+pub(super) fn discard_dumps(path: &Path) -> Result<bool> {
+    let ours =
+        path.symlink_metadata().is_ok_and(|meta| meta.is_dir()) && path.join(WORK_MARK).is_file();
+    if !ours {
+        return Ok(false);
+    }
+    filestore::remove(&path.join(DUMP_NAME))?;
+    let result = path.join(RESULT_DIR);
+    let mut kept = false;
+    if let Ok(entries) = std::fs::read_dir(&result) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let is_log = name == "upgrade.log" || name == "upgrade-report.html";
+            if is_log && entry.file_type().is_ok_and(|t| t.is_file()) {
+                kept = true;
+            } else if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                filestore::remove(&entry.path())?;
+            } else {
+                std::fs::remove_file(entry.path())
+                    .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+            }
+        }
+    }
+    if !kept {
+        filestore::remove(path)?;
+    }
+    Ok(kept)
+}
+
 /// Removes a work folder made by `work_dir`; anything else is left alone.
 pub(super) fn remove_work_dir(path: &Path) -> Result<()> {
     let ours =

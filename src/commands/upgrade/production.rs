@@ -38,8 +38,14 @@ struct Report {
     /// The original, as it was before the upgrade (database and filestore).
     kept_as: String,
     backup: String,
-    phases: Vec<(String, f64)>,
+    phases: Vec<Timing>,
     total_seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct Timing {
+    phase: String,
+    seconds: f64,
 }
 
 /// What the steps before the swap produced.
@@ -131,8 +137,14 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
             let failed_at = phases.current().to_string();
             let interrupted = ctx.cancel.is_set();
             let error = match install.abandon().await {
+                Ok(()) if interrupted => {
+                    ctx.printer.status(&format!(
+                        "Interrupted during {failed_at}: {db} is back as it was, open to connections again; nothing was left behind"
+                    ));
+                    error
+                }
                 Ok(()) => error.context(format!(
-                    "the upgrade of {db} failed during {failed_at}; {db} is back as it was, open to connections again (the temporary copy was removed)"
+                    "the upgrade of {db} failed during {failed_at}; {db} is back as it was, open to connections again (nothing was left behind)"
                 )),
                 Err(cleanup) => error.context(format!(
                     "the upgrade of {db} failed during {failed_at}, and putting things back failed too ({}); the next odoodb run finishes it",
@@ -143,8 +155,22 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
         }
     };
     let started_again = start_service(ctx, args, db).await;
-    let upgraded = outcome.map_err(|error| with_logs(error, remote.as_ref(), &run))?;
-    started_again?;
+    let upgraded = match outcome {
+        Ok(upgraded) => upgraded,
+        Err(error) => {
+            // A production upgrade is never resumed: its dumps (copies of production) go; the
+            // platform's log and report stay for the post-mortem.
+            let logs_kept = engine::discard_dumps(&run.work_dir)?;
+            let error = with_logs(error, remote.as_ref(), logs_kept.then_some(&run.work_dir));
+            if let Err(start) = started_again {
+                ctx.printer.warn(&format!(
+                    "{}: start the Odoo service by hand",
+                    crate::error::one_line(&start)
+                ));
+            }
+            return Err(error);
+        }
+    };
     if let Some(remote) = &mut remote {
         remote.save("finished")?;
     }
@@ -156,15 +182,21 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
         request_id: remote.as_ref().map(|r| r.state.request_id),
         hops: upgraded.hops,
         kept_as: keep_as.clone(),
-        backup: upgraded.backup,
-        phases: phases.done,
+        backup: std::fs::canonicalize(&upgraded.backup)
+            .map_or(upgraded.backup, |path| path.display().to_string()),
+        phases: phases.done.into_iter().map(|(phase, seconds)| Timing { phase, seconds }).collect(),
         total_seconds: started.elapsed().as_secs_f64(),
     };
     ctx.printer.emit(&report, || {
         format!(
-            "Upgraded {db} to {} in {:.0}s ({}).\nThe original is kept as {keep_as} (database and filestore); backup {}",
+            "Upgraded {db} to {} in {:.0}s ({}); backup {}.\nThe original is kept as {keep_as} (database and filestore): a twin of production (same uuid, crons, mail servers), so keep Odoo off it (dbfilter) and drop it once the upgrade is confirmed (odoodb delete {keep_as})",
             report.target, report.total_seconds, report.engine, report.backup
         )
+    })?;
+    started_again.map_err(|error| {
+        error.context(format!(
+            "{db} was upgraded (the original is kept as {keep_as}), but the service could not be started again"
+        ))
     })
 }
 
@@ -257,22 +289,29 @@ async fn start_service(ctx: &Context, args: &UpgradeProductionArgs, db: &str) ->
     let Some(command) = &args.start_cmd else { return Ok(()) };
     ctx.printer.status(&format!("Starting the service: {command}"));
     engine::run_shell_to_the_end(ctx, command, db).await.map_err(|error| {
-        error.context("--start-cmd failed: start the Odoo service by hand").context(
-            Failure::failed("the service could not be started again")
-                .hint("start the Odoo service by hand"),
-        )
+        Failure::failed(format!("--start-cmd failed ({})", crate::error::one_line(&error)))
+            .hint("start the Odoo service by hand")
+            .into()
     })
 }
 
 /// Adds where the platform's log is to a failure.
-fn with_logs(error: anyhow::Error, remote: Option<&Remote>, run: &Resolved) -> anyhow::Error {
-    match remote {
-        Some(remote) => error.context(format!(
-            "the platform's log: `odoodb upgrade log {} --aim production`; local files in {}",
+fn with_logs(
+    error: anyhow::Error,
+    remote: Option<&Remote>,
+    logs: Option<&PathBuf>,
+) -> anyhow::Error {
+    match (remote, logs) {
+        (Some(remote), Some(dir)) => error.context(format!(
+            "the platform's log: `odoodb upgrade log {} --aim production`, and its files in {}",
             remote.state.db,
-            run.work_dir.display()
+            dir.display()
         )),
-        None => error,
+        (Some(remote), None) => error.context(format!(
+            "the platform's log: `odoodb upgrade log {} --aim production`",
+            remote.state.db
+        )),
+        _ => error,
     }
 }
 

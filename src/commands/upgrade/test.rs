@@ -89,29 +89,7 @@ pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
         }
     }
     let _work = engine::work_dir(&run.work_dir)?;
-
-    // The request first: a refused contract or target costs seconds, not a dump.
-    let mut remote = if run.uses_platform() {
-        let contract = engine::contract(ctx, run.contract_flag.as_deref(), &original).await?;
-        let mut remote = Remote::create(ctx, &run, &args.db, Aim::Test, &contract).await?;
-        remote.state.names.insert("result".into(), name.clone());
-        remote.state.replace = replace;
-        remote.save("created")?;
-        Some(remote)
-    } else {
-        None
-    };
-    let current = current_series(&original).await?;
-    drop(original);
-    let dump = engine::dump(ctx, &args.db, &run.work_dir, run.jobs).await?;
-    let source = match &mut remote {
-        Some(remote) => {
-            remote.save("dumped")?;
-            let downloaded = remote.drive(ctx, run.poll).await;
-            Source::Platform(downloaded.map_err(|e| kept_for_resume(ctx, e, &args.db))?)
-        }
-        None => Source::Command { dump, hops: engine::hops(&current, &run.target) },
-    };
+    let mut remote = None;
     let job = Job {
         db: &args.db,
         name: &name,
@@ -121,7 +99,16 @@ pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
         jobs: run.jobs,
         neutralize: module_files(&run.addons_path, &args.neutralize),
     };
-    let mut report = install_copy(ctx, &admin_client, &job, source).await?;
+    let made = make_copy(ctx, &admin_client, &job, &run, original, &mut remote).await;
+    let mut report = match made {
+        Ok(report) => report,
+        // A platform request can be resumed: its dump (and download) stay for it.
+        Err(error) if remote.is_some() => return Err(kept_for_resume(ctx, error, &args.db, &run)),
+        Err(error) => {
+            engine::remove_work_dir(&run.work_dir)?;
+            return Err(error);
+        }
+    };
     report.request_id = remote.as_ref().map(|r| r.state.request_id);
     report.total_seconds = started.elapsed().as_secs_f64();
     if let Some(remote) = &mut remote {
@@ -129,6 +116,37 @@ pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
     }
     engine::remove_work_dir(&run.work_dir)?;
     emit(ctx, &report)
+}
+
+/// The request (platform), the dump, the upgrade and the install of the copy.
+async fn make_copy(
+    ctx: &Context,
+    admin_client: &crate::pg::Client,
+    job: &Job<'_>,
+    run: &Resolved,
+    original: crate::pg::Client,
+    remote: &mut Option<Remote>,
+) -> Result<Report> {
+    // The request first: a refused contract or target costs seconds, not a dump.
+    if run.uses_platform() {
+        let contract = engine::contract(ctx, run.contract_flag.as_deref(), &original).await?;
+        let mut created = Remote::create(ctx, run, job.db, Aim::Test, &contract).await?;
+        created.state.names.insert("result".into(), job.name.to_string());
+        created.state.replace = job.replace;
+        created.save("created")?;
+        *remote = Some(created);
+    }
+    let current = current_series(&original).await?;
+    drop(original);
+    let dump = engine::dump(ctx, job.db, &run.work_dir, run.jobs).await?;
+    let source = match remote {
+        Some(remote) => {
+            remote.save("dumped")?;
+            Source::Platform(remote.drive(ctx, run.poll).await?)
+        }
+        None => Source::Command { dump, hops: engine::hops(&current, &run.target) },
+    };
+    install_copy(ctx, admin_client, job, source).await
 }
 
 /// `<db>_test_<major>` (`prod_test_18`), `<db>_test_saas-18.3` for a saas target.
@@ -179,12 +197,19 @@ pub(super) fn module_files(
     }
 }
 
-fn kept_for_resume(ctx: &Context, error: anyhow::Error, db: &str) -> anyhow::Error {
+fn kept_for_resume(ctx: &Context, error: anyhow::Error, db: &str, run: &Resolved) -> anyhow::Error {
+    let resume = format!(
+        "the request and its files stay in {} until then (remove the folder to give up)",
+        run.work_dir.display()
+    );
     if ctx.cancel.is_set() {
+        ctx.printer.status(&format!(
+            "Interrupted: nothing was created; `odoodb upgrade resume {db}` continues where the platform is; {resume}"
+        ));
         return error;
     }
     error.context(format!(
-        "the test upgrade of {db} stopped; nothing was created (`odoodb upgrade resume {db}` continues where the platform is)"
+        "the test upgrade of {db} stopped; nothing was created (`odoodb upgrade resume {db}` continues where the platform is; {resume})"
     ))
 }
 
