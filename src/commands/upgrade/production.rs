@@ -119,41 +119,7 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
         hops: &hops,
     };
     let upgraded = steps.before_swap(&install, remote.as_mut(), &mut phases).await;
-    let outcome = match upgraded {
-        Ok(upgraded) => {
-            phases.start(ctx, "swap");
-            match install.complete(true).await {
-                Ok(installed) => {
-                    if let Some(leftover) = installed.leftover {
-                        ctx.printer.warn(&leftover);
-                    }
-                    phases.end();
-                    Ok(upgraded)
-                }
-                Err(error) => Err(error.context(format!("the swap of {db} failed"))),
-            }
-        }
-        Err(error) => {
-            let failed_at = phases.current().to_string();
-            let interrupted = ctx.cancel.is_set();
-            let error = match install.abandon().await {
-                Ok(()) if interrupted => {
-                    ctx.printer.status(&format!(
-                        "Interrupted during {failed_at}: {db} is back as it was, open to connections again; nothing was left behind"
-                    ));
-                    error
-                }
-                Ok(()) => error.context(format!(
-                    "the upgrade of {db} failed during {failed_at}; {db} is back as it was, open to connections again (nothing was left behind)"
-                )),
-                Err(cleanup) => error.context(format!(
-                    "the upgrade of {db} failed during {failed_at}, and putting things back failed too ({}); the next odoodb run finishes it",
-                    crate::error::one_line(&cleanup)
-                )),
-            };
-            Err(if interrupted { Failure::interrupted().into() } else { error })
-        }
-    };
+    let outcome = swap_or_put_back(ctx, db, install, upgraded, &mut phases).await;
     let started_again = start_service(ctx, args, db).await;
     let upgraded = match outcome {
         Ok(upgraded) => upgraded,
@@ -198,6 +164,51 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
             "{db} was upgraded (the original is kept as {keep_as}), but the service could not be started again"
         ))
     })
+}
+
+/// The swap when everything before it went well; else everything put back as it was.
+async fn swap_or_put_back(
+    ctx: &Context,
+    db: &str,
+    install: Install<'_, '_>,
+    upgraded: Result<Upgraded>,
+    phases: &mut Phases,
+) -> Result<Upgraded> {
+    match upgraded {
+        Ok(upgraded) => {
+            phases.start(ctx, "swap");
+            match install.complete(true).await {
+                Ok(installed) => {
+                    if let Some(leftover) = installed.leftover {
+                        ctx.printer.warn(&leftover);
+                    }
+                    phases.end();
+                    Ok(upgraded)
+                }
+                Err(error) => Err(error.context(format!("the swap of {db} failed"))),
+            }
+        }
+        Err(error) => {
+            let failed_at = phases.current().to_string();
+            let interrupted = ctx.cancel.is_set();
+            let error = match install.abandon().await {
+                Ok(()) if interrupted => {
+                    ctx.printer.status(&format!(
+                        "Interrupted during {failed_at}: {db} is back as it was, open to connections again; nothing was left behind"
+                    ));
+                    error
+                }
+                Ok(()) => error.context(format!(
+                    "the upgrade of {db} failed during {failed_at}; {db} is back as it was, open to connections again (nothing was left behind)"
+                )),
+                Err(cleanup) => error.context(format!(
+                    "the upgrade of {db} failed during {failed_at}, and putting things back failed too ({}); the next odoodb run finishes it",
+                    crate::error::one_line(&cleanup)
+                )),
+            };
+            Err(if interrupted { Failure::interrupted().into() } else { error })
+        }
+    }
 }
 
 /// The checks, the preflight and the typed confirmation: nothing is changed before it.
