@@ -124,8 +124,9 @@ pub enum Command {
     /// or audit one with --check
     #[command(after_help = NEUTRALIZE_AFTER_HELP)]
     Neutralize(NeutralizeArgs),
-    /// Upgrade a database with the Odoo upgrade platform: preflight check, request status and
-    /// log
+    /// Upgrade a database (Odoo's upgrade platform, or a local program such as OpenUpgrade):
+    /// preflight, an upgraded test copy, production with a backup first and an automatic
+    /// revert, a platform request's status and log
     Upgrade(UpgradeArgs),
     /// Complete or roll back the changes of odoodb runs that were killed (every changing
     /// command does this first); list the ones still under way
@@ -574,9 +575,10 @@ pub struct UpgradeRunArgs {
     #[arg(long, value_enum, default_value_t = UpgradeEngine::Platform)]
     pub engine: UpgradeEngine,
 
-    /// With --engine command: the program, run by `sh -c` against the copy with ODOODB_DB,
-    /// ODOODB_DATA_DIR, ODOODB_TARGET, ODOODB_FROM and PGHOST/PGPORT/PGUSER (password in
-    /// PGPASSFILE) in its environment; once per major version when the target is further
+    /// With --engine command: the program, run by `sh -c` against the copy (its filestore in
+    /// place) with ODOODB_DB, ODOODB_FILESTORE, ODOODB_DATA_DIR, ODOODB_TARGET, ODOODB_FROM and
+    /// PGHOST/PGPORT/PGUSER/PGDATABASE (password in PGPASSFILE) in its environment; once per
+    /// major version when the target is further
     #[arg(long, value_name = "COMMAND")]
     pub upgrade_command: Option<String>,
 
@@ -677,7 +679,7 @@ pub struct UpgradeProductionArgs {
     pub start_cmd: Option<String>,
 
     /// Run against the upgraded copy before the swap (ODOODB_DB names it), e.g.
-    /// `odoo-bin -d \"$ODOODB_DB\" -u all --stop-after-init`; non-zero puts everything back
+    /// 'odoo-bin -d "$ODOODB_DB" -u all --stop-after-init'; non-zero puts everything back
     #[arg(long, value_name = "COMMAND")]
     pub post_command: Option<String>,
 
@@ -758,6 +760,10 @@ pub struct UpgradeCheckArgs {
     /// temporary directory]
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
+
+    /// Who will upgrade: the platform needs a contract, ssh and rsync; a local command does not
+    #[arg(long, value_enum, default_value_t = UpgradeEngine::Platform)]
+    pub engine: UpgradeEngine,
 }
 
 /// Which stored request: needed only when a database has both.

@@ -47,6 +47,9 @@ pub fn hint_for(error: &tokio_postgres::Error) -> Option<String> {
             "connect as a role allowed to do this (--user, db_user in odoo.conf), e.g. the owner"
         } else if *code == SqlState::OBJECT_IN_USE {
             "close the other sessions, or pass --force-disconnect"
+        } else if message.contains("not currently accepting connections") {
+            "the database is closed to connections (ALLOW_CONNECTIONS false); if an odoodb \
+             upgrade was interrupted, `odoodb recover` opens it again"
         } else if *code == SqlState::TOO_MANY_CONNECTIONS {
             "the server has no free connection slot: retry later or raise max_connections"
         } else {

@@ -83,7 +83,7 @@ pub fn load(dir: &Path, db: &str, aim: Option<Aim>) -> Result<RequestState> {
                 "no upgrade request is stored for {db:?} (looked for {})",
                 looked.join(" and ")
             ))
-            .hint("a request is stored by `odoodb upgrade test` or `odoodb upgrade production`")
+            .hint("a request is stored by `odoodb upgrade test` or `odoodb upgrade production` with Odoo's platform (a local --engine command stores none)")
             .into())
         }
         _ => Err(Failure::usage(format!(

@@ -387,7 +387,7 @@ fn a_hop_that_fails_keeps_the_last_good_hops_copy_neutralized() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
-    let kept = format!("{}_18.0", copy.name);
+    let kept = format!("{}_18", copy.name);
     assert!(stderr.contains("hop 2/2 (18.0 → 19.0)"), "{stderr}");
     assert!(stderr.contains(&format!("kept, neutralized, as {kept}")), "{stderr}");
     assert!(!database_exists(&copy.name), "no copy under the final name");
@@ -502,4 +502,47 @@ fn a_start_command_that_fails_after_a_good_upgrade_says_both() {
     assert_eq!(db.scalar_string("SELECT hop FROM upgrade_marker"), Some("18.0".into()));
     assert!(!env.root.join("work").exists());
     crate::support::drop_database(&kept);
+}
+
+#[test]
+fn a_missing_program_or_a_bad_target_is_refused_before_anything_is_done() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "upc_bad");
+    let work = env.root.join("work");
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &db.name, "-t", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", "/nonexistent/upgrade.sh --all"])
+        .arg("--work-dir")
+        .arg(&work)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("\"/nonexistent/upgrade.sh\" was not found"));
+    assert!(!work.exists(), "no dump was made");
+
+    let check = env.cmd().args(["upgrade", "check", &db.name, "-t", "18.1"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(4));
+    assert!(text(&check.stdout).contains("majors are N.0"), "{}", text(&check.stdout));
+}
+
+#[test]
+fn the_check_for_a_local_command_needs_no_contract_nor_ssh() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "upc_comm");
+    db.client()
+        .batch_execute("DELETE FROM ir_config_parameter WHERE key = 'database.enterprise_code'")
+        .unwrap();
+    let platform = env.cmd().args(["upgrade", "check", &db.name, "-t", "18.0"]).output().unwrap();
+    assert_eq!(platform.status.code(), Some(4), "a community database cannot use the platform");
+    let local = env
+        .cmd()
+        .args(["upgrade", "check", &db.name, "-t", "18.0", "--engine", "command", "--json"])
+        .output()
+        .unwrap();
+    assert!(local.status.success(), "{}", text(&local.stdout));
+    let report = json(&local);
+    let checks: Vec<&str> =
+        report["checks"].as_array().unwrap().iter().map(|c| c["check"].as_str().unwrap()).collect();
+    assert!(!checks.contains(&"ssh") && !checks.contains(&"rsync"), "{checks:?}");
 }

@@ -74,7 +74,7 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
         addons_path: &args.addons_path,
         write_stubs: args.write_stubs.as_deref(),
         work_dir: args.work_dir.clone().unwrap_or_else(std::env::temp_dir),
-        platform: true,
+        platform: args.engine == crate::cli::UpgradeEngine::Platform,
     };
     let report = assess(ctx, &inputs).await?;
     print(ctx, &report)?;
@@ -265,6 +265,20 @@ fn versions(module_version: Option<&str>, target: &Series) -> (Option<String>, V
             "target",
             Level::Blocker,
             format!("{target} is not newer than the database's {current}"),
+        ),
+        _ if !target.saas && target.minor != 0 => Item::new(
+            "target",
+            Level::Blocker,
+            format!(
+                "{target} is not an Odoo version: majors are N.0, the versions between them saas~N.M"
+            ),
+        ),
+        _ if target.major > LATEST_MAJOR => Item::new(
+            "target",
+            Level::Warning,
+            format!(
+                "{target} is newer than the latest major odoodb knows ({LATEST_MAJOR}.0): the platform refuses a version that does not exist"
+            ),
         ),
         _ if !target.is_supported() => Item::new(
             "target",

@@ -59,6 +59,7 @@ impl Resolved {
                     "give the program that upgrades the copy, e.g. --upgrade-command './upgrade.sh'",
                 ));
             }
+            (UpgradeEngine::Command, Some(command)) => require_program(command)?,
             (UpgradeEngine::Platform, Some(_)) => {
                 return Err(usage_error(
                     "--upgrade-command is only used with --engine command",
@@ -158,7 +159,11 @@ pub(super) async fn preflight(ctx: &Context, db: &str, run: &Resolved) -> Result
             report.blockers,
             if ctx.printer.is_json() { "" } else { " (above)" }
         ))
-        .hint(format!("`odoodb upgrade check {db} --target {}` shows them", run.target))
+        .hint(format!(
+            "`odoodb upgrade check {db} --target {}{}` shows them",
+            run.target,
+            if run.uses_platform() { "" } else { " --engine command" }
+        ))
         .into());
     }
     Ok(())
@@ -681,6 +686,7 @@ pub(super) async fn create_odoo_database(
 pub(super) async fn restore_dump(
     ctx: &Context,
     dump: &Path,
+    what: &str,
     db: &str,
     owner: &str,
     jobs: u32,
@@ -692,7 +698,7 @@ pub(super) async fn restore_dump(
         jobs,
         cancel: ctx.cancel.clone(),
     };
-    ctx.printer.status(&format!("Restoring the upgraded database ({jobs} jobs) …"));
+    ctx.printer.status(&format!("Restoring {what} ({jobs} jobs) …"));
     let bar = ctx.printer.bar(0, "{spinner} restore {elapsed}");
     let (dump, db) = (dump.to_path_buf(), db.to_string());
     let outcome =
@@ -945,4 +951,60 @@ async fn run_shell_until(
         return Err(Failure::failed(format!("`{command}` failed ({status})")).into());
     }
     Ok(())
+}
+
+/// The upgrade command must name a program that is there: found after a long dump and
+/// restore, a typo would cost the user their time.
+fn require_program(command: &str) -> Result<()> {
+    let Some(program) = command.split_whitespace().next() else {
+        return Err(usage_error(
+            "--upgrade-command is empty",
+            "give the program that upgrades the copy, e.g. --upgrade-command './upgrade.sh'",
+        ));
+    };
+    // A shell word with quotes, variables or operators is the shell's to read.
+    if program.contains(['\'', '"', '$', '`', '=', '(', ';', '&', '|', '<', '>']) {
+        return Ok(());
+    }
+    let found = if program.contains('/') {
+        Path::new(program).is_file()
+    } else {
+        is_shell_builtin(program)
+            || std::env::var_os("PATH").is_some_and(|path| {
+                std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
+            })
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(usage_error(
+            format!("the upgrade command's program {program:?} was not found"),
+            "give its path, or check PATH",
+        ))
+    }
+}
+
+fn is_shell_builtin(word: &str) -> bool {
+    matches!(
+        word,
+        "true"
+            | "false"
+            | "exit"
+            | "cd"
+            | "test"
+            | "["
+            | "echo"
+            | "printf"
+            | "set"
+            | "export"
+            | "exec"
+            | "."
+            | ":"
+            | "if"
+            | "for"
+            | "while"
+            | "case"
+            | "{"
+            | "!"
+    )
 }

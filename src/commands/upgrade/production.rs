@@ -238,8 +238,9 @@ async fn prepare(
     }
     let backup_dir = args.backup_dir.clone().unwrap_or_else(|| backup::backup_dir(ctx));
     if !backup_dir.is_dir() {
+        let what = if backup_dir.exists() { "is not a folder" } else { "does not exist" };
         return Err(Failure::failed(format!(
-            "the backup folder {} does not exist; nothing was changed",
+            "the backup folder {} {what}; nothing was changed",
             backup_dir.display()
         ))
         .hint("create it, or choose another with --backup-dir (or backup.dir in the settings)")
@@ -256,15 +257,10 @@ async fn prepare(
     };
     drop(original);
     let hops = if run.uses_platform() { Vec::new() } else { engine::hops(&current, &run.target) };
-    confirm::typed_name(
-        ctx,
-        &format!(
-            "upgrade it from {current} to {} in place: Odoo cannot use it from the backup until the swap (the original is kept as {keep_as})",
-            run.target
-        ),
-        db,
-    )
-    .await?;
+    let sessions = admin::sessions(admin_client, db).await?.len();
+    let backup_dir = std::fs::canonicalize(&backup_dir).unwrap_or(backup_dir);
+    ctx.printer.status(&describe(args, db, &current, &run, &keep_as, &backup_dir, sessions));
+    confirm::typed_name(ctx, &format!("upgrade it to {} in place", run.target), db).await?;
     Ok(Plan {
         run,
         keep_as,
@@ -276,14 +272,49 @@ async fn prepare(
     })
 }
 
-/// `<db>_pre_<series>_<YYYYmmdd_HHMMSS>`: a valid Odoo name that sorts by time.
+/// What is about to happen, for the user to read before typing the name.
+fn describe(
+    args: &UpgradeProductionArgs,
+    db: &str,
+    current: &Series,
+    run: &Resolved,
+    keep_as: &str,
+    backup_dir: &std::path::Path,
+    sessions: usize,
+) -> String {
+    let engine = if run.uses_platform() { "Odoo's upgrade platform" } else { "the local command" };
+    let mut lines =
+        vec![format!("Upgrade of {db} from {current} to {} by {engine}, in place:", run.target)];
+    if let Some(command) = &args.stop_cmd {
+        lines.push(format!("  - the service is stopped: {command}"));
+    }
+    lines.push(format!(
+        "  - {db} is closed to connections and its {sessions} session(s) are ended: Odoo cannot use it until the end (downtime)"
+    ));
+    lines.push(format!("  - a full backup into {} (checked end to end)", backup_dir.display()));
+    lines.push("  - the upgrade of a copy of it".to_string());
+    if let Some(command) = &args.post_command {
+        lines.push(format!("  - on the upgraded copy: {command}"));
+    }
+    lines.push(format!(
+        "  - the swap: {db} becomes {keep_as}, the upgraded copy becomes {db} (same identity)"
+    ));
+    if let Some(command) = &args.start_cmd {
+        lines.push(format!("  - the service is started: {command}"));
+    }
+    lines.push(format!("  - any failure before the swap puts {db} back as it was"));
+    lines.join("\n")
+}
+
+/// `<db>_pre_<series>_<YYYY-mm-dd_HH-MM-SS>`: a valid Odoo name that sorts by time, stamped as
+/// Odoo stamps its backups.
 fn kept_name(db: &str, target: &Series) -> Result<String> {
     let series = if target.saas {
         format!("saas-{}.{}", target.major, target.minor)
     } else {
         format!("{}.{}", target.major, target.minor)
     };
-    let name = format!("{db}_pre_{series}_{}", chrono::Local::now().format("%Y%m%d_%H%M%S"));
+    let name = format!("{db}_pre_{series}_{}", chrono::Local::now().format("%Y-%m-%d_%H-%M-%S"));
     if name.len() > 63 {
         return Err(Failure::failed(format!(
             "the name that would keep the original, {name}, is longer than PostgreSQL's 63 bytes"
@@ -385,8 +416,15 @@ impl Steps<'_> {
             phases.start(ctx, "restore of the result");
             engine::create_odoo_database(ctx, self.admin_client, &building, self.owner).await?;
             install.label_building(&format!("upgrade of {db} to {}", self.run.target)).await?;
-            engine::restore_dump(ctx, &downloaded.dump, &building, self.owner, self.run.jobs)
-                .await?;
+            engine::restore_dump(
+                ctx,
+                &downloaded.dump,
+                "the upgraded database",
+                &building,
+                self.owner,
+                self.run.jobs,
+            )
+            .await?;
             downloaded.filestore
         } else {
             phases.start(ctx, "upgrade command");

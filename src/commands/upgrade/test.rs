@@ -234,7 +234,7 @@ pub(super) async fn install_copy(
             let interrupted = ctx.cancel.is_set();
             let error = match install.abandon().await {
                 Ok(()) => error.context(format!(
-                    "the upgraded test copy {} was not made; nothing was changed (temporary database and folder removed)",
+                    "the upgraded test copy {} was not made (its temporary database and folder were removed)",
                     job.name
                 )),
                 Err(cleanup) => error.context(format!(
@@ -267,11 +267,20 @@ async fn build(
     install.label_building(&format!("upgraded test copy of {} for {}", job.db, job.name)).await?;
     let (hops, platform_files, platform_log) = match source {
         Source::Platform(downloaded) => {
-            engine::restore_dump(ctx, &downloaded.dump, &building, owner, job.jobs).await?;
+            engine::restore_dump(
+                ctx,
+                &downloaded.dump,
+                "the upgraded database",
+                &building,
+                owner,
+                job.jobs,
+            )
+            .await?;
             (Vec::new(), downloaded.filestore, downloaded.log)
         }
         Source::Command { dump, hops } => {
-            engine::restore_dump(ctx, &dump, &building, owner, job.jobs).await?;
+            engine::restore_dump(ctx, &dump, "the copy to upgrade", &building, owner, job.jobs)
+                .await?;
             let run = job.run.context("a command upgrade needs its options")?;
             // The program upgrades a database whose files are there, as Odoo's own would.
             engine::build_filestore(ctx, &ctx.filestore(job.db), install, None).await?;
@@ -316,7 +325,8 @@ async fn hops_keeping_the_last_good(
             if let Some((previous, _)) = snapshot.take() {
                 previous.abandon().await?;
             }
-            let name = format!("{}_{}", job.name, hops[index].from);
+            let major = hops[index].from.split('.').next().unwrap_or_default();
+            let name = format!("{}_{major}", job.name);
             if name.len() <= 63
                 && odoo::name::validate(&name).is_ok()
                 && !site.db_exists(&name).await?
