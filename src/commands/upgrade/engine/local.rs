@@ -1,0 +1,228 @@
+//! The local upgrade program: run once per major version, in its own process group, with the
+//! connection in its environment.
+
+use std::os::fd::AsFd as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use super::Resolved;
+use crate::context::Context;
+use crate::error::{Failure, usage_error};
+use crate::odoo;
+use crate::pg::tools::Tool;
+use crate::upgrade::target::Series;
+
+/// One run of the local upgrade program: from which series to which.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Hop {
+    pub from: String,
+    pub to: String,
+}
+
+/// The hops from `current` to `target`: one per major (OpenUpgrade's way), or one straight to
+/// a `saas~` target or the next major.
+pub(crate) fn hops(current: &Series, target: &Series) -> Vec<Hop> {
+    if target.saas || target.major <= current.major + 1 {
+        return vec![Hop { from: current.to_string(), to: target.to_string() }];
+    }
+    let mut hops = Vec::new();
+    let mut from = current.to_string();
+    for major in current.major + 1..=target.major {
+        let to = format!("{major}.0");
+        hops.push(Hop { from: from.clone(), to: to.clone() });
+        from = to;
+    }
+    hops
+}
+
+/// Runs the upgrade command once per hop against `db`; after each, base must be at the hop's
+/// version (a program that exits 0 without upgrading is a failure too).
+pub(crate) async fn run_hops(ctx: &Context, run: &Resolved, db: &str, hops: &[Hop]) -> Result<()> {
+    for index in 0..hops.len() {
+        run_hop(ctx, run, db, hops, index).await?;
+    }
+    Ok(())
+}
+
+/// Runs hop `index` of `hops` against `db`.
+pub(crate) async fn run_hop(
+    ctx: &Context,
+    run: &Resolved,
+    db: &str,
+    hops: &[Hop],
+    index: usize,
+) -> Result<()> {
+    let command = run.command.as_deref().unwrap_or_default();
+    let hop = &hops[index];
+    let label = format!("hop {}/{} ({} → {})", index + 1, hops.len(), hop.from, hop.to);
+    ctx.printer.status(&format!("Upgrading, {label}: {command}"));
+    let started = Instant::now();
+    let extra = [("ODOODB_TARGET", hop.to.as_str()), ("ODOODB_FROM", hop.from.as_str())];
+    let result = run_shell(ctx, command, db, &extra).await;
+    let stopped = |error: anyhow::Error| {
+        let done = if index == 0 {
+            String::new()
+        } else {
+            format!(" (the hops before it succeeded, up to {})", hop.from)
+        };
+        error.context(format!("the upgrade stopped at {label}{done}"))
+    };
+    result.map_err(stopped)?;
+    let client = ctx.connect(db).await?;
+    let now = odoo::base_version(&client).await?;
+    let series = now.as_deref().and_then(odoo::version::series);
+    if series.as_deref() != Some(hop.to.as_str()) {
+        return Err(stopped(
+            Failure::failed(format!(
+                "the command exited 0, but module base is at {} instead of {}",
+                now.as_deref().unwrap_or("nothing"),
+                hop.to
+            ))
+            .into(),
+        ));
+    }
+    ctx.printer.verbose(1, &format!("{label} done in {:.1}s", started.elapsed().as_secs_f64()));
+    Ok(())
+}
+
+/// Runs a user's shell command with the database's connection in its environment: the
+/// password in a private password file, never in argv nor in PGPASSWORD.
+pub(crate) async fn run_shell(
+    ctx: &Context,
+    command: &str,
+    db: &str,
+    extra: &[(&str, &str)],
+) -> Result<()> {
+    run_shell_until(ctx, command, db, extra, Some(&ctx.cancel)).await
+}
+
+/// Runs a command that must run even after Ctrl-C (starting the service again).
+pub(crate) async fn run_shell_to_the_end(ctx: &Context, command: &str, db: &str) -> Result<()> {
+    run_shell_until(ctx, command, db, &[], None).await
+}
+
+async fn run_shell_until(
+    ctx: &Context,
+    command: &str,
+    db: &str,
+    extra: &[(&str, &str)],
+    cancel: Option<&crate::cancel::Cancel>,
+) -> Result<()> {
+    let psql = Tool::find("psql", ctx.config.pg_path.as_deref(), &ctx.params)?;
+    let mut child = psql.command(db);
+    // The connection environment of the pg tools, with the shell as the program.
+    let std_command = child.as_std_mut();
+    let envs: Vec<(std::ffi::OsString, Option<std::ffi::OsString>)> = std_command
+        .get_envs()
+        .map(|(k, v)| (k.to_os_string(), v.map(std::ffi::OsStr::to_os_string)))
+        .collect();
+    let mut shell = tokio::process::Command::new("sh");
+    shell.arg("-c").arg(command);
+    for (key, value) in envs {
+        match value {
+            Some(value) => shell.env(key, value),
+            None => shell.env_remove(key),
+        };
+    }
+    shell
+        .env("ODOODB_DB", db)
+        .env("ODOODB_DATA_DIR", &ctx.config.data_dir.value)
+        .env("ODOODB_FILESTORE", ctx.filestore(db))
+        .stdin(std::process::Stdio::null())
+        // A group of its own: at Ctrl-C the whole program (odoo-bin and its workers, not just
+        // the shell) is stopped, by us, before the copy it works on is dropped.
+        .process_group(0)
+        .kill_on_drop(true);
+    for (key, value) in extra {
+        shell.env(key, value);
+    }
+    // Its output is the user's to see, on stderr (stdout stays for --json).
+    if let Ok(stderr) = std::io::stderr().as_fd().try_clone_to_owned() {
+        shell.stdout(std::process::Stdio::from(stderr));
+    }
+    let mut process = shell.spawn().context("cannot run sh")?;
+    let group = process.id().and_then(|id| i32::try_from(id).ok()).map(nix::unistd::Pid::from_raw);
+    let cancelled = async {
+        match cancel {
+            Some(cancel) => cancel.wait().await,
+            None => std::future::pending().await,
+        }
+    };
+    let status = tokio::select! {
+        status = process.wait() => status.context("the command did not finish")?,
+        () = cancelled => {
+            if let Some(group) = group {
+                let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGTERM);
+                let ended = tokio::time::timeout(Duration::from_secs(10), process.wait()).await;
+                if ended.is_err() {
+                    let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
+                }
+            }
+            let _ = process.kill().await;
+            return Err(Failure::interrupted().into());
+        }
+    };
+    if !status.success() {
+        return Err(Failure::failed(format!("`{command}` failed ({status})")).into());
+    }
+    Ok(())
+}
+
+/// The upgrade command must name a program that is there: found after a long dump and
+/// restore, a typo would cost the user their time.
+pub(crate) fn require_program(command: &str) -> Result<()> {
+    let Some(program) = command.split_whitespace().next() else {
+        return Err(usage_error(
+            "--upgrade-command is empty",
+            "give the program that upgrades the copy, e.g. --upgrade-command './upgrade.sh'",
+        ));
+    };
+    // A shell word with quotes, variables or operators is the shell's to read.
+    if program.contains(['\'', '"', '$', '`', '=', '(', ';', '&', '|', '<', '>']) {
+        return Ok(());
+    }
+    let found = if program.contains('/') {
+        Path::new(program).is_file()
+    } else {
+        is_shell_builtin(program)
+            || std::env::var_os("PATH").is_some_and(|path| {
+                std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
+            })
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(usage_error(
+            format!("the upgrade command's program {program:?} was not found"),
+            "give its path, or check PATH",
+        ))
+    }
+}
+
+fn is_shell_builtin(word: &str) -> bool {
+    matches!(
+        word,
+        "true"
+            | "false"
+            | "exit"
+            | "cd"
+            | "test"
+            | "["
+            | "echo"
+            | "printf"
+            | "set"
+            | "export"
+            | "exec"
+            | "."
+            | ":"
+            | "if"
+            | "for"
+            | "while"
+            | "case"
+            | "{"
+            | "!"
+    )
+}

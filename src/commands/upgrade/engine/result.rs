@@ -1,0 +1,150 @@
+//! The upgraded database put together under the install's temporary names: created as Odoo
+//! does, restored, granted, and given its filestore.
+
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+use crate::context::Context;
+use crate::error::Failure;
+use crate::filestore::{self, Owner, Requested};
+use crate::odoo;
+use crate::pg::admin;
+use crate::pg::load::{self, Loader};
+use crate::pg::tools::Tool;
+use crate::safe::install::Install;
+use crate::upgrade::target::Series;
+
+/// Creates `db` as Odoo does (encoding, collation, extensions), owned by `owner`.
+pub(crate) async fn create_odoo_database(
+    ctx: &Context,
+    admin_client: &crate::pg::Client,
+    db: &str,
+    owner: &str,
+) -> Result<()> {
+    admin_client
+        .batch_execute(&admin::create_like_odoo_sql(db, owner))
+        .await
+        .with_context(|| format!("cannot create the database {db}"))?;
+    let unaccent = odoo::is_true(ctx.config.odoo_conf.as_ref().and_then(|c| c.get("unaccent")));
+    let client = ctx.connect(db).await?;
+    client
+        .batch_execute(&admin::odoo_extensions_sql(unaccent))
+        .await
+        .context("cannot create the extensions Odoo needs (pg_trgm)")
+}
+
+/// `pg_restore --jobs` of a `-Fd` dump into `db` (which exists, empty), as `owner`.
+pub(crate) async fn restore_dump(
+    ctx: &Context,
+    dump: &Path,
+    what: &str,
+    db: &str,
+    owner: &str,
+    jobs: u32,
+) -> Result<()> {
+    let loader = Loader {
+        psql: Tool::find("psql", ctx.config.pg_path.as_deref(), &ctx.params)?,
+        pg_restore: Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?,
+        role: (owner != ctx.params.user).then(|| owner.to_string()),
+        jobs,
+        cancel: ctx.cancel.clone(),
+    };
+    ctx.printer.status(&format!("Restoring {what} ({jobs} jobs) …"));
+    let bar = ctx.printer.bar(0, "{spinner} restore {elapsed}");
+    let (dump, db) = (dump.to_path_buf(), db.to_string());
+    let outcome =
+        tokio::task::spawn_blocking(move || loader.pg_restore(&db, load::Archive::Path(&dump)))
+            .await
+            .context("the restore stopped unexpectedly");
+    bar.finish_and_clear();
+    outcome?
+}
+
+/// The grant Odoo 17+ makes on a new database, when the result is 17 or later.
+pub(crate) async fn grant_like_odoo(client: &crate::pg::Client) -> Result<()> {
+    let series = odoo::base_version(client).await?.as_deref().and_then(odoo::version::series);
+    let major = series.as_deref().and_then(Series::parse).map(|s| s.major);
+    if major.is_some_and(|m| m >= 17) {
+        client
+            .batch_execute(admin::GRANT_PUBLIC_SCHEMA_SQL)
+            .await
+            .context("cannot grant CREATE on schema public, as Odoo 17+ does")?;
+    }
+    Ok(())
+}
+
+/// The original's filestore, hard-linked (else copied) into the install's folder, with the
+/// platform's new files merged in, owned like the filestore root.
+pub(crate) async fn build_filestore(
+    ctx: &Context,
+    original: &Path,
+    install: &Install<'_, '_>,
+    from_platform: Option<&Path>,
+) -> Result<filestore::CopyStats> {
+    let folder = install.building_folder();
+    let root = ctx.filestore_root();
+    // Made already (before the upgrade program ran, which needs the files): only merge.
+    let already_made = folder.symlink_metadata().is_ok();
+    if already_made {
+        filestore::require_folder_or_absent(&folder, "the copy's filestore")?;
+    } else if original.is_dir() {
+        let mode = filestore::resolve_mode(Requested::Auto, original, &root)?
+            .unwrap_or(filestore::Mode::Copy);
+        ctx.printer.status(&format!("Filestore: {} of {} …", mode.as_str(), original.display()));
+        let (source, target) = (original.to_path_buf(), folder.clone());
+        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&cancel);
+        let work = tokio::task::spawn_blocking(move || {
+            filestore::copy_tree(&source, &target, mode, &flag, &|_| {})
+        });
+        tokio::pin!(work);
+        let result = tokio::select! {
+            result = &mut work => result,
+            () = ctx.cancel.wait() => {
+                cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+                work.await
+            }
+        };
+        result.context("the filestore copy stopped unexpectedly")??;
+    } else {
+        let owner = filestore::owner_like_root(&root)?;
+        std::fs::create_dir(&folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+        owner.apply(&folder)?;
+    }
+    ctx.check_interrupt()?;
+    if let Some(new_files) = from_platform {
+        let owner = Owner::of(
+            &std::fs::metadata(&folder)
+                .with_context(|| format!("cannot stat {}", folder.display()))?,
+        );
+        adopt(new_files, owner)?;
+        filestore::merge_into(new_files, &folder)?;
+    }
+    let usage = filestore::measure(&folder)?;
+    Ok(filestore::CopyStats { files: usage.files, bytes: usage.bytes })
+}
+
+/// Gives a downloaded tree the filestore's owner and modes, refusing anything but folders and
+/// files (the platform has no business sending links).
+fn adopt(dir: &Path, owner: Owner) -> Result<()> {
+    owner.apply(dir)?;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let kind =
+            entry.file_type().with_context(|| format!("cannot stat {}", entry.path().display()))?;
+        if kind.is_dir() {
+            adopt(&entry.path(), owner)?;
+        } else if kind.is_file() {
+            owner.for_files().apply(&entry.path())?;
+        } else {
+            return Err(Failure::failed(format!(
+                "the platform's filestore holds {}, which is not a plain file",
+                entry.path().display()
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
