@@ -9,6 +9,21 @@ use crate::error::Failure;
 #[derive(Debug, Clone)]
 pub struct Cancel {
     receiver: watch::Receiver<bool>,
+    /// Set by an `Abort` of this handle's own (see `linked`), besides the signals.
+    abort: Option<watch::Receiver<bool>>,
+}
+
+/// Stops the work that holds a `linked` handle, without it counting as Ctrl-C: one half of
+/// concurrent work stopping the other when it fails.
+#[derive(Debug)]
+pub struct Abort {
+    sender: watch::Sender<bool>,
+}
+
+impl Abort {
+    pub fn set(&self) {
+        let _ = self.sender.send(true);
+    }
 }
 
 impl Cancel {
@@ -32,11 +47,17 @@ impl Cancel {
             // Keep the sender alive so receivers still see the flag.
             std::future::pending::<()>().await;
         });
-        Self { receiver }
+        Self { receiver, abort: None }
+    }
+
+    /// A handle set by the signals, as this one is, or by the `Abort` that comes with it.
+    pub fn linked(&self) -> (Self, Abort) {
+        let (sender, receiver) = watch::channel(false);
+        (Self { receiver: self.receiver.clone(), abort: Some(receiver) }, Abort { sender })
     }
 
     pub fn is_set(&self) -> bool {
-        *self.receiver.borrow()
+        *self.receiver.borrow() || self.abort.as_ref().is_some_and(|abort| *abort.borrow())
     }
 
     /// Fails with the interrupted kind (exit 130) once set.
@@ -47,6 +68,20 @@ impl Cancel {
     /// Resolves once set.
     pub async fn wait(&self) {
         let mut receiver = self.receiver.clone();
-        let _ = receiver.wait_for(|set| *set).await;
+        let signals = async {
+            let _ = receiver.wait_for(|set| *set).await;
+        };
+        let Some(abort) = &self.abort else { return signals.await };
+        let mut abort = abort.clone();
+        let aborted = async {
+            // A dropped `Abort` never fires.
+            if abort.wait_for(|set| *set).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            () = signals => {}
+            () = aborted => {}
+        }
     }
 }
