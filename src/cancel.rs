@@ -85,3 +85,29 @@ impl Cancel {
         }
     }
 }
+
+#[cfg(test)]
+impl Cancel {
+    /// A handle no signal sets (unit tests run without the runtime that watches signals).
+    pub fn never() -> Self {
+        let (sender, receiver) = watch::channel(false);
+        std::mem::forget(sender);
+        Self { receiver, abort: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_linked_handle_is_set_by_its_abort_and_not_the_other_way() {
+        let parent = Cancel::never();
+        let (linked, abort) = parent.linked();
+        assert!(!linked.is_set());
+        abort.set();
+        assert!(linked.is_set());
+        assert!(linked.check().is_err());
+        assert!(!parent.is_set());
+    }
+}

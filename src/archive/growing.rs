@@ -142,3 +142,70 @@ impl Read for Follow {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::*;
+
+    /// A reader that hands out `data` in small pieces, slowly.
+    struct Trickle<'d> {
+        data: &'d [u8],
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            std::thread::sleep(Duration::from_millis(1));
+            let n = buf.len().min(self.data.len()).min(4096);
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn write_while_read(fail: bool) -> (std::io::Result<Vec<u8>>, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dump");
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let growing = Growing::default();
+        let mut follow = growing.reader(&path, Cancel::never());
+        let read = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let mut out = Vec::new();
+                follow.read_to_end(&mut out).map(|_| out)
+            });
+            std::thread::sleep(Duration::from_millis(30));
+            let mut file = File::create_new(&path).unwrap();
+            let half = if fail { &data[..data.len() / 2] } else { &data[..] };
+            let mut source = Trickle { data: half };
+            let mut announcing = growing.announcing(&mut source);
+            std::io::copy(&mut announcing, &mut file).unwrap();
+            file.flush().unwrap();
+            growing.set(if fail { Stage::Failed } else { Stage::Whole });
+            reader.join().unwrap()
+        });
+        (read, data)
+    }
+
+    #[test]
+    fn the_reader_gets_every_byte_and_the_end_only_once_whole() {
+        let (read, data) = write_while_read(false);
+        assert!(read.unwrap() == data);
+    }
+
+    #[test]
+    fn the_reader_fails_when_the_writing_fails() {
+        let (read, _) = write_while_read(true);
+        assert!(read.is_err());
+    }
+
+    #[test]
+    fn the_stage_only_moves_forward() {
+        let growing = Growing::default();
+        growing.set(Stage::Whole);
+        growing.set(Stage::Writing);
+        growing.set(Stage::Failed);
+        assert_eq!(growing.stage(), Stage::Whole);
+    }
+}
