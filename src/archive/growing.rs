@@ -144,6 +144,7 @@ impl Read for Follow {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test: a failure is the test failing")]
 mod tests {
     use std::io::Write as _;
 

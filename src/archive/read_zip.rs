@@ -156,11 +156,11 @@ pub fn walk<R: Read + Seek>(
             (entry.name_raw().to_vec(), is_dir)
         };
         let role = names::classify(&raw, is_dir, &dump)?;
-        let wanted = match (&role, members) {
+        let wanted = matches!(
+            (&role, members),
             (Role::Dump(_), Members::All | Members::Dump)
-            | (Role::File(_), Members::All | Members::Files) => true,
-            _ => false,
-        };
+                | (Role::File(_), Members::All | Members::Files)
+        );
         if !wanted {
             continue;
         }

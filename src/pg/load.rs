@@ -88,7 +88,7 @@ impl Loader {
                     command.arg("--single-transaction");
                 }
                 command.arg(path).stdin(Stdio::null());
-                self.run(command, None, cancel)
+                Self::run(command, None, cancel)
             }
             Archive::Stream(reader) => {
                 // From a pipe pg_restore cannot seek, so no parallel jobs: one transaction.
@@ -97,7 +97,7 @@ impl Loader {
                 // pg_restore stops reading there, and the rest of the feed is not needed.
                 let partial = sections == Sections::PreData;
                 let feed = Feed { reader, preamble: String::new(), text: false, partial };
-                self.run(command, Some(feed), cancel)
+                Self::run(command, Some(feed), cancel)
             }
         }
     }
@@ -120,11 +120,10 @@ impl Loader {
             .as_ref()
             .map(|role| format!("SET ROLE {};\n", super::quote_ident(role)))
             .unwrap_or_default();
-        self.run(command, Some(Feed { reader: sql, preamble, text: true, partial: false }), cancel)
+        Self::run(command, Some(Feed { reader: sql, preamble, text: true, partial: false }), cancel)
     }
 
     fn run(
-        &self,
         mut command: tokio::process::Command,
         feed: Option<Feed<'_>>,
         cancel: &Cancel,

@@ -314,6 +314,18 @@ fn hostile_and_broken_archives_are_refused_and_leave_nothing() {
     text.push_str("\nCREATE TABLE half_way (x int);\nSELECT no_such_function();\n");
     std::fs::write(&sql, text).unwrap();
     refused(&env, &sql, "rs_bad_half", "psql failed");
+    // Not an archive at all.
+    let junk = archives::path_in(&env, "junk.zip");
+    std::fs::write(&junk, b"\x89PNG\r\n\x1a\n not a backup").unwrap();
+    refused(&env, &junk, "rs_bad_junk", "is not a backup");
+}
+
+/// A zip is loaded by two readers at once (dump.sql into psql, the filestore into its folder):
+/// a failure on either side stops both and leaves nothing.
+#[test]
+fn a_zip_failing_on_either_side_of_its_concurrent_restore_leaves_nothing() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_zc_src");
     // A zip whose SQL fails half way while its filestore is being extracted alongside, and
     // one whose filestore is damaged while its dump.sql loads: nothing of either stays.
     let scratch = archives::path_in(&env, "half_zip.sql");
@@ -341,10 +353,6 @@ fn hostile_and_broken_archives_are_refused_and_leave_nothing() {
     let zip = archives::path_in(&env, "crc_files.zip");
     std::fs::write(&zip, &bytes).unwrap();
     refused(&env, &zip, "rs_bad_zcrc", "corrupt");
-    // Not an archive at all.
-    let junk = archives::path_in(&env, "junk.zip");
-    std::fs::write(&junk, b"\x89PNG\r\n\x1a\n not a backup").unwrap();
-    refused(&env, &junk, "rs_bad_junk", "is not a backup");
 }
 
 #[test]
