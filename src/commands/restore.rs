@@ -464,17 +464,17 @@ fn describe(plan: &Plan, described: &Described) -> Vec<String> {
         admin::create_like_odoo_sql(TEMP, &plan.owner),
         admin::odoo_extensions_sql(false)
     )];
+    let psql = "psql -v ON_ERROR_STOP=1 --single-transaction".to_string();
+    let ours = described.manifest.as_ref().and_then(|m| m.odoodb.as_ref());
     let loader = match described.format {
-        Format::Sql | Format::Zip => "psql -v ON_ERROR_STOP=1 --single-transaction".to_string(),
-        Format::Tar
-            if described
-                .manifest
-                .as_ref()
-                .and_then(|m| m.odoodb.as_ref())
-                .is_some_and(|o| o.dump.format == "plain") =>
-        {
-            "psql -v ON_ERROR_STOP=1 --single-transaction".to_string()
-        }
+        Format::Sql => psql,
+        Format::Zip => format!("{psql}, the filestore extracted alongside"),
+        // Odoo's layout, tarred, holds a plain dump.sql too.
+        Format::Tar if ours.is_none_or(|o| o.dump.format == "plain") => psql,
+        Format::Tar if ours.is_some_and(|o| o.dump.format == "custom") => format!(
+            "pg_restore --no-owner --exit-on-error: --section=pre-data while the dump is written out, then --section=data --section=post-data --jobs {} while the filestore is extracted",
+            plan.jobs
+        ),
         _ => format!("pg_restore --no-owner --exit-on-error --jobs {}", plan.jobs),
     };
     steps.push(format!("load the {} dump with {loader}", described.format.as_str()));
