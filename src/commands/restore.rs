@@ -741,6 +741,23 @@ fn load_growing(
     growing: &Growing,
     cancel: &crate::cancel::Cancel,
 ) -> Result<()> {
+    let result = load_growing_dump(loader, db, dump, custom, growing, cancel);
+    if result.is_err() && growing.stage() == Stage::Failed {
+        // The walk failed (the dump could not be written out whole), which is what stopped
+        // the load: the walk's error is the story.
+        return Ok(());
+    }
+    result
+}
+
+fn load_growing_dump(
+    loader: &Loader,
+    db: &str,
+    dump: &Path,
+    custom: bool,
+    growing: &Growing,
+    cancel: &crate::cancel::Cancel,
+) -> Result<()> {
     let mut sections = load::Sections::All;
     if custom {
         let stage = growing.wait_for(&[Stage::Writing, Stage::Whole, Stage::Failed], cancel);
