@@ -9,6 +9,21 @@ use crate::error::Failure;
 #[derive(Debug, Clone)]
 pub struct Cancel {
     receiver: watch::Receiver<bool>,
+    /// Set by an `Abort` of this handle's own (see `linked`), besides the signals.
+    abort: Option<watch::Receiver<bool>>,
+}
+
+/// Stops the work that holds a `linked` handle, without it counting as Ctrl-C: one half of
+/// concurrent work stopping the other when it fails.
+#[derive(Debug)]
+pub struct Abort {
+    sender: watch::Sender<bool>,
+}
+
+impl Abort {
+    pub fn set(&self) {
+        let _ = self.sender.send(true);
+    }
 }
 
 impl Cancel {
@@ -32,11 +47,17 @@ impl Cancel {
             // Keep the sender alive so receivers still see the flag.
             std::future::pending::<()>().await;
         });
-        Self { receiver }
+        Self { receiver, abort: None }
+    }
+
+    /// A handle set by the signals, as this one is, or by the `Abort` that comes with it.
+    pub fn linked(&self) -> (Self, Abort) {
+        let (sender, receiver) = watch::channel(false);
+        (Self { receiver: self.receiver.clone(), abort: Some(receiver) }, Abort { sender })
     }
 
     pub fn is_set(&self) -> bool {
-        *self.receiver.borrow()
+        *self.receiver.borrow() || self.abort.as_ref().is_some_and(|abort| *abort.borrow())
     }
 
     /// Fails with the interrupted kind (exit 130) once set.
@@ -47,6 +68,46 @@ impl Cancel {
     /// Resolves once set.
     pub async fn wait(&self) {
         let mut receiver = self.receiver.clone();
-        let _ = receiver.wait_for(|set| *set).await;
+        let signals = async {
+            let _ = receiver.wait_for(|set| *set).await;
+        };
+        let Some(abort) = &self.abort else { return signals.await };
+        let mut abort = abort.clone();
+        let aborted = async {
+            // A dropped `Abort` never fires.
+            if abort.wait_for(|set| *set).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            () = signals => {}
+            () = aborted => {}
+        }
+    }
+}
+
+#[cfg(test)]
+impl Cancel {
+    /// A handle no signal sets (unit tests run without the runtime that watches signals).
+    pub fn never() -> Self {
+        let (sender, receiver) = watch::channel(false);
+        std::mem::forget(sender);
+        Self { receiver, abort: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_linked_handle_is_set_by_its_abort_and_not_the_other_way() {
+        let parent = Cancel::never();
+        let (linked, abort) = parent.linked();
+        assert!(!linked.is_set());
+        abort.set();
+        assert!(linked.is_set());
+        assert!(linked.check().is_err());
+        assert!(!parent.is_set());
     }
 }

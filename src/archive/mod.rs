@@ -15,6 +15,7 @@
 pub mod detect;
 pub mod extract;
 pub mod files;
+pub mod growing;
 pub mod manifest;
 pub mod names;
 pub mod output;

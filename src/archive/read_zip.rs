@@ -3,6 +3,9 @@
 //! end, so every name, kind and size is checked before anything is written.
 
 use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::fs::FileExt as _;
+use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use zip::ZipArchive;
@@ -31,12 +34,66 @@ pub fn open(file: File) -> Result<ZipArchive<File>> {
     })
 }
 
+/// The zip file read at its own position: clones share the file but not a position, so two
+/// threads can read two members of one zip at once (`ZipArchive::clone` keeps the parsed table
+/// of contents).
+#[derive(Debug, Clone)]
+pub struct At {
+    file: Arc<File>,
+    position: u64,
+}
+
+impl At {
+    pub fn new(file: File) -> Self {
+        Self { file: Arc::new(file), position: 0 }
+    }
+}
+
+impl Read for At {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read_at(buf, self.position)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for At {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(offset) => Some(offset),
+            SeekFrom::Current(delta) => self.position.checked_add_signed(delta),
+            SeekFrom::End(delta) => self.file.metadata()?.len().checked_add_signed(delta),
+        };
+        self.position = target.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the file's start")
+        })?;
+        Ok(self.position)
+    }
+}
+
+/// Opens a zip for reading by several threads at once (clone the archive for each).
+pub fn open_shared(file: File) -> Result<ZipArchive<At>> {
+    ZipArchive::new(At::new(file)).map_err(|e| {
+        Failure::failed(format!("the zip archive is corrupt or truncated: {e}"))
+            .hint("download or copy the backup again")
+            .into()
+    })
+}
+
+/// Which members a walk hands over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Members {
+    All,
+    Dump,
+    Files,
+}
+
 fn dump_location() -> DumpLocation {
     DumpLocation { name: "dump.sql".into(), folder: false }
 }
 
 /// Checks every entry (names, kinds, duplicates, encryption) and reads the manifest.
-pub fn scan(archive: &mut ZipArchive<File>) -> Result<Head> {
+pub fn scan<R: Read + Seek>(archive: &mut ZipArchive<R>) -> Result<Head> {
     let dump = dump_location();
     let mut seen = Seen::default();
     let mut counts = Counts::default();
@@ -82,19 +139,36 @@ pub fn scan(archive: &mut ZipArchive<File>) -> Result<Head> {
     Ok(Head { manifest, counts })
 }
 
-/// Reads every part, in the archive's order, after `scan` passed. Each entry is read no further
-/// than its declared size, and its CRC is checked at its end.
-pub fn walk(archive: &mut ZipArchive<File>, visit: &mut dyn Visitor) -> Result<Counts> {
+/// Reads every part (or only the dump, or only the filestore files), in the archive's order,
+/// after `scan` passed. Each entry is read no further than its declared size, and its CRC is
+/// checked at its end.
+pub fn walk<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    visit: &mut dyn Visitor,
+    members: Members,
+) -> Result<Counts> {
     let dump = dump_location();
     let mut counts = Counts::default();
     for index in 0..archive.len() {
+        let (raw, is_dir) = {
+            let entry = archive.by_index_raw(index).map_err(|e| corrupt(&e))?;
+            let is_dir = entry.is_dir() || entry.unix_mode().is_some_and(|m| m & S_IFMT == S_IFDIR);
+            (entry.name_raw().to_vec(), is_dir)
+        };
+        let role = names::classify(&raw, is_dir, &dump)?;
+        let wanted = matches!(
+            (&role, members),
+            (Role::Dump(_), Members::All | Members::Dump)
+                | (Role::File(_), Members::All | Members::Files)
+        );
+        if !wanted {
+            continue;
+        }
         let entry = archive.by_index(index).map_err(|e| corrupt(&e))?;
-        let raw = entry.name_raw().to_vec();
         let shown = String::from_utf8_lossy(&raw).into_owned();
-        let is_dir = entry.is_dir() || entry.unix_mode().is_some_and(|m| m & S_IFMT == S_IFDIR);
         let size = entry.size();
         let mut reader = super::Limited::new(entry, size, shown.clone());
-        match names::classify(&raw, is_dir, &dump)? {
+        match role {
             Role::Dump(part) => {
                 counts.dump_files += 1;
                 counts.dump_bytes += size;

@@ -156,7 +156,7 @@ fn verify_zip(
         );
     }
     let mut visitor = Checker::new(DumpForm::Plain, pg_restore);
-    let walked = read_zip::walk(&mut archive, &mut visitor);
+    let walked = read_zip::walk(&mut archive, &mut visitor, read_zip::Members::All);
     conclude(visitor, &walked, ours.as_ref(), report);
 }
 

@@ -1,20 +1,23 @@
 //! `odoodb restore <archive> [<db>]`: any backup format into a new database, atomically.
 //!
-//! The shape of `duplicate`: read and check the archive first (every entry name, kind and size,
-//! before anything is written, wherever the archive can be read twice), plan, confirm, then
-//! build under temporary names through the safe-change module — database created as Odoo
-//! creates it, dump loaded, filestore extracted, identity renewed (`--copy`), neutralized if
-//! asked — and install under the target's name only when complete. A failure, Ctrl-C or
+//! The shape of `duplicate`: read and check what can be checked up front (a zip's whole table of
+//! contents, a tar's manifest and declared sizes), plan, confirm, then build under temporary
+//! names through the safe-change module — database created as Odoo creates it, dump loaded,
+//! filestore extracted (each entry checked before it is written, and written only into the
+//! temporaries), identity renewed (`--copy`), neutralized if asked — and install under the
+//! target's name only when complete. A failure (a bad entry found late included), Ctrl-C or
 //! kill -9 leaves nothing behind; the archive itself is only ever read.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use crate::archive::detect::{self, Format, Input, Stream};
-use crate::archive::extract::{Extractor, PlainSink, Watched};
+use crate::archive::extract::{Extractor, Watched};
+use crate::archive::growing::{Growing, Stage};
 use crate::archive::{self, Counts, DumpForm, Manifest, read_tar, read_zip};
 use crate::cli::RestoreArgs;
 use crate::context::Context;
@@ -203,8 +206,10 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
 }
 
 /// Opens the archive, tells its format, and checks everything that can be checked before a
-/// byte is written: for a local archive every entry (a second pass then restores it); for a
-/// stream, the manifest (the rest is checked as it comes, into temporary names).
+/// byte is written: a zip's every entry (its table of contents); our tar.gz's manifest, whose
+/// declared sizes bound the rest, which is checked entry by entry as it comes, before each is
+/// written into the install's temporary names (a tar without declared sizes, when local, is
+/// checked whole in a first pass).
 async fn open_checked(
     ctx: &Context,
     input: &Input,
@@ -252,8 +257,18 @@ async fn open_checked(
             Format::Tar => {
                 let (head, stream) = read_tar::read_head(sniffed.stream)?;
                 described.manifest = Some(head.manifest.clone());
-                if let Input::File(_) = &input {
-                    // A local archive is read twice: every entry checked before any is written.
+                described.declared = head.manifest.odoodb.as_ref().map(|ours| Counts {
+                    files: ours.filestore.as_ref().map_or(0, |f| f.files),
+                    file_bytes: ours.filestore.as_ref().map_or(0, |f| f.bytes),
+                    dump_files: 1,
+                    dump_bytes: ours.dump.bytes,
+                });
+                if described.declared.is_none()
+                    && let Input::File(_) = &input
+                {
+                    // Odoo's layout, tarred: no sizes declared, so nothing to cut a bomb off
+                    // at or to check the free space against. A local archive is then read
+                    // twice: every entry checked (and counted) before any is written.
                     drop(stream);
                     let again = detect::sniff(input.open()?, &described.archive)?.stream;
                     let watched = CancelRead { inner: again, cancel: cancel.clone() };
@@ -262,12 +277,10 @@ async fn open_checked(
                     let stream = detect::sniff(input.open()?, &described.archive)?.stream;
                     Source::Tar { head: Box::new(head), stream }
                 } else {
-                    described.declared = head.manifest.odoodb.as_ref().map(|ours| Counts {
-                        files: ours.filestore.as_ref().map_or(0, |f| f.files),
-                        file_bytes: ours.filestore.as_ref().map_or(0, |f| f.bytes),
-                        dump_files: 1,
-                        dump_bytes: ours.dump.bytes,
-                    });
+                    // Our own tar.gz declares every size: it is read once, each entry checked
+                    // as it comes, before it is written, and written only into the install's
+                    // temporary database and folder, which any failure drops (a bad entry
+                    // late in the archive included). Sizes beyond the declared ones are cut.
                     Source::Tar { head: Box::new(head), stream }
                 }
             }
@@ -451,17 +464,17 @@ fn describe(plan: &Plan, described: &Described) -> Vec<String> {
         admin::create_like_odoo_sql(TEMP, &plan.owner),
         admin::odoo_extensions_sql(false)
     )];
+    let psql = "psql -v ON_ERROR_STOP=1 --single-transaction".to_string();
+    let ours = described.manifest.as_ref().and_then(|m| m.odoodb.as_ref());
     let loader = match described.format {
-        Format::Sql | Format::Zip => "psql -v ON_ERROR_STOP=1 --single-transaction".to_string(),
-        Format::Tar
-            if described
-                .manifest
-                .as_ref()
-                .and_then(|m| m.odoodb.as_ref())
-                .is_some_and(|o| o.dump.format == "plain") =>
-        {
-            "psql -v ON_ERROR_STOP=1 --single-transaction".to_string()
-        }
+        Format::Sql => psql,
+        Format::Zip => format!("{psql}, the filestore extracted alongside"),
+        // Odoo's layout, tarred, holds a plain dump.sql too.
+        Format::Tar if ours.is_none_or(|o| o.dump.format == "plain") => psql,
+        Format::Tar if ours.is_some_and(|o| o.dump.format == "custom") => format!(
+            "pg_restore --no-owner --exit-on-error: --section=pre-data while the dump is written out, then --section=data --section=post-data --jobs {} while the filestore is extracted",
+            plan.jobs
+        ),
         _ => format!("pg_restore --no-owner --exit-on-error --jobs {}", plan.jobs),
     };
     steps.push(format!("load the {} dump with {loader}", described.format.as_str()));
@@ -586,9 +599,9 @@ fn major(series: &str) -> Option<u32> {
     series.trim_start_matches("saas~").split('.').next()?.parse().ok()
 }
 
-/// Loads the dump and extracts the filestore (blocking). Files go into `folder`, the
-/// install's temporary folder; dump parts that must be on disk go into a scratch folder inside
-/// it, removed once loaded.
+/// Loads the dump and extracts the filestore (blocking), at the same time where the format
+/// allows. Files go into `folder`, the install's temporary folder; dump parts that must be on
+/// disk go into a scratch folder inside it, removed once loaded.
 fn load_source(
     source: Source,
     loader: &Loader,
@@ -598,27 +611,56 @@ fn load_source(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Counts> {
     let cancel = loader.cancel.clone();
-    let mut psql = |sql: &mut dyn std::io::Read| loader.psql(db, sql);
     match source {
         Source::Zip(file) => {
-            let mut zip = read_zip::open(file)?;
-            let mut extractor =
-                Extractor::new(folder, owner, cancel, progress, Some(&mut psql as PlainSink<'_>))?;
-            read_zip::walk(&mut zip, &mut extractor)
+            // Two readers of one zip: dump.sql into psql, and the filestore into the folder.
+            let mut for_files = read_zip::open_shared(file)?;
+            let mut for_dump = for_files.clone();
+            let (dumped, mut counts) = alongside(
+                &cancel,
+                |linked| {
+                    let mut into_psql = IntoPsql { loader, db, cancel: linked, progress };
+                    read_zip::walk(&mut for_dump, &mut into_psql, read_zip::Members::Dump)
+                },
+                |linked| {
+                    let mut extractor =
+                        Extractor::new(folder, owner, linked.clone(), progress, None)?;
+                    read_zip::walk(&mut for_files, &mut extractor, read_zip::Members::Files)
+                },
+            )?;
+            counts.dump_files = dumped.dump_files;
+            counts.dump_bytes = dumped.dump_bytes;
+            Ok(counts)
         }
         Source::Tar { head, stream } if head.form == DumpForm::Plain => {
+            let mut psql = |sql: &mut dyn std::io::Read| loader.psql(db, sql);
             let mut extractor = Extractor::new(folder, owner, cancel, progress, Some(&mut psql))?;
             read_tar::walk(stream, &head, &mut extractor)
         }
         Source::Tar { head, stream } => {
-            let mut extractor = Extractor::new(folder, owner, cancel, progress, None)?;
-            let scratch = extractor.scratch();
-            let dump = match head.form {
-                DumpForm::Custom => scratch.join("dump"),
-                DumpForm::Directory | DumpForm::Plain => scratch.clone(),
-            };
-            let counts = walk_loading_alongside(stream, &head, &mut extractor, loader, db, &dump)?;
-            drop(extractor);
+            let scratch = folder.join(archive::extract::SCRATCH);
+            let custom = head.form == DumpForm::Custom;
+            let dump = if custom { scratch.join("dump") } else { scratch.clone() };
+            let growing = Growing::default();
+            let ((), counts) = alongside(
+                &cancel,
+                |linked| load_growing(loader, db, &dump, custom, &growing, linked),
+                |linked| {
+                    let walked = Extractor::new(folder, owner, linked.clone(), progress, None)
+                        .and_then(|mut extractor| {
+                            let mut visitor = LoadAlongside {
+                                inner: &mut extractor,
+                                growing: &growing,
+                                custom,
+                                dump_seen: false,
+                                whole: false,
+                            };
+                            read_tar::walk(stream, &head, &mut visitor)
+                        });
+                    growing.set(if walked.is_ok() { Stage::Whole } else { Stage::Failed });
+                    walked
+                },
+            )?;
             filestore::remove(&scratch)?;
             Ok(counts)
         }
@@ -639,58 +681,120 @@ fn load_source(
     }
 }
 
-/// Walks our tar, and starts `pg_restore --jobs` on the dump as soon as the archive has moved
-/// past it (the dump comes before the filestore), so the filestore is extracted while the
-/// dump loads. The walk's error comes first: a damaged archive is the story, whatever the load
-/// did meanwhile (the database is dropped either way).
-fn walk_loading_alongside(
-    stream: Stream,
-    head: &read_tar::Head,
-    extractor: &mut Extractor<'_>,
-    loader: &Loader,
-    db: &str,
-    dump: &Path,
-) -> Result<Counts> {
-    let handle = tokio::runtime::Handle::current();
-    let (ready, started) = std::sync::mpsc::channel::<()>();
-    std::thread::scope(|scope| {
-        let job = scope.spawn(move || -> Result<()> {
-            let _entered = handle.enter();
-            // A sender dropped unsent: the walk failed before the dump was whole.
-            match started.recv() {
-                Ok(()) => loader.pg_restore(db, load::Archive::Path(dump)),
-                Err(_) => Ok(()),
-            }
-        });
-        let mut visitor = LoadAlongside { inner: extractor, ready: Some(ready), dump_seen: false };
-        let walked = read_tar::walk(stream, head, &mut visitor);
-        if walked.is_ok()
-            && let Some(ready) = visitor.ready.take()
-        {
-            // No filestore: the dump loads now.
-            let _ = ready.send(());
+/// Runs `load` on a thread of its own while `walk` runs on this one, each with a handle linked
+/// to `cancel`: the first to fail stops the other (its child process killed, its reading cut),
+/// and its error is the one reported. Everything either writes goes into the install's
+/// temporaries, which the caller drops on any error.
+fn alongside<L: Send, W>(
+    cancel: &crate::cancel::Cancel,
+    load: impl FnOnce(&crate::cancel::Cancel) -> Result<L> + Send,
+    walk: impl FnOnce(&crate::cancel::Cancel) -> Result<W>,
+) -> Result<(L, W)> {
+    const WALK: u8 = 1;
+    const LOAD: u8 = 2;
+    let (linked, abort) = cancel.linked();
+    let first = AtomicU8::new(0);
+    let failed = |who: u8| {
+        if first.compare_exchange(0, who, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
+            abort.set();
         }
-        drop(visitor);
-        let load_result = job
+    };
+    let handle = tokio::runtime::Handle::current();
+    std::thread::scope(|scope| {
+        let job = scope.spawn(|| {
+            let _entered = handle.enter();
+            let loaded = load(&linked);
+            if loaded.is_err() {
+                failed(LOAD);
+            }
+            loaded
+        });
+        let walked = walk(&linked);
+        if walked.is_err() {
+            failed(WALK);
+        }
+        let loaded = job
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the dump's load stopped unexpectedly")));
-        let counts = walked?;
-        load_result?;
-        Ok(counts)
+        match (loaded, walked) {
+            (Ok(loaded), Ok(walked)) => Ok((loaded, walked)),
+            (Err(error), Ok(_)) | (Ok(_), Err(error)) => Err(error),
+            (Err(load_error), Err(walk_error)) => {
+                // The other's error is only its having been stopped.
+                Err(if first.load(Ordering::SeqCst) == LOAD { load_error } else { walk_error })
+            }
+        }
     })
 }
 
-/// Forwards to the extractor, and says when the first filestore file comes: the dump, before
-/// it in the archive, is then whole on disk.
+/// Loads our tar's dump while the walk writes it out: the schema (`pg_restore
+/// --section=pre-data`, which reads only the dump's table of contents, at its head) as soon as
+/// the dump begins to be written, then the data, indexes and constraints with `--jobs` once it
+/// is whole on disk (pg_restore's parallel jobs need a file they can seek in) — while the walk
+/// goes on to extract the filestore. A walk that fails leaves the load to stop; its error is
+/// the story.
+fn load_growing(
+    loader: &Loader,
+    db: &str,
+    dump: &Path,
+    custom: bool,
+    growing: &Growing,
+    cancel: &crate::cancel::Cancel,
+) -> Result<()> {
+    let result = load_growing_dump(loader, db, dump, custom, growing, cancel);
+    if result.is_err() && growing.stage() == Stage::Failed {
+        // The walk failed (the dump could not be written out whole), which is what stopped
+        // the load: the walk's error is the story.
+        return Ok(());
+    }
+    result
+}
+
+fn load_growing_dump(
+    loader: &Loader,
+    db: &str,
+    dump: &Path,
+    custom: bool,
+    growing: &Growing,
+    cancel: &crate::cancel::Cancel,
+) -> Result<()> {
+    let mut sections = load::Sections::All;
+    if custom {
+        let stage = growing.wait_for(&[Stage::Writing, Stage::Whole, Stage::Failed], cancel);
+        cancel.check()?;
+        if stage == Stage::Failed {
+            return Ok(());
+        }
+        let mut reader = growing.reader(dump, cancel.clone());
+        loader.pg_restore_sections(
+            db,
+            load::Archive::Stream(&mut reader),
+            load::Sections::PreData,
+            cancel,
+        )?;
+        sections = load::Sections::DataAndPostData;
+    }
+    let stage = growing.wait_for(&[Stage::Whole, Stage::Failed], cancel);
+    cancel.check()?;
+    if stage == Stage::Failed {
+        return Ok(());
+    }
+    loader.pg_restore_sections(db, load::Archive::Path(dump), sections, cancel)
+}
+
+/// Forwards to the extractor, and tells the load how far the dump is: begun (its first bytes
+/// written), then whole (when the first filestore file comes after it).
 struct LoadAlongside<'e, 'a> {
     inner: &'e mut Extractor<'a>,
-    ready: Option<std::sync::mpsc::Sender<()>>,
+    growing: &'e Growing,
+    custom: bool,
     dump_seen: bool,
+    whole: bool,
 }
 
 impl archive::Visitor for LoadAlongside<'_, '_> {
     fn dump(&mut self, part: &str, size: u64, reader: &mut dyn std::io::Read) -> Result<()> {
-        if self.dump_seen && self.ready.is_none() {
+        if self.whole {
             // Not the order `odoodb backup` writes; the load has already started.
             return Err(Failure::failed(
                 "the archive has dump parts after filestore files: it was not made by odoodb backup",
@@ -698,16 +802,38 @@ impl archive::Visitor for LoadAlongside<'_, '_> {
             .into());
         }
         self.dump_seen = true;
+        if self.custom {
+            let mut announcing = self.growing.announcing(reader);
+            return self.inner.dump(part, size, &mut announcing);
+        }
         self.inner.dump(part, size, reader)
     }
 
     fn file(&mut self, relative: &str, size: u64, reader: &mut dyn std::io::Read) -> Result<()> {
-        if self.dump_seen
-            && let Some(ready) = self.ready.take()
-        {
-            let _ = ready.send(());
+        if self.dump_seen && !self.whole {
+            self.whole = true;
+            self.growing.set(Stage::Whole);
         }
         self.inner.file(relative, size, reader)
+    }
+}
+
+/// The zip's dump.sql, fed to psql.
+struct IntoPsql<'a> {
+    loader: &'a Loader,
+    db: &'a str,
+    cancel: &'a crate::cancel::Cancel,
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl archive::Visitor for IntoPsql<'_> {
+    fn dump(&mut self, _: &str, _: u64, reader: &mut dyn std::io::Read) -> Result<()> {
+        let mut watched = Watched { inner: reader, cancel: self.cancel, progress: self.progress };
+        self.loader.psql_until(self.db, &mut watched, self.cancel)
+    }
+
+    fn file(&mut self, _: &str, _: u64, _: &mut dyn std::io::Read) -> Result<()> {
+        Ok(())
     }
 }
 

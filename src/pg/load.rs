@@ -36,9 +36,31 @@ pub enum Archive<'a> {
     Stream(&'a mut dyn Read),
 }
 
+/// Which of the dump's sections a `pg_restore` run loads: all of them, or the two halves of
+/// one restore — the schema (read from the dump's table of contents alone, so it can start
+/// while the rest of the dump is still being written out) and then the data and what follows
+/// it (indexes, constraints), in parallel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sections {
+    All,
+    PreData,
+    DataAndPostData,
+}
+
 impl Loader {
     /// `pg_restore --no-owner --exit-on-error` into `db`, with `--jobs` for a file or folder.
     pub fn pg_restore(&self, db: &str, archive: Archive<'_>) -> Result<()> {
+        self.pg_restore_sections(db, archive, Sections::All, &self.cancel)
+    }
+
+    /// `pg_restore` of some sections, stopped by `cancel` (which may be a linked handle).
+    pub fn pg_restore_sections(
+        &self,
+        db: &str,
+        archive: Archive<'_>,
+        sections: Sections,
+        cancel: &Cancel,
+    ) -> Result<()> {
         let mut command = self.pg_restore.command(db);
         command.env("PGOPTIONS", SESSION_OPTIONS).args([
             "--no-owner",
@@ -46,6 +68,15 @@ impl Loader {
             "--dbname",
             db,
         ]);
+        match sections {
+            Sections::All => {}
+            Sections::PreData => {
+                command.arg("--section=pre-data");
+            }
+            Sections::DataAndPostData => {
+                command.args(["--section=data", "--section=post-data"]);
+            }
+        }
         if let Some(role) = &self.role {
             command.arg(format!("--role={role}"));
         }
@@ -57,12 +88,16 @@ impl Loader {
                     command.arg("--single-transaction");
                 }
                 command.arg(path).stdin(Stdio::null());
-                self.run(command, None)
+                Self::run(command, None, cancel)
             }
             Archive::Stream(reader) => {
                 // From a pipe pg_restore cannot seek, so no parallel jobs: one transaction.
                 command.arg("--single-transaction").stdin(Stdio::piped());
-                self.run(command, Some(Feed { reader, preamble: String::new(), text: false }))
+                // The schema alone is read from the table of contents at the dump's head:
+                // pg_restore stops reading there, and the rest of the feed is not needed.
+                let partial = sections == Sections::PreData;
+                let feed = Feed { reader, preamble: String::new(), text: false, partial };
+                Self::run(command, Some(feed), cancel)
             }
         }
     }
@@ -70,6 +105,11 @@ impl Loader {
     /// `psql` with `ON_ERROR_STOP`, in one transaction, fed `sql`. A NUL byte (never in SQL
     /// text) stops it: that is a binary file, or a decompression bomb of zeros.
     pub fn psql(&self, db: &str, sql: &mut dyn Read) -> Result<()> {
+        self.psql_until(db, sql, &self.cancel)
+    }
+
+    /// `psql`, stopped by `cancel` (which may be a linked handle).
+    pub fn psql_until(&self, db: &str, sql: &mut dyn Read, cancel: &Cancel) -> Result<()> {
         let mut command = self.psql.command(db);
         command
             .env("PGOPTIONS", SESSION_OPTIONS)
@@ -80,10 +120,14 @@ impl Loader {
             .as_ref()
             .map(|role| format!("SET ROLE {};\n", super::quote_ident(role)))
             .unwrap_or_default();
-        self.run(command, Some(Feed { reader: sql, preamble, text: true }))
+        Self::run(command, Some(Feed { reader: sql, preamble, text: true, partial: false }), cancel)
     }
 
-    fn run(&self, mut command: tokio::process::Command, feed: Option<Feed<'_>>) -> Result<()> {
+    fn run(
+        mut command: tokio::process::Command,
+        feed: Option<Feed<'_>>,
+        cancel: &Cancel,
+    ) -> Result<()> {
         let program = command.as_std().get_program().to_string_lossy().into_owned();
         let program = Path::new(&program)
             .file_name()
@@ -100,6 +144,7 @@ impl Loader {
                 let tail = Arc::clone(&tail);
                 std::thread::spawn(move || collect_tail(std::fs::File::from(fd), &tail))
             });
+        let partial = feed.as_ref().is_some_and(|feed| feed.partial);
         let feeding = match feed {
             Some(feed) => {
                 let stdin = child
@@ -108,11 +153,10 @@ impl Loader {
                     .context("no pipe to the child")?
                     .into_owned_fd()
                     .context("no pipe to the child")?;
-                feed.into(std::fs::File::from(stdin), &self.cancel)
+                feed.into(std::fs::File::from(stdin), cancel)
             }
             None => Ok(()),
         };
-        let cancel = self.cancel.clone();
         let status = handle.block_on(async {
             tokio::select! {
                 status = child.wait() => Some(status),
@@ -129,7 +173,7 @@ impl Loader {
         let status = status.with_context(|| format!("{program} did not finish"))?;
         let errors: Vec<String> =
             tail.lock().map(|lines| lines.iter().cloned().collect()).unwrap_or_default();
-        if self.cancel.is_set() {
+        if cancel.is_set() {
             return Err(Failure::interrupted().into());
         }
         // A feed that failed because of the data (NUL byte, a corrupt archive) is the story;
@@ -139,7 +183,7 @@ impl Loader {
                 c.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             });
-            if !broken_pipe || status.success() {
+            if !broken_pipe || (status.success() && !partial) {
                 return Err(error);
             }
         }
@@ -168,6 +212,8 @@ struct Feed<'a> {
     preamble: String,
     /// SQL text: a NUL byte means it is not.
     text: bool,
+    /// The child may stop reading before the end (and succeed).
+    partial: bool,
 }
 
 impl Feed<'_> {

@@ -302,6 +302,11 @@ fn hostile_and_broken_archives_are_refused_and_leave_nothing() {
     let truncated = archives::path_in(&env, "trunc.tar.gz");
     std::fs::write(&truncated, &bytes[..bytes.len() * 2 / 3]).unwrap();
     refused(&env, &truncated, "rs_bad_trunc", "truncated");
+    // Cut inside the dump: the schema already loads from the part written out when the
+    // archive ends.
+    let truncated = archives::path_in(&env, "trunc_dump.tar.gz");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 10]).unwrap();
+    refused(&env, &truncated, "rs_bad_trdump", "truncated");
     // SQL that fails half way: nothing of it stays.
     let sql = archives::path_in(&env, "half.sql");
     archives::pg_dump(&source.name, &["-Fp"], &sql);
@@ -313,6 +318,41 @@ fn hostile_and_broken_archives_are_refused_and_leave_nothing() {
     let junk = archives::path_in(&env, "junk.zip");
     std::fs::write(&junk, b"\x89PNG\r\n\x1a\n not a backup").unwrap();
     refused(&env, &junk, "rs_bad_junk", "is not a backup");
+}
+
+/// A zip is loaded by two readers at once (dump.sql into psql, the filestore into its folder):
+/// a failure on either side stops both and leaves nothing.
+#[test]
+fn a_zip_failing_on_either_side_of_its_concurrent_restore_leaves_nothing() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_zc_src");
+    // A zip whose SQL fails half way while its filestore is being extracted alongside, and
+    // one whose filestore is damaged while its dump.sql loads: nothing of either stays.
+    let scratch = archives::path_in(&env, "half_zip.sql");
+    archives::pg_dump(&source.name, &["-Fp"], &scratch);
+    let mut text = std::fs::read(&scratch).unwrap();
+    text.extend_from_slice(b"\nSELECT no_such_function();\n");
+    let mut entries = vec![Entry::File("dump.sql".into(), text)];
+    for (name, content) in archives::filestore_entries(&env, &source.name) {
+        entries.push(Entry::File(format!("filestore/{name}"), content));
+    }
+    let zip = archives::path_in(&env, "half.zip");
+    archives::write_zip(&zip, &entries);
+    refused(&env, &zip, "rs_bad_zhalf", "psql failed");
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let last = entries.last().map(|e| match e {
+        Entry::File(name, _) => name.clone(),
+        _ => unreachable!(),
+    });
+    let name = last.unwrap();
+    // A byte of the last member's data, just after its local header (30 bytes, its name and
+    // its extra field).
+    let at = bytes.windows(name.len()).position(|w| w == name.as_bytes()).unwrap();
+    let extra = usize::from(u16::from_le_bytes([bytes[at - 2], bytes[at - 1]]));
+    bytes[at + name.len() + extra + 2] ^= 0xff;
+    let zip = archives::path_in(&env, "crc_files.zip");
+    std::fs::write(&zip, &bytes).unwrap();
+    refused(&env, &zip, "rs_bad_zcrc", "corrupt");
 }
 
 #[test]
