@@ -546,3 +546,17 @@ fn the_check_for_a_local_command_needs_no_contract_nor_ssh() {
         report["checks"].as_array().unwrap().iter().map(|c| c["check"].as_str().unwrap()).collect();
     assert!(!checks.contains(&"ssh") && !checks.contains(&"rsync"), "{checks:?}");
 }
+
+#[test]
+fn what_the_post_command_leaves_running_is_stopped_before_the_swap() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "upp_linger");
+    let survivor = env.root.join("survivor");
+    let post = format!("(sleep 4; touch {}) & true", survivor.display());
+    let output = production(&env, &db.name, UPGRADER, &["--post-command", &post]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let kept = json(&output)["kept_as"].as_str().unwrap().to_string();
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    assert!(!survivor.exists(), "the post-command's background process was stopped");
+    crate::support::drop_database(&kept);
+}

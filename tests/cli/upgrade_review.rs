@@ -214,3 +214,39 @@ fn a_second_run_on_the_same_work_folder_is_refused_while_the_first_runs() {
     assert!(text(&output.stderr).contains("in use"), "{}", text(&output.stderr));
     assert!(!database_exists(&second.name));
 }
+
+#[test]
+fn a_link_inside_the_platforms_dump_is_refused() {
+    let Some(standin) = StandIn::with_data_server(Script::default()) else { return };
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "urv_dumplink");
+    let copy = PgTestDb::reserve("urv_dumplink_copy");
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
+    command
+        .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
+        .args(["--contract", GOOD_CONTRACT, "--upgrade-server", &standin.url, "--upgrade-ca"])
+        .arg(&standin.ca)
+        .args(["--poll-interval", "4"])
+        .args(standin.data_server_args())
+        .env_clear()
+        .env("HOME", &env.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ODOO_RC", &env.odoo_conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while standin.upgrade().is_none() {
+        assert!(Instant::now() < deadline, "the upgrade never started on the platform");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    standin.wait_upgrade(Duration::from_mins(1));
+    let dump = standin.data_server().data_dir().join("upgraded.dump");
+    std::os::unix::fs::symlink("/etc/passwd", dump.join("9999.dat.gz")).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("which is not a plain file"), "{stderr}");
+    assert!(!database_exists(&copy.name));
+    assert_eq!(leftovers(&env, &copy.name), Vec::<String>::new());
+}

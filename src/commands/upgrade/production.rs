@@ -382,7 +382,7 @@ impl Steps<'_> {
         if let Some(command) = &self.args.stop_cmd {
             phases.start(ctx, "--stop-cmd");
             ctx.printer.status(&format!("Stopping the service: {command}"));
-            engine::run_shell(ctx, command, db, &[]).await.context("--stop-cmd failed")?;
+            engine::run_service_command(ctx, command, db).await.context("--stop-cmd failed")?;
         }
         phases.start(ctx, "closing the database");
         self.close().await?;

@@ -96,12 +96,26 @@ pub(crate) async fn run_shell(
     db: &str,
     extra: &[(&str, &str)],
 ) -> Result<()> {
-    run_shell_until(ctx, command, db, extra, Some(&ctx.cancel)).await
+    run_shell_until(ctx, command, db, extra, Some(&ctx.cancel), Leftovers::Stop).await
+}
+
+/// Runs a service command (`--stop-cmd`): cancellable, and what it leaves running is its own.
+pub(crate) async fn run_service_command(ctx: &Context, command: &str, db: &str) -> Result<()> {
+    run_shell_until(ctx, command, db, &[], Some(&ctx.cancel), Leftovers::Leave).await
 }
 
 /// Runs a command that must run even after Ctrl-C (starting the service again).
 pub(crate) async fn run_shell_to_the_end(ctx: &Context, command: &str, db: &str) -> Result<()> {
-    run_shell_until(ctx, command, db, &[], None).await
+    run_shell_until(ctx, command, db, &[], None, Leftovers::Leave).await
+}
+
+/// What becomes of the processes a command left behind in its group once it exits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Leftovers {
+    /// Stopped: they would work on (or hold sessions to) a copy about to be swapped or dropped.
+    Stop,
+    /// Left alone: a service the command started is meant to keep running.
+    Leave,
 }
 
 async fn run_shell_until(
@@ -110,6 +124,7 @@ async fn run_shell_until(
     db: &str,
     extra: &[(&str, &str)],
     cancel: Option<&crate::cancel::Cancel>,
+    leftovers: Leftovers,
 ) -> Result<()> {
     let psql = Tool::find("psql", ctx.config.pg_path.as_deref(), &ctx.params)?;
     let mut child = psql.command(db);
@@ -165,6 +180,10 @@ async fn run_shell_until(
             return Err(Failure::interrupted().into());
         }
     };
+    if let (Some(group), Leftovers::Stop) = (group, leftovers) {
+        // ESRCH (nothing left) is the usual answer.
+        let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGTERM);
+    }
     if !status.success() {
         return Err(Failure::failed(format!("`{command}` failed ({status})")).into());
     }

@@ -311,6 +311,7 @@ impl Remote {
             .hint(format!("`odoodb upgrade log {}` shows what the platform did", self.state.db))
             .into());
         }
+        require_plain_tree(&dump)?;
         if self.pg_incompatible {
             let server = crate::pg::admin::server_version_num(&ctx.connect_admin().await?).await?;
             return Err(Failure::failed(format!(
@@ -325,4 +326,36 @@ impl Remote {
         let log = Some(result_dir.join("upgrade.log")).filter(|p| p.is_file());
         Ok(Downloaded { dump, filestore, log })
     }
+}
+
+/// The downloaded dump is read by pg_restore as it is: only plain files and folders, one
+/// level deep (a `-Fd` dump, or a single `-Fc` file), or a link or a device could make a root
+/// run read what the platform chose.
+fn require_plain_tree(dump: &Path) -> Result<()> {
+    let refuse = |path: &Path| -> anyhow::Error {
+        Failure::failed(format!(
+            "the platform's dump holds {}, which is not a plain file: it is not used",
+            crate::output::terminal_safe(&path.display().to_string())
+        ))
+        .into()
+    };
+    let meta =
+        dump.symlink_metadata().with_context(|| format!("cannot stat {}", dump.display()))?;
+    if meta.is_file() {
+        return Ok(());
+    }
+    if !meta.is_dir() {
+        return Err(refuse(dump));
+    }
+    for entry in
+        std::fs::read_dir(dump).with_context(|| format!("cannot read {}", dump.display()))?
+    {
+        let entry = entry.with_context(|| format!("cannot read {}", dump.display()))?;
+        let kind =
+            entry.file_type().with_context(|| format!("cannot stat {}", entry.path().display()))?;
+        if !kind.is_file() {
+            return Err(refuse(&entry.path()));
+        }
+    }
+    Ok(())
 }
