@@ -9,7 +9,7 @@ use super::Resolved;
 use super::work::{DUMP_NAME, RESULT_DIR, WorkLock};
 use crate::context::Context;
 use crate::error::Failure;
-use crate::filestore::{self};
+use crate::filestore;
 use crate::secret::Secret;
 use crate::upgrade::keys;
 use crate::upgrade::platform::{Aim, LogDecoder, Platform, Transfer};

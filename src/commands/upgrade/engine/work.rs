@@ -1,12 +1,13 @@
 //! The work folder of a run: made private, locked, marked, removed; and the dump into it.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
 use crate::context::Context;
 use crate::error::Failure;
-use crate::filestore::{self};
+use crate::filestore;
 use crate::pg::tools::Tool;
 
 /// The dump sent to the platform, in the work folder (the name the official client uses).
@@ -132,7 +133,24 @@ pub(crate) async fn dump(ctx: &Context, db: &str, work: &Path, jobs: u32) -> Res
     filestore::remove(&target)?;
     let tool = Tool::find("pg_dump", ctx.config.pg_path.as_deref(), &ctx.params)?;
     ctx.printer.status(&format!("Dumping {db} (pg_dump -Fd, {jobs} jobs) …"));
-    let bar = ctx.printer.bar(0, "{spinner} dump {elapsed} {msg}");
+    let bar = ctx.printer.bar(0, "{spinner} dump {msg} {elapsed}");
+    bar.enable_steady_tick(Duration::from_millis(200));
+    // The dump's size as it grows: pg_dump says nothing while it works.
+    let watch = {
+        let (bar, folder) = (bar.clone(), target.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                let measured = folder.clone();
+                let size = tokio::task::spawn_blocking(move || filestore::measure(&measured))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .map_or(0, |usage| usage.bytes);
+                bar.set_message(crate::output::bytes(size));
+            }
+        })
+    };
     let mut command = tool.command(db);
     command
         .args(["--no-owner", "--format=directory"])
@@ -143,6 +161,7 @@ pub(crate) async fn dump(ctx: &Context, db: &str, work: &Path, jobs: u32) -> Res
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
     let result = run_child(ctx, command, "pg_dump").await;
+    watch.abort();
     bar.finish_and_clear();
     if let Err(error) = result {
         let _ = filestore::remove(&target);
