@@ -299,9 +299,14 @@ async fn check(
     }
 }
 
-/// `--interactive`: each step with live rows is confirmed or skipped.
+/// `--interactive`: each step with live rows is confirmed or skipped. The flag is not asked
+/// about: it is set exactly when nothing the run includes stays live.
 async fn choose_steps(ctx: &Context, report: &mut Report) -> Result<()> {
-    for step in report.steps.iter_mut().filter(|s| s.status == StepStatus::Planned) {
+    let asked = report
+        .steps
+        .iter_mut()
+        .filter(|s| s.status == StepStatus::Planned && s.id != neutralize::FLAG_STEP);
+    for step in asked {
         let detail = live_detail(step);
         if !confirm::ask(ctx, &format!("{} — {}: {detail}. Apply?", step.id, step.title)).await? {
             step.status = StepStatus::Declined;

@@ -62,6 +62,7 @@ fn each_step_prompt_takes_its_own_line() {
     assert_eq!(code, "0");
     p.exp_string("leftover=[]").unwrap();
     assert!(asked > 5, "one question per step with live rows, got {asked}");
+    assert!(!answered.iter().any(|s| s == "flag"), "the flag follows the others: {answered:?}");
     env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
 }
 
