@@ -156,7 +156,10 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
     ctx.printer.emit(&report, || {
         format!(
             "Upgraded {db} to {} in {:.0}s ({}); backup {}.\nThe original is kept as {keep_as} (database and filestore): a twin of production (same uuid, crons, mail servers), so keep Odoo off it (dbfilter) and drop it once the upgrade is confirmed (odoodb delete {keep_as})",
-            report.target, report.total_seconds, report.engine, report.backup
+            report.target,
+            report.total_seconds,
+            if report.engine == "command" { "local command" } else { "Odoo's platform" },
+            report.backup
         )
     })?;
     started_again.map_err(|error| {
@@ -288,8 +291,13 @@ fn describe(
     if let Some(command) = &args.stop_cmd {
         lines.push(format!("  - the service is stopped: {command}"));
     }
+    let ended = match sessions {
+        0 => "no session is open now".to_string(),
+        1 => "its open session is ended".to_string(),
+        n => format!("its {n} open sessions are ended"),
+    };
     lines.push(format!(
-        "  - {db} is closed to connections and its {sessions} session(s) are ended: Odoo cannot use it until the end (downtime)"
+        "  - {db} is closed to connections ({ended}): Odoo cannot use it until the end (downtime)"
     ));
     lines.push(format!("  - a full backup into {} (checked end to end)", backup_dir.display()));
     lines.push("  - the upgrade of a copy of it".to_string());

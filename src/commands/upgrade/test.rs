@@ -350,6 +350,10 @@ async fn hops_keeping_the_last_good(
                 }
                 keep.label_building(&format!("copy of {} at {}", job.name, hops[index].from))
                     .await?;
+                ctx.printer.verbose(
+                    1,
+                    &format!("keeping the copy at {} in case the next hop fails", hops[index].from),
+                );
                 snapshot = Some((keep, name));
             }
         }
@@ -440,17 +444,18 @@ async fn make_usable(
 
 pub(super) fn emit(ctx: &Context, report: &Report) -> Result<()> {
     ctx.printer.emit(report, || {
-        let hops = if report.hops.len() > 1 {
-            let path: Vec<&str> = report.hops.iter().map(|h| h.to.as_str()).collect();
-            format!(" through {}", path.join(" → "))
-        } else {
-            String::new()
+        let hops = match report.hops.first() {
+            Some(first) if report.hops.len() > 1 => {
+                let path: Vec<&str> = report.hops.iter().map(|h| h.to.as_str()).collect();
+                format!(", {} → {}", first.from, path.join(" → "))
+            }
+            _ => String::new(),
         };
         format!(
             "Upgraded test copy {} of {} is ready ({}{hops}, {:.0}s): neutralized ({} rows changed), new database.uuid {}, {} filestore files.\nOpen it with Odoo {}: odoo-bin -d {} (the original {} was not changed)",
             report.test_copy,
             report.database,
-            report.engine,
+            if report.engine == "command" { "local command" } else { "Odoo's platform" },
             report.total_seconds,
             report.neutralized_rows,
             report.uuid,

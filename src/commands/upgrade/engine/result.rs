@@ -91,7 +91,7 @@ pub(crate) async fn build_filestore(
     } else if original.is_dir() {
         let mode = filestore::resolve_mode(Requested::Auto, original, &root)?
             .unwrap_or(filestore::Mode::Copy);
-        ctx.printer.status(&format!("Filestore: {} of {} …", mode.as_str(), original.display()));
+        ctx.printer.verbose(1, &format!("filestore: {} of {}", mode.as_str(), original.display()));
         let (source, target) = (original.to_path_buf(), folder.clone());
         let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = std::sync::Arc::clone(&cancel);
