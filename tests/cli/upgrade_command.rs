@@ -560,3 +560,59 @@ fn what_the_post_command_leaves_running_is_stopped_before_the_swap() {
     assert!(!survivor.exists(), "the post-command's background process was stopped");
     crate::support::drop_database(&kept);
 }
+
+#[test]
+fn a_real_odoo_17_database_is_upgraded_to_a_neutralized_test_copy_and_in_production() {
+    use crate::support::fixtures::Real;
+    let env = TestEnv::new();
+    let Some(db) = fixtures::real(&env, Real::Odoo17, "upr_real17") else { return };
+    let copy = PgTestDb::reserve("upr_real17_copy");
+    let files = files_under(&env.filestore(&db.name));
+    assert!(files.len() > 100, "the real filestore: {}", files.len());
+    let before = checksums(&db.name);
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &db.name, "-t", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", UPGRADER, "--name", &copy.name, "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(json(&output)["filestore_files"].as_u64(), Some(files.len() as u64));
+    let check = env.cmd().args(["neutralize", &copy.name, "--check"]).output().unwrap();
+    assert!(check.status.success(), "{}", text(&check.stdout));
+    assert_eq!(files_under(&env.filestore(&copy.name)), files);
+    assert_eq!(checksums(&db.name), before);
+
+    let output = production(&env, &db.name, UPGRADER, &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let kept = json(&output)["kept_as"].as_str().unwrap().to_string();
+    assert_eq!(checksums(&kept), before, "the real original, kept as it was");
+    assert_eq!(files_under(&env.filestore(&kept)), files);
+    assert_eq!(files_under(&env.filestore(&db.name)), files);
+    assert_eq!(
+        db.scalar_string("SELECT latest_version FROM ir_module_module WHERE name = 'base'"),
+        Some("18.0.1.0".into())
+    );
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+    crate::support::drop_database(&kept);
+}
+
+#[test]
+fn a_real_odoo_15_database_gets_a_neutralized_16_test_copy() {
+    use crate::support::fixtures::Real;
+    let env = TestEnv::new();
+    let Some(db) = fixtures::real(&env, Real::Odoo15, "upr_real15") else { return };
+    let copy = PgTestDb::reserve("upr_real15_copy");
+    let before = checksums(&db.name);
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &db.name, "-t", "16.0", "--engine", "command"])
+        .args(["--upgrade-command", UPGRADER, "--name", &copy.name])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let check = env.cmd().args(["neutralize", &copy.name, "--check"]).output().unwrap();
+    assert!(check.status.success(), "{}", text(&check.stdout));
+    assert_eq!(files_under(&env.filestore(&copy.name)), files_under(&env.filestore(&db.name)));
+    assert_eq!(checksums(&db.name), before);
+}
