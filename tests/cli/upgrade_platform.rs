@@ -456,3 +456,34 @@ fn a_second_request_for_the_same_database_waits_for_the_first() {
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(database_exists(&copy.name));
 }
+
+#[test]
+fn a_real_odoo_17_database_through_the_platform() {
+    use crate::support::fixtures::Real;
+    let Some(standin) = StandIn::with_data_server(Script::default()) else { return };
+    let env = TestEnv::new();
+    let Some(source) = fixtures::real(&env, Real::Odoo17, "upl_real17") else { return };
+    let copy = PgTestDb::reserve("upl_real17_copy");
+    let before = checksums(&source.name);
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
+        .args(platform_args(&standin))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    no_secret(&output);
+    assert_eq!(
+        copy.scalar_string(&format!("SELECT target FROM {MARKER_TABLE}")),
+        Some("18.0".into())
+    );
+    let check = env.cmd().args(["neutralize", &copy.name, "--check"]).output().unwrap();
+    assert!(check.status.success(), "{}", text(&check.stdout));
+    let mut expected = files_under(&env.filestore(&source.name));
+    expected.extend(new_files("18.0").iter().map(|(_, content)| sha1_name(content)));
+    expected.sort();
+    let mut got = files_under(&env.filestore(&copy.name));
+    got.sort();
+    assert_eq!(got, expected);
+    assert_eq!(checksums(&source.name), before);
+}
