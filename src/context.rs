@@ -108,6 +108,28 @@ impl Context {
         .into())
     }
 
+    /// Creates `db` as Odoo does (encoding, collation, template0, extensions — `unaccent` when
+    /// odoo.conf asks for it), owned by `owner`.
+    pub async fn create_odoo_database(
+        &self,
+        admin_client: &Client,
+        db: &str,
+        owner: &str,
+    ) -> Result<()> {
+        use anyhow::Context as _;
+        admin_client
+            .batch_execute(&admin::create_like_odoo_sql(db, owner))
+            .await
+            .with_context(|| format!("cannot create the database {db}"))?;
+        let unaccent =
+            crate::odoo::is_true(self.config.odoo_conf.as_ref().and_then(|c| c.get("unaccent")));
+        self.connect(db)
+            .await?
+            .batch_execute(&admin::odoo_extensions_sql(unaccent))
+            .await
+            .context("cannot create the extensions Odoo needs (pg_trgm)")
+    }
+
     /// Fails with the interrupted kind (exit 130) once Ctrl-C was pressed.
     pub fn check_interrupt(&self) -> Result<()> {
         self.cancel.check()

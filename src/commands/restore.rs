@@ -512,19 +512,8 @@ async fn build(
     source: Source,
 ) -> Result<Built> {
     let building = install.building().to_string();
-    admin_client
-        .batch_execute(&admin::create_like_odoo_sql(&building, &plan.owner))
-        .await
-        .context("cannot create the database")?;
+    ctx.create_odoo_database(admin_client, &building, &plan.owner).await?;
     install.label_building(&format!("restore into {}", plan.target)).await?;
-    let unaccent = odoo::is_true(ctx.config.odoo_conf.as_ref().and_then(|c| c.get("unaccent")));
-    {
-        let client = ctx.connect(&building).await?;
-        client
-            .batch_execute(&admin::odoo_extensions_sql(unaccent))
-            .await
-            .context("cannot create the extensions Odoo needs (pg_trgm)")?;
-    }
     fault::point("restore:after-create", &ctx.cancel).await?;
     ctx.check_interrupt()?;
 
@@ -554,13 +543,7 @@ async fn build(
         ))
         .hint("odoodb restores Odoo databases; use pg_restore or psql for others")
     })?;
-    let series = odoo::base_version(&client).await?.as_deref().and_then(odoo::version::series);
-    if series.as_deref().and_then(major).is_some_and(|m| m >= 17) {
-        client
-            .batch_execute(admin::GRANT_PUBLIC_SCHEMA_SQL)
-            .await
-            .context("cannot grant CREATE on schema public, as Odoo 17+ does")?;
-    }
+    odoo::grant_like_odoo(&client).await?;
     if plan.copy {
         identity::renew(
             &mut client,
@@ -593,10 +576,6 @@ async fn build(
     fault::point("before-swap", &ctx.cancel).await?;
     ctx.check_interrupt()?;
     Ok(Built { identity, neutralized, files: counts.files, bytes: counts.file_bytes, load_seconds })
-}
-
-fn major(series: &str) -> Option<u32> {
-    series.trim_start_matches("saas~").split('.').next()?.parse().ok()
 }
 
 /// Loads the dump and extracts the filestore (blocking), at the same time where the format

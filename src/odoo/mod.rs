@@ -53,6 +53,22 @@ pub async fn base_version(client: &impl GenericClient) -> Result<Option<String>>
     Ok(row.and_then(|row| row.get(0)))
 }
 
+/// What Odoo 17+ grants on a database it creates (`CREATE` on schema public to everyone), done
+/// when the database (restored, upgraded) is at 17 or later.
+pub async fn grant_like_odoo(client: &impl GenericClient) -> Result<()> {
+    let series = base_version(client).await?.as_deref().and_then(version::series);
+    let major = series
+        .as_deref()
+        .and_then(|s| s.trim_start_matches("saas~").split('.').next()?.parse::<u32>().ok());
+    if major.is_some_and(|m| m >= 17) {
+        client
+            .batch_execute(crate::pg::admin::GRANT_PUBLIC_SCHEMA_SQL)
+            .await
+            .context("cannot grant CREATE on schema public, as Odoo 17+ does")?;
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Module {
     pub name: String,

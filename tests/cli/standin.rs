@@ -13,6 +13,7 @@ use pretty_assertions::assert_eq;
 use crate::support::platform::{
     self, Fault, GOOD_CONTRACT, MARKER_TABLE, ORIGIN_DUMP, Outcome, Script, StandIn, UPGRADED_DUMP,
 };
+use crate::support::text;
 use crate::support::{PgTestDb, Server, TestEnv, database_exists, fixtures, sshd};
 
 const TARGET: &str = "18.0";
@@ -133,10 +134,6 @@ fn remote(standin: &StandIn, path: &str) -> String {
 fn upload(standin: &StandIn, ssh: &str, dump: &Path) -> Output {
     let source = format!("{}/", dump.display());
     rsync(ssh, &[source], &format!("{}/", remote(standin, ORIGIN_DUMP)))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Relative paths of every file under `dir`, sorted.

@@ -11,6 +11,7 @@ use pretty_assertions::assert_eq;
 
 use crate::support::fixtures::{self, Real};
 use crate::support::platform::{Fault, GOOD_CONTRACT, Script, StandIn, TOKEN};
+use crate::support::text;
 use crate::support::{TestEnv, json};
 
 const DB: &str = "prod_db";
@@ -52,10 +53,6 @@ fn run(env: &TestEnv, standin: &StandIn, args: &[&str]) -> std::process::Output 
         .args(["--upgrade-timeout", "2"])
         .output()
         .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn no_secret(output: &std::process::Output) {

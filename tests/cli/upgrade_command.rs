@@ -6,9 +6,9 @@ use std::path::Path;
 
 use crate::support::fixtures;
 use crate::support::{
-    PgTestDb, TestEnv, admin, database_exists, databases_like, files_under, json, leftovers,
-    row_counts,
+    PgTestDb, TestEnv, database_exists, databases_like, files_under, json, leftovers, row_counts,
 };
+use crate::support::{allows_connections, checksums, text};
 
 /// A program that "upgrades" like OpenUpgrade would, as far as a test can tell: base moves to
 /// the hop's version, a marker table records each hop. It uses only what odoodb gives it.
@@ -16,33 +16,6 @@ const UPGRADER: &str = r#"psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE ir_module_mod
 
 /// One that changes the copy half way, then fails.
 const BROKEN: &str = r#"psql -X -q -c "CREATE TABLE upgrade_marker (hop text); UPDATE ir_config_parameter SET value = 'broken' WHERE key = 'database.uuid'" && echo 'migration of sale failed' >&2 && exit 1"#;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn allows_connections(db: &str) -> bool {
-    admin()
-        .query_one("SELECT datallowconn FROM pg_database WHERE datname = $1", &[&db])
-        .unwrap()
-        .get(0)
-}
-
-/// Every row of every table, as text, per table: equal sums mean equal content.
-fn checksums(db: &str) -> std::collections::BTreeMap<String, String> {
-    let mut client = crate::support::Server::get().client(db);
-    crate::support::public_tables(&mut client)
-        .into_iter()
-        .map(|table| {
-            let sql = format!(
-                "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {} t",
-                crate::support::quote(&table)
-            );
-            let sum: String = client.query_one(&sql, &[]).unwrap().get(0);
-            (table, sum)
-        })
-        .collect()
-}
 
 fn file_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files_under(dir)

@@ -10,34 +10,9 @@ use crate::support::platform::{
     upgraded_base_version,
 };
 use crate::support::{
-    PgTestDb, TestEnv, admin, database_exists, databases_like, files_under, json, leftovers,
+    PgTestDb, TestEnv, database_exists, databases_like, files_under, json, leftovers,
 };
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn allows_connections(db: &str) -> bool {
-    admin()
-        .query_one("SELECT datallowconn FROM pg_database WHERE datname = $1", &[&db])
-        .unwrap()
-        .get(0)
-}
-
-fn checksums(db: &str) -> std::collections::BTreeMap<String, String> {
-    let mut client = crate::support::Server::get().client(db);
-    crate::support::public_tables(&mut client)
-        .into_iter()
-        .map(|table| {
-            let sql = format!(
-                "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {} t",
-                crate::support::quote(&table)
-            );
-            let sum: String = client.query_one(&sql, &[]).unwrap().get(0);
-            (table, sum)
-        })
-        .collect()
-}
+use crate::support::{allows_connections, checksums, text};
 
 /// The arguments that point odoodb at the stand-in.
 fn platform_args(standin: &StandIn) -> Vec<std::ffi::OsString> {

@@ -6,14 +6,11 @@ use std::time::{Duration, Instant};
 
 use crate::support::fixtures;
 use crate::support::platform::{GOOD_CONTRACT, Script, StandIn};
+use crate::support::text;
 use crate::support::{PgTestDb, TestEnv, database_exists, files_under, leftovers};
 
 /// As in upgrade_command.rs: base moves to the hop's version.
 const UPGRADER: &str = r#"psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE ir_module_module SET latest_version = '$ODOODB_TARGET.1.0' WHERE name = 'base'""#;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;

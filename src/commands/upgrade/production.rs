@@ -422,7 +422,7 @@ impl Steps<'_> {
             phases.start(ctx, "upgrade on the platform");
             let downloaded = remote.drive(ctx, self.run.poll).await?;
             phases.start(ctx, "restore of the result");
-            engine::create_odoo_database(ctx, self.admin_client, &building, self.owner).await?;
+            ctx.create_odoo_database(self.admin_client, &building, self.owner).await?;
             install.label_building(&format!("upgrade of {db} to {}", self.run.target)).await?;
             engine::restore_dump(
                 ctx,
@@ -452,7 +452,7 @@ impl Steps<'_> {
             ))
             .into());
         }
-        engine::grant_like_odoo(&client).await?;
+        crate::odoo::grant_like_odoo(&client).await?;
         drop(client);
 
         phases.start(ctx, "filestore");

@@ -263,7 +263,7 @@ async fn build(
     source: Source,
 ) -> Result<Report> {
     let building = install.building().to_string();
-    engine::create_odoo_database(ctx, admin_client, &building, owner).await?;
+    ctx.create_odoo_database(admin_client, &building, owner).await?;
     install.label_building(&format!("upgraded test copy of {} for {}", job.db, job.name)).await?;
     let (hops, platform_files, platform_log) = match source {
         Source::Platform(downloaded) => {
@@ -410,7 +410,7 @@ async fn make_usable(
     ctx.check_interrupt()?;
     let mut client = ctx.connect(&building).await?;
     odoo::require_odoo(&client, name).await?;
-    engine::grant_like_odoo(&client).await?;
+    crate::odoo::grant_like_odoo(&client).await?;
     identity::renew(
         &mut client,
         &identity::Options {

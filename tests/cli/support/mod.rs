@@ -420,3 +420,32 @@ impl Drop for Immutable {
         let _ = std::process::Command::new("chattr").arg("-i").arg(&self.0).status();
     }
 }
+
+/// A program's output as text, for messages and `contains`.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Whether `db` accepts new connections (`ALLOW_CONNECTIONS`).
+pub fn allows_connections(db: &str) -> bool {
+    admin()
+        .query_one("SELECT datallowconn FROM pg_database WHERE datname = $1", &[&db])
+        .unwrap()
+        .get(0)
+}
+
+/// Every row of every public table, as text, hashed per table: equal maps mean equal content.
+pub fn checksums(db: &str) -> std::collections::BTreeMap<String, String> {
+    let mut client = Server::get().client(db);
+    public_tables(&mut client)
+        .into_iter()
+        .map(|table| {
+            let sql = format!(
+                "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {} t",
+                quote(&table)
+            );
+            let sum: String = client.query_one(&sql, &[]).unwrap().get(0);
+            (table, sum)
+        })
+        .collect()
+}

@@ -25,7 +25,7 @@ pub(super) use local::{
     Hop, hops, run_hop, run_hops, run_service_command, run_shell, run_shell_to_the_end,
 };
 pub(super) use remote::{Downloaded, Remote};
-pub(super) use result::{build_filestore, create_odoo_database, grant_like_odoo, restore_dump};
+pub(super) use result::{build_filestore, restore_dump};
 pub(super) use work::{discard_dumps, dump, remove_work_dir, work_dir};
 
 /// The options of a run, resolved (flags, then settings, then defaults).

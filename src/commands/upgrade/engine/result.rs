@@ -8,31 +8,9 @@ use anyhow::{Context as _, Result};
 use crate::context::Context;
 use crate::error::Failure;
 use crate::filestore::{self, Owner, Requested};
-use crate::odoo;
-use crate::pg::admin;
 use crate::pg::load::{self, Loader};
 use crate::pg::tools::Tool;
 use crate::safe::install::Install;
-use crate::upgrade::target::Series;
-
-/// Creates `db` as Odoo does (encoding, collation, extensions), owned by `owner`.
-pub(crate) async fn create_odoo_database(
-    ctx: &Context,
-    admin_client: &crate::pg::Client,
-    db: &str,
-    owner: &str,
-) -> Result<()> {
-    admin_client
-        .batch_execute(&admin::create_like_odoo_sql(db, owner))
-        .await
-        .with_context(|| format!("cannot create the database {db}"))?;
-    let unaccent = odoo::is_true(ctx.config.odoo_conf.as_ref().and_then(|c| c.get("unaccent")));
-    let client = ctx.connect(db).await?;
-    client
-        .batch_execute(&admin::odoo_extensions_sql(unaccent))
-        .await
-        .context("cannot create the extensions Odoo needs (pg_trgm)")
-}
 
 /// `pg_restore --jobs` of a `-Fd` dump into `db` (which exists, empty), as `owner`.
 pub(crate) async fn restore_dump(
@@ -59,19 +37,6 @@ pub(crate) async fn restore_dump(
             .context("the restore stopped unexpectedly");
     bar.finish_and_clear();
     outcome?
-}
-
-/// The grant Odoo 17+ makes on a new database, when the result is 17 or later.
-pub(crate) async fn grant_like_odoo(client: &crate::pg::Client) -> Result<()> {
-    let series = odoo::base_version(client).await?.as_deref().and_then(odoo::version::series);
-    let major = series.as_deref().and_then(Series::parse).map(|s| s.major);
-    if major.is_some_and(|m| m >= 17) {
-        client
-            .batch_execute(admin::GRANT_PUBLIC_SCHEMA_SQL)
-            .await
-            .context("cannot grant CREATE on schema public, as Odoo 17+ does")?;
-    }
-    Ok(())
 }
 
 /// The original's filestore, hard-linked (else copied) into the install's folder, with the
