@@ -309,17 +309,12 @@ fn sigterm_during_the_upgrade_puts_everything_back_and_exits_130() {
         format!("touch {}; (sleep 5; touch {}) & wait", started.display(), survivor.display());
     let marks = env.root.join("service.log");
     let start = format!("echo start >> {}", marks.display());
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"))
+    let child = env
+        .spawn_cmd()
         .args(["--yes", "upgrade", "production", &db.name, "--target", "18.0"])
         .args(["--engine", "command", "--upgrade-command", &command, "--start-cmd", &start])
         .arg("--backup-dir")
         .arg(&backups)
-        .env_clear()
-        .env("HOME", &env.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ODOO_RC", &env.odoo_conf)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);

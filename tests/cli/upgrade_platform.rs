@@ -2,7 +2,7 @@
 //! sshd + rsync data server, and a real (fake) upgrade of what was uploaded.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::fixtures;
 use crate::support::platform::{
@@ -13,22 +13,6 @@ use crate::support::{
     PgTestDb, TestEnv, database_exists, databases_like, files_under, json, leftovers,
 };
 use crate::support::{allows_connections, checksums, text};
-
-/// The arguments that point odoodb at the stand-in.
-fn platform_args(standin: &StandIn) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = vec![
-        "--contract".into(),
-        GOOD_CONTRACT.into(),
-        "--upgrade-server".into(),
-        standin.url.clone().into(),
-        "--upgrade-ca".into(),
-        standin.ca.clone().into(),
-        "--poll-interval".into(),
-        "0.2".into(),
-    ];
-    args.extend(standin.data_server_args());
-    args
-}
 
 fn no_secret(output: &std::process::Output) {
     for stream in [&output.stdout, &output.stderr] {
@@ -59,7 +43,7 @@ fn a_test_upgrade_through_the_platform_makes_a_neutralized_whole_copy() {
     let output = env
         .cmd()
         .args(["upgrade", "test", &source.name, "--target", "18.0", "--name", &copy.name, "--json"])
-        .args(platform_args(&standin))
+        .args(standin.product_args("0.2"))
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", text(&output.stderr));
@@ -130,7 +114,7 @@ fn a_cut_upload_is_resumed_by_rsync_and_the_upgrade_goes_on() {
     let output = env
         .cmd()
         .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
-        .args(platform_args(&standin))
+        .args(standin.product_args("0.2"))
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", text(&output.stderr));
@@ -154,7 +138,7 @@ fn an_unknown_host_key_is_refused_and_nothing_is_sent() {
     let output = env
         .cmd()
         .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
-        .args(platform_args(&standin))
+        .args(standin.product_args("0.2"))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -179,7 +163,7 @@ fn failed_and_cancelled_upgrades_make_no_copy_and_say_why() {
         let output = env
             .cmd()
             .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
-            .args(platform_args(&standin))
+            .args(standin.product_args("0.2"))
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(1), "{word}");
@@ -206,7 +190,7 @@ fn an_old_postgresql_downloads_the_result_and_says_so() {
     let output = env
         .cmd()
         .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
-        .args(platform_args(&standin))
+        .args(standin.product_args("0.2"))
         .arg("--work-dir")
         .arg(&work)
         .output()
@@ -225,7 +209,7 @@ fn a_refused_request_costs_no_dump_and_changes_nothing() {
     let env = TestEnv::new();
     let source = fixtures::modern(&env, "upl_refused");
     let work = env.root.join("work");
-    let mut args = platform_args(&standin);
+    let mut args = standin.product_args("0.2");
     args[1] = "M-WRONG-CONTRACT".into();
     let output = env
         .cmd()
@@ -242,19 +226,6 @@ fn a_refused_request_costs_no_dump_and_changes_nothing() {
     assert!(databases_like(&format!("{}_test", source.name)).is_empty());
 }
 
-fn odoodb(env: &TestEnv, args: &[std::ffi::OsString]) -> std::process::Command {
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
-    command
-        .args(args)
-        .env_clear()
-        .env("HOME", &env.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ODOO_RC", &env.odoo_conf)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-    command
-}
-
 #[test]
 fn an_interrupted_test_upgrade_is_resumed_where_the_platform_is() {
     let script = Script { work_time: Duration::from_secs(4), ..Script::default() };
@@ -267,13 +238,9 @@ fn an_interrupted_test_upgrade_is_resumed_where_the_platform_is() {
             .iter()
             .map(Into::into)
             .collect();
-    args.extend(platform_args(&standin));
-    let child = odoodb(&env, &args).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_mins(1);
-    while standin.status().0 != "progress" {
-        assert!(Instant::now() < deadline, "the upgrade never started on the platform");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    args.extend(standin.product_args("0.2"));
+    let child = env.spawn_cmd().args(&args).spawn().unwrap();
+    standin.wait_status("progress");
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()),
         nix::sys::signal::Signal::SIGINT,
@@ -316,7 +283,7 @@ fn production_args(env: &TestEnv, standin: &StandIn, db: &str) -> Vec<std::ffi::
             .map(Into::into)
             .collect();
     args.push(backups.into());
-    args.extend(platform_args(standin));
+    args.extend(standin.product_args("0.2"));
     args
 }
 
@@ -413,13 +380,9 @@ fn a_second_request_for_the_same_database_waits_for_the_first() {
             .iter()
             .map(Into::into)
             .collect();
-    args.extend(platform_args(&standin));
-    let first = odoodb(&env, &args).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_mins(1);
-    while standin.status().0 != "progress" {
-        assert!(Instant::now() < deadline, "the first upgrade never started on the platform");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    args.extend(standin.product_args("0.2"));
+    let first = env.spawn_cmd().args(&args).spawn().unwrap();
+    standin.wait_status("progress");
     let key = env.home.join(format!(".local/state/odoodb/upgrade/{}-test.key", source.name));
     let key_before = std::fs::read(&key).unwrap();
     let second =
@@ -443,7 +406,7 @@ fn a_real_odoo_17_database_through_the_platform() {
     let output = env
         .cmd()
         .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
-        .args(platform_args(&standin))
+        .args(standin.product_args("0.2"))
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", text(&output.stderr));

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::support::fixtures;
-use crate::support::platform::{GOOD_CONTRACT, Script, StandIn};
+use crate::support::platform::{Script, StandIn};
 use crate::support::text;
 use crate::support::{PgTestDb, TestEnv, database_exists, files_under, leftovers};
 
@@ -83,26 +83,13 @@ fn a_linked_filestore_from_the_platform_is_refused_and_its_target_untouched() {
     let victim = env.root.join("victim");
     std::fs::create_dir_all(victim.join("ab")).unwrap();
     std::fs::write(victim.join("ab/secret.txt"), b"not the platform's").unwrap();
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
+    let mut command = env.spawn_cmd();
     command
         .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
-        .args(["--contract", GOOD_CONTRACT, "--upgrade-server", &standin.url, "--upgrade-ca"])
-        .arg(&standin.ca)
         // Slow polls: the test changes the platform's files between "done" and the download.
-        .args(["--poll-interval", "4"])
-        .args(standin.data_server_args())
-        .env_clear()
-        .env("HOME", &env.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ODOO_RC", &env.odoo_conf)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
+        .args(standin.product_args("4"));
     let child = command.spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_mins(1);
-    while standin.upgrade().is_none() {
-        assert!(Instant::now() < deadline, "the upgrade never started on the platform");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    standin.wait_started();
     standin.wait_upgrade(Duration::from_mins(1));
     let served = standin.data_server().data_dir().join("filestore");
     std::fs::remove_dir_all(&served).unwrap();
@@ -181,17 +168,11 @@ fn a_second_run_on_the_same_work_folder_is_refused_while_the_first_runs() {
     let work = env.root.join("work");
     let started = env.root.join("started");
     let slow = format!("touch '{}' && sleep 4 && {UPGRADER}", started.display());
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
+    let mut command = env.spawn_cmd();
     command
         .args(["upgrade", "test", &source.name, "-t", "18.0", "--engine", "command"])
         .args(["--upgrade-command", &slow, "--name", &first.name, "--work-dir"])
-        .arg(&work)
-        .env_clear()
-        .env("HOME", &env.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ODOO_RC", &env.odoo_conf)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
+        .arg(&work);
     let child = command.spawn().unwrap();
     let deadline = Instant::now() + Duration::from_mins(1);
     while !started.exists() {
@@ -218,25 +199,12 @@ fn a_link_inside_the_platforms_dump_is_refused() {
     let env = TestEnv::new();
     let source = fixtures::modern(&env, "urv_dumplink");
     let copy = PgTestDb::reserve("urv_dumplink_copy");
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
+    let mut command = env.spawn_cmd();
     command
         .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
-        .args(["--contract", GOOD_CONTRACT, "--upgrade-server", &standin.url, "--upgrade-ca"])
-        .arg(&standin.ca)
-        .args(["--poll-interval", "4"])
-        .args(standin.data_server_args())
-        .env_clear()
-        .env("HOME", &env.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ODOO_RC", &env.odoo_conf)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
+        .args(standin.product_args("4"));
     let child = command.spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_mins(1);
-    while standin.upgrade().is_none() {
-        assert!(Instant::now() < deadline, "the upgrade never started on the platform");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    standin.wait_started();
     standin.wait_upgrade(Duration::from_mins(1));
     let dump = standin.data_server().data_dir().join("upgraded.dump");
     std::os::unix::fs::symlink("/etc/passwd", dump.join("9999.dat.gz")).unwrap();

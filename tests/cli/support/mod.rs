@@ -70,6 +70,20 @@ impl TestEnv {
         cmd
     }
 
+    /// The binary as a plain child process (to signal it, or to act while it runs): this
+    /// env's odoo.conf and HOME, no terminal, stdout dropped, stderr piped.
+    pub fn spawn_cmd(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
+        command
+            .env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("ODOO_RC", &self.odoo_conf)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        command
+    }
+
     pub fn filestore(&self, db: &str) -> PathBuf {
         self.data_dir.join("filestore").join(db)
     }

@@ -279,6 +279,41 @@ impl StandIn {
         self.data_server().product_args()
     }
 
+    /// Everything that points odoodb at this stand-in: the good contract, the server and its
+    /// CA, polls every `poll` seconds, and the data server.
+    pub fn product_args(&self, poll: &str) -> Vec<std::ffi::OsString> {
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "--contract".into(),
+            GOOD_CONTRACT.into(),
+            "--upgrade-server".into(),
+            self.url.clone().into(),
+            "--upgrade-ca".into(),
+            self.ca.clone().into(),
+            "--poll-interval".into(),
+            poll.into(),
+        ];
+        args.extend(self.data_server_args());
+        args
+    }
+
+    /// Waits (a minute at most) until the request's status is `status`.
+    pub fn wait_status(&self, status: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_mins(1);
+        while self.status().0 != status {
+            assert!(std::time::Instant::now() < deadline, "the request never reached {status}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits (a minute at most) until the upgrade has started on the platform.
+    pub fn wait_started(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_mins(1);
+        while self.upgrade().is_none() {
+            assert!(std::time::Instant::now() < deadline, "the upgrade never started");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The files (relative to `origin.dump`) present at each `transfer/stop` after an upload.
     pub fn uploads(&self) -> Vec<Vec<String>> {
         self.shared.lock().unwrap().uploads.clone()
