@@ -283,7 +283,9 @@ pub struct BackupArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<BackupFormat>,
 
-    /// Write the archive here (`-` for stdout) instead of into --dir
+    /// Write the archive here instead of into --dir: a new file (its extension chooses the
+    /// format when --format is not given), `-` for stdout, or a named pipe or device, written
+    /// through; an existing file only with --force, a link is followed
     #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "dir")]
     pub output: Option<PathBuf>,
 
@@ -291,6 +293,10 @@ pub struct BackupArgs {
     /// else the current folder]
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+
+    /// Replace the file named with -o if it exists (once the new backup is complete)
+    #[arg(long, requires = "output")]
+    pub force: bool,
 
     /// Once the new backup is complete and verified, keep only the newest N backups of this
     /// database in the folder [default: settings backup.keep]

@@ -21,6 +21,7 @@ mod neutralize;
 mod odoo;
 mod output;
 mod pg;
+mod run_files;
 mod safe;
 mod secret;
 mod sessions;

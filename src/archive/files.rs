@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::io::{BufRead as _, BufReader, BufWriter, Read, Write as _};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use sha1::Digest as _;
 use sha2::Sha256;
 
@@ -21,22 +21,28 @@ pub struct Listing {
     pub list_sha256: String,
     /// `store_fname`s of attachments with no file on disk, sorted.
     pub missing: Vec<String>,
-    /// One line per file, `<size>\t<relative path>`, in sorted path order.
-    spool: tempfile::NamedTempFile,
+    /// Entries left out of the archive (see `names::filestore_path`), and the first of them.
+    pub skipped: u64,
+    pub skipped_examples: Vec<String>,
+    /// One line per file, `<size>\t<relative path>`, in sorted path order. Unnamed, so that a
+    /// killed run leaves nothing behind.
+    spool: std::fs::File,
 }
+
+/// How many skipped entries a listing names.
+const SKIPPED_EXAMPLES: usize = 20;
 
 /// Walks `root` in sorted path order (byte order of the whole relative path, as `sort` would
 /// give), spooling the list, and checks it against the attachments' `store_fname`s.
 pub fn list(root: &Path, referenced: Vec<String>, spool_dir: &Path) -> Result<Listing> {
-    let spool = tempfile::Builder::new()
-        .prefix(".odoodb-filelist-")
-        .tempfile_in(spool_dir)
+    let spool = tempfile::tempfile_in(spool_dir)
         .with_context(|| format!("cannot create a temporary file in {}", spool_dir.display()))?;
     let mut wanted: HashSet<String> = referenced.into_iter().collect();
     let mut digest = Sha256::new();
     let (mut files, mut bytes) = (0u64, 0u64);
+    let (mut skipped, mut skipped_examples) = (0u64, Vec::new());
     {
-        let mut out = BufWriter::new(spool.as_file());
+        let mut out = BufWriter::new(&spool);
         let mut visit = |relative: &str, size: u64| -> Result<()> {
             files += 1;
             bytes += size;
@@ -45,7 +51,15 @@ pub fn list(root: &Path, referenced: Vec<String>, spool_dir: &Path) -> Result<Li
             wanted.remove(relative);
             writeln!(out, "{size}\t{relative}").context("cannot write the file list")
         };
-        walk(root, "", &mut visit)?;
+        let mut skip = |relative: String, why: &str| {
+            skipped += 1;
+            if skipped_examples.len() < SKIPPED_EXAMPLES {
+                skipped_examples
+                    .push(format!("{} ({why})", crate::output::terminal_safe(&relative)));
+            }
+        };
+        let mut walker = Walker { visit: &mut visit, skip: &mut skip, ancestors: Vec::new() };
+        walker.walk(root, "")?;
         out.flush().context("cannot write the file list")?;
     }
     let mut missing: Vec<String> = wanted.into_iter().collect();
@@ -56,43 +70,90 @@ pub fn list(root: &Path, referenced: Vec<String>, spool_dir: &Path) -> Result<Li
         bytes,
         list_sha256: hex(&digest.finalize()),
         missing,
+        skipped,
+        skipped_examples,
         spool,
     })
 }
 
-/// Depth first, each folder's entries sorted by name with `/` appended to folders: that yields
-/// the byte order of the full relative paths without holding them all.
-fn walk(dir: &Path, prefix: &str, visit: &mut dyn FnMut(&str, u64) -> Result<()>) -> Result<()> {
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-        let Ok(name) = entry.file_name().into_string() else {
-            bail!("{} has a name that is not UTF-8", entry.path().display());
-        };
-        // A link is followed, as Odoo's own backup does.
-        let meta = std::fs::metadata(entry.path())
-            .with_context(|| format!("cannot stat {}", entry.path().display()))?;
-        if meta.is_dir() {
-            entries.push((format!("{name}/"), None));
-        } else if meta.is_file() {
-            entries.push((name, Some(meta.len())));
+struct Walker<'a> {
+    visit: &'a mut dyn FnMut(&str, u64) -> Result<()>,
+    skip: &'a mut dyn FnMut(String, &str),
+    /// The folders being walked, by device and inode: a link back to one of them would loop.
+    ancestors: Vec<(u64, u64)>,
+}
+
+impl Walker<'_> {
+    /// Depth first, each folder's entries sorted by name with `/` appended to folders: that
+    /// yields the byte order of the full relative paths without holding them all.
+    ///
+    /// Links are followed, as Odoo's own backup does; what cannot go into an archive that
+    /// restores (a name the restore refuses, a link to nothing or back up the tree, a socket
+    /// or a device) is left out and reported, never silently.
+    fn walk(&mut self, dir: &Path, prefix: &str) -> Result<()> {
+        use std::os::unix::fs::MetadataExt as _;
+        let here =
+            std::fs::metadata(dir).with_context(|| format!("cannot stat {}", dir.display()))?;
+        self.ancestors.push((here.dev(), here.ino()));
+        let mut entries = Vec::new();
+        for entry in
+            std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?
+        {
+            let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+            let Ok(name) = entry.file_name().into_string() else {
+                (self.skip)(
+                    format!("{prefix}{}", entry.file_name().to_string_lossy()),
+                    "the name is not UTF-8",
+                );
+                continue;
+            };
+            let relative = format!("{prefix}{name}");
+            if let Err(why) = super::names::filestore_path(&relative) {
+                (self.skip)(relative, why);
+                continue;
+            }
+            let meta = match std::fs::metadata(entry.path()) {
+                Ok(meta) => meta,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    (self.skip)(relative, "a link to nothing");
+                    continue;
+                }
+                Err(error) => {
+                    return Err(error)
+                        .with_context(|| format!("cannot stat {}", entry.path().display()));
+                }
+            };
+            if meta.is_dir() {
+                if self.ancestors.contains(&(meta.dev(), meta.ino())) {
+                    (self.skip)(relative, "a link back to a folder above it");
+                    continue;
+                }
+                entries.push((format!("{name}/"), None));
+            } else if meta.is_file() {
+                entries.push((name, Some(meta.len())));
+            } else {
+                (self.skip)(relative, "not a file nor a folder (a socket, a pipe or a device)");
+            }
         }
-    }
-    entries.sort();
-    for (name, size) in entries {
-        let relative = format!("{prefix}{name}");
-        match size {
-            Some(size) => visit(&relative, size)?,
-            None => walk(&dir.join(name.trim_end_matches('/')), &relative, visit)?,
+        entries.sort();
+        for (name, size) in entries {
+            let relative = format!("{prefix}{name}");
+            match size {
+                Some(size) => (self.visit)(&relative, size)?,
+                None => self.walk(&dir.join(name.trim_end_matches('/')), &relative)?,
+            }
         }
+        self.ancestors.pop();
+        Ok(())
     }
-    Ok(())
 }
 
 impl Listing {
     /// The listed files, in order: `(relative path, size)`.
     pub fn entries(&self) -> Result<impl Iterator<Item = Result<(String, u64)>>> {
-        let file = self.spool.reopen().context("cannot read the file list")?;
+        use std::io::{Seek as _, SeekFrom};
+        let mut file = self.spool.try_clone().context("cannot read the file list")?;
+        file.seek(SeekFrom::Start(0)).context("cannot read the file list")?;
         Ok(BufReader::new(file).lines().map(|line| {
             let line = line.context("cannot read the file list")?;
             let (size, name) = line.split_once('\t').context("bad line in the file list")?;

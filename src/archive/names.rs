@@ -50,19 +50,30 @@ fn plain_component(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
-fn is_hex(text: &str, len: usize) -> bool {
-    text.len() == len && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// `ab/ab…40 hex`, the folder being the name's first two characters: how Odoo names files.
-pub fn is_odoo_file_name(relative: &str) -> bool {
-    let mut parts = relative.split('/');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(folder), Some(name), None) => {
-            is_hex(folder, 2) && is_hex(name, 40) && name.starts_with(folder)
-        }
-        _ => false,
+/// Whether a path relative to a filestore folder may be backed up and restored: the one rule
+/// both sides apply, so that every archive `backup` writes is one `restore` accepts. Odoo's own
+/// backup copies the whole folder, stray files included (`checklist/`, editors' and rsync's
+/// leftovers), so any plain relative path goes; what could escape the folder, collide with the
+/// restore's scratch folder or break the line-per-file spool (control characters) does not.
+pub fn filestore_path(relative: &str) -> Result<(), &'static str> {
+    if relative.is_empty() || relative.len() > 4096 {
+        return Err("an empty or overlong filestore path");
     }
+    for (index, part) in relative.split('/').enumerate() {
+        if part.is_empty() || part == "." || part == ".." {
+            return Err("the filestore path has an empty, `.` or `..` component");
+        }
+        if part.len() > 255 {
+            return Err("a filestore name longer than 255 bytes");
+        }
+        if part.chars().any(|c| c.is_control() || c == '\\') {
+            return Err("a filestore name with a control character or a backslash");
+        }
+        if index == 0 && part == crate::archive::extract::SCRATCH {
+            return Err("a name odoodb keeps for its own scratch folder");
+        }
+    }
+    Ok(())
 }
 
 /// Checks one entry's name; `is_dir` says the archive marks it as a folder.
@@ -99,21 +110,13 @@ pub fn classify(raw: &[u8], is_dir: bool, dump: &DumpLocation) -> Result<Role, F
         return Ok(Role::Dump(file.to_string()));
     }
     if let Some(relative) = trimmed.strip_prefix("filestore").and_then(|r| r.strip_prefix('/')) {
-        let inner = relative.strip_prefix("checklist/").unwrap_or(relative);
-        if is_dir
-            && (relative.is_empty()
-                || relative == "checklist"
-                || is_hex(inner, 2) && !inner.contains('/'))
-        {
+        if relative.is_empty() && is_dir {
             return Ok(Role::Folder);
         }
-        if !is_dir && is_odoo_file_name(inner) {
-            return Ok(Role::File(relative.to_string()));
+        if let Err(why) = filestore_path(relative) {
+            return Err(refusal(name, why));
         }
-        return Err(refusal(
-            name,
-            "not an Odoo filestore name (filestore/<xx>/<sha1>, or filestore/checklist/…)",
-        ));
+        return Ok(if is_dir { Role::Folder } else { Role::File(relative.to_string()) });
     }
     if trimmed == "filestore" && is_dir {
         return Ok(Role::Folder);
@@ -193,10 +196,10 @@ mod tests {
             "/etc/passwd".to_string(),
             "../x".into(),
             "filestore/../../x".into(),
-            format!("filestore/ab/{SHA}/x"),
-            format!("filestore/cd/{SHA}"),
-            format!("filestore/AB/{}", SHA.to_uppercase()),
-            "filestore/ab/short".into(),
+            "filestore/./x".into(),
+            "filestore/a//b".into(),
+            "filestore/a\nb".into(),
+            "filestore/.odoodb-dump/x".into(),
             "other.txt".into(),
             "C:/x".into(),
             format!("filestore\\ab\\{SHA}"),
@@ -206,6 +209,27 @@ mod tests {
         assert!(classify(b"filestore/ab\0/x", false, &dump).is_err());
         assert!(DumpLocation::parse("../dump").is_err());
         assert!(DumpLocation::parse("/dump").is_err());
+    }
+
+    #[test]
+    fn accepts_whatever_a_filestore_folder_may_hold() {
+        let dump = plain();
+        for relative in [
+            format!("cd/{SHA}"),
+            format!("AB/{}", SHA.to_uppercase()),
+            "ab/short".to_string(),
+            ".DS_Store".into(),
+            "checklist/ab/whatever".into(),
+            "sub/deeper/still/file name with spaces.txt".into(),
+            "ünïcödé/€".into(),
+        ] {
+            assert_eq!(
+                classify(format!("filestore/{relative}").as_bytes(), false, &dump).ok(),
+                Some(Role::File(relative.clone())),
+                "{relative}"
+            );
+        }
+        assert_eq!(classify(b"filestore/sub/deeper/", true, &dump).ok(), Some(Role::Folder));
     }
 
     #[test]

@@ -11,62 +11,205 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context as _, Result};
 
-pub enum Destination {
-    File { target: PathBuf, temp: tempfile::TempPath, file: File },
+use crate::run_files::RunFiles;
+
+/// What `-o PATH` names, once looked at (links followed): what the archive goes into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// A file to write beside and rename onto (new, or existing and `--force`).
+    File(PathBuf),
+    /// A named pipe or a character device (`/dev/null`, a tape): written through, never
+    /// replaced.
+    Stream(PathBuf),
+    /// The process's own stdout under another name (`/dev/stdout`, `/proc/self/fd/1`).
     Stdout,
 }
 
+/// Looks at `-o PATH` before any work: a link is followed to what it names (never replaced), a
+/// pipe or a device is written through, an existing file is replaced only with `force`.
+pub fn resolve(path: &Path, force: bool) -> Result<Resolved> {
+    use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _};
+    let shown = path.display();
+    if let Ok(meta) = std::fs::metadata(path)
+        && let Ok(stdout) = nix::sys::stat::fstat(std::io::stdout())
+        && u64::try_from(stdout.st_dev).is_ok_and(|dev| dev == meta.dev())
+        && u64::try_from(stdout.st_ino).is_ok_and(|ino| ino == meta.ino())
+    {
+        return Ok(Resolved::Stdout);
+    }
+    let real = match std::fs::symlink_metadata(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Resolved::File(path.to_path_buf()));
+        }
+        Err(error) => return Err(error).with_context(|| format!("cannot look at -o {shown}")),
+        Ok(meta) if meta.file_type().is_symlink() => match std::fs::canonicalize(path) {
+            Ok(real) => real,
+            Err(_) => {
+                return Err(crate::error::usage_error(
+                    format!(
+                        "-o {shown} is a symbolic link to something that does not exist; nothing was backed up"
+                    ),
+                    "name the file itself with -o, or remove the link",
+                ));
+            }
+        },
+        Ok(_) => path.to_path_buf(),
+    };
+    let meta = std::fs::metadata(&real).with_context(|| format!("cannot look at -o {shown}"))?;
+    let kind = meta.file_type();
+    if kind.is_fifo() || kind.is_char_device() {
+        return Ok(Resolved::Stream(real));
+    }
+    if meta.is_dir() {
+        return Err(crate::error::usage_error(
+            format!("-o {shown} is a folder; nothing was backed up"),
+            "name a file with -o, or use --dir for a folder",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(crate::error::usage_error(
+            format!(
+                "-o {shown} is neither a file, a named pipe nor a character device; nothing was backed up"
+            ),
+            "name a new file with -o",
+        ));
+    }
+    if !force {
+        return Err(crate::error::usage_error(
+            format!("-o {shown} already exists; nothing was backed up"),
+            "choose a new name, or pass --force to replace it once the new backup is complete",
+        ));
+    }
+    Ok(Resolved::File(real))
+}
+
+pub enum Destination {
+    /// A temporary file beside the target, renamed onto it once whole.
+    File { target: PathBuf, temp: tempfile::TempPath, file: File, run: RunFiles },
+    /// stdout, for pipes; what must be spooled goes to the temporary folder.
+    Stdout { run: RunFiles },
+    /// A named pipe or a device, written through as the archive is made.
+    Stream { path: PathBuf, file: File, run: RunFiles },
+}
+
 impl Destination {
-    /// A temporary file in `target`'s folder, named after it and hidden.
+    /// A temporary file in `target`'s folder, named after it, hidden and marked as this run's.
     pub fn file(target: &Path) -> Result<Self> {
         let dir = parent(target);
+        let run = RunFiles::claim(dir)?;
         let name = target.file_name().map_or_else(String::new, |n| n.to_string_lossy().into());
         let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
+            .prefix(&format!("{}{name}.", run.prefix()))
             .suffix(".partial")
             .permissions(std::fs::Permissions::from_mode(0o600))
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a file in {}", dir.display()))?;
         let (file, temp) = temp.into_parts();
-        Ok(Self::File { target: target.to_path_buf(), temp, file })
+        Ok(Self::File { target: target.to_path_buf(), temp, file, run })
+    }
+
+    pub fn stdout() -> Result<Self> {
+        Ok(Self::Stdout { run: RunFiles::claim(&std::env::temp_dir())? })
+    }
+
+    /// Opens a named pipe or a device for writing. A pipe with no reader yet is waited for,
+    /// and the wait gives way to Ctrl-C.
+    pub async fn stream(
+        path: &Path,
+        cancel: &crate::cancel::Cancel,
+        waiting: &(dyn Fn() + Sync),
+    ) -> Result<Self> {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let run = RunFiles::claim(&std::env::temp_dir())?;
+        let mut told = false;
+        loop {
+            cancel.check()?;
+            let opened = std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+                .open(path);
+            match opened {
+                Ok(file) => {
+                    // Blocking writes from here on: the archive writer waits for a slow
+                    // reader rather than failing.
+                    let flags = nix::fcntl::fcntl(&file, nix::fcntl::FcntlArg::F_GETFL)
+                        .map(nix::fcntl::OFlag::from_bits_truncate)
+                        .with_context(|| format!("cannot write to {}", path.display()))?;
+                    nix::fcntl::fcntl(
+                        &file,
+                        nix::fcntl::FcntlArg::F_SETFL(flags - nix::fcntl::OFlag::O_NONBLOCK),
+                    )
+                    .with_context(|| format!("cannot write to {}", path.display()))?;
+                    return Ok(Self::Stream { path: path.to_path_buf(), file, run });
+                }
+                // A pipe nobody reads yet.
+                Err(error) if error.raw_os_error() == Some(nix::libc::ENXIO) => {
+                    if !told {
+                        told = true;
+                        waiting();
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(error) => {
+                    return Err(error)
+                        .with_context(|| format!("cannot open {} for writing", path.display()));
+                }
+            }
+        }
     }
 
     /// A writer for the archive, counting what it writes.
     ///
-    /// (On stdout, a reader that goes away is a failed backup, not the "closed pipe is success"
-    /// of `list | head`: see `PipeEnd`.)
+    /// (On stdout or a pipe, a reader that goes away is a failed backup, not the "closed pipe
+    /// is success" of `list | head`: see `PipeEnd`.)
     pub fn writer(&self) -> Result<Counting> {
         let inner: Box<dyn Write + Send> = match self {
             Self::File { file, .. } => {
                 Box::new(file.try_clone().context("cannot write the archive")?)
             }
-            Self::Stdout => Box::new(PipeEnd(std::io::stdout())),
+            Self::Stdout { .. } => Box::new(PipeEnd(std::io::stdout())),
+            Self::Stream { file, .. } => {
+                Box::new(PipeEnd(file.try_clone().context("cannot write the archive")?))
+            }
         };
         Ok(Counting { inner: BufWriter::with_capacity(1 << 20, inner), count: Arc::default() })
     }
 
-    /// Where pg_dump may write a dump it needs whole before the archive starts: beside the
-    /// target (same filesystem, same free space), or the system's temporary folder for stdout.
-    pub fn spool_dir(&self) -> PathBuf {
+    /// This run's mark where its scratch files go: beside the target (same filesystem, same
+    /// free space), or the system's temporary folder for a stream.
+    pub fn run(&self) -> &RunFiles {
         match self {
-            Self::File { target, .. } => parent(target).to_path_buf(),
-            Self::Stdout => std::env::temp_dir(),
+            Self::File { run, .. } | Self::Stdout { run } | Self::Stream { run, .. } => run,
         }
+    }
+
+    /// Where pg_dump may write a dump it needs whole before the archive starts.
+    pub fn spool_dir(&self) -> PathBuf {
+        self.run().dir().to_path_buf()
     }
 
     /// The temporary file, for a tool that writes it by itself (pg_dump -f).
     pub fn temp_path(&self) -> Option<&Path> {
         match self {
             Self::File { temp, .. } => Some(temp),
-            Self::Stdout => None,
+            Self::Stdout { .. } | Self::Stream { .. } => None,
+        }
+    }
+
+    /// What the archive was written to, for the report: a path, or `-` for stdout.
+    pub fn shown(&self) -> String {
+        match self {
+            Self::File { target, .. } => target.display().to_string(),
+            Self::Stream { path, .. } => path.display().to_string(),
+            Self::Stdout { .. } => "-".into(),
         }
     }
 
     /// Syncs the file and gives it its final name (then syncs the folder, so the name survives
-    /// a power cut).
+    /// a power cut); returns it. A stream is flushed by its writer and has no name to give.
     pub fn commit(self) -> Result<Option<PathBuf>> {
         match self {
-            Self::File { target, temp, file } => {
+            Self::File { target, temp, file, run } => {
                 file.sync_all().context("cannot sync the archive to disk")?;
                 drop(file);
                 temp.persist(&target).map_err(|e| e.error).with_context(|| {
@@ -76,9 +219,10 @@ impl Destination {
                 File::open(dir)
                     .and_then(|d| d.sync_all())
                     .with_context(|| format!("cannot sync {}", dir.display()))?;
+                drop(run);
                 Ok(Some(target))
             }
-            Self::Stdout => Ok(None),
+            Self::Stdout { .. } | Self::Stream { .. } => Ok(None),
         }
     }
 }

@@ -11,6 +11,8 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use sha1::Digest as _;
 
+use crate::pg::plain_dump::Edges;
+
 use super::detect::{Format, Input, Sniffed};
 use super::{Counts, DumpForm, Manifest, Visitor, read_tar, read_zip};
 
@@ -140,7 +142,7 @@ fn verify_zip(
     report.add(
         "entry names",
         true,
-        "every entry is manifest.json, dump.sql or filestore/<xx>/<sha1>",
+        "every entry is manifest.json, the dump or a file under filestore/",
     );
     let ours = head.manifest.as_ref().and_then(|m| m.odoodb.clone());
     match &head.manifest {
@@ -189,7 +191,7 @@ fn conclude(
     ours: Option<&super::manifest::Ours>,
     report: &mut Report,
 ) {
-    let Checker { dump, dump_parts, files, bad_files, file_bytes, .. } = visitor;
+    let Checker { dump, dump_parts, files, bad_files, file_bytes, content_addressed, .. } = visitor;
     match walked {
         Ok(counts) => {
             report.counts = *counts;
@@ -256,7 +258,14 @@ fn conclude(
         report.add(
             "filestore content",
             true,
-            format!("{} files, each named by the sha1 of its content", files.len()),
+            format!(
+                "{} files named by the sha1 of their content match it{}",
+                content_addressed,
+                match files.len().saturating_sub(content_addressed) {
+                    0 => String::new(),
+                    others => format!("; {others} other files (checklist markers, stray files)"),
+                }
+            ),
         );
     } else {
         let shown: Vec<&str> = bad_files.iter().take(5).map(String::as_str).collect();
@@ -310,6 +319,8 @@ struct Checker<'p> {
     files: Vec<String>,
     file_bytes: u64,
     bad_files: Vec<String>,
+    /// Files named `<xx>/<sha1>`, whose content was checked against the name.
+    content_addressed: usize,
 }
 
 impl<'p> Checker<'p> {
@@ -322,6 +333,7 @@ impl<'p> Checker<'p> {
             files: Vec::new(),
             file_bytes: 0,
             bad_files: Vec::new(),
+            content_addressed: 0,
         }
     }
 }
@@ -367,9 +379,13 @@ impl Visitor for Checker<'_> {
             hasher.update(&buf[..n]);
         }
         let name = relative.rsplit('/').next().unwrap_or(relative);
-        // Checklist markers are empty files named after the attachment they mark.
-        if !relative.starts_with("checklist/") && super::hex(&hasher.finalize()) != name {
-            self.bad_files.push(relative.to_string());
+        // Only Odoo's data files are named by their content: checklist markers are empty files
+        // named after the attachment they mark, and stray files have any name.
+        if super::files::content_addressed(relative) {
+            self.content_addressed += 1;
+            if super::hex(&hasher.finalize()) != name {
+                self.bad_files.push(relative.to_string());
+            }
         }
         self.files.push(relative.to_string());
         self.file_bytes += size;
@@ -388,13 +404,9 @@ struct DumpChecker {
     /// pg_restore --list, and the files its stdout and stderr go to.
     child: Option<(std::process::Child, std::fs::File, std::fs::File)>,
     /// The first and last bytes of plain SQL, for its sanity check.
-    head: Vec<u8>,
-    tail: Vec<u8>,
-    nul: bool,
+    edges: Edges,
     toc: Option<Vec<u8>>,
 }
-
-const EDGE: usize = 4096;
 
 impl DumpChecker {
     fn new(form: DumpForm, pg_restore: &Path) -> Self {
@@ -418,9 +430,7 @@ impl DumpChecker {
             bytes: 0,
             hasher: sha2::Sha256::new(),
             child: child.flatten(),
-            head: Vec::new(),
-            tail: Vec::new(),
-            nul: false,
+            edges: Edges::default(),
             toc: None,
         }
     }
@@ -453,18 +463,14 @@ impl DumpChecker {
                     .map(|n| format!("pg_restore --list: {n} entries"))
             }
             DumpForm::Plain => {
-                if self.nul {
+                if self.edges.nul {
                     anyhow::bail!("the SQL dump contains NUL bytes: not SQL text");
                 }
-                let head = String::from_utf8_lossy(&self.head);
-                let tail = String::from_utf8_lossy(&self.tail);
-                if !head.contains("PostgreSQL database dump") {
+                if !self.edges.begins_as_pg_dump() {
                     anyhow::bail!("plain SQL that does not begin as pg_dump's output does");
                 }
-                if !tail.contains("PostgreSQL database dump complete") {
-                    anyhow::bail!(
-                        "the SQL dump is incomplete: pg_dump's closing line is missing (truncated?)"
-                    );
+                if !self.edges.ends_as_pg_dump() {
+                    anyhow::bail!(crate::pg::plain_dump::CUT);
                 }
                 Ok(format!("plain SQL from pg_dump, complete ({} bytes)", self.bytes))
             }
@@ -487,14 +493,7 @@ impl std::io::Write for DumpChecker {
                 }
             }
             DumpForm::Plain => {
-                self.nul |= buf.contains(&0);
-                if self.head.len() < EDGE {
-                    let take = (EDGE - self.head.len()).min(buf.len());
-                    self.head.extend_from_slice(&buf[..take]);
-                }
-                self.tail.extend_from_slice(&buf[buf.len().saturating_sub(EDGE)..]);
-                let excess = self.tail.len().saturating_sub(EDGE);
-                self.tail.drain(..excess);
+                self.edges.observe(buf);
             }
             DumpForm::Directory => {}
         }

@@ -45,19 +45,17 @@ pub struct ZipSink {
     dos: (u16, u16),
     current: Option<Current>,
     central: BufWriter<std::fs::File>,
-    central_file: tempfile::NamedTempFile,
+    /// Unnamed, so that a killed run leaves nothing behind.
+    central_file: std::fs::File,
     entries: u64,
 }
 
 impl ZipSink {
     pub fn new(out: Counting, dos: (u16, u16), spool_dir: &Path) -> Result<Self> {
-        let central_file = tempfile::Builder::new()
-            .prefix(".odoodb-zipdir-")
-            .tempfile_in(spool_dir)
-            .with_context(|| {
-                format!("cannot create a temporary file in {}", spool_dir.display())
-            })?;
-        let central = BufWriter::new(central_file.reopen().context("cannot open a spool file")?);
+        let central_file = tempfile::tempfile_in(spool_dir).with_context(|| {
+            format!("cannot create a temporary file in {}", spool_dir.display())
+        })?;
+        let central = BufWriter::new(central_file.try_clone().context("cannot open a spool file")?);
         Ok(Self { out, dos, current: None, central, central_file, entries: 0 })
     }
 
@@ -170,7 +168,7 @@ impl ZipSink {
     pub fn finish(mut self) -> Result<Counting> {
         self.central.flush().context("cannot write the zip directory")?;
         let start = self.out.position();
-        let mut central = self.central_file.reopen().context("cannot read the zip directory")?;
+        let mut central = &self.central_file;
         central.seek(SeekFrom::Start(0))?;
         std::io::copy(&mut central, &mut self.out).context("cannot write the zip directory")?;
         let size = self.out.position() - start;

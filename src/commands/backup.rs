@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::archive::Manifest;
 use crate::archive::files::{self, Listing};
 use crate::archive::manifest::{DumpPart, FilestorePart, Ours};
-use crate::archive::output::Destination;
+use crate::archive::output::{self, Destination, Resolved};
 use crate::archive::{tar_gz, zip};
 use crate::cli::{BackupArgs, BackupFormat, Compression};
 use crate::context::Context;
@@ -33,8 +33,10 @@ pub enum Target {
     File(PathBuf),
     /// `<dir>/<db>_<YYYY-mm-dd_HH-MM-SS>.<ext>`.
     Dir(PathBuf),
-    /// `-o -`.
+    /// `-o -` (or stdout under another name).
     Stdout,
+    /// `-o` a named pipe or a character device: written through.
+    Stream(PathBuf),
 }
 
 /// A backup to make.
@@ -107,6 +109,10 @@ pub struct FilesReport {
     pub stored_uncompressed: u64,
     /// Data files whose content does not match the sha1 their name claims.
     pub name_mismatches: Vec<String>,
+    /// Entries of the filestore folder left out (a link to nothing, a socket, a name no
+    /// archive can carry), and the first of them with the reason.
+    pub skipped: u64,
+    pub skipped_examples: Vec<String>,
     pub seconds: f64,
 }
 
@@ -129,16 +135,37 @@ pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<()> {
 }
 
 fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
+    let mut format = args.format;
     let target = match &args.output {
         Some(path) if path.as_os_str() == "-" => Target::Stdout,
         // Checked now, not after an hour of dumping.
-        Some(path) if path.is_dir() => {
-            return Err(usage_error(
-                format!("-o {} is a folder; nothing was backed up", path.display()),
-                "name a file with -o, or use --dir for a folder",
-            ));
-        }
-        Some(path) => Target::File(path.clone()),
+        Some(path) => match output::resolve(path, args.force)? {
+            Resolved::Stdout => Target::Stdout,
+            Resolved::Stream(path) => Target::Stream(path),
+            Resolved::File(real) => {
+                let named = format_of_name(path);
+                match (format, named) {
+                    (Some(asked), Some(named)) if asked != named => {
+                        return Err(usage_error(
+                            format!(
+                                "-o {} names a {} file, but --format is {}; nothing was backed up",
+                                path.display(),
+                                extension(named),
+                                extension(asked)
+                            ),
+                            format!(
+                                "use --format {} or a name ending in .{}",
+                                extension(named),
+                                extension(asked)
+                            ),
+                        ));
+                    }
+                    (None, Some(named)) => format = Some(named),
+                    _ => {}
+                }
+                Target::File(real)
+            }
+        },
         None => Target::Dir(args.dir.clone().unwrap_or_else(|| backup_dir(ctx))),
     };
     if matches!(target, Target::Stdout) && ctx.printer.is_json() {
@@ -151,8 +178,9 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
     if keep == Some(0) {
         return Err(usage_error("--keep 0 would remove the new backup too", "keep at least 1"));
     }
-    if args.keep.is_some() && matches!(target, Target::Stdout) {
-        return Err(usage_error("--keep needs a folder, not stdout", "use --dir DIR"));
+    let streamed = matches!(target, Target::Stdout | Target::Stream(_));
+    if args.keep.is_some() && streamed {
+        return Err(usage_error("--keep needs a folder, not a stream", "use --dir DIR"));
     }
     let jobs = match args.jobs {
         Some(0) => {
@@ -161,9 +189,9 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
         Some(n) => usize::try_from(n).unwrap_or(1),
         None => default_jobs(),
     };
-    let keep = if matches!(target, Target::Stdout) { None } else { keep };
+    let keep = if streamed { None } else { keep };
     Ok(Request {
-        format: args.format.unwrap_or_else(|| default_format(ctx)),
+        format: format.unwrap_or_else(|| default_format(ctx)),
         target,
         keep,
         no_filestore: args.no_filestore,
@@ -191,6 +219,20 @@ pub fn extension(format: BackupFormat) -> &'static str {
         BackupFormat::TarGz => "tar.gz",
         BackupFormat::Zip => "zip",
         BackupFormat::Dump => "dump",
+    }
+}
+
+/// The format a file name's extension says, if it says one.
+fn format_of_name(path: &Path) -> Option<BackupFormat> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".tar.gz") || name.ends_with(".tgz") {
+        Some(BackupFormat::TarGz)
+    } else if name.ends_with(".zip") {
+        Some(BackupFormat::Zip)
+    } else if name.ends_with(".dump") || name.ends_with(".pgdump") {
+        Some(BackupFormat::Dump)
+    } else {
+        None
     }
 }
 
@@ -288,7 +330,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
 
     let created = chrono::Local::now();
     let target = match &request.target {
-        Target::File(path) => Some(path.clone()),
+        Target::File(path) | Target::Stream(path) => Some(path.clone()),
         Target::Dir(dir) => {
             if !dir.is_dir() {
                 return Err(Failure::failed(format!(
@@ -306,9 +348,18 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
         }
         Target::Stdout => None,
     };
-    let destination = match &target {
-        Some(path) => Destination::file(path)?,
-        None => Destination::Stdout,
+    let destination = match (&request.target, &target) {
+        (Target::Stream(path), _) => {
+            let waiting = || {
+                ctx.printer.status(&format!(
+                    "Waiting for a reader on {} (Ctrl-C to stop) …",
+                    path.display()
+                ));
+            };
+            Destination::stream(path, &ctx.cancel, &waiting).await?
+        }
+        (_, Some(path)) => Destination::file(path)?,
+        (_, None) => Destination::stdout()?,
     };
     ctx.printer.status(&format!(
         "Backing up {db} ({}) to {} …",
@@ -366,6 +417,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     fault::point("backup:before-rename", &ctx.cancel).await?;
     ctx.check_interrupt()?;
     let size = written.size;
+    let shown = destination.shown();
     let path = destination.commit()?;
     if let Some(path) = &path {
         quick_check(path, request.format, size, ctx, db).await?;
@@ -376,7 +428,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     };
     let report = Report {
         database: db.to_string(),
-        path: path.as_ref().map_or_else(|| "-".into(), |p| p.display().to_string()),
+        path: shown,
         format: format_name(request.format),
         bytes: size,
         created_at: ours.created_at.clone(),
@@ -434,20 +486,18 @@ struct Written {
     missing: Vec<String>,
 }
 
-/// pg_dump's messages go to a file, read only when it fails (a pipe could fill and stall it).
-fn stderr_file() -> Result<(std::fs::File, tempfile::NamedTempFile)> {
-    let file = tempfile::Builder::new()
-        .prefix("odoodb-pg_dump-")
-        .tempfile()
-        .context("cannot create a temporary file")?;
-    Ok((file.reopen().context("cannot open a temporary file")?, file))
+/// pg_dump's messages go to an unnamed file, read only when it fails (a pipe could fill and
+/// stall it; a named file would outlive a killed run).
+fn stderr_file() -> Result<(std::fs::File, std::fs::File)> {
+    let file = tempfile::tempfile().context("cannot create a temporary file")?;
+    Ok((file.try_clone().context("cannot open a temporary file")?, file))
 }
 
-fn pg_dump_failed(
-    status: std::process::ExitStatus,
-    stderr: &tempfile::NamedTempFile,
-) -> anyhow::Error {
-    let text = std::fs::read_to_string(stderr.path()).unwrap_or_default();
+fn pg_dump_failed(status: std::process::ExitStatus, stderr: &std::fs::File) -> anyhow::Error {
+    use std::io::{Read as _, Seek as _};
+    let mut text = String::new();
+    let mut file = stderr;
+    let _ = file.rewind().and_then(|()| file.read_to_string(&mut text));
     let text = text.trim();
     Failure::failed(format!(
         "pg_dump failed ({status}){}",
@@ -577,7 +627,7 @@ impl Archive<'_> {
                 // restore it in parallel), and the archive compresses it once, on every core.
                 let step = Instant::now();
                 let spool = tempfile::Builder::new()
-                    .prefix(".odoodb-dump-")
+                    .prefix(&format!("{}dump.", destination.run().prefix()))
                     .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
                     .tempfile_in(&self.spool_dir)
                     .with_context(|| {
@@ -788,6 +838,8 @@ impl Archive<'_> {
             list_sha256: part.list_sha256,
             stored_uncompressed: stats.stored,
             name_mismatches: stats.mismatched,
+            skipped: listing.map_or(0, |l| l.skipped),
+            skipped_examples: listing.map(|l| l.skipped_examples.clone()).unwrap_or_default(),
             seconds: seconds.max(0.0),
         })
     }
@@ -966,6 +1018,16 @@ fn warn_about(ctx: &Context, report: &Report) {
             "{} filestore files do not match the sha1 their name claims (damaged on disk?), e.g. {}",
             files.name_mismatches.len(),
             files.name_mismatches.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if let Some(files) = &report.filestore
+        && files.skipped > 0
+    {
+        ctx.printer.warn(&format!(
+            "{} entries of the filestore folder of {} were left out of the archive, e.g. {}",
+            files.skipped,
+            report.database,
+            files.skipped_examples.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
         ));
     }
 }

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, Result, bail};
 
+use super::plain_dump::{CUT, Edges};
 use super::tools::Tool;
 use crate::cancel::Cancel;
 use crate::error::Failure;
@@ -153,7 +154,14 @@ impl Loader {
                     .context("no pipe to the child")?
                     .into_owned_fd()
                     .context("no pipe to the child")?;
-                feed.into(std::fs::File::from(stdin), cancel)
+                let mut stdin = std::fs::File::from(stdin);
+                let fed = feed.into(&mut stdin, cancel);
+                if fed.is_err() {
+                    // Before its input ends: at end of input psql would commit what it ran.
+                    let _ = child.start_kill();
+                }
+                drop(stdin);
+                fed
             }
             None => Ok(()),
         };
@@ -183,7 +191,11 @@ impl Loader {
                 c.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             });
-            if !broken_pipe || (status.success() && !partial) {
+            // The child's own error, when it printed one, came first: the feed only noticed
+            // later (a statement that fails, then the end of a dump that is not whole).
+            let child_failed_first =
+                !status.success() && errors.iter().any(|line| line.contains("ERROR"));
+            if !child_failed_first && (!broken_pipe || (status.success() && !partial)) {
                 return Err(error);
             }
         }
@@ -217,9 +229,10 @@ struct Feed<'a> {
 }
 
 impl Feed<'_> {
-    fn into(self, mut stdin: std::fs::File, cancel: &Cancel) -> Result<()> {
+    fn into(self, stdin: &mut std::fs::File, cancel: &Cancel) -> Result<()> {
         stdin.write_all(self.preamble.as_bytes())?;
         let mut buf = vec![0u8; 256 * 1024];
+        let mut edges = Edges::default();
         loop {
             if cancel.is_set() {
                 return Err(Failure::interrupted().into());
@@ -228,12 +241,22 @@ impl Feed<'_> {
             if n == 0 {
                 break;
             }
-            if self.text && buf[..n].contains(&0) {
-                bail!(Failure::failed(
-                    "the SQL dump contains a NUL byte: it is not SQL text (corrupt, or not a dump)"
-                ));
+            if self.text {
+                edges.observe(&buf[..n]);
+                if edges.nul {
+                    bail!(Failure::failed(
+                        "the SQL dump contains a NUL byte: it is not SQL text (corrupt, or not a dump)"
+                    ));
+                }
             }
             stdin.write_all(&buf[..n]).context("cannot feed the dump")?;
+        }
+        // psql has run every statement it was given and would commit them: a dump cut at a
+        // statement boundary must fail here, before the caller keeps what was loaded.
+        if self.text && !edges.ends_as_pg_dump() {
+            bail!(Failure::failed(CUT).hint(
+                "nothing was restored; fetch or copy the whole dump again (`odoodb backup --verify FILE` checks one)"
+            ));
         }
         Ok(())
     }

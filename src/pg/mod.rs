@@ -5,6 +5,7 @@ pub mod admin;
 mod connect;
 pub mod load;
 pub mod pgpass;
+pub mod plain_dump;
 mod prompt;
 pub mod schema;
 pub mod tools;

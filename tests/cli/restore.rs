@@ -235,10 +235,11 @@ fn hostile_and_broken_archives_are_refused_and_leave_nothing() {
         ("hard", Entry::HardLink(format!("filestore/ab/{SHA}"), "/etc/passwd".into()), "hard link"),
         ("dev", Entry::Device(format!("filestore/ab/{SHA}")), "device"),
         (
-            "shape",
-            Entry::File("filestore/ab/not-a-sha1".into(), b"x".to_vec()),
-            "not an Odoo filestore name",
+            "scratch",
+            Entry::File("filestore/.odoodb-dump/toc.dat".into(), b"x".to_vec()),
+            "scratch folder",
         ),
+        ("newline", Entry::File("filestore/a\nb".into(), b"x".to_vec()), "control character"),
         ("other", Entry::File("etc/cron.d/x".into(), b"x".to_vec()), "not part of a backup"),
         ("dup", Entry::File(format!("filestore/ab/{SHA}"), b"y".to_vec()), "twice"),
     ];
@@ -634,4 +635,68 @@ fn a_url_restores_streamed_and_a_cut_download_leaves_nothing() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("404"));
     assert_nothing_left(&env, &target.name);
+}
+
+/// A dump cut short is refused whatever its form, and leaves nothing: psql runs every whole
+/// statement it is given, so a plain dump cut at a statement boundary would otherwise load
+/// "successfully" without its keys and indexes.
+#[test]
+fn a_cut_dump_is_refused_in_every_form_and_leaves_nothing() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "rs_cut_src");
+    let sql = archives::path_in(&env, "whole.sql");
+    archives::pg_dump(&source.name, &["-Fp"], &sql);
+    let text = std::fs::read_to_string(&sql).unwrap();
+    // At 99% of its bytes (mid-statement, as `head -c` cuts), and at the last statement
+    // boundary before the constraints (what a copy that stopped between writes leaves).
+    let at_99 = text.len() * 99 / 100;
+    let boundary = text[..text.find("ADD CONSTRAINT").unwrap()].rfind(";\n").unwrap() + 2;
+    for (tag, cut) in [("p99", &text.as_bytes()[..at_99]), ("pstmt", text[..boundary].as_bytes())] {
+        let file = archives::path_in(&env, &format!("{tag}.sql"));
+        std::fs::write(&file, cut).unwrap();
+        refused(&env, &file, &format!("rs_cut_{tag}"), "closing line");
+        // The same dump.sql inside an Odoo-style zip.
+        let zip = archives::path_in(&env, &format!("{tag}.zip"));
+        let manifest = serde_json::to_vec(&archives::manifest(&source.name, None)).unwrap();
+        archives::write_zip(
+            &zip,
+            &[
+                Entry::File("dump.sql".into(), cut.to_vec()),
+                Entry::File("manifest.json".into(), manifest),
+            ],
+        );
+        refused(&env, &zip, &format!("rs_cut_z{tag}"), "closing line");
+    }
+    // The whole dump still restores.
+    let whole = PgTestDb::reserve("rs_cut_whole");
+    assert_ok(&restore(&env, &sql, &whole.name, &["--filestore", "none"]));
+    assert_eq!(row_counts(&whole.name), row_counts(&source.name));
+
+    // pg_dump's custom format, cut at 99% and at half.
+    let dump = archives::path_in(&env, "whole.dump");
+    archives::pg_dump(&source.name, &["-Fc"], &dump);
+    let bytes = std::fs::read(&dump).unwrap();
+    for (tag, len) in [("c99", bytes.len() * 99 / 100), ("c50", bytes.len() / 2)] {
+        let file = archives::path_in(&env, &format!("{tag}.dump"));
+        std::fs::write(&file, &bytes[..len]).unwrap();
+        refused(&env, &file, &format!("rs_cut_{tag}"), "pg_restore");
+    }
+    // A directory dump with a table's data file missing, and one with its toc cut.
+    let folder = archives::path_in(&env, "whole.dir");
+    archives::pg_dump(&source.name, &["-Fd"], &folder);
+    let data_file = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "gz" || e == "dat"))
+        .unwrap();
+    let missing = archives::path_in(&env, "missing.dir");
+    crate::support::fixtures::copy_tree(&folder, &missing);
+    std::fs::remove_file(missing.join(data_file.file_name().unwrap())).unwrap();
+    refused(&env, &missing, "rs_cut_dmiss", "pg_restore");
+    let cut_toc = archives::path_in(&env, "cuttoc.dir");
+    crate::support::fixtures::copy_tree(&folder, &cut_toc);
+    let toc = std::fs::read(folder.join("toc.dat")).unwrap();
+    std::fs::write(cut_toc.join("toc.dat"), &toc[..toc.len() * 9 / 10]).unwrap();
+    refused(&env, &cut_toc, "rs_cut_dtoc", "pg_restore");
 }
