@@ -642,8 +642,9 @@ fn a_url_restores_streamed_and_a_cut_download_leaves_nothing() {
 #[test]
 fn a_failed_restore_waits_out_a_session_it_may_not_end_and_leaves_nothing() {
     let env = TestEnv::new();
-    let source = fixtures::modern(&env, "rs_su_src");
+    // First, so dropped last: it owns what the test makes as it.
     let role = crate::support::PasswordRole::new("rssu");
+    let source = fixtures::modern(&env, "rs_su_src");
     crate::support::admin()
         .batch_execute(&format!("ALTER ROLE {} CREATEDB", crate::support::quote(&role.name)))
         .unwrap();

@@ -86,8 +86,9 @@ fn files_containing(dir: &Path, secret: &str) -> Vec<PathBuf> {
 #[test]
 fn a_backup_killed_while_pg_dump_runs_leaves_no_password_on_disk() {
     let env = TestEnv::new();
-    let db = fixtures::modern(&env, "sec_kill");
+    // First, so dropped last: it owns what the test makes as it.
     let role = superuser_role("seckill");
+    let db = fixtures::modern(&env, "sec_kill");
     let tmp = env.root.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
     let started = env.root.join("pg_dump-started");
@@ -135,9 +136,10 @@ fn a_backup_killed_while_pg_dump_runs_leaves_no_password_on_disk() {
 #[test]
 fn pg_dump_and_pg_restore_with_jobs_get_the_password_for_every_connection() {
     let env = TestEnv::new();
+    // First, so dropped last: it owns what the test makes as it.
+    let role = superuser_role("secjobs");
     let db = fixtures::modern(&env, "sec_jobs");
     let copy = PgTestDb::empty("sec_jobs_copy");
-    let role = superuser_role("secjobs");
     let tmp = env.root.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
     let dumped = env.root.join("jobs.dump");
@@ -181,9 +183,10 @@ fn pg_dump_and_pg_restore_with_jobs_get_the_password_for_every_connection() {
 #[test]
 fn the_upgrade_program_connects_with_a_password_found_on_no_disk() {
     let env = TestEnv::new();
+    // First, so dropped last: it owns what the test makes as it.
+    let role = superuser_role("secup");
     let source = fixtures::modern(&env, "sec_up_src");
     let copy = PgTestDb::reserve("sec_up_copy");
-    let role = superuser_role("secup");
     let tmp = env.root.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
     connect_as(&env, &role, Path::new(&real_tool("psql")).parent().unwrap());
