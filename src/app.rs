@@ -68,6 +68,20 @@ async fn run(cli: Cli) -> u8 {
 }
 
 async fn run_with_context(cli: Cli, printer: Printer) -> Result<()> {
+    // A password file an older odoodb left (killed before it could remove it) goes at once;
+    // `recover` does the same and reports it with the rest of what it settled.
+    if !matches!(cli.command, Command::Recover(_)) {
+        let old = crate::pg::tools::remove_old_passfiles();
+        for path in &old.removed {
+            printer.warn(&format!(
+                "removed {}, a password file an older odoodb left behind",
+                path.display()
+            ));
+        }
+        for problem in &old.problems {
+            printer.warn(problem);
+        }
+    }
     let config = Resolved::resolve(&cli.global, &ProcessEnvironment)?;
     for (name, value, source) in config.describe() {
         printer.verbose(1, &format!("setting {name} = {value}  [{source}]"));

@@ -62,7 +62,12 @@ impl Context {
 
     /// The server and filestore root that safe changes work on.
     pub fn site<'a>(&'a self, admin_client: &'a Client) -> Site<'a> {
-        Site { admin: admin_client, params: &self.params, filestore_root: self.filestore_root() }
+        Site {
+            admin: admin_client,
+            params: &self.params,
+            filestore_root: self.filestore_root(),
+            cancel: &self.cancel,
+        }
     }
 
     /// Settles what interrupted runs left (see `safe::recover`), saying what it did; what it

@@ -556,7 +556,7 @@ async fn write_dump(
     pg_dump_version: String,
 ) -> Result<Written> {
     let step = Instant::now();
-    let mut command = tool.command(db);
+    let mut command = tool.command(db)?;
     command.args(["--format=custom", "--no-owner"]);
     if let Some(level) = pg_dump_level(request.compression) {
         command.arg(level);
@@ -633,7 +633,7 @@ impl Archive<'_> {
                     .with_context(|| {
                         format!("cannot create a file in {}", self.spool_dir.display())
                     })?;
-                let mut command = self.tool.command(self.db);
+                let mut command = self.tool.command(self.db)?;
                 command.args(["--format=custom", "--no-owner", "-Z0", "--file"]).arg(spool.path());
                 let watch = watch_size(&dump_bar, spool.path());
                 // The filestore is walked while pg_dump runs.
@@ -718,7 +718,7 @@ impl Archive<'_> {
                 ours.dump.path = "dump.sql".into();
                 ours.dump.format = "plain".into();
                 ours.filestore = self.filestore_part(listing.as_ref());
-                let mut command = self.tool.command(self.db);
+                let mut command = self.tool.command(self.db)?;
                 command.args(["--format=plain", "--no-owner"]);
                 let (stderr, stderr_tmp) = stderr_file()?;
                 command
@@ -935,7 +935,7 @@ async fn quick_check(
             }
             let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
             let output = pg_restore
-                .command(db)
+                .command(db)?
                 .arg("--list")
                 .arg(path)
                 .stdout(Stdio::null())

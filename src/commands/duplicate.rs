@@ -145,7 +145,7 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
                     plan.source, plan.target
                 )),
                 Err(cleanup) => error.context(format!(
-                    "duplicating {} to {} failed, and removing the temporary copy failed too ({}); the next odoodb run removes it",
+                    "duplicating {} to {} failed, and removing the temporary copy failed too ({}); `odoodb recover` removes it (so does the next odoodb run that changes something)",
                     plan.source,
                     plan.target,
                     crate::error::one_line(&cleanup)

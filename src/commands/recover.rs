@@ -7,8 +7,25 @@ use crate::context::Context;
 use crate::error::Failure;
 
 pub async fn run(ctx: &Context, _args: &RecoverArgs) -> Result<()> {
+    // Before connecting: a password file on disk is settled even when the server is down.
+    let old = crate::pg::tools::remove_old_passfiles();
+    for path in &old.removed {
+        ctx.printer.warn(&format!(
+            "removed {}, a password file an older odoodb left behind",
+            path.display()
+        ));
+    }
+    for problem in &old.problems {
+        ctx.printer.warn(problem);
+    }
     let admin_client = ctx.connect_admin().await?;
-    let sweep = ctx.recover(&admin_client).await;
+    let mut sweep = ctx.recover(&admin_client).await;
+    sweep.settled.extend(
+        old.removed.iter().map(|path| {
+            format!("removed {}, a password file an older odoodb left", path.display())
+        }),
+    );
+    sweep.problems.extend(old.problems.into_iter().map(crate::safe::recover::Problem::unnamed));
     ctx.printer.emit(&sweep, || {
         let mut lines: Vec<String> = Vec::new();
         for pending in &sweep.in_progress {

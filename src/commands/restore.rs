@@ -177,7 +177,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
                     plan.target
                 )),
                 Err(cleanup) => error.context(format!(
-                    "restoring into {} failed, and removing the temporary copy failed too ({}); the next odoodb run removes it",
+                    "restoring into {} failed, and removing the temporary copy failed too ({}); `odoodb recover` removes it (so does the next odoodb run that changes something)",
                     plan.target,
                     crate::error::one_line(&cleanup)
                 )),

@@ -171,17 +171,66 @@ pub async fn sessions(client: &Client, db: &str) -> Result<Vec<Session>> {
         .collect())
 }
 
-/// Ends every other session on `db`; returns how many were signalled.
+/// Ends every other session on `db` that this role may end; returns how many were signalled.
+/// A role that is not superuser may not end a superuser's session (an administrator's psql) nor
+/// an autovacuum worker: those are skipped, not an error, so the statement that follows fails
+/// as "in use" and is retried, and the sessions this role may end are ended all the same.
 pub async fn terminate_sessions(client: &Client, db: &str) -> Result<u64> {
     let rows = client
         .query(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-              WHERE datname = $1 AND pid <> pg_backend_pid()",
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
             &[&db],
         )
         .await
         .with_context(|| format!("cannot disconnect the sessions of {db:?}"))?;
-    Ok(rows.len() as u64)
+    let mut signalled = 0;
+    for row in rows {
+        let pid: i32 = row.get(0);
+        match client.query_one("SELECT pg_terminate_backend($1)", &[&pid]).await {
+            Ok(_) => signalled += 1,
+            Err(error)
+                if error.code()
+                    == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {}
+            Err(error) => {
+                return Err(anyhow::Error::from(error)
+                    .context(format!("cannot disconnect the sessions of {db:?}")));
+            }
+        }
+    }
+    Ok(signalled)
+}
+
+/// Who is still on `db`, one short description each (any kind of backend: an autovacuum
+/// worker keeps a database busy too).
+pub async fn describe_sessions(client: &Client, db: &str) -> Result<Vec<String>> {
+    let rows = client
+        .query(
+            "SELECT pid, coalesce(usename::text, ''), coalesce(application_name, ''), \
+                    coalesce(backend_type, '') \
+               FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() \
+              ORDER BY backend_start",
+            &[&db],
+        )
+        .await
+        .context("cannot read pg_stat_activity")?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let (pid, user, application, kind): (i32, String, String, String) =
+                (row.get(0), row.get(1), row.get(2), row.get(3));
+            let mut parts = vec![format!("pid {pid}")];
+            if kind != "client backend" {
+                parts.push(kind);
+            }
+            if !user.is_empty() {
+                parts.push(format!("role {user}"));
+            }
+            if !application.is_empty() {
+                parts.push(application);
+            }
+            parts.join(", ")
+        })
+        .collect())
 }
 
 /// `server_version_num`, e.g. 150018.

@@ -62,7 +62,7 @@ impl Loader {
         sections: Sections,
         cancel: &Cancel,
     ) -> Result<()> {
-        let mut command = self.pg_restore.command(db);
+        let mut command = self.pg_restore.command(db)?;
         command.env("PGOPTIONS", SESSION_OPTIONS).args([
             "--no-owner",
             "--exit-on-error",
@@ -111,7 +111,7 @@ impl Loader {
 
     /// `psql`, stopped by `cancel` (which may be a linked handle).
     pub fn psql_until(&self, db: &str, sql: &mut dyn Read, cancel: &Cancel) -> Result<()> {
-        let mut command = self.psql.command(db);
+        let mut command = self.psql.command(db)?;
         command
             .env("PGOPTIONS", SESSION_OPTIONS)
             .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", "-"])

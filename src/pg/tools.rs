@@ -1,12 +1,17 @@
 //! PostgreSQL's client programs (pg_dump, pg_restore, psql): found in odoo.conf `pg_path`, else
-//! on PATH, and run with the same connection as odoodb's own — the password through a private
-//! password file, never on a command line nor in the environment of other processes.
+//! on PATH, and run with the same connection as odoodb's own — the password through a password
+//! file that lives only in memory and only in that child, never on a command line, in an
+//! environment, or on disk (a kill -9 leaves nothing behind).
 
+use std::fs::File;
 use std::io::Write as _;
-use std::os::unix::fs::OpenOptionsExt as _;
+use std::os::fd::{OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
+use command_fds::{CommandFdExt as _, FdMapping};
+use nix::fcntl::{FcntlArg, SealFlag, fcntl};
+use nix::sys::memfd::{MFdFlags, memfd_create};
 use tokio::process::Command;
 
 use super::ConnectParams;
@@ -16,8 +21,8 @@ use crate::error::Failure;
 pub struct Tool {
     pub program: PathBuf,
     params: ConnectParams,
-    /// The password file made for this run (removed when the tool is dropped).
-    passfile: Option<tempfile::TempPath>,
+    /// The password, as a password file in memory (closed when the tool is dropped).
+    passfile: Option<MemoryPassfile>,
 }
 
 impl Tool {
@@ -36,7 +41,7 @@ impl Tool {
                 .into());
         }
         let passfile = match &params.password {
-            Some(password) => Some(private_passfile(params, password.expose())?),
+            Some(password) => Some(MemoryPassfile::new(params, password.expose())?),
             None => None,
         };
         Ok(Self { program, params: params.clone(), passfile })
@@ -56,8 +61,17 @@ impl Tool {
     }
 
     /// A command for `database`, connected as odoodb is (host, port, user, sslmode, password).
-    pub fn command(&self, database: &str) -> Command {
+    pub fn command(&self, database: &str) -> Result<Command> {
         let mut command = Command::new(&self.program);
+        command.kill_on_drop(true);
+        self.connect(&mut command, database)?;
+        Ok(command)
+    }
+
+    /// Gives `command` (this tool, or a program that runs it, such as an upgrade script) the
+    /// connection to `database`: the libpq variables, and the password file on a descriptor of
+    /// its own. Only this command gets that descriptor, not every child odoodb starts.
+    pub fn connect(&self, command: &mut Command, database: &str) -> Result<()> {
         command
             .env("PGHOST", &self.params.host)
             .env("PGPORT", self.params.port.to_string())
@@ -65,8 +79,7 @@ impl Tool {
             .env("PGDATABASE", database)
             .env("PGSSLMODE", self.params.sslmode.as_str())
             .env("PGAPPNAME", "odoodb")
-            .env_remove("PGPASSWORD")
-            .kill_on_drop(true);
+            .env_remove("PGPASSWORD");
         match &self.params.root_cert {
             Some(super::connect::RootCert::File(path)) => {
                 command.env("PGSSLROOTCERT", path);
@@ -84,15 +97,71 @@ impl Tool {
         }
         command.env("PGCONNECT_TIMEOUT", self.params.connect_timeout.as_secs().max(2).to_string());
         match (&self.passfile, &self.params.passfile) {
-            (Some(file), _) => {
-                command.env("PGPASSFILE", file);
-            }
+            (Some(file), _) => file.hand_to(command)?,
             (None, Some(file)) => {
                 command.env("PGPASSFILE", file);
             }
             (None, None) => {}
         }
+        Ok(())
+    }
+}
+
+/// The descriptor the password file has in a child. Not 3 to 9, which shell scripts take for
+/// their own redirections (`exec 9>lock`), nor just above, where shells put the descriptors
+/// they save while redirecting.
+const PASSFILE_FD: RawFd = 47;
+
+/// A password file in memory (a memfd): there is no name on any filesystem to leave behind,
+/// and the kernel frees it when the last descriptor closes, kill -9 included.
+struct MemoryPassfile {
+    file: File,
+}
+
+impl MemoryPassfile {
+    fn new(params: &ConnectParams, password: &str) -> Result<Self> {
+        let escape = |s: &str| s.replace('\\', "\\\\").replace(':', "\\:");
+        let made = (|| -> Result<File> {
+            // Close-on-exec: no child inherits it unless `hand_to` maps it into that child.
+            let fd: OwnedFd =
+                memfd_create("odoodb-pgpass", MFdFlags::MFD_CLOEXEC | MFdFlags::MFD_ALLOW_SEALING)?;
+            // libpq ignores a password file that group or others may read, or that is not a
+            // regular file; a memfd is one, but is made 0777.
+            nix::sys::stat::fchmod(
+                &fd,
+                nix::sys::stat::Mode::S_IRUSR | nix::sys::stat::Mode::S_IWUSR,
+            )?;
+            let mut file = File::from(fd);
+            writeln!(file, "*:*:*:{}:{}", escape(&params.user), escape(password))?;
+            // Nobody, not even a child handed it, can change what it says.
+            fcntl(
+                &file,
+                FcntlArg::F_ADD_SEALS(
+                    SealFlag::F_SEAL_WRITE
+                        | SealFlag::F_SEAL_GROW
+                        | SealFlag::F_SEAL_SHRINK
+                        | SealFlag::F_SEAL_SEAL,
+                ),
+            )?;
+            Ok(file)
+        })();
+        let file =
+            made.context("cannot make the in-memory password file for PostgreSQL's tools")?;
+        Ok(Self { file })
+    }
+
+    /// Maps the file into `command` at `PASSFILE_FD` and points libpq at it. libpq opens the
+    /// file anew for every connection (pg_dump and pg_restore `--jobs` open several): opening
+    /// `/dev/fd/N` of a memfd opens the file itself, from its start, so each reads it whole.
+    fn hand_to(&self, command: &mut Command) -> Result<()> {
+        let fd = OwnedFd::from(
+            self.file.try_clone().context("cannot pass the password file to a PostgreSQL tool")?,
+        );
         command
+            .fd_mappings(vec![FdMapping { parent_fd: fd, child_fd: PASSFILE_FD }])
+            .context("cannot pass the password file to a PostgreSQL tool")?;
+        command.env("PGPASSFILE", format!("/dev/fd/{PASSFILE_FD}"));
+        Ok(())
     }
 }
 
@@ -104,23 +173,42 @@ fn which(name: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// A 0600 password file holding one line for this server: libpq reads it, nobody else can.
-fn private_passfile(params: &ConnectParams, password: &str) -> Result<tempfile::TempPath> {
-    let escape = |s: &str| s.replace('\\', "\\\\").replace(':', "\\:");
-    let file = tempfile::Builder::new()
-        .prefix("odoodb-pgpass-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
-        .tempfile()
-        .context("cannot create a private password file")?;
-    let path = file.into_temp_path();
-    let mut handle = std::fs::OpenOptions::new()
-        .write(true)
-        .mode(0o600)
-        .open(&path)
-        .context("cannot write the private password file")?;
-    writeln!(handle, "*:*:*:{}:{}", escape(&params.user), escape(password))
-        .context("cannot write the private password file")?;
-    Ok(path)
+/// What the sweep of old password files found: removed files, and those it could not remove.
+#[derive(Debug, Default)]
+pub struct OldPassfiles {
+    pub removed: Vec<PathBuf>,
+    pub problems: Vec<String>,
+}
+
+/// Removes the password files (`odoodb-pgpass-*` in the temp folder) that odoodb versions
+/// before the in-memory one wrote, and that a kill -9 left with a password in them. Only this
+/// user's regular files: another user's are theirs to remove, and a link is never followed.
+pub fn remove_old_passfiles() -> OldPassfiles {
+    let mut found = OldPassfiles::default();
+    let dir = std::env::temp_dir();
+    let Ok(entries) = std::fs::read_dir(&dir) else { return found };
+    let me = nix::unistd::geteuid().as_raw();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with("odoodb-pgpass-") {
+            continue;
+        }
+        let path = entry.path();
+        let ours = path.symlink_metadata().is_ok_and(|meta| {
+            meta.file_type().is_file() && std::os::unix::fs::MetadataExt::uid(&meta) == me
+        });
+        if !ours {
+            continue;
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => found.removed.push(path),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => found.problems.push(format!(
+                "cannot remove {}, a password file an older odoodb left: {error}",
+                path.display()
+            )),
+        }
+    }
+    found
 }
 
 fn parse_version(text: &str) -> Option<(u32, u32)> {

@@ -17,6 +17,8 @@ use super::names::RunId;
 /// The folder under the filestore root that holds the journal.
 pub const DIR_NAME: &str = ".odoodb-journal";
 const FORMAT: u32 = 1;
+/// What a journal is written as before it is renamed into place.
+const PARTIAL_SUFFIX: &str = ".json.partial";
 
 /// How far a change got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,7 +175,7 @@ impl Journal {
 
     fn write(&self) -> Result<()> {
         let text = serde_json::to_vec_pretty(&self.entry).context("cannot encode the journal")?;
-        let partial = self.path.with_extension("json.partial");
+        let partial = self.path.with_extension(&PARTIAL_SUFFIX[1..]);
         let written = (|| -> std::io::Result<()> {
             let mut file = File::create(&partial)?;
             file.write_all(&text)?;
@@ -219,6 +221,40 @@ pub fn read_dir(dir: &Path) -> (Vec<Journal>, Vec<String>) {
     }
     journals.sort_by(|a, b| a.entry.started_at.cmp(&b.entry.started_at));
     (journals, problems)
+}
+
+/// A journal update that was being written (`<run>.json.partial`): what can be told of it.
+#[derive(Debug)]
+pub struct Partial {
+    pub path: PathBuf,
+    /// From the file name; `None` for a name odoodb does not make (left alone).
+    pub run: Option<RunId>,
+    /// From the content when it was written whole, else from the journal beside it.
+    pub lock_database: Option<String>,
+}
+
+/// The half-written journal updates in `dir`.
+pub fn partials(dir: &Path) -> Vec<Partial> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(PARTIAL_SUFFIX) else { continue };
+        let path = entry.path();
+        let run = (stem.len() == 8)
+            .then(|| u32::from_str_radix(stem, 16).ok())
+            .flatten()
+            .map(RunId)
+            .filter(|run| run.to_string() == stem);
+        let read = |path: &Path| {
+            fs::read(path).ok().and_then(|bytes| serde_json::from_slice::<Entry>(&bytes).ok())
+        };
+        let lock_database = read(&path)
+            .or_else(|| read(&dir.join(format!("{stem}.json"))))
+            .map(|entry| entry.lock_database);
+        found.push(Partial { path, run, lock_database });
+    }
+    found
 }
 
 /// Creates the journal folder, private, owned like its parent (so a run as root does not lock

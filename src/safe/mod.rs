@@ -20,10 +20,12 @@ pub mod recover;
 pub mod rename;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use tokio_postgres::Client;
 
+use crate::cancel::Cancel;
 use crate::pg::{self, ConnectParams, admin};
 pub use journal::{Change, Phase};
 use journal::{Entry, Journal};
@@ -36,6 +38,8 @@ pub struct Site<'a> {
     pub admin: &'a Client,
     pub params: &'a ConnectParams,
     pub filestore_root: PathBuf,
+    /// Ctrl-C: cuts short the waits of a cleanup (never the cleanup's steps).
+    pub cancel: &'a Cancel,
 }
 
 impl Site<'_> {
@@ -146,10 +150,54 @@ async fn run_freeing(client: &Client, db: &str, sql: &str, end_sessions: bool) -
     .await
 }
 
+/// How long a drop of one of this change's databases waits for sessions it may not end (a
+/// superuser's, an autovacuum worker's) to go: a failure must leave no database behind.
+const DROP_PATIENCE: Duration = Duration::from_secs(30);
+
 /// Drops a database of this change if it is there, ending its sessions first (without `WITH
-/// (FORCE)`, which PostgreSQL 12 lacks).
+/// (FORCE)`, which PostgreSQL 12 lacks), and waiting, up to `DROP_PATIENCE`, for those this role
+/// may not end. What it cannot drop is named, with the command that finishes it.
 async fn drop_database(site: &Site<'_>, name: &str) -> Result<()> {
-    run_freeing(site.admin, name, &admin::drop_sql(name, false), true).await
+    let deadline = Instant::now() + DROP_PATIENCE;
+    // A Ctrl-C that came before is what this cleanup is for; one that comes while it waits
+    // means the user will not wait.
+    let may_stop = !site.cancel.is_set();
+    loop {
+        let result = run_freeing(site.admin, name, &admin::drop_sql(name, false), true).await;
+        let error = match result {
+            Err(error) if pg::is_object_in_use(&error) => error,
+            other => return other,
+        };
+        let stopped = may_stop && site.cancel.is_set();
+        if stopped || Instant::now() >= deadline {
+            return Err(still_there(site, name, error, stopped).await);
+        }
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(500)) => {}
+            () = site.cancel.wait(), if may_stop => {}
+        }
+    }
+}
+
+/// The drop of `name` gave up: says what is left, who holds it, and how to finish.
+async fn still_there(
+    site: &Site<'_>,
+    name: &str,
+    error: anyhow::Error,
+    stopped: bool,
+) -> anyhow::Error {
+    let holders = admin::describe_sessions(site.admin, name).await.unwrap_or_default();
+    let who =
+        if holders.is_empty() { String::new() } else { format!(" by {}", holders.join("; ")) };
+    let waited = if stopped {
+        "the wait was interrupted".to_string()
+    } else {
+        format!("waited {} s", DROP_PATIENCE.as_secs())
+    };
+    error.context(format!(
+        "the database {name} is left: it is in use{who}, sessions role {} may not end ({waited}); run `odoodb recover` once they are gone",
+        site.params.user
+    ))
 }
 
 /// A folder exists, as a folder, a file or a link (even a dangling one).

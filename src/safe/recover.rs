@@ -36,6 +36,11 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem that concerns no database (a file the sweep could not remove).
+    pub fn unnamed(message: String) -> Self {
+        Self { message, names: Vec::new() }
+    }
+
     fn new(message: String, change: Option<&Change>) -> Self {
         let names = change.map(|c| c.names().into_iter().map(String::from).collect());
         Self { message, names: names.unwrap_or_default() }
@@ -126,8 +131,66 @@ async fn run(site: &Site<'_>, settle: bool) -> Sweep {
             ));
         }
     }
+    if settle {
+        half_written(site, &mut sweep).await;
+    }
     orphans(site, &known, &mut sweep).await;
     sweep
+}
+
+/// Removes the `<run>.json.partial` files of dead runs: a journal update that was being written
+/// when its run was killed, never renamed into place, so the `<run>.json` beside it (if any) is
+/// still the record that counts and has been settled above. A live run's is left alone: it may
+/// be writing it this very moment.
+async fn half_written(site: &Site<'_>, sweep: &mut Sweep) {
+    for partial in journal::partials(&site.journal_dir()) {
+        let Some(run) = partial.run else { continue };
+        // The run's lock lives in the database its journal names; a partial cut off before
+        // saying so was written by a run connected as this one is, to the same database.
+        let database = match partial.lock_database.clone() {
+            Some(database) => database,
+            None => match lock::current_database(site.admin).await {
+                Ok(database) => database,
+                Err(_) => continue,
+            },
+        };
+        let other = match lock_client(site, &database).await {
+            Ok(other) => other,
+            Err(error) => {
+                sweep.problems.push(Problem::unnamed(format!(
+                    "half-written journal {}: cannot check whether run {run} is alive: {}",
+                    partial.path.display(),
+                    crate::error::one_line(&error)
+                )));
+                continue;
+            }
+        };
+        let lock_holder = other.as_ref().unwrap_or(site.admin);
+        match lock::try_acquire(lock_holder, run).await {
+            Ok(true) => {}
+            Ok(false) | Err(_) => continue,
+        }
+        // The file may have become the journal (renamed) since the folder was read: then
+        // there is nothing to remove.
+        let removed = match std::fs::remove_file(&partial.path) {
+            Ok(()) => journal::sync_parent(&partial.path).map(|()| true),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(error) => Err(anyhow::Error::from(error)
+                .context(format!("cannot remove {}", partial.path.display()))),
+        };
+        let _ = lock::release(lock_holder, run).await;
+        match removed {
+            Ok(true) => sweep.settled.push(format!(
+                "interrupted odoodb run {run}: removed its half-written journal update {}",
+                partial.path.display()
+            )),
+            Ok(false) => {}
+            Err(error) => sweep.problems.push(Problem::unnamed(format!(
+                "half-written journal of interrupted run {run}: {}",
+                crate::error::one_line(&error)
+            ))),
+        }
+    }
 }
 
 async fn settle_one(site: &Site<'_>, journal: Journal, settle: bool, sweep: &mut Sweep) {

@@ -383,3 +383,61 @@ fn a_symlinked_filestore_root_works_and_the_copy_carries_no_temporary_label() {
     assert!(!database_exists(&target.name));
     assert!(root.is_dir(), "the root link is left alone");
 }
+
+/// A run killed while writing its journal leaves `<run>.json.partial`: recovery removes it once
+/// the run is provably dead, alone or beside the run's journal, which it settles as usual.
+#[test]
+fn a_half_written_journal_of_a_dead_run_is_removed_by_recover() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "cr_part_src");
+    let journal_dir = env.data_dir.join("filestore/.odoodb-journal");
+    std::fs::create_dir_all(&journal_dir).unwrap();
+    // Killed during its very first write: cut off before it even names its lock's database.
+    let alone = journal_dir.join("0badf00d.json.partial");
+    std::fs::write(&alone, "{\n  \"format\": 1,\n  \"run\": 19").unwrap();
+    let output = env.cmd().arg("recover").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!alone.exists(), "the half-written journal of a dead run stays: {stderr}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("Nothing to recover"));
+
+    // Killed while moving its journal to the next phase, half way through a swap.
+    let target = PgTestDb::reserve("cr_part_dst");
+    crash_at(&env, "install:new-folder-in-place", &["duplicate", &source.name, &target.name]);
+    let journal = std::fs::read_dir(&journal_dir)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .unwrap();
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let beside = journal.with_extension("json.partial");
+    std::fs::write(&beside, &text[..text.len() / 2]).unwrap();
+    recover(&env);
+    assert!(!beside.exists(), "the half-written update stays");
+    assert_new_copy(&env, &source, &target.name, "install:new-folder-in-place");
+    assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+}
+
+/// A live run's `.json.partial` may be a write under way: never touched.
+#[test]
+fn a_half_written_journal_of_a_live_run_is_left_alone() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "cr_plive_src");
+    let target = PgTestDb::reserve("cr_plive_dst");
+    let resume = env.root.join("resume");
+    let mut child =
+        paused_until(&env, &["duplicate", &source.name, &target.name], "before-swap", &resume);
+    let journal_dir = env.data_dir.join("filestore/.odoodb-journal");
+    let journal = std::fs::read_dir(&journal_dir).unwrap().flatten().next().unwrap().path();
+    let partial = journal.with_extension("json.partial");
+    std::fs::write(&partial, "{").unwrap();
+    env.cmd().arg("recover").assert().success();
+    assert!(partial.exists(), "a live run's file was removed");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    recover(&env);
+    assert!(!partial.exists());
+    assert!(!database_exists(&target.name));
+    assert_eq!(leftovers(&env, &target.name), Vec::<String>::new());
+}

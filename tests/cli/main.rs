@@ -19,6 +19,7 @@ mod neutralize_inventory;
 mod rename;
 mod restore;
 mod safety;
+mod secrets;
 mod standin;
 mod terminal;
 mod upgrade;

@@ -700,3 +700,66 @@ fn a_cut_dump_is_refused_in_every_form_and_leaves_nothing() {
     std::fs::write(cut_toc.join("toc.dat"), &toc[..toc.len() * 9 / 10]).unwrap();
     refused(&env, &cut_toc, "rs_cut_dtoc", "pg_restore");
 }
+
+/// A restore as a role that is not superuser fails while a superuser's session (which that
+/// role may not end) is on the temporary database: the drop waits for it to go, and nothing is
+/// left at exit.
+#[test]
+fn a_failed_restore_waits_out_a_session_it_may_not_end_and_leaves_nothing() {
+    let env = TestEnv::new();
+    // First, so dropped last: it owns what the test makes as it.
+    let role = crate::support::PasswordRole::new("rssu");
+    let source = fixtures::modern(&env, "rs_su_src");
+    crate::support::admin()
+        .batch_execute(&format!("ALTER ROLE {} CREATEDB", crate::support::quote(&role.name)))
+        .unwrap();
+    std::fs::write(
+        &env.odoo_conf,
+        format!(
+            "[options]\ndata_dir = {}\ndb_host = 127.0.0.1\ndb_port = 5432\ndb_user = {}\n",
+            env.data_dir.display(),
+            role.name
+        ),
+    )
+    .unwrap();
+    // Cut inside the filestore: the database is made and loading has begun when it fails.
+    let archive = archives::path_in(&env, "su.tar.gz");
+    archives::our_tar_gz(&env, &source.name, "custom", &archive, |_, _| {});
+    let bytes = std::fs::read(&archive).unwrap();
+    std::fs::write(&archive, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    let target = PgTestDb::reserve("rs_su");
+    let resume = env.root.join("resume");
+    let child = env
+        .spawn_cmd()
+        .arg("restore")
+        .arg(&archive)
+        .arg(&target.name)
+        .env("PGPASSWORD", &role.password)
+        .env("ODOODB_FAULT", "pause:restore:after-create")
+        .env("ODOODB_FAULT_RESUME", &resume)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_mins(1);
+    let temporary = loop {
+        if let Some(name) = crate::support::temporary_databases(&env).pop() {
+            break name;
+        }
+        assert!(Instant::now() < deadline, "the restore never created its database");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // An administrator's psql on the temporary: the restore's role may not end it.
+    let superuser = crate::support::Server::get().client(&temporary);
+    std::fs::write(&resume, "").unwrap();
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(4));
+        drop(superuser);
+    });
+    let output = child.wait_with_output().unwrap();
+    holder.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("truncated"), "{stderr}");
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert!(!database_exists(&temporary), "{temporary} is left: {stderr}");
+    assert_nothing_left(&env, &target.name);
+}

@@ -238,7 +238,7 @@ pub(super) async fn install_copy(
                     job.name
                 )),
                 Err(cleanup) => error.context(format!(
-                    "the upgraded test copy {} was not made, and removing its temporary copy failed too ({}); the next odoodb run removes it",
+                    "the upgraded test copy {} was not made, and removing its temporary copy failed too ({}); `odoodb recover` removes it (so does the next odoodb run that changes something)",
                     job.name,
                     crate::error::one_line(&cleanup)
                 )),

@@ -89,7 +89,8 @@ pub(crate) async fn run_hop(
 }
 
 /// Runs a user's shell command with the database's connection in its environment: the
-/// password in a private password file, never in argv nor in PGPASSWORD.
+/// password in an in-memory password file handed to that program alone (PGPASSFILE=/dev/fd/N),
+/// never in argv, in PGPASSWORD, nor on disk.
 pub(crate) async fn run_shell(
     ctx: &Context,
     command: &str,
@@ -127,21 +128,10 @@ async fn run_shell_until(
     leftovers: Leftovers,
 ) -> Result<()> {
     let psql = Tool::find("psql", ctx.config.pg_path.as_deref(), &ctx.params)?;
-    let mut child = psql.command(db);
-    // The connection environment of the pg tools, with the shell as the program.
-    let std_command = child.as_std_mut();
-    let envs: Vec<(std::ffi::OsString, Option<std::ffi::OsString>)> = std_command
-        .get_envs()
-        .map(|(k, v)| (k.to_os_string(), v.map(std::ffi::OsStr::to_os_string)))
-        .collect();
     let mut shell = tokio::process::Command::new("sh");
     shell.arg("-c").arg(command);
-    for (key, value) in envs {
-        match value {
-            Some(value) => shell.env(key, value),
-            None => shell.env_remove(key),
-        };
-    }
+    // The connection of the pg tools, password file included, with the shell as the program.
+    psql.connect(&mut shell, db)?;
     shell
         .env("ODOODB_DB", db)
         .env("ODOODB_DATA_DIR", &ctx.config.data_dir.value)

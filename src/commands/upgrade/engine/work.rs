@@ -151,7 +151,7 @@ pub(crate) async fn dump(ctx: &Context, db: &str, work: &Path, jobs: u32) -> Res
             }
         })
     };
-    let mut command = tool.command(db);
+    let mut command = tool.command(db)?;
     command
         .args(["--no-owner", "--format=directory"])
         .arg(format!("--jobs={jobs}"))
