@@ -112,8 +112,8 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         }
         'odoodb;backup' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Archive format [default: settings backup.format, else tar.gz]')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the archive here (`-` for stdout) instead of into --dir')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the archive here (`-` for stdout) instead of into --dir')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Once the new backup is complete and verified, keep only the newest N backups of this database in the folder [default: settings backup.keep]')
             [CompletionResult]::new('--compression', '--compression', [CompletionResultType]::ParameterName, 'How hard to compress')
@@ -130,6 +130,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the file named with -o if it exists (once the new backup is complete)')
             [CompletionResult]::new('--no-filestore', '--no-filestore', [CompletionResultType]::ParameterName, 'Leave the filestore out (a backup of the database alone)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')

@@ -225,7 +225,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__backup)
-            opts="-o -c -p -U -y -q -v -h --format --output --dir --keep --no-filestore --compression --jobs --verify --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-o -c -p -U -y -q -v -h --format --output --dir --force --keep --no-filestore --compression --jobs --verify --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

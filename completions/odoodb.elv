@@ -106,8 +106,8 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         }
         &'odoodb;backup'= {
             cand --format 'Archive format [default: settings backup.format, else tar.gz]'
-            cand -o 'Write the archive here (`-` for stdout) instead of into --dir'
-            cand --output 'Write the archive here (`-` for stdout) instead of into --dir'
+            cand -o 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed'
+            cand --output 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed'
             cand --dir 'Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]'
             cand --keep 'Once the new backup is complete and verified, keep only the newest N backups of this database in the folder [default: settings backup.keep]'
             cand --compression 'How hard to compress'
@@ -124,6 +124,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
             cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
             cand --color 'When to use colours'
+            cand --force 'Replace the file named with -o if it exists (once the new backup is complete)'
             cand --no-filestore 'Leave the filestore out (a backup of the database alone)'
             cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
             cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'

@@ -107,7 +107,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s h -l help -d 'Pri
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l format -d 'Archive format [default: settings backup.format, else tar.gz]' -r -f -a "tar.gz\t'manifest.json, the database dump, filestore/: restored by odoodb, in parallel'
 zip\t'Odoo\'s own layout (dump.sql, manifest.json, filestore/): for Odoo\'s database manager, `odoo-bin db load` and the upgrade platform'
 dump\t'pg_dump\'s custom format, no filestore: Odoo\'s "dump" backups, pg_restore'"
-complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s o -l output -d 'Write the archive here (`-` for stdout) instead of into --dir' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s o -l output -d 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l dir -d 'Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l keep -d 'Once the new backup is complete and verified, keep only the newest N backups of this database in the folder [default: settings backup.keep]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l compression -d 'How hard to compress' -r -f -a "fast\t''
@@ -130,6 +130,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l data-dir -d 'Od
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l force -d 'Replace the file named with -o if it exists (once the new backup is complete)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l no-filestore -d 'Leave the filestore out (a backup of the database alone)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l json -d 'Print one JSON document on stdout and nothing else there'

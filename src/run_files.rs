@@ -20,7 +20,7 @@ const LOCK: &str = "lock";
 /// name is always held by a live run or by nobody.
 const UNLOCKED: &str = "lock.new";
 /// How long an unrenamed lock file may be taken for a run that is starting.
-const STARTING: Duration = Duration::from_secs(60);
+const STARTING: Duration = Duration::from_mins(1);
 
 /// This run's mark in one folder. Dropping it removes the lock file (the marked files are
 /// removed by their own owners first; `sweep` catches what a crash left).

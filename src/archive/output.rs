@@ -32,8 +32,8 @@ pub fn resolve(path: &Path, force: bool) -> Result<Resolved> {
     let shown = path.display();
     if let Ok(meta) = std::fs::metadata(path)
         && let Ok(stdout) = nix::sys::stat::fstat(std::io::stdout())
-        && u64::try_from(stdout.st_dev).is_ok_and(|dev| dev == meta.dev())
-        && u64::try_from(stdout.st_ino).is_ok_and(|ino| ino == meta.ino())
+        && stdout.st_dev == meta.dev()
+        && stdout.st_ino == meta.ino()
     {
         return Ok(Resolved::Stdout);
     }

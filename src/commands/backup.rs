@@ -225,11 +225,13 @@ pub fn extension(format: BackupFormat) -> &'static str {
 /// The format a file name's extension says, if it says one.
 fn format_of_name(path: &Path) -> Option<BackupFormat> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
-    if name.ends_with(".tar.gz") || name.ends_with(".tgz") {
+    let said =
+        |ext: &str| Path::new(&name).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
+    if name.ends_with(".tar.gz") || said("tgz") {
         Some(BackupFormat::TarGz)
-    } else if name.ends_with(".zip") {
+    } else if said("zip") {
         Some(BackupFormat::Zip)
-    } else if name.ends_with(".dump") || name.ends_with(".pgdump") {
+    } else if said("dump") || said("pgdump") {
         Some(BackupFormat::Dump)
     } else {
         None

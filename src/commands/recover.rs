@@ -1,10 +1,13 @@
 //! `odoodb recover`: settles what killed runs left, and lists the changes still under way.
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 
 use crate::cli::RecoverArgs;
 use crate::context::Context;
 use crate::error::Failure;
+use crate::run_files;
 
 pub async fn run(ctx: &Context, _args: &RecoverArgs) -> Result<()> {
     // Before connecting: a password file on disk is settled even when the server is down.
@@ -18,8 +21,24 @@ pub async fn run(ctx: &Context, _args: &RecoverArgs) -> Result<()> {
     for problem in &old.problems {
         ctx.printer.warn(problem);
     }
+    // Backups killed half way: their dump and partial archive beside the target, their spools
+    // in the temporary folder, each marked with a run whose lock is now free.
+    let mut folders = vec![std::env::temp_dir(), PathBuf::from(".")];
+    if let Some(dir) = &ctx.config.settings.backup.dir {
+        folders.push(dir.clone());
+    }
+    let scratch: Vec<PathBuf> = folders.iter().flat_map(|dir| run_files::sweep(dir)).collect();
+    for path in &scratch {
+        ctx.printer
+            .warn(&format!("recovered: removed {}, left by a killed odoodb run", path.display()));
+    }
     let admin_client = ctx.connect_admin().await?;
     let mut sweep = ctx.recover(&admin_client).await;
+    sweep.settled.extend(
+        scratch
+            .iter()
+            .map(|path| format!("removed {}, left by a killed odoodb run", path.display())),
+    );
     sweep.settled.extend(
         old.removed.iter().map(|path| {
             format!("removed {}, a password file an older odoodb left", path.display())

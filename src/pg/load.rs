@@ -155,13 +155,14 @@ impl Loader {
                     .into_owned_fd()
                     .context("no pipe to the child")?;
                 let mut stdin = std::fs::File::from(stdin);
-                let fed = feed.into(&mut stdin, cancel);
-                if fed.is_err() {
-                    // Before its input ends: at end of input psql would commit what it ran.
+                let outcome = feed.into(&mut stdin, cancel);
+                if outcome.as_ref().is_err_and(|error| !is_broken_pipe(error)) {
+                    // The dump is bad (cut, not text): stop the child before its input ends,
+                    // at which psql would commit what it ran.
                     let _ = child.start_kill();
                 }
                 drop(stdin);
-                fed
+                outcome
             }
             None => Ok(()),
         };
@@ -187,10 +188,7 @@ impl Loader {
         // A feed that failed because of the data (NUL byte, a corrupt archive) is the story;
         // a broken pipe is only the child having stopped first.
         if let Err(error) = feeding {
-            let broken_pipe = error.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            });
+            let broken_pipe = is_broken_pipe(&error);
             // The child's own error, when it printed one, came first: the feed only noticed
             // later (a statement that fails, then the end of a dump that is not whole).
             let child_failed_first =
@@ -217,6 +215,15 @@ impl Loader {
         }
         Ok(())
     }
+}
+
+/// The child stopped reading first (it failed, or needed no more): not the feed's own error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 struct Feed<'a> {

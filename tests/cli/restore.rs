@@ -311,8 +311,13 @@ fn hostile_and_broken_archives_are_refused_and_leave_nothing() {
     // SQL that fails half way: nothing of it stays.
     let sql = archives::path_in(&env, "half.sql");
     archives::pg_dump(&source.name, &["-Fp"], &sql);
-    let mut text = std::fs::read_to_string(&sql).unwrap();
-    text.push_str("\nCREATE TABLE half_way (x int);\nSELECT no_such_function();\n");
+    let text = std::fs::read_to_string(&sql).unwrap();
+    // Before pg_dump's closing line: a whole dump whose statement fails.
+    let text = text.replacen(
+        "--\n-- PostgreSQL database dump complete",
+        "CREATE TABLE half_way (x int);\nSELECT no_such_function();\n\n--\n-- PostgreSQL database dump complete",
+        1,
+    );
     std::fs::write(&sql, text).unwrap();
     refused(&env, &sql, "rs_bad_half", "psql failed");
     // Not an archive at all.
@@ -331,8 +336,12 @@ fn a_zip_failing_on_either_side_of_its_concurrent_restore_leaves_nothing() {
     // one whose filestore is damaged while its dump.sql loads: nothing of either stays.
     let scratch = archives::path_in(&env, "half_zip.sql");
     archives::pg_dump(&source.name, &["-Fp"], &scratch);
-    let mut text = std::fs::read(&scratch).unwrap();
-    text.extend_from_slice(b"\nSELECT no_such_function();\n");
+    let text = std::fs::read_to_string(&scratch).unwrap().replacen(
+        "--\n-- PostgreSQL database dump complete",
+        "SELECT no_such_function();\n\n--\n-- PostgreSQL database dump complete",
+        1,
+    );
+    let text = text.into_bytes();
     let mut entries = vec![Entry::File("dump.sql".into(), text)];
     for (name, content) in archives::filestore_entries(&env, &source.name) {
         entries.push(Entry::File(format!("filestore/{name}"), content));
@@ -651,7 +660,8 @@ fn a_cut_dump_is_refused_in_every_form_and_leaves_nothing() {
     // boundary before the constraints (what a copy that stopped between writes leaves).
     let at_99 = text.len() * 99 / 100;
     let boundary = text[..text.find("ADD CONSTRAINT").unwrap()].rfind(";\n").unwrap() + 2;
-    for (tag, cut) in [("p99", &text.as_bytes()[..at_99]), ("pstmt", text[..boundary].as_bytes())] {
+    for (tag, cut) in [("p99", &text.as_bytes()[..at_99]), ("pstmt", &text.as_bytes()[..boundary])]
+    {
         let file = archives::path_in(&env, &format!("{tag}.sql"));
         std::fs::write(&file, cut).unwrap();
         refused(&env, &file, &format!("rs_cut_{tag}"), "closing line");
@@ -669,7 +679,7 @@ fn a_cut_dump_is_refused_in_every_form_and_leaves_nothing() {
     }
     // The whole dump still restores.
     let whole = PgTestDb::reserve("rs_cut_whole");
-    assert_ok(&restore(&env, &sql, &whole.name, &["--filestore", "none"]));
+    assert_ok(&restore(&env, &sql, &whole.name, &["--move"]));
     assert_eq!(row_counts(&whole.name), row_counts(&source.name));
 
     // pg_dump's custom format, cut at 99% and at half.

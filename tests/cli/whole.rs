@@ -306,7 +306,7 @@ fn what_a_killed_backup_left_is_removed_by_the_next_run_and_by_recover() {
     std::fs::create_dir_all(&tmp).unwrap();
     let settings = env.home.join(".config/odoodb");
     std::fs::create_dir_all(&settings).unwrap();
-    std::fs::write(settings.join("config.toml"), format!("[backup]\ndir = {:?}\n", dir)).unwrap();
+    std::fs::write(settings.join("config.toml"), format!("[backup]\ndir = {dir:?}\n")).unwrap();
     let hidden = |dir: &Path| -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
