@@ -120,7 +120,10 @@ impl Printer {
         if !self.progress {
             return ProgressBar::hidden();
         }
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        // A bar dropped on an early return (an error, Ctrl-C) clears its line rather than
+        // leaving a stale one under the error.
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+            .with_finish(indicatif::ProgressFinish::AndClear);
         if let Ok(style) = ProgressStyle::with_template(template) {
             bar.set_style(style.progress_chars("=> "));
         }

@@ -323,11 +323,6 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
         FilestorePlan::Skip => Vec::new(),
         _ => odoo::stored_file_names(&client).await?,
     };
-    let size_estimate = crate::pg::admin::find_database(&admin_client, rows_db)
-        .await?
-        .and_then(|row| row.size_bytes)
-        .and_then(|n| u64::try_from(n).ok())
-        .unwrap_or(0);
     drop(client);
 
     let created = chrono::Local::now();
@@ -387,8 +382,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     let cancel = Arc::new(AtomicBool::new(false));
     let written = match request.format {
         BackupFormat::Dump => {
-            write_dump(ctx, rows_db, request, &tool, &destination, size_estimate, pg_dump_version)
-                .await?
+            write_dump(ctx, rows_db, request, &tool, &destination, pg_dump_version).await?
         }
         BackupFormat::TarGz | BackupFormat::Zip => {
             let spool_dir = destination.spool_dir();
@@ -408,7 +402,6 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
                 request,
                 tool: &tool,
                 spool_dir,
-                size_estimate,
                 cancel: &cancel,
                 plan: &plan,
             };
@@ -554,7 +547,6 @@ async fn write_dump(
     request: &Request,
     tool: &Tool,
     destination: &Destination,
-    size_estimate: u64,
     pg_dump_version: String,
 ) -> Result<Written> {
     let step = Instant::now();
@@ -563,12 +555,16 @@ async fn write_dump(
     if let Some(level) = pg_dump_level(request.compression) {
         command.arg(level);
     }
-    let bar = ctx.printer.bar(size_estimate, "{spinner} dump {bytes} {bytes_per_sec} {elapsed}");
+    let bar = ctx.printer.bar(0, "{spinner} pg_dump {bytes} {bytes_per_sec} {elapsed}");
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     if let Some(path) = destination.temp_path() {
         command.arg("--file").arg(path);
         let watch = watch_size(&bar, path);
         let result = run_pg_dump(ctx, command).await;
         watch.abort();
+        // Cleared now: the watcher's copy of the bar goes only when its task is reaped, after
+        // the error would have been printed under a bar still standing.
+        bar.finish_and_clear();
         result?;
     } else {
         command.stdout(Stdio::inherit());
@@ -599,7 +595,6 @@ struct Archive<'a> {
     request: &'a Request,
     tool: &'a Tool,
     spool_dir: PathBuf,
-    size_estimate: u64,
     cancel: &'a Arc<AtomicBool>,
     plan: &'a FilestorePlan,
 }
@@ -616,9 +611,14 @@ impl Archive<'_> {
         ours: &mut Ours,
     ) -> Result<Written> {
         let out = destination.writer()?;
+        // pg_dump's output has no size known in advance (the database's size is not it): a
+        // count of what it wrote; the archive's copy of the dump then has an exact total.
+        let pg_dump_bar =
+            self.ctx.printer.bar(0, "{spinner} pg_dump   {bytes} {bytes_per_sec} {elapsed}");
+        pg_dump_bar.enable_steady_tick(std::time::Duration::from_millis(120));
         let dump_bar = self.ctx.printer.bar(
-            self.size_estimate,
-            "{spinner} dump      [{bar:30}] {bytes}/~{total_bytes} {bytes_per_sec} ETA {eta}",
+            0,
+            "{spinner} dump      [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
         );
         let pg_dump_version = ours.pg_dump_version.clone();
         match self.request.format {
@@ -637,10 +637,11 @@ impl Archive<'_> {
                     })?;
                 let mut command = self.tool.command(self.db)?;
                 command.args(["--format=custom", "--no-owner", "-Z0", "--file"]).arg(spool.path());
-                let watch = watch_size(&dump_bar, spool.path());
+                let watch = watch_size(&pg_dump_bar, spool.path());
                 // The filestore is walked while pg_dump runs.
                 let (dumped, listing) = tokio::join!(run_pg_dump(self.ctx, command), listing_task);
                 watch.abort();
+                pg_dump_bar.finish_and_clear();
                 dumped?;
                 let listing = listing.context("the filestore walk stopped")??;
                 let dump_path = spool.path().to_path_buf();
@@ -659,7 +660,6 @@ impl Archive<'_> {
                 let text =
                     serde_json::to_vec_pretty(manifest).context("cannot encode the manifest")?;
                 dump_bar.set_length(dump_bytes);
-                dump_bar.set_position(0);
                 let dump_seconds_so_far = step.elapsed().as_secs_f64();
                 let files_bar = self.files_bar(listing.as_ref());
                 let options = tar_gz::Options {
@@ -771,7 +771,7 @@ impl Archive<'_> {
                             &mut make_manifest,
                             listing.as_ref(),
                             &options,
-                            &dump_bar,
+                            &pg_dump_bar,
                             &files_bar,
                             &mut between,
                         )?;

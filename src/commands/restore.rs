@@ -70,6 +70,9 @@ struct Report {
     neutralized: Option<Vec<(String, u64)>>,
     filestore_files: u64,
     filestore_bytes: u64,
+    /// Attachments stored in the filestore while the archive carried no file at all (a dump
+    /// alone): their content is not in the restored database's folder.
+    attachments_without_files: i64,
     load_seconds: f64,
     total_seconds: f64,
 }
@@ -89,6 +92,7 @@ struct Built {
     neutralized: Option<Vec<(String, u64)>>,
     files: u64,
     bytes: u64,
+    attachments_without_files: i64,
     load_seconds: f64,
 }
 
@@ -199,9 +203,18 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
         neutralized: built.neutralized,
         filestore_files: built.files,
         filestore_bytes: built.bytes,
+        attachments_without_files: built.attachments_without_files,
         load_seconds: built.load_seconds,
         total_seconds: started.elapsed().as_secs_f64(),
     };
+    if report.attachments_without_files > 0 {
+        ctx.printer.warn(&format!(
+            "{} attachments of {} are stored in the filestore, but the archive carried no filestore: their files are missing from {}",
+            report.attachments_without_files,
+            report.database,
+            ctx.filestore(&report.database).display()
+        ));
+    }
     ctx.printer.emit(&report, || human(&report))
 }
 
@@ -521,7 +534,7 @@ async fn build(
     ctx.printer.status(&format!("Loading into {} …", plan.target));
     let owner = filestore::owner_like_root(&ctx.filestore_root())?;
     let folder = install.building_folder();
-    let bar = ctx.printer.bar(0, "{spinner} {bytes} read {bytes_per_sec} {msg}");
+    let bar = load_bar(ctx, &source);
     let progress_bar = bar.clone();
     let db = building.clone();
     let work_folder = folder.clone();
@@ -544,6 +557,8 @@ async fn build(
         .hint("odoodb restores Odoo databases; use pg_restore or psql for others")
     })?;
     odoo::grant_like_odoo(&client).await?;
+    let attachments_without_files =
+        if counts.files == 0 { odoo::attachment_counts(&client).await?.in_filestore } else { 0 };
     if plan.copy {
         identity::renew(
             &mut client,
@@ -575,7 +590,50 @@ async fn build(
     }
     fault::point("before-swap", &ctx.cancel).await?;
     ctx.check_interrupt()?;
-    Ok(Built { identity, neutralized, files: counts.files, bytes: counts.file_bytes, load_seconds })
+    Ok(Built {
+        identity,
+        neutralized,
+        files: counts.files,
+        bytes: counts.file_bytes,
+        attachments_without_files,
+        load_seconds,
+    })
+}
+
+/// The load's progress: against the sizes the archive declares where it declares them (our
+/// manifest, a zip's directory), else what has been read so far; a dump pg_restore reads by
+/// itself shows only that it is working.
+fn load_bar(ctx: &Context, source: &Source) -> indicatif::ProgressBar {
+    let total =
+        match source {
+            Source::Tar { head, .. } => head.manifest.odoodb.as_ref().map(|ours| {
+                ours.dump.bytes + ours.filestore.as_ref().map_or(0, |files| files.bytes)
+            }),
+            Source::Zip(file) => file
+                .try_clone()
+                .ok()
+                .and_then(|file| ::zip::ZipArchive::new(file).ok())
+                .map(|mut zip| {
+                    (0..zip.len())
+                        .filter_map(|index| zip.by_index_raw(index).ok().map(|entry| entry.size()))
+                        .sum()
+                }),
+            Source::CustomFile(_) | Source::Directory(_) => {
+                let bar = ctx.printer.bar(0, "{spinner} pg_restore {elapsed}");
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                return bar;
+            }
+            Source::CustomStream(_) | Source::Sql(_) => None,
+        };
+    let bar = match total {
+        Some(total) => ctx.printer.bar(
+            total,
+            "{spinner} load [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+        ),
+        None => ctx.printer.bar(0, "{spinner} {bytes} read {bytes_per_sec} {elapsed}"),
+    };
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 /// Loads the dump and extracts the filestore (blocking), at the same time where the format

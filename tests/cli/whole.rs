@@ -351,3 +351,101 @@ fn what_a_killed_backup_left_is_removed_by_the_next_run_and_by_recover() {
     assert_eq!(hidden(&tmp), Vec::<String>::new());
     assert_eq!(hidden(&dir), Vec::<String>::new());
 }
+
+/// What a terminal shows after a backup that fails half way: the error, and no progress line
+/// left standing from the work that stopped.
+#[test]
+fn a_failed_backup_leaves_no_progress_line_on_the_terminal() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "tty_bar");
+    // A pg_dump that writes for a while (so its bar is drawn), then fails.
+    let bin = env.root.join("slow-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = bin.join("pg_dump");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'pg_dump (PostgreSQL) 99.1'; exit 0; fi\n\
+         out=/dev/stdout\nwhile [ $# -gt 0 ]; do [ \"$1\" = --file ] && out=$2; shift; done\n\
+         i=0; while [ $i -lt 15 ]; do head -c 200000 /dev/zero >> \"$out\"; sleep 0.1; i=$((i+1)); done\n\
+         echo 'pg_dump: error: connection lost' >&2; exit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let conf = std::fs::read_to_string(&env.odoo_conf).unwrap();
+    std::fs::write(&env.odoo_conf, format!("{conf}pg_path = {}\n", bin.display())).unwrap();
+    let out = env.root.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    for format in ["tar.gz", "zip", "dump"] {
+        let mut command = Process::new("sh");
+        command
+            .arg("-c")
+            .arg(format!(
+                "\"$ODOODB\" backup {} --format {format} --dir {}; echo \"exit=$?\"",
+                source.name,
+                out.display()
+            ))
+            .env_clear()
+            .env("ODOODB", assert_cmd::cargo::cargo_bin!("odoodb"))
+            .env("HOME", &env.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("ODOO_RC", &env.odoo_conf)
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "120");
+        let mut session = rexpect::session::spawn_command(command, Some(30_000)).unwrap();
+        let (before, _) = session.exp_regex("exit=[0-9]+").unwrap();
+        // The screen as it is left: each line as the last carriage return left it, escape
+        // sequences gone.
+        let escape = without_escapes(&before);
+        let shown: Vec<String> = escape
+            .lines()
+            .map(|line| line.rsplit('\r').next().unwrap_or_default().trim().to_string())
+            .filter(|line| !line.is_empty())
+            .collect();
+        assert!(
+            shown.iter().any(|line| line.contains("connection lost")),
+            "{format}: no error shown: {shown:?}"
+        );
+        let stale: Vec<&String> = shown.iter().filter(|line| line.contains("B/s")).collect();
+        assert!(stale.is_empty(), "{format}: a progress line was left on screen: {stale:?}");
+    }
+}
+
+/// Drops ANSI escape sequences (CSI `ESC [ … letter`) from terminal output.
+fn without_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for next in chars.by_ref() {
+                    if next.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A dump alone (no filestore) restored from a database whose attachments live in the
+/// filestore: said as a warning, with the count, not a silent "0 files".
+#[test]
+fn restoring_a_dump_without_filestore_warns_about_the_attachments_that_need_one() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "nofs");
+    let dump = env.root.join("only.dump");
+    crate::support::archives::pg_dump(&source.name, &["-Fc"], &dump);
+    let target = PgTestDb::reserve("nofs_r");
+    let output = run(env.cmd().args(["--json", "restore"]).arg(&dump).arg(&target.name));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("2 attachments of"), "{stderr}");
+    assert_eq!(crate::support::json(&output)["attachments_without_files"], 2);
+}
