@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use crate::archive::feed::{self, Timeouts};
 use crate::cancel::Cancel;
 use crate::config::Resolved;
 use crate::error::Failure;
@@ -128,6 +129,20 @@ impl Context {
             .batch_execute(&admin::odoo_extensions_sql(unaccent))
             .await
             .context("cannot create the extensions Odoo needs (pg_trgm)")
+    }
+
+    /// How long a download (an archive at a URL) may wait: the flags' seconds, else settings
+    /// `[restore]`, else 30 s for the connection and 60 s without a byte.
+    pub fn download_timeouts(&self, connect: Option<u64>, read: Option<u64>) -> Timeouts {
+        let settings = &self.config.settings.restore;
+        let pick = |flag: Option<u64>, setting: Option<std::num::NonZeroU64>, default| {
+            flag.or(setting.map(std::num::NonZeroU64::get))
+                .map_or(default, std::time::Duration::from_secs)
+        };
+        Timeouts {
+            connect: pick(connect, settings.connect_timeout, feed::DEFAULT_CONNECT_TIMEOUT),
+            read: pick(read, settings.read_timeout, feed::DEFAULT_READ_TIMEOUT),
+        }
     }
 
     /// Fails with the interrupted kind (exit 130) once Ctrl-C was pressed.

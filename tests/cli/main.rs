@@ -26,3 +26,4 @@ mod upgrade_command;
 mod upgrade_platform;
 mod upgrade_review;
 mod verify;
+mod waits;
