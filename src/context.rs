@@ -118,10 +118,15 @@ impl Context {
         owner: &str,
     ) -> Result<()> {
         use anyhow::Context as _;
-        admin_client
-            .batch_execute(&admin::create_like_odoo_sql(db, owner))
-            .await
-            .with_context(|| format!("cannot create the database {db}"))?;
+        // A copy of template0 may wait (on a checkpoint, on a lock): Ctrl-C cancels it, and
+        // the caller drops whatever was made.
+        let create = async {
+            admin_client
+                .batch_execute(&admin::create_like_odoo_sql(db, owner))
+                .await
+                .with_context(|| format!("cannot create the database {db}"))
+        };
+        self.interruptible(admin_client.cancel_token(), create).await?;
         let unaccent =
             crate::odoo::is_true(self.config.odoo_conf.as_ref().and_then(|c| c.get("unaccent")));
         self.connect(db)
@@ -143,6 +148,16 @@ impl Context {
             connect: pick(connect, settings.connect_timeout, feed::DEFAULT_CONNECT_TIMEOUT),
             read: pick(read, settings.read_timeout, feed::DEFAULT_READ_TIMEOUT),
         }
+    }
+
+    /// Runs `work` (statements on the session of `token`) until Ctrl-C, which cancels the
+    /// statement in flight on the server (see `pg::interruptible`).
+    pub async fn interruptible<T>(
+        &self,
+        token: tokio_postgres::CancelToken,
+        work: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        pg::interruptible(&self.cancel, &self.params, token, work).await
     }
 
     /// Fails with the interrupted kind (exit 130) once Ctrl-C was pressed.

@@ -236,3 +236,55 @@ fn ctrl_c_stops_a_restore_from_a_pipe_that_sends_nothing() {
     assert!(took < Duration::from_secs(2), "took {took:?}");
     assert_nothing_left(&env, &target.name, "empty pipe");
 }
+
+/// Waits until a session on `db` other than the test's own waits for a lock.
+fn wait_for_lock_wait(db: &str, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let waiting: i64 = crate::support::admin()
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity \
+                  WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+                &[&db],
+            )
+            .unwrap()
+            .get(0);
+        if waiting > 0 {
+            return;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "neutralize ended before waiting on the lock");
+        assert!(Instant::now() < deadline, "neutralize never waited on the locked row");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn ctrl_c_and_sigterm_stop_a_neutralize_waiting_on_a_locked_row() {
+    let env = TestEnv::new();
+    for (tag, sig) in [("i", Signal::SIGINT), ("t", Signal::SIGTERM)] {
+        let db = fixtures::modern(&env, &format!("wt_lock_{tag}"));
+        let crons = db.scalar_i64("SELECT count(*) FROM ir_cron WHERE active");
+        assert!(crons > 1, "the fixture has active crons");
+        let before = crate::neutralize::fingerprint(&db);
+        // Odoo in the middle of a webhook action: its row is locked until that transaction ends.
+        let mut odoo = db.client();
+        let mut holding = odoo.transaction().unwrap();
+        let locked = holding
+            .query("SELECT id FROM ir_act_server WHERE state = 'webhook' FOR UPDATE", &[])
+            .unwrap();
+        assert!(!locked.is_empty(), "the fixture has a webhook action");
+        let mut child = env.spawn_cmd().args(["neutralize", &db.name, "--yes"]).spawn().unwrap();
+        wait_for_lock_wait(&db.name, &mut child);
+        std::thread::sleep(Duration::from_millis(500));
+        signal(&child, sig);
+        let (output, took) = wait_at_most(child, Duration::from_mins(1), &format!("{sig}"));
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{sig}: {stderr}");
+        assert!(took < Duration::from_secs(3), "{sig}: took {took:?}");
+        assert!(stderr.contains("rolled back"), "{sig}: {stderr}");
+        holding.rollback().unwrap();
+        // No step applied: the crons (the first step) are still on, and nothing else moved.
+        assert_eq!(db.scalar_i64("SELECT count(*) FROM ir_cron WHERE active"), crons, "{sig}");
+        assert_eq!(crate::neutralize::fingerprint(&db), before, "{sig}");
+    }
+}
