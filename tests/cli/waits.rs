@@ -237,14 +237,15 @@ fn ctrl_c_stops_a_restore_from_a_pipe_that_sends_nothing() {
     assert_nothing_left(&env, &target.name, "empty pipe");
 }
 
-/// Waits until a session on `db` other than the test's own waits for a lock.
+/// Waits until a session whose statement mentions `db` waits for a lock.
 fn wait_for_lock_wait(db: &str, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let waiting: i64 = crate::support::admin()
             .query_one(
                 "SELECT count(*) FROM pg_stat_activity \
-                  WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+                  WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() \
+                    AND (datname = $1 OR position($1 IN query) > 0)",
                 &[&db],
             )
             .unwrap()
@@ -252,8 +253,8 @@ fn wait_for_lock_wait(db: &str, child: &mut Child) {
         if waiting > 0 {
             return;
         }
-        assert!(child.try_wait().unwrap().is_none(), "neutralize ended before waiting on the lock");
-        assert!(Instant::now() < deadline, "neutralize never waited on the locked row");
+        assert!(child.try_wait().unwrap().is_none(), "it ended before waiting on the lock");
+        assert!(Instant::now() < deadline, "it never waited on the lock");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -287,4 +288,34 @@ fn ctrl_c_and_sigterm_stop_a_neutralize_waiting_on_a_locked_row() {
         assert_eq!(db.scalar_i64("SELECT count(*) FROM ir_cron WHERE active"), crons, "{sig}");
         assert_eq!(crate::neutralize::fingerprint(&db), before, "{sig}");
     }
+}
+
+#[test]
+fn ctrl_c_stops_a_rename_waiting_on_a_lock_and_changes_nothing() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "wt_ren");
+    let new = PgTestDb::reserve("wt_ren_new");
+    // Another session in the middle of changing the database's comment holds a lock on it
+    // that the rename must wait for.
+    let mut other = crate::support::admin();
+    let mut holding = other.transaction().unwrap();
+    holding
+        .batch_execute(&format!(
+            "COMMENT ON DATABASE {} IS 'held by a test'",
+            crate::support::quote(&db.name)
+        ))
+        .unwrap();
+    let mut child = env.spawn_cmd().args(["--yes", "rename", &db.name, &new.name]).spawn().unwrap();
+    wait_for_lock_wait(&db.name, &mut child);
+    std::thread::sleep(Duration::from_millis(500));
+    signal(&child, Signal::SIGINT);
+    let (output, took) = wait_at_most(child, Duration::from_mins(1), "rename");
+    let stderr = text(&output.stderr);
+    holding.rollback().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert!(database_exists(&db.name) && !database_exists(&new.name));
+    assert!(env.filestore(&db.name).is_dir() && !env.filestore(&new.name).exists());
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
 }
