@@ -319,3 +319,24 @@ fn ctrl_c_stops_a_rename_waiting_on_a_lock_and_changes_nothing() {
     assert!(env.filestore(&db.name).is_dir() && !env.filestore(&new.name).exists());
     assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
 }
+
+#[test]
+fn ctrl_c_stops_an_upgrade_waiting_on_a_silent_platform() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "wt_plat");
+    // Accepts the connection and never answers, not even the TLS handshake.
+    let server = StallingServer::start(Stall::Silent);
+    let mut child = env
+        .spawn_cmd()
+        .args(["--yes", "upgrade", "test", &db.name, "--target", "18.0", "--contract", "M1"])
+        .args(["--upgrade-server", &format!("https://127.0.0.1:{}", server.port)])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(child.try_wait().unwrap().is_none(), "it waits on the platform");
+    signal(&child, Signal::SIGINT);
+    let (output, took) = wait_at_most(child, Duration::from_mins(2), "upgrade test");
+    assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+}
