@@ -140,6 +140,8 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;restore'= {
             cand --owner 'The role that owns the restored database [default: the connecting role]'
             cand --jobs 'Parallel pg_restore jobs [default: the number of cores]'
+            cand --connect-timeout 'For an http(s) archive: seconds to wait for its server to accept the connection [default: settings [restore] connect_timeout, else 30]'
+            cand --read-timeout 'For an http(s) archive: seconds its server may send nothing (its answer, then each part of the download) before the restore gives up [default: settings [restore] read_timeout, else 60]'
             cand --addons-path 'Where to find modules'' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]'
             cand --ignore-module 'Do not run this module''s data/neutralize.sql (repeatable)'
             cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'

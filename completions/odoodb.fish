@@ -140,6 +140,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l no-progress -d 
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l owner -d 'The role that owns the restored database [default: the connecting role]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l jobs -d 'Parallel pg_restore jobs [default: the number of cores]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l connect-timeout -d 'For an http(s) archive: seconds to wait for its server to accept the connection [default: settings [restore] connect_timeout, else 30]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l read-timeout -d 'For an http(s) archive: seconds its server may send nothing (its answer, then each part of the download) before the restore gives up [default: settings [restore] read_timeout, else 60]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l addons-path -d 'Where to find modules\' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F

@@ -360,6 +360,17 @@ pub struct RestoreArgs {
     #[arg(long)]
     pub inspect: bool,
 
+    /// For an http(s) archive: seconds to wait for its server to accept the connection
+    /// [default: settings [restore] connect_timeout, else 30]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub connect_timeout: Option<u64>,
+
+    /// For an http(s) archive: seconds its server may send nothing (its answer, then each part
+    /// of the download) before the restore gives up [default: settings [restore] read_timeout,
+    /// else 60]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub read_timeout: Option<u64>,
+
     /// With --neutralize: how the modules' data/neutralize.sql files run
     #[command(flatten)]
     pub module_files: ModuleFileArgs,

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use crate::archive::feed::{self, Timeouts};
 use crate::cancel::Cancel;
 use crate::config::Resolved;
 use crate::error::Failure;
@@ -122,10 +123,15 @@ impl Context {
         owner: &str,
     ) -> Result<()> {
         use anyhow::Context as _;
-        admin_client
-            .batch_execute(&admin::create_like_odoo_sql(db, owner))
-            .await
-            .with_context(|| format!("cannot create the database {db}"))?;
+        // A copy of template0 may wait (on a checkpoint, on a lock): Ctrl-C cancels it, and
+        // the caller drops whatever was made.
+        let create = async {
+            admin_client
+                .batch_execute(&admin::create_like_odoo_sql(db, owner))
+                .await
+                .with_context(|| format!("cannot create the database {db}"))
+        };
+        self.interruptible(admin_client.cancel_token(), create).await?;
         let unaccent =
             crate::odoo::is_true(self.config.odoo_conf.as_ref().and_then(|c| c.get("unaccent")));
         self.connect(db)
@@ -133,6 +139,30 @@ impl Context {
             .batch_execute(&admin::odoo_extensions_sql(unaccent))
             .await
             .context("cannot create the extensions Odoo needs (pg_trgm)")
+    }
+
+    /// How long a download (an archive at a URL) may wait: the flags' seconds, else settings
+    /// `[restore]`, else 30 s for the connection and 60 s without a byte.
+    pub fn download_timeouts(&self, connect: Option<u64>, read: Option<u64>) -> Timeouts {
+        let settings = &self.config.settings.restore;
+        let pick = |flag: Option<u64>, setting: Option<std::num::NonZeroU64>, default| {
+            flag.or(setting.map(std::num::NonZeroU64::get))
+                .map_or(default, std::time::Duration::from_secs)
+        };
+        Timeouts {
+            connect: pick(connect, settings.connect_timeout, feed::DEFAULT_CONNECT_TIMEOUT),
+            read: pick(read, settings.read_timeout, feed::DEFAULT_READ_TIMEOUT),
+        }
+    }
+
+    /// Runs `work` (statements on the session of `token`) until Ctrl-C, which cancels the
+    /// statement in flight on the server (see `pg::interruptible`).
+    pub async fn interruptible<T>(
+        &self,
+        token: tokio_postgres::CancelToken,
+        work: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        pg::interruptible(&self.cancel, &self.params, token, work).await
     }
 
     /// Fails with the interrupted kind (exit 130) once Ctrl-C was pressed.

@@ -108,6 +108,14 @@ pub fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
         if let Some(failure) = cause.downcast_ref::<Failure>() {
             return (failure.exit_code(), failure.hint.clone());
         }
+        // Readers can only fail with an io::Error: a `Failure` travels inside one.
+        if let Some(failure) = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            .and_then(|inner| inner.downcast_ref::<Failure>())
+        {
+            return (failure.exit_code(), failure.hint.clone());
+        }
         if let Some(pg) = cause.downcast_ref::<tokio_postgres::Error>() {
             return (exit::FAILED, crate::pg::hint_for(pg));
         }
@@ -173,6 +181,15 @@ mod tests {
             one_line(&error),
             "duplicating a to b failed: permission denied to create database"
         );
+    }
+
+    #[test]
+    fn a_failure_inside_an_io_error_keeps_its_code_and_hint() {
+        let io = std::io::Error::other(Failure::failed("x stalled").hint("raise it"));
+        let error = anyhow::Error::from(io).context("cannot read the dump");
+        assert_eq!(classify(&error), (1, Some("raise it".into())));
+        let io = std::io::Error::other(Failure::interrupted());
+        assert_eq!(classify(&anyhow::Error::from(io)).0, 130);
     }
 
     #[test]

@@ -84,14 +84,6 @@ pub async fn run_exclusive(
 /// nothing runs on behind us. What it did then is for the caller to read back from the server:
 /// a cancel can arrive too late.
 pub async fn run_cancellable(ctx: &Context, client: &Client, sql: &str) -> Result<()> {
-    let statement = client.batch_execute(sql);
-    tokio::pin!(statement);
-    tokio::select! {
-        result = &mut statement => Ok(result?),
-        () = ctx.cancel.wait() => {
-            let _ = pg::cancel(&ctx.params, client).await;
-            let _ = statement.await;
-            Err(Failure::interrupted().into())
-        }
-    }
+    let statement = async { client.batch_execute(sql).await.map_err(anyhow::Error::from) };
+    pg::interruptible(&ctx.cancel, &ctx.params, client.cancel_token(), statement).await
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
+use super::feed::{self, Timeouts};
+use crate::cancel::Cancel;
 use crate::error::Failure;
 
 /// Any byte stream an archive is read from.
@@ -64,8 +66,10 @@ impl Input {
         }
     }
 
-    /// Opens the bytes (blocking: call off the async runtime). A folder has none.
-    pub fn open(&self) -> Result<Stream> {
+    /// Opens the bytes (blocking: call off the async runtime, within it). A folder has none.
+    /// What can stall (a download, stdin, a pipe) gives way to `cancel`, and a download to
+    /// `timeouts` too.
+    pub fn open(&self, timeouts: Timeouts, cancel: &Cancel) -> Result<Stream> {
         match self {
             Self::File(path) => Ok(Box::new(
                 std::fs::File::open(path)
@@ -74,24 +78,8 @@ impl Input {
             Self::Folder(path) => {
                 anyhow::bail!("{} is a folder, not a stream", path.display())
             }
-            Self::Stdin => Ok(Box::new(std::io::stdin())),
-            Self::Url(url) => {
-                let client = reqwest::blocking::Client::builder()
-                    .timeout(None)
-                    .connect_timeout(std::time::Duration::from_secs(30))
-                    .build()
-                    .context("cannot set up the HTTP client")?;
-                let response =
-                    client.get(url).send().with_context(|| format!("cannot download {url}"))?;
-                if !response.status().is_success() {
-                    return Err(Failure::failed(format!(
-                        "downloading {url} failed: HTTP {}",
-                        response.status()
-                    ))
-                    .into());
-                }
-                Ok(Box::new(response))
-            }
+            Self::Stdin => feed::stdin(cancel),
+            Self::Url(url) => feed::url(url, timeouts, cancel),
         }
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod detect;
 pub mod extract;
+pub mod feed;
 pub mod files;
 pub mod growing;
 pub mod manifest;

@@ -49,8 +49,14 @@ impl Report {
 }
 
 /// Checks `input` end to end; `pg_restore` is the program that reads custom and directory
-/// dumps. Problems are findings, not errors: the caller prints them all.
-pub fn verify(input: &Input, pg_restore: &Path) -> Report {
+/// dumps. Problems are findings, not errors: the caller prints them all (and checks `cancel`,
+/// which stops the reading).
+pub fn verify(
+    input: &Input,
+    pg_restore: &Path,
+    timeouts: super::feed::Timeouts,
+    cancel: &crate::cancel::Cancel,
+) -> Report {
     let mut report = Report {
         archive: input.describe(),
         format: None,
@@ -69,7 +75,9 @@ pub fn verify(input: &Input, pg_restore: &Path) -> Report {
         }
         return report;
     }
-    let sniffed = input.open().and_then(|stream| super::detect::sniff(stream, &input.describe()));
+    let sniffed = input
+        .open(timeouts, cancel)
+        .and_then(|stream| super::detect::sniff(stream, &input.describe()));
     let Sniffed { format, gzipped, stream } = match sniffed {
         Ok(sniffed) => sniffed,
         Err(error) => {

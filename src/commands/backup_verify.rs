@@ -16,9 +16,13 @@ pub async fn run(ctx: &Context, file: &Path) -> Result<()> {
     let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
     let program = pg_restore.program.clone();
     ctx.printer.status(&format!("Verifying {} …", input.describe()));
-    let report = tokio::task::spawn_blocking(move || verify::verify(&input, &program))
-        .await
-        .context("the verification stopped unexpectedly")?;
+    let timeouts = ctx.download_timeouts(None, None);
+    let cancel = ctx.cancel.clone();
+    let report =
+        tokio::task::spawn_blocking(move || verify::verify(&input, &program, timeouts, &cancel))
+            .await
+            .context("the verification stopped unexpectedly")?;
+    ctx.check_interrupt()?;
     ctx.printer.emit(&report, || {
         let mut table = ctx.printer.table(&["CHECK", "RESULT", "DETAIL"]);
         for finding in &report.findings {

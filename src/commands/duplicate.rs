@@ -409,10 +409,16 @@ async fn build(
         Some(files) => {
             ctx.printer.status(&format!("Neutralizing the copy of {} …", plan.source));
             let log = |line: &str| ctx.printer.verbose(1, line);
-            let report =
-                neutralize::unattended(&mut copy, install.building(), files, &ctx.cancel, &log)
-                    .await
-                    .map_err(super::neutralize::explain)?;
+            let report = neutralize::unattended(
+                &mut copy,
+                install.building(),
+                files,
+                &ctx.cancel,
+                &ctx.params,
+                &log,
+            )
+            .await
+            .map_err(super::neutralize::explain)?;
             Some(report.steps.iter().map(|step| (step.id.to_string(), step.changed)).collect())
         }
         None => None,

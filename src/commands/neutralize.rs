@@ -89,9 +89,15 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     ctx.check_interrupt()?;
 
     let transaction = neutralize::begin(&mut client).await?;
-    replan(ctx, &transaction, &selection, &mut report).await?;
     let log = |line: &str| ctx.printer.verbose(1, line);
-    let outcome = neutralize::run_all(&transaction, &mut report, &files, &ctx.cancel, &log).await;
+    // A statement waiting on a row Odoo holds (a cron job running) stops at Ctrl-C, not at
+    // the lock timeout; and a signal that comes as the work ends still rolls it all back.
+    let work = async {
+        replan(ctx, &transaction, &selection, &mut report).await?;
+        neutralize::run_all(&transaction, &mut report, &files, &ctx.cancel, &log).await?;
+        ctx.check_interrupt()
+    };
+    let outcome = ctx.interruptible(transaction.cancel_token(), work).await;
     if let Err(error) = outcome {
         let _ = transaction.rollback().await;
         return Err(explain(

@@ -105,7 +105,7 @@ pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     ctx.check_interrupt()?;
     let site = ctx.site(&admin_client);
     let renaming = rename::begin(&site, "rename", &args.old, &args.new, move_folder).await?;
-    renaming.complete(consent == Consent::Granted).await?;
+    renaming.complete(consent == Consent::Granted, &ctx.cancel).await?;
     let report = Report {
         old: args.old.clone(),
         new: args.new.clone(),

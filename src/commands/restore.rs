@@ -110,7 +110,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     }
     let input = Input::parse(&args.archive)?;
     if args.inspect {
-        return inspect(ctx, &input).await;
+        return inspect(ctx, args, &input).await;
     }
     if let Some(db) = &args.db {
         odoo::name::validate(db)?;
@@ -121,7 +121,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     filestore::require_root_usable(&root)?;
 
     ctx.printer.status(&format!("Reading {} …", input.describe()));
-    let (described, source) = open_checked(ctx, &input, &pg_restore).await?;
+    let (described, source) = open_checked(ctx, args, &input, &pg_restore).await?;
     let target = match args.db.clone() {
         Some(db) => db,
         None => default_name(&described, &input)?,
@@ -225,13 +225,16 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
 /// checked whole in a first pass).
 async fn open_checked(
     ctx: &Context,
+    args: &RestoreArgs,
     input: &Input,
     pg_restore: &Tool,
 ) -> Result<(Described, Source)> {
+    let (connect_timeout, read_timeout) = (args.connect_timeout, args.read_timeout);
     let input = input.clone();
     let spool_dir = spool_dir(ctx);
     let program = pg_restore.program.clone();
     let cancel = ctx.cancel.clone();
+    let timeouts = ctx.download_timeouts(connect_timeout, read_timeout);
     let work = tokio::task::spawn_blocking(move || -> Result<(Described, Source)> {
         let archive = input.describe();
         if let Input::Folder(path) = &input {
@@ -246,7 +249,7 @@ async fn open_checked(
             };
             return Ok((described, Source::Directory(path.clone())));
         }
-        let sniffed = detect::sniff(input.open()?, &archive)?;
+        let sniffed = detect::sniff(input.open(timeouts, &cancel)?, &archive)?;
         let mut described = Described {
             archive,
             format: sniffed.format,
@@ -283,11 +286,13 @@ async fn open_checked(
                     // at or to check the free space against. A local archive is then read
                     // twice: every entry checked (and counted) before any is written.
                     drop(stream);
-                    let again = detect::sniff(input.open()?, &described.archive)?.stream;
+                    let again =
+                        detect::sniff(input.open(timeouts, &cancel)?, &described.archive)?.stream;
                     let watched = CancelRead { inner: again, cancel: cancel.clone() };
                     let counts = read_tar::walk(Box::new(watched), &head, &mut archive::Skip)?;
                     described.declared = Some(counts);
-                    let stream = detect::sniff(input.open()?, &described.archive)?.stream;
+                    let stream =
+                        detect::sniff(input.open(timeouts, &cancel)?, &described.archive)?.stream;
                     Source::Tar { head: Box::new(head), stream }
                 } else {
                     // Our own tar.gz declares every size: it is read once, each entry checked
@@ -575,9 +580,16 @@ async fn build(
         Some(files) => {
             ctx.printer.status(&format!("Neutralizing the restore of {} …", plan.target));
             let log = |line: &str| ctx.printer.verbose(1, line);
-            let report = neutralize::unattended(&mut client, &building, files, &ctx.cancel, &log)
-                .await
-                .map_err(super::neutralize::explain)?;
+            let report = neutralize::unattended(
+                &mut client,
+                &building,
+                files,
+                &ctx.cancel,
+                &ctx.params,
+                &log,
+            )
+            .await
+            .map_err(super::neutralize::explain)?;
             Some(report.steps.iter().map(|step| (step.id.to_string(), step.changed)).collect())
         }
         None => None,
@@ -907,9 +919,9 @@ struct Inspection {
 
 /// `--inspect`: what the archive holds, from its manifest and table of contents; nothing is
 /// restored.
-async fn inspect(ctx: &Context, input: &Input) -> Result<()> {
+async fn inspect(ctx: &Context, args: &RestoreArgs, input: &Input) -> Result<()> {
     let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
-    let (described, source) = open_checked(ctx, input, &pg_restore).await?;
+    let (described, source) = open_checked(ctx, args, input, &pg_restore).await?;
     let program = pg_restore.program.clone();
     let headers = tokio::task::spawn_blocking(move || dump_headers(source, &program))
         .await

@@ -13,6 +13,8 @@ pub struct Settings {
     #[serde(default)]
     pub backup: BackupSettings,
     #[serde(default)]
+    pub restore: RestoreSettings,
+    #[serde(default)]
     pub duplicate: DuplicateSettings,
     #[serde(default)]
     pub neutralize: NeutralizeSettings,
@@ -34,6 +36,16 @@ pub struct BackupSettings {
     pub keep: Option<u32>,
     /// The default format (checked when the file is read).
     pub format: Option<crate::cli::BackupFormat>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreSettings {
+    /// Seconds to wait for the server of an http(s) archive to accept the connection.
+    pub connect_timeout: Option<std::num::NonZeroU64>,
+    /// Seconds the server of an http(s) archive may send nothing (its answer, then each part of
+    /// the download) before the restore gives up.
+    pub read_timeout: Option<std::num::NonZeroU64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -148,18 +160,22 @@ mod tests {
         assert!(toml::from_str::<Settings>("[connection]\nhost = 'x'\n").is_err());
         assert!(toml::from_str::<Settings>("[upgrade]\ncontrat = 'x'\n").is_err());
         assert!(toml::from_str::<Settings>("[upgrade]\ntimeout = 0\n").is_err());
+        assert!(toml::from_str::<Settings>("[restore]\nread_timeout = 0\n").is_err());
+        assert!(toml::from_str::<Settings>("[restore]\nread_timout = 5\n").is_err());
     }
 
     #[test]
     fn known_keys_are_read() {
         let settings: Settings = toml::from_str(
             "[duplicate]\nfilestore = 'hardlink'\n[neutralize]\nprotect = ['prod']\n\
-             [connection]\nconnect_timeout = 9\n",
+             [connection]\nconnect_timeout = 9\n[restore]\nconnect_timeout = 4\nread_timeout = 7\n",
         )
         .unwrap_or_default();
         assert_eq!(settings.duplicate.filestore, Some(crate::filestore::Requested::Hardlink));
         assert_eq!(settings.neutralize.protect, vec!["prod"]);
         assert_eq!(settings.connection.connect_timeout, Some(9));
+        assert_eq!(settings.restore.connect_timeout.map(std::num::NonZeroU64::get), Some(4));
+        assert_eq!(settings.restore.read_timeout.map(std::num::NonZeroU64::get), Some(7));
         assert_eq!(settings.upgrade.data_server_user, "odoo");
         assert_eq!(settings.upgrade.data_server_path, "/data");
     }

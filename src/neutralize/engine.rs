@@ -148,21 +148,30 @@ pub struct ModuleFileFailed {
 
 /// Plans and applies every built-in step, then the module files, in one transaction, without a
 /// prompt: for callers that already have the user's consent (`duplicate --neutralize`,
-/// `restore --neutralize`). Commits only if everything succeeded.
+/// `restore --neutralize`). Commits only if everything succeeded; Ctrl-C cancels the statement
+/// in flight (`params` reach the server for that) and rolls everything back.
 pub async fn unattended(
     client: &mut tokio_postgres::Client,
     database: &str,
     files: &module_files::Options,
     cancel: &Cancel,
+    params: &crate::pg::ConnectParams,
     log: &(dyn Fn(&str) + Sync),
 ) -> Result<Report> {
     odoo::require_odoo(&*client, database).await?;
     let transaction = begin(client).await?;
-    let was_flagged = is_flagged(&transaction).await?;
-    let mut report = Report::new(database, "apply", was_flagged);
-    report.steps = plan(&transaction, &Selection::default()).await?;
-    report.live = report.steps.iter().map(|s| s.live).sum();
-    run_all(&transaction, &mut report, files, cancel, log).await?;
+    let work = async {
+        let was_flagged = is_flagged(&transaction).await?;
+        let mut report = Report::new(database, "apply", was_flagged);
+        report.steps = plan(&transaction, &Selection::default()).await?;
+        report.live = report.steps.iter().map(|s| s.live).sum();
+        run_all(&transaction, &mut report, files, cancel, log).await?;
+        cancel.check()?;
+        Ok(report)
+    };
+    // On an error the transaction is dropped, which rolls it back.
+    let mut report =
+        crate::pg::interruptible(cancel, params, transaction.cancel_token(), work).await?;
     transaction.commit().await.context("cannot commit the neutralization")?;
     report.committed = true;
     Ok(report)

@@ -536,16 +536,48 @@ fn tls_failure(params: &ConnectParams, dbname: &str, error: &tokio_postgres::Err
     ))
 }
 
-/// Asks the server to cancel the statement `client` is running (e.g. a long template copy
-/// at Ctrl-C): PostgreSQL then rolls it back cleanly.
-pub async fn cancel(params: &ConnectParams, client: &Client) -> Result<()> {
-    let token = client.cancel_token();
+/// Asks the server to cancel the statement running on the session of `token` (a lock wait, a
+/// long template copy): PostgreSQL then rolls it back cleanly.
+async fn cancel_statement(
+    params: &ConnectParams,
+    token: &tokio_postgres::CancelToken,
+) -> Result<()> {
     if params.is_socket() || params.sslmode == SslMode::Disable {
         token.cancel_query(tokio_postgres::NoTls).await?;
     } else {
         token.cancel_query(tls_connector(params)?).await?;
     }
     Ok(())
+}
+
+/// Runs `work` (statements on the session `token` belongs to) until Ctrl-C: then asks the
+/// server to cancel the statement in flight — a lock wait, a template copy — waits for `work`
+/// to end, and fails with the interrupted kind (exit 130). An open transaction is then for the
+/// caller to roll back; what an autocommit statement did, for the caller to read back from the
+/// server (a cancel can arrive too late).
+pub async fn interruptible<T>(
+    cancel: &crate::cancel::Cancel,
+    params: &ConnectParams,
+    token: tokio_postgres::CancelToken,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    tokio::pin!(work);
+    tokio::select! {
+        result = &mut work => result,
+        () = cancel.wait() => {
+            // Sent again while the work goes on: a cancel that lands between two statements
+            // stops nothing, and the work may start the next one. Each request is finished
+            // before the work may end, so none lands on what the caller runs next.
+            loop {
+                let _ = cancel_statement(params, &token).await;
+                let settled = tokio::time::timeout(Duration::from_millis(200), &mut work).await;
+                if settled.is_ok() {
+                    break;
+                }
+            }
+            Err(Failure::interrupted().into())
+        }
+    }
 }
 
 fn tls_connector(params: &ConnectParams) -> Result<postgres_native_tls::MakeTlsConnector> {

@@ -11,8 +11,8 @@ pub mod schema;
 pub mod tools;
 
 pub use connect::{
-    ConnectParams, DEFAULT_CONNECT_TIMEOUT, RootCert, SslMode, cancel, connect,
-    connect_timeout_from_secs,
+    ConnectParams, DEFAULT_CONNECT_TIMEOUT, RootCert, SslMode, connect, connect_timeout_from_secs,
+    interruptible,
 };
 pub use tokio_postgres::Client;
 

@@ -7,8 +7,9 @@ use anyhow::Result;
 
 use super::journal::{Change, Phase};
 use super::{Run, Site, move_folder, present, run_freeing};
+use crate::cancel::Cancel;
 use crate::fault;
-use crate::pg::admin;
+use crate::pg::{self, admin};
 
 pub struct Renaming<'s, 'a> {
     run: Run<'s, 'a>,
@@ -31,8 +32,9 @@ pub async fn begin<'s, 'a>(
 }
 
 impl Renaming<'_, '_> {
-    /// Renames both; on failure puts back whatever moved.
-    pub async fn complete(self, end_sessions: bool) -> Result<()> {
+    /// Renames both; on failure puts back whatever moved. Ctrl-C (`cancel`) cancels the
+    /// rename while it waits (on a lock, say); one that came too late completes the change.
+    pub async fn complete(self, end_sessions: bool, cancel: &Cancel) -> Result<()> {
         let site = self.run.site;
         let Change::Rename { old, new, with_folder } = self.run.change().clone() else {
             return self.run.end().await;
@@ -46,8 +48,15 @@ impl Renaming<'_, '_> {
             .into());
         }
         fault::step("rename:database")?;
-        if let Err(error) =
-            run_freeing(site.admin, &old, &admin::rename_sql(&old, &new), end_sessions).await
+        let sql = admin::rename_sql(&old, &new);
+        let renamed = admin::retry_in_use(site.admin, &old, end_sessions, || {
+            let statement = async { site.admin.batch_execute(&sql).await.map_err(Into::into) };
+            pg::interruptible(cancel, site.params, site.admin.cancel_token(), statement)
+        })
+        .await;
+        // What the server did is what counts: a cancel can arrive after the rename is done.
+        if let Err(error) = renamed
+            && (!cancel.is_set() || !site.db_exists(&new).await? || site.db_exists(&old).await?)
         {
             self.run.end().await?;
             return Err(error.context(format!("renaming {old} failed; nothing was changed")));

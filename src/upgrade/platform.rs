@@ -14,6 +14,7 @@ use anyhow::{Context as _, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::cancel::Cancel;
 use crate::error::Failure;
 use crate::secret::Secret;
 
@@ -37,6 +38,8 @@ pub struct Platform {
     http: reqwest::Client,
     base: String,
     timeout: Duration,
+    /// Ctrl-C, which ends a call at once rather than at its timeout (see `until`).
+    cancel: Option<Cancel>,
 }
 
 /// What `create` gives back.
@@ -129,7 +132,26 @@ impl Platform {
             builder = builder.tls_certs_merge(read_ca(ca)?);
         }
         let http = builder.build().context("cannot set up the HTTPS client")?;
-        Ok(Self { http, base: server.to_string(), timeout: options.timeout })
+        Ok(Self { http, base: server.to_string(), timeout: options.timeout, cancel: None })
+    }
+
+    /// The same client, whose calls give way to `cancel` (exit 130) while they wait.
+    #[must_use]
+    pub fn until(mut self, cancel: &Cancel) -> Self {
+        self.cancel = Some(cancel.clone());
+        self
+    }
+
+    /// Runs one call, or stops it at Ctrl-C: a dropped request is only a closed connection.
+    async fn interruptible<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let Some(cancel) = &self.cancel else { return call.await };
+        tokio::select! {
+            result = call => result,
+            () = cancel.wait() => Err(Failure::interrupted().into()),
+        }
     }
 
     /// The same client, talking to a request's assigned host (`host` or `host:port`).
@@ -149,6 +171,7 @@ impl Platform {
             http: self.http.clone(),
             base: format!("https://{assigned_host_uri}"),
             timeout: self.timeout,
+            cancel: self.cancel.clone(),
         })
     }
 
@@ -244,6 +267,10 @@ impl Platform {
 
     /// The log's bytes from `offset` on (empty when there is nothing new).
     pub async fn logs(&self, token: &Secret, offset: u64) -> Result<Vec<u8>> {
+        self.interruptible(self.read_logs(token, offset)).await
+    }
+
+    async fn read_logs(&self, token: &Secret, offset: u64) -> Result<Vec<u8>> {
         let url =
             format!("{}/upgrade/request/logs?token={}", self.base, url_encode(token.expose()));
         let response = self
@@ -273,6 +300,10 @@ impl Platform {
 
     /// One JSON-RPC call: the official client's envelope, its header, its reading of errors.
     async fn call(&self, name: &str, path: &str, params: &Value) -> Result<Value> {
+        self.interruptible(self.rpc(name, path, params)).await
+    }
+
+    async fn rpc(&self, name: &str, path: &str, params: &Value) -> Result<Value> {
         let envelope = json!({
             "jsonrpc": "2.0",
             "method": "not_used",

@@ -27,4 +27,5 @@ mod upgrade_command;
 mod upgrade_platform;
 mod upgrade_review;
 mod verify;
+mod waits;
 mod whole;

@@ -7,7 +7,7 @@ use crate::support::fixtures::{self, Real};
 use crate::support::{PgTestDb, TestEnv, json};
 
 /// Every table's content, hashed: equal fingerprints mean nothing changed.
-fn fingerprint(db: &PgTestDb) -> BTreeMap<String, String> {
+pub fn fingerprint(db: &PgTestDb) -> BTreeMap<String, String> {
     let mut client = db.client();
     crate::support::public_tables(&mut client)
         .into_iter()

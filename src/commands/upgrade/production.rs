@@ -511,10 +511,13 @@ impl Steps<'_> {
         let pg_restore =
             crate::pg::tools::Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
         let program = pg_restore.program.clone();
-        let verified =
-            tokio::task::spawn_blocking(move || crate::archive::verify::verify(&input, &program))
-                .await
-                .context("the verification stopped unexpectedly")?;
+        let (timeouts, cancel) = (ctx.download_timeouts(None, None), ctx.cancel.clone());
+        let verified = tokio::task::spawn_blocking(move || {
+            crate::archive::verify::verify(&input, &program, timeouts, &cancel)
+        })
+        .await
+        .context("the verification stopped unexpectedly")?;
+        ctx.check_interrupt()?;
         if !verified.ok() {
             let failed: Vec<String> = verified
                 .findings

@@ -422,10 +422,16 @@ async fn make_usable(
     .await?;
     ctx.printer.status(&format!("Neutralizing {name} …"));
     let log = |line: &str| ctx.printer.verbose(1, line);
-    let neutralized =
-        neutralize::unattended(&mut client, &building, &job.neutralize, &ctx.cancel, &log)
-            .await
-            .map_err(super::super::neutralize::explain)?;
+    let neutralized = neutralize::unattended(
+        &mut client,
+        &building,
+        &job.neutralize,
+        &ctx.cancel,
+        &ctx.params,
+        &log,
+    )
+    .await
+    .map_err(super::super::neutralize::explain)?;
     if !neutralized.findings.is_empty() {
         let steps: Vec<&str> = neutralized.findings.iter().map(|f| f.step).collect();
         return Err(Failure::failed(format!(

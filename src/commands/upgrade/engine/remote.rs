@@ -76,7 +76,7 @@ impl Remote {
         let lock = lock_request(&dir, db, aim)?;
         let stem = format!("{db}-{}", aim.as_str());
         let pair = keys::generate(&dir, &stem).await?;
-        let main = Platform::new(&run.platform)?;
+        let main = Platform::new(&run.platform)?.until(&ctx.cancel);
         ctx.printer.status(&format!(
             "Requesting a {} upgrade of {db} to {} from {} …",
             aim.as_str(),
@@ -123,8 +123,9 @@ impl Remote {
         let dir = super::super::state_dir()?;
         let lock = lock_request(&dir, db, aim)?;
         let state = state::load(&dir, db, Some(aim))?;
-        let platform =
-            Platform::new(&super::super::platform_options(ctx, platform))?.at_host(&state.host)?;
+        let platform = Platform::new(&super::super::platform_options(ctx, platform))?
+            .until(&ctx.cancel)
+            .at_host(&state.host)?;
         Ok(Self { state, dir, platform, pg_incompatible: false, _lock: lock })
     }
 
