@@ -218,8 +218,13 @@ fn backup_output_writes_through_pipes_devices_and_links_and_replaces_nothing_una
         })
     };
     let output = run(env.cmd().args(["backup", &source.name, "-o"]).arg(&fifo));
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // Should the backup never have opened the pipe, a writer of ours lets the reader go.
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let _ = std::fs::OpenOptions::new().write(true).custom_flags(0o4000).open(&fifo);
+    }
     reader.join().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     let output = run(env.cmd().args(["backup", "--verify"]).arg(&received));
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
