@@ -7,6 +7,7 @@ mod backup;
 mod completion;
 mod config;
 mod connect;
+mod copy_identity;
 mod crash;
 mod delete;
 mod docs;
