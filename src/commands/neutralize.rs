@@ -125,7 +125,7 @@ fn finish(ctx: &Context, db: &str, report: &Report) -> Result<()> {
     }
     ctx.printer.emit(report, || done_text(ctx, report))?;
     if failed.is_empty() {
-        return Ok(());
+        return still_live(db, report);
     }
     let modules: Vec<&str> = failed.iter().map(|m| m.module.as_str()).collect();
     Err(Failure::new(
@@ -136,6 +136,30 @@ fn finish(ctx: &Context, db: &str, report: &Report) -> Result<()> {
         ),
     )
     .hint("exit status 3: fix the file and run again, or --ignore-module it")
+    .into())
+}
+
+/// Committed, but findings stay live (steps declined at `--interactive`, or rows that came back):
+/// done, but partly, so exit status 3 as with a failed module file.
+fn still_live(db: &str, report: &Report) -> Result<()> {
+    if report.findings.is_empty() {
+        return Ok(());
+    }
+    let declined: Vec<&str> =
+        report.steps.iter().filter(|s| s.status == StepStatus::Declined).map(|s| s.id).collect();
+    let why = if declined.is_empty() {
+        String::new()
+    } else {
+        format!(" (declined: {})", declined.join(", "))
+    };
+    Err(Failure::new(
+        crate::error::Kind::Partial,
+        format!(
+            "{db} was neutralized only in part: {} findings still live{why}",
+            report.findings.len()
+        ),
+    )
+    .hint(format!("exit status 3: `odoodb neutralize {db}` switches the rest off"))
     .into())
 }
 

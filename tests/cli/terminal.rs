@@ -124,3 +124,37 @@ fn ctrl_c_at_a_prompt_exits_130_on_a_line_of_its_own() {
     p.exp_string("exit=130").unwrap();
     assert!(database_exists(&db.name));
 }
+
+#[test]
+fn declined_steps_at_interactive_exit_3_done_but_partly() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "tty_partial");
+    let mut p = spawn(&env, &format!("neutralize {} --interactive --no-module-files", db.name));
+    // The crons are declined, every other step applied.
+    let mut answered: Vec<String> = Vec::new();
+    loop {
+        match p.exp_any(vec![
+            rexpect::ReadUntil::Regex(regex_step()),
+            rexpect::ReadUntil::String("exit=".into()),
+        ]) {
+            Ok((_, matched)) if matched.contains("Apply?") => {
+                let line = matched.rsplit(['\r', '\n']).next().unwrap_or_default();
+                let step = line.split(' ').next().unwrap_or_default().to_string();
+                if !answered.contains(&step) {
+                    p.send_line(if step == "crons" { "n" } else { "y" }).unwrap();
+                    answered.push(step);
+                }
+            }
+            Ok(_) => break,
+            Err(error) => panic!("no prompt and no end: {error}"),
+        }
+    }
+    assert!(answered.iter().any(|s| s == "crons"), "{answered:?}");
+    let (_, code) = p.exp_regex("[0-9]+").unwrap();
+    assert_eq!(code, "3", "committed, but the crons are still live");
+    p.exp_string("leftover=[]").unwrap();
+    // What was accepted is committed; the declined step is still live.
+    assert_eq!(db.param("web.base.url").as_deref(), Some("http://localhost:8069"));
+    assert!(db.scalar_i64("SELECT count(*) FROM ir_cron WHERE active") > 1);
+    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(4);
+}
