@@ -393,10 +393,15 @@ pub struct DeleteArgs {
     #[arg(long)]
     pub if_exists: bool,
 
-    /// Make a backup into the backup folder (settings backup.dir) first, and drop nothing if
-    /// it fails
+    /// Make a backup into the backup folder (--dir, else settings backup.dir) first, and drop
+    /// nothing if it fails
     #[arg(long)]
     pub backup_first: bool,
+
+    /// With --backup-first: write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default:
+    /// settings backup.dir, else the current folder]
+    #[arg(long, value_name = "DIR", requires = "backup_first")]
+    pub dir: Option<PathBuf>,
 
     /// Also drop a database that is not Odoo's, and one that looks like production (odoo.conf
     /// db_name, or listed in the settings' [neutralize] protect) without typing its name

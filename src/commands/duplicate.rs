@@ -182,7 +182,7 @@ async fn backup_replaced(
     plan: &Plan,
 ) -> Result<()> {
     if args.backup_first && admin::database_exists(admin_client, &plan.target).await? {
-        super::delete::backup_first(ctx, &plan.target).await?;
+        super::delete::backup_first(ctx, &plan.target, None).await?;
     }
     Ok(())
 }
