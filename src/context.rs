@@ -109,7 +109,8 @@ impl Context {
     }
 
     /// Creates `db` as Odoo does (encoding, collation, template0, extensions — `unaccent` when
-    /// odoo.conf asks for it), owned by `owner`.
+    /// odoo.conf asks for it), owned by `owner`, who also owns the extensions where it may
+    /// create them.
     pub async fn create_odoo_database(
         &self,
         admin_client: &Client,
@@ -123,9 +124,21 @@ impl Context {
             .with_context(|| format!("cannot create the database {db}"))?;
         let unaccent =
             crate::odoo::is_true(self.config.odoo_conf.as_ref().and_then(|c| c.get("unaccent")));
-        self.connect(db)
-            .await?
-            .batch_execute(&admin::odoo_extensions_sql(unaccent))
+        let extensions = admin::odoo_extensions_sql(unaccent);
+        let client = self.connect(db).await?;
+        if owner != self.params.user {
+            // As under Odoo, the role that owns the database creates them (pg_trgm and unaccent
+            // are trusted extensions since PostgreSQL 13), so they are its own: a dump loaded
+            // as that role may comment on them (`COMMENT ON EXTENSION` needs the owner). One
+            // batch, one implicit transaction: on failure the role is back as it was.
+            let as_owner = format!("SET ROLE {}; {extensions} RESET ROLE;", pg::quote_ident(owner));
+            if client.batch_execute(&as_owner).await.is_ok() {
+                return Ok(());
+            }
+            let _ = client.batch_execute("RESET ROLE").await;
+        }
+        client
+            .batch_execute(&extensions)
             .await
             .context("cannot create the extensions Odoo needs (pg_trgm)")
     }

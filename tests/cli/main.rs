@@ -19,6 +19,7 @@ mod neutralize;
 mod neutralize_inventory;
 mod rename;
 mod restore;
+mod restore_owner;
 mod safety;
 mod standin;
 mod terminal;
