@@ -929,7 +929,7 @@ pub fn backups_of(db: &str, dir: &Path) -> Vec<(chrono::NaiveDateTime, PathBuf)>
 }
 
 /// Removes the backups of `db` beside `new` beyond the newest `keep` (the new one counts and is
-/// never removed); returns what was removed.
+/// never removed), oldest first; returns what was removed, in that order.
 fn prune(db: &str, new: &Path, keep: u32) -> Result<Vec<String>> {
     let dir = match new.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -942,8 +942,11 @@ fn prune(db: &str, new: &Path, keep: u32) -> Result<Vec<String>> {
         .filter(|path| path.file_name() != new_name)
         .collect();
     let keep_others = usize::try_from(keep).unwrap_or(usize::MAX).saturating_sub(1);
+    // Oldest first: stopped midway, what is left is the newer ones.
+    let mut doomed: Vec<PathBuf> = older.into_iter().skip(keep_others).collect();
+    doomed.reverse();
     let mut removed = Vec::new();
-    for path in older.into_iter().skip(keep_others) {
+    for path in doomed {
         std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
         removed.push(path.display().to_string());
     }

@@ -17,6 +17,7 @@ mod info;
 mod list;
 mod neutralize;
 mod neutralize_inventory;
+mod quiet;
 mod rename;
 mod restore;
 mod restore_owner;
