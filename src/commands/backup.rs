@@ -125,7 +125,7 @@ pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<()> {
         ctx.printer.status(&human(&report));
         return Ok(());
     }
-    ctx.printer.emit(&report, || human(&report))
+    ctx.printer.done(&report, || human(&report))
 }
 
 fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {

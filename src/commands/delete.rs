@@ -128,7 +128,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
 
     let removed = execute(ctx, &admin_client, args, consent, remove_folder, &entry).await?;
     report.filestore_removed = removed != Removed::Nothing;
-    ctx.printer.emit(&report, || {
+    ctx.printer.done(&report, || {
         let filestore = match (&removed, &entry) {
             (Removed::Folder, _) => " and its filestore".to_string(),
             (Removed::Link, Entry::Link(target)) => format!(

@@ -14,7 +14,7 @@ use crate::neutralize::{
     module_files,
 };
 use crate::odoo;
-use crate::output::terminal_safe;
+use crate::output::{Printer, terminal_safe};
 
 pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     if args.list_steps {
@@ -70,7 +70,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
         return ctx.printer.emit(&report, || plan_text(ctx, &report, true));
     }
     if report.live == 0 && planned_files == 0 {
-        return ctx.printer.emit(&report, || {
+        return ctx.printer.done(&report, || {
             format!(
                 "Nothing to do: {} is already neutralized ({} steps checked, {} skipped: no table).",
                 terminal_safe(db),
@@ -123,7 +123,11 @@ fn finish(ctx: &Context, db: &str, report: &Report) -> Result<()> {
             file.error.as_deref().unwrap_or("unknown error")
         ));
     }
-    ctx.printer.emit(report, || done_text(ctx, report))?;
+    if report.findings.is_empty() && failed.is_empty() {
+        ctx.printer.done(report, || done_text(ctx, report))?;
+    } else {
+        ctx.printer.emit(report, || done_text(ctx, report))?;
+    }
     if failed.is_empty() {
         return still_live(db, report);
     }
@@ -292,7 +296,8 @@ async fn check(
     report.live = report.steps.iter().map(|s| s.live).sum();
     report.set_findings(neutralize::planned_findings(&report.steps));
     left_out_note(ctx, &report);
-    ctx.printer.emit(&report, || {
+    let print = if report.findings.is_empty() { Printer::done } else { Printer::emit };
+    print(&ctx.printer, &report, || {
         if report.findings.is_empty() {
             return format!(
                 "{} is neutralized: nothing live ({} steps checked, {} skipped: no table).",

@@ -9,7 +9,7 @@ use crate::error::Failure;
 pub async fn run(ctx: &Context, _args: &RecoverArgs) -> Result<()> {
     let admin_client = ctx.connect_admin().await?;
     let sweep = ctx.recover(&admin_client).await;
-    ctx.printer.emit(&sweep, || {
+    ctx.printer.done(&sweep, || {
         let mut lines: Vec<String> = Vec::new();
         for pending in &sweep.in_progress {
             lines.push(format!(

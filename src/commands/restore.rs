@@ -202,7 +202,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
         load_seconds: built.load_seconds,
         total_seconds: started.elapsed().as_secs_f64(),
     };
-    ctx.printer.emit(&report, || human(&report))
+    ctx.printer.done(&report, || human(&report))
 }
 
 /// Opens the archive, tells its format, and checks everything that can be checked before a

@@ -153,7 +153,7 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
         phases: phases.done.into_iter().map(|(phase, seconds)| Timing { phase, seconds }).collect(),
         total_seconds: started.elapsed().as_secs_f64(),
     };
-    ctx.printer.emit(&report, || {
+    ctx.printer.done(&report, || {
         format!(
             "Upgraded {db} to {} in {:.0}s ({}); backup {}.\nThe original is kept as {keep_as} (database and filestore): a twin of production (same uuid, crons, mail servers), so keep Odoo off it (dbfilter) and drop it once the upgrade is confirmed (odoodb delete {keep_as})",
             report.target,
