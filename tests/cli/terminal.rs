@@ -11,11 +11,16 @@ use crate::support::{TestEnv, database_exists};
 /// odoodb in a pseudo-terminal, through `sh` so that its exit status is printed at the end and
 /// whatever it left unread in the terminal would reach `cat` (and show) instead of being lost.
 fn spawn(env: &TestEnv, args: &str) -> PtySession {
+    spawn_script(env, &format!("\"$ODOODB\" {args}"))
+}
+
+/// `script` (which runs odoodb as `"$ODOODB"`) in a pseudo-terminal, as `spawn` does.
+fn spawn_script(env: &TestEnv, script: &str) -> PtySession {
     let mut command = Command::new("sh");
     command
         .arg("-c")
         .arg(format!(
-            "\"$ODOODB\" {args}; echo \"exit=$?\"; stty -icanon min 0 time 5; echo \"leftover=[$(cat)]\""
+            "{script}; echo \"exit=$?\"; stty -icanon min 0 time 5; echo \"leftover=[$(cat)]\""
         ))
         .env_clear()
         .env("ODOODB", assert_cmd::cargo::cargo_bin!("odoodb"))
@@ -157,4 +162,22 @@ fn declined_steps_at_interactive_exit_3_done_but_partly() {
     assert_eq!(db.param("web.base.url").as_deref(), Some("http://localhost:8069"));
     assert!(db.scalar_i64("SELECT count(*) FROM ir_cron WHERE active") > 1);
     env.cmd().args(["neutralize", "--check", &db.name]).assert().code(4);
+}
+
+#[test]
+fn man_on_a_terminal_is_rendered_and_the_source_without_man() {
+    let env = TestEnv::new();
+    let mut p = spawn_script(&env, "MANPAGER=cat PAGER=cat \"$ODOODB\" man");
+    let shown = p.exp_string("exit=").unwrap();
+    let (_, code) = p.exp_regex("[0-9]+").unwrap();
+    assert_eq!(code, "0", "{shown}");
+    assert!(!shown.contains(".TH") && !shown.contains(".SH"), "rendered, not roff: {shown}");
+    assert!(shown.contains("odoodb"), "{shown}");
+
+    // No `man` on the PATH: the roff source, as into a pipe.
+    let mut p = spawn_script(&env, "PATH=/nonexistent \"$ODOODB\" man");
+    let shown = p.exp_string("exit=").unwrap();
+    let (_, code) = p.exp_regex("[0-9]+").unwrap();
+    assert_eq!(code, "0", "{shown}");
+    assert!(shown.contains(".TH"), "{shown}");
 }
