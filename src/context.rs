@@ -149,13 +149,33 @@ impl Context {
     }
 }
 
-/// Fails with one wording when `db` does not exist.
+/// Fails with one wording when `db` does not exist, suggesting the closest name there is.
 pub async fn require_exists(ctx: &Context, admin_client: &Client, db: &str) -> Result<()> {
     if admin::database_exists(admin_client, db).await? {
-        Ok(())
-    } else {
-        Err(Failure::failed(format!("database {db:?} does not exist on {}", ctx.params.describe()))
-            .hint("`odoodb list` shows the Odoo databases on this server")
-            .into())
+        return Ok(());
+    }
+    Err(Failure::failed(format!("database {db:?} does not exist on {}", ctx.params.describe()))
+        .hint(
+            not_found_hint(
+                admin_client,
+                db,
+                "`odoodb list` shows the Odoo databases on this server",
+            )
+            .await,
+        )
+        .into())
+}
+
+/// The hint for a database name that was not found: "did you mean …?" when a database on the
+/// server is a typo away, then `otherwise`.
+pub async fn not_found_hint(admin_client: &Client, db: &str, otherwise: &str) -> String {
+    let names = admin::list_database_names(admin_client).await.unwrap_or_default();
+    let names: Vec<String> =
+        names.into_iter().filter(|name| !crate::safe::names::is_temporary(name)).collect();
+    match crate::odoo::name::closest(db, &names) {
+        Some(name) => {
+            format!("did you mean {}? {otherwise}", crate::output::terminal_safe(name))
+        }
+        None => otherwise.to_string(),
     }
 }

@@ -50,13 +50,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         ctx.recover(&admin_client).await.require_free(&args.db)?;
     }
     let Some(row) = admin::find_database(&admin_client, &args.db).await? else {
-        if args.if_exists {
-            ctx.printer.status(&format!("{} does not exist: nothing to delete", args.db));
-            return Ok(());
-        }
-        return Err(Failure::failed(format!("database {:?} does not exist", args.db))
-            .hint("`odoodb list --all` shows the databases on this server")
-            .into());
+        return absent(ctx, &admin_client, args).await;
     };
     let (is_odoo, last_login) = inspect(ctx, &admin_client, args).await?;
 
@@ -223,6 +217,21 @@ async fn inspect(
     }
     let last_login = if is_odoo { last_login(&client).await? } else { None };
     Ok((Some(is_odoo), last_login))
+}
+
+/// The database is not there: fine with --if-exists, else an error naming the closest name.
+async fn absent(ctx: &Context, admin_client: &crate::pg::Client, args: &DeleteArgs) -> Result<()> {
+    if args.if_exists {
+        ctx.printer.status(&format!("{} does not exist: nothing to delete", args.db));
+        return Ok(());
+    }
+    let hint = crate::context::not_found_hint(
+        admin_client,
+        &args.db,
+        "`odoodb list --all` shows the databases on this server",
+    )
+    .await;
+    Err(Failure::failed(format!("database {:?} does not exist", args.db)).hint(hint).into())
 }
 
 /// What happens to the filestore folder, as the plan shows it.
