@@ -36,10 +36,14 @@ impl Context {
         pg::connect(&self.params, db).await
     }
 
-    /// A connection for server-level work: `postgres`, else `template1`, as libpq tools do.
+    /// A connection for server-level work: `postgres`, else `template1`, as libpq tools do, but
+    /// only when the server turned `postgres` itself away (it does not exist, or pg_hba.conf
+    /// has no line for it): a refused or untyped password, Ctrl-C at the prompt or a server
+    /// that does not answer would only be met again, after asking for the password again.
     pub async fn connect_admin(&self) -> Result<Client> {
         match self.connect("postgres").await {
             Ok(client) => Ok(client),
+            Err(first) if !is_refused_database(&first) => Err(first),
             Err(first) => self.connect("template1").await.map_err(|_| first),
         }
     }
@@ -147,6 +151,25 @@ impl Context {
     pub fn check_interrupt(&self) -> Result<()> {
         self.cancel.check()
     }
+}
+
+/// Whether the server refused the database asked for, so another may do: it does not exist
+/// (3D000), pg_hba.conf has no line for it (28000), it takes no connections (55000), or the
+/// role may not connect to it (42501).
+fn is_refused_database(error: &anyhow::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    let refusals = [
+        SqlState::INVALID_CATALOG_NAME,
+        SqlState::INVALID_AUTHORIZATION_SPECIFICATION,
+        SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+        SqlState::INSUFFICIENT_PRIVILEGE,
+    ];
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<tokio_postgres::Error>()
+            .and_then(tokio_postgres::Error::code)
+            .is_some_and(|code| refusals.contains(code))
+    })
 }
 
 /// Fails with one wording when `db` does not exist, suggesting the closest name there is.

@@ -16,6 +16,13 @@ pub fn can_ask() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// A line for the person at the prompt (a password refused), before the question comes again.
+pub fn say(text: &str) {
+    let mut stderr = std::io::stderr();
+    let _ = writeln!(stderr, "{text}");
+    let _ = stderr.flush();
+}
+
 /// Puts the terminal back as it was, however the prompt ends.
 struct Restore {
     tty: File,

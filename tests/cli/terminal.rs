@@ -181,3 +181,35 @@ fn man_on_a_terminal_is_rendered_and_the_source_without_man() {
     assert_eq!(code, "0", "{shown}");
     assert!(shown.contains(".TH"), "{shown}");
 }
+
+#[test]
+fn a_wrong_password_is_said_to_be_wrong_before_it_is_asked_again() {
+    let env = TestEnv::new();
+    let role = crate::support::PasswordRole::new("tty_pw");
+    let mut p = spawn(&env, &format!("--host 127.0.0.1 --user {} list --all", role.name));
+    let prompt = format!("Password for user {}: ", role.name);
+    p.exp_string(&prompt).unwrap();
+    p.send_line("not-the-password-5e1d").unwrap();
+    let between = p.exp_string(&prompt).unwrap();
+    assert!(
+        between.contains(&format!("password authentication failed for user {}", role.name)),
+        "said before asking again: {between:?}"
+    );
+    p.send_line(&role.password).unwrap();
+    let rest = p.exp_string("exit=").unwrap();
+    let (_, code) = p.exp_regex("[0-9]+").unwrap();
+    assert_eq!(code, "0", "{rest}");
+    assert!(!rest.contains(&prompt), "asked no more: {rest}");
+
+    // Three wrong ones: the error, and no fourth question.
+    let mut p = spawn(&env, &format!("--host 127.0.0.1 --user {} list --all", role.name));
+    for _ in 0..3 {
+        p.exp_string(&prompt).unwrap();
+        p.send_line("still-wrong-0b7a").unwrap();
+    }
+    let rest = p.exp_string("exit=").unwrap();
+    let (_, code) = p.exp_regex("[0-9]+").unwrap();
+    assert_eq!(code, "1", "{rest}");
+    assert!(rest.contains("error:") && !rest.contains(&prompt), "{rest}");
+    assert!(!rest.contains("still-wrong"), "never echoed: {rest}");
+}
