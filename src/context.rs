@@ -1,7 +1,6 @@
 //! Everything a command runs with: resolved settings, the connection parameters, the printer,
 //! the confirmation policy, and the cancel signal.
 
-use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -20,14 +19,14 @@ pub struct Context {
     pub printer: Printer,
     /// `--yes`: confirmations are answered yes.
     pub assume_yes: bool,
-    /// stdin and stderr are terminals, so a prompt can be answered.
+    /// There is a controlling terminal, attended, to ask on (see `pg::prompt::can_ask`).
     pub interactive: bool,
     pub cancel: Cancel,
 }
 
 impl Context {
     pub fn new(config: Resolved, printer: Printer, assume_yes: bool, cancel: Cancel) -> Self {
-        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        let interactive = pg::prompt::can_ask();
         let params = config.connect_params();
         Self { config, params, printer, assume_yes, interactive, cancel }
     }

@@ -5,7 +5,7 @@ pub mod admin;
 mod connect;
 pub mod load;
 pub mod pgpass;
-mod prompt;
+pub mod prompt;
 pub mod schema;
 pub mod tools;
 

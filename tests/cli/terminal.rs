@@ -213,3 +213,50 @@ fn a_wrong_password_is_said_to_be_wrong_before_it_is_asked_again() {
     assert!(rest.contains("error:") && !rest.contains(&prompt), "{rest}");
     assert!(!rest.contains("still-wrong"), "never echoed: {rest}");
 }
+
+#[test]
+fn questions_are_asked_on_the_terminal_when_stderr_is_piped() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "tty_tee");
+    let (log, rc) = (env.root.join("delete.log"), env.root.join("delete.rc"));
+    let mut p = spawn_script(
+        &env,
+        &format!(
+            "{{ \"$ODOODB\" delete {}; echo $? > {}; }} 2>&1 | tee {} >/dev/null",
+            db.name,
+            rc.display(),
+            log.display()
+        ),
+    );
+    p.exp_string("Type the database name").unwrap();
+    p.send_line(&db.name).unwrap();
+    p.exp_string("exit=").unwrap();
+    assert_eq!(std::fs::read_to_string(&rc).unwrap().trim(), "0");
+    assert!(!database_exists(&db.name));
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains(&format!("Deleted {}", db.name)), "{logged}");
+    assert!(!logged.contains("Type the database name"), "the question is not in the log: {logged}");
+
+    // The password prompt too, with stderr thrown away.
+    let role = crate::support::PasswordRole::new("tty_tee_pw");
+    let mut p = spawn_script(
+        &env,
+        &format!("\"$ODOODB\" --host 127.0.0.1 --user {} list --all 2>/dev/null", role.name),
+    );
+    p.exp_string(&format!("Password for user {}: ", role.name)).unwrap();
+    p.send_line(&role.password).unwrap();
+    p.exp_string("exit=0").unwrap();
+}
+
+#[test]
+fn without_a_controlling_terminal_it_still_refuses_with_exit_2() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "tty_notty");
+    // stdin is the pseudo-terminal, but the session has no controlling terminal any more.
+    let mut p = spawn_script(&env, &format!("setsid -w \"$ODOODB\" delete {}", db.name));
+    let said = p.exp_string("exit=").unwrap();
+    let (_, code) = p.exp_regex("[0-9]+").unwrap();
+    assert_eq!(code, "2", "{said}");
+    assert!(said.contains("no terminal to ask on"), "{said}");
+    assert!(database_exists(&db.name));
+}
