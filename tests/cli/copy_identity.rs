@@ -9,7 +9,7 @@ const GOOGLE_CLIENT: &str = "123-prod.apps.googleusercontent.com";
 
 /// The modern fixture (whose `auth_oauth_provider` has Odoo's columns) with the provider Odoo's
 /// auth_oauth installs: client id = the database uuid, endpoints on accounts.odoo.com.
-fn with_odoo_com_provider(env: &TestEnv, tag: &str) -> PgTestDb {
+pub(crate) fn with_odoo_com_provider(env: &TestEnv, tag: &str) -> PgTestDb {
     let db = fixtures::modern(env, tag);
     db.client()
         .batch_execute(
@@ -22,7 +22,7 @@ fn with_odoo_com_provider(env: &TestEnv, tag: &str) -> PgTestDb {
     db
 }
 
-fn odoo_com_client(db: &PgTestDb) -> Option<String> {
+pub(crate) fn odoo_com_client(db: &PgTestDb) -> Option<String> {
     db.scalar_string(
         "SELECT client_id FROM auth_oauth_provider WHERE auth_endpoint LIKE 'https://accounts.odoo.com/%'",
     )

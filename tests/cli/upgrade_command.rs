@@ -642,3 +642,22 @@ fn after_a_killed_production_upgrade_recovery_says_to_start_the_service_again() 
         }
     }
 }
+
+#[test]
+fn the_test_copy_identifies_as_itself_to_odoo_com() {
+    let env = TestEnv::new();
+    let source = crate::copy_identity::with_odoo_com_provider(&env, "upc_oauth");
+    let copy = PgTestDb::reserve("upc_oauth_copy");
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &source.name, "--target", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", UPGRADER, "--name", &copy.name])
+        .arg("--work-dir")
+        .arg(env.root.join("work"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_ne!(copy.param("database.uuid"), source.param("database.uuid"));
+    assert_eq!(crate::copy_identity::odoo_com_client(&copy), copy.param("database.uuid"));
+    assert_eq!(crate::copy_identity::odoo_com_client(&source), source.param("database.uuid"));
+}
