@@ -248,6 +248,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;delete' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'With --backup-first: write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
@@ -261,7 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
             [CompletionResult]::new('--keep-filestore', '--keep-filestore', [CompletionResultType]::ParameterName, 'Leave the filestore folder on disk')
             [CompletionResult]::new('--if-exists', '--if-exists', [CompletionResultType]::ParameterName, 'Succeed, changing nothing, when the database does not exist (for scripts that clean up)')
-            [CompletionResult]::new('--backup-first', '--backup-first', [CompletionResultType]::ParameterName, 'Make a backup into the backup folder (settings backup.dir) first, and drop nothing if it fails')
+            [CompletionResult]::new('--backup-first', '--backup-first', [CompletionResultType]::ParameterName, 'Make a backup into the backup folder (--dir, else settings backup.dir) first, and drop nothing if it fails')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Also drop a database that is not Odoo''s, and one that looks like production (odoo.conf db_name, or listed in the settings'' [neutralize] protect) without typing its name')
             [CompletionResult]::new('--force-disconnect', '--force-disconnect', [CompletionResultType]::ParameterName, 'End other sessions on the database without asking (Odoo reconnects fast)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (SQL and filesystem steps) and change nothing')

@@ -238,6 +238,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --help 'Print help'
         }
         &'odoodb;delete'= {
+            cand --dir 'With --backup-first: write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]'
             cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
             cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
             cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
@@ -251,7 +252,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --color 'When to use colours'
             cand --keep-filestore 'Leave the filestore folder on disk'
             cand --if-exists 'Succeed, changing nothing, when the database does not exist (for scripts that clean up)'
-            cand --backup-first 'Make a backup into the backup folder (settings backup.dir) first, and drop nothing if it fails'
+            cand --backup-first 'Make a backup into the backup folder (--dir, else settings backup.dir) first, and drop nothing if it fails'
             cand --force 'Also drop a database that is not Odoo''s, and one that looks like production (odoo.conf db_name, or listed in the settings'' [neutralize] protect) without typing its name'
             cand --force-disconnect 'End other sessions on the database without asking (Odoo reconnects fast)'
             cand --dry-run 'Print the plan (SQL and filesystem steps) and change nothing'

@@ -238,6 +238,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s q -l quiet -d '
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand rename" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l dir -d 'With --backup-first: write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -255,7 +256,7 @@ always\t''
 never\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l keep-filestore -d 'Leave the filestore folder on disk'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l if-exists -d 'Succeed, changing nothing, when the database does not exist (for scripts that clean up)'
-complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l backup-first -d 'Make a backup into the backup folder (settings backup.dir) first, and drop nothing if it fails'
+complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l backup-first -d 'Make a backup into the backup folder (--dir, else settings backup.dir) first, and drop nothing if it fails'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force -d 'Also drop a database that is not Odoo\'s, and one that looks like production (odoo.conf db_name, or listed in the settings\' [neutralize] protect) without typing its name'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l force-disconnect -d 'End other sessions on the database without asking (Odoo reconnects fast)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand delete" -l dry-run -d 'Print the plan (SQL and filesystem steps) and change nothing'

@@ -12,7 +12,7 @@ libpq's defaults (local socket, current OS user). Passwords are never taken from
 
 Exit codes: 0 ok · 1 failed or declined · 2 usage error (also: destructive command without a
 terminal and without --yes) · 3 done, but partly (neutralize --continue-on-error with a failed
-module file) · 4 a check found a problem · 130 interrupted, after cleanup.";
+module file, or --interactive with steps declined) · 4 a check found a problem · 130 interrupted, after cleanup.";
 
 /// Back up, restore, copy, rename, delete and neutralize Odoo databases and their filestores.
 #[derive(Debug, Parser)]
@@ -410,10 +410,15 @@ pub struct DeleteArgs {
     #[arg(long)]
     pub if_exists: bool,
 
-    /// Make a backup into the backup folder (settings backup.dir) first, and drop nothing if
-    /// it fails
+    /// Make a backup into the backup folder (--dir, else settings backup.dir) first, and drop
+    /// nothing if it fails
     #[arg(long)]
     pub backup_first: bool,
+
+    /// With --backup-first: write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default:
+    /// settings backup.dir, else the current folder]
+    #[arg(long, value_name = "DIR", requires = "backup_first")]
+    pub dir: Option<PathBuf>,
 
     /// Also drop a database that is not Odoo's, and one that looks like production (odoo.conf
     /// db_name, or listed in the settings' [neutralize] protect) without typing its name

@@ -40,7 +40,7 @@ pub async fn ask(ctx: &Context, question: &str) -> Result<bool> {
                     None => Err("answer y, yes, n or no"),
                 }
             })
-            .interact_text_on(&console::Term::stderr())
+            .interact_text_on(&terminal()?)
     })
     .await?;
     Ok(parse_yes_no(&answer).unwrap_or(false))
@@ -105,7 +105,7 @@ async fn type_to_confirm(ctx: &Context, prompt: &str, name: &str) -> Result<()> 
         dialoguer::Input::<String>::new()
             .with_prompt(prompt)
             .allow_empty(true)
-            .interact_text_on(&console::Term::stderr())
+            .interact_text_on(&terminal()?)
     })
     .await?;
     if typed.trim() == name { Ok(()) } else { Err(Failure::declined_for(name).into()) }
@@ -147,11 +147,19 @@ async fn prompt_line(
     })
 }
 
+/// The controlling terminal, where questions are asked and answered (as sudo and psql do): the
+/// question is not lost when stderr goes to a pipe (`odoodb delete x 2>&1 | tee log`).
+fn terminal() -> dialoguer::Result<console::Term> {
+    let tty = crate::pg::prompt::open_tty()?;
+    Ok(console::Term::read_write_pair(tty.try_clone()?, tty))
+}
+
 /// dialoguer hides the cursor while it waits, and the error must not land on the typed line.
 fn interrupted_at_prompt() {
-    let term = console::Term::stderr();
-    let _ = term.show_cursor();
-    let _ = term.write_line("");
+    if let Ok(term) = terminal() {
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Everything a command runs with: resolved settings, the connection parameters, the printer,
 //! the confirmation policy, and the cancel signal.
 
-use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -21,14 +20,14 @@ pub struct Context {
     pub printer: Printer,
     /// `--yes`: confirmations are answered yes.
     pub assume_yes: bool,
-    /// stdin and stderr are terminals, so a prompt can be answered.
+    /// There is a controlling terminal, attended, to ask on (see `pg::prompt::can_ask`).
     pub interactive: bool,
     pub cancel: Cancel,
 }
 
 impl Context {
     pub fn new(config: Resolved, printer: Printer, assume_yes: bool, cancel: Cancel) -> Self {
-        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        let interactive = pg::prompt::can_ask();
         let params = config.connect_params();
         Self { config, params, printer, assume_yes, interactive, cancel }
     }
@@ -37,10 +36,14 @@ impl Context {
         pg::connect(&self.params, db).await
     }
 
-    /// A connection for server-level work: `postgres`, else `template1`, as libpq tools do.
+    /// A connection for server-level work: `postgres`, else `template1`, as libpq tools do, but
+    /// only when the server turned `postgres` itself away (it does not exist, or pg_hba.conf
+    /// has no line for it): a refused or untyped password, Ctrl-C at the prompt or a server
+    /// that does not answer would only be met again, after asking for the password again.
     pub async fn connect_admin(&self) -> Result<Client> {
         match self.connect("postgres").await {
             Ok(client) => Ok(client),
+            Err(first) if !is_refused_database(&first) => Err(first),
             Err(first) => self.connect("template1").await.map_err(|_| first),
         }
     }
@@ -115,7 +118,8 @@ impl Context {
     }
 
     /// Creates `db` as Odoo does (encoding, collation, template0, extensions — `unaccent` when
-    /// odoo.conf asks for it), owned by `owner`.
+    /// odoo.conf asks for it), owned by `owner`, who also owns the extensions where it may
+    /// create them.
     pub async fn create_odoo_database(
         &self,
         admin_client: &Client,
@@ -134,9 +138,21 @@ impl Context {
         self.interruptible(admin_client.cancel_token(), create).await?;
         let unaccent =
             crate::odoo::is_true(self.config.odoo_conf.as_ref().and_then(|c| c.get("unaccent")));
-        self.connect(db)
-            .await?
-            .batch_execute(&admin::odoo_extensions_sql(unaccent))
+        let extensions = admin::odoo_extensions_sql(unaccent);
+        let client = self.connect(db).await?;
+        if owner != self.params.user {
+            // As under Odoo, the role that owns the database creates them (pg_trgm and unaccent
+            // are trusted extensions since PostgreSQL 13), so they are its own: a dump loaded
+            // as that role may comment on them (`COMMENT ON EXTENSION` needs the owner). One
+            // batch, one implicit transaction: on failure the role is back as it was.
+            let as_owner = format!("SET ROLE {}; {extensions} RESET ROLE;", pg::quote_ident(owner));
+            if client.batch_execute(&as_owner).await.is_ok() {
+                return Ok(());
+            }
+            let _ = client.batch_execute("RESET ROLE").await;
+        }
+        client
+            .batch_execute(&extensions)
             .await
             .context("cannot create the extensions Odoo needs (pg_trgm)")
     }
@@ -171,13 +187,52 @@ impl Context {
     }
 }
 
-/// Fails with one wording when `db` does not exist.
+/// Whether the server refused the database asked for, so another may do: it does not exist
+/// (3D000), pg_hba.conf has no line for it (28000), it takes no connections (55000), or the
+/// role may not connect to it (42501).
+fn is_refused_database(error: &anyhow::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    let refusals = [
+        SqlState::INVALID_CATALOG_NAME,
+        SqlState::INVALID_AUTHORIZATION_SPECIFICATION,
+        SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+        SqlState::INSUFFICIENT_PRIVILEGE,
+    ];
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<tokio_postgres::Error>()
+            .and_then(tokio_postgres::Error::code)
+            .is_some_and(|code| refusals.contains(code))
+    })
+}
+
+/// Fails with one wording when `db` does not exist, suggesting the closest name there is.
 pub async fn require_exists(ctx: &Context, admin_client: &Client, db: &str) -> Result<()> {
     if admin::database_exists(admin_client, db).await? {
-        Ok(())
-    } else {
-        Err(Failure::failed(format!("database {db:?} does not exist on {}", ctx.params.describe()))
-            .hint("`odoodb list` shows the Odoo databases on this server")
-            .into())
+        return Ok(());
+    }
+    Err(Failure::failed(format!("database {db:?} does not exist on {}", ctx.params.describe()))
+        .hint(
+            not_found_hint(
+                admin_client,
+                db,
+                "`odoodb list` shows the Odoo databases on this server",
+            )
+            .await,
+        )
+        .into())
+}
+
+/// The hint for a database name that was not found: "did you mean …?" when a database on the
+/// server is a typo away, then `otherwise`.
+pub async fn not_found_hint(admin_client: &Client, db: &str, otherwise: &str) -> String {
+    let names = admin::list_database_names(admin_client).await.unwrap_or_default();
+    let names: Vec<String> =
+        names.into_iter().filter(|name| !crate::safe::names::is_temporary(name)).collect();
+    match crate::odoo::name::closest(db, &names) {
+        Some(name) => {
+            format!("did you mean {}? {otherwise}", crate::output::terminal_safe(name))
+        }
+        None => otherwise.to_string(),
     }
 }

@@ -372,7 +372,8 @@ const EXIT_STATUS: &[(&str, &str)] = &[
     (
         "3",
         "Done, but partly: neutralize --continue-on-error committed with a module's \
-         data/neutralize.sql failed.",
+         data/neutralize.sql failed, or neutralize --interactive committed with steps declined \
+         (their findings are still live).",
     ),
     (
         "4",

@@ -63,6 +63,16 @@ impl Printer {
         }
     }
 
+    /// The result of a command that changes something ("Backed up …", "Duplicated …"): JSON in
+    /// `--json` mode, else the human text, which `--quiet` hides (cron mails nothing on success).
+    /// Data the user asked for (a listing, a plan, a report) goes through `emit`.
+    pub fn done<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) -> Result<()> {
+        if self.quiet && !self.json {
+            return Ok(());
+        }
+        self.emit(value, human)
+    }
+
     /// Text as it arrives (a log being followed), on stdout, flushed at once.
     #[allow(clippy::unused_self, reason = "the log is output, like all other output")]
     pub fn stream(&self, text: &str) -> Result<()> {

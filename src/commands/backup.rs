@@ -131,7 +131,7 @@ pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<()> {
         ctx.printer.status(&human(&report));
         return Ok(());
     }
-    ctx.printer.emit(&report, || human(&report))
+    ctx.printer.done(&report, || human(&report))
 }
 
 fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
@@ -983,7 +983,7 @@ pub fn backups_of(db: &str, dir: &Path) -> Vec<(chrono::NaiveDateTime, PathBuf)>
 }
 
 /// Removes the backups of `db` beside `new` beyond the newest `keep` (the new one counts and is
-/// never removed); returns what was removed.
+/// never removed), oldest first; returns what was removed, in that order.
 fn prune(db: &str, new: &Path, keep: u32) -> Result<Vec<String>> {
     let dir = match new.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -996,8 +996,11 @@ fn prune(db: &str, new: &Path, keep: u32) -> Result<Vec<String>> {
         .filter(|path| path.file_name() != new_name)
         .collect();
     let keep_others = usize::try_from(keep).unwrap_or(usize::MAX).saturating_sub(1);
+    // Oldest first: stopped midway, what is left is the newer ones.
+    let mut doomed: Vec<PathBuf> = older.into_iter().skip(keep_others).collect();
+    doomed.reverse();
     let mut removed = Vec::new();
-    for path in older.into_iter().skip(keep_others) {
+    for path in doomed {
         std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
         removed.push(path.display().to_string());
     }

@@ -9,6 +9,7 @@ use crate::archive::detect::Input;
 use crate::archive::verify;
 use crate::context::Context;
 use crate::error::Failure;
+use crate::output::Printer;
 use crate::pg::tools::Tool;
 
 pub async fn run(ctx: &Context, file: &Path) -> Result<()> {
@@ -23,7 +24,8 @@ pub async fn run(ctx: &Context, file: &Path) -> Result<()> {
             .await
             .context("the verification stopped unexpectedly")?;
     ctx.check_interrupt()?;
-    ctx.printer.emit(&report, || {
+    let print = if report.ok() { Printer::done } else { Printer::emit };
+    print(&ctx.printer, &report, || {
         let mut table = ctx.printer.table(&["CHECK", "RESULT", "DETAIL"]);
         for finding in &report.findings {
             table.add_row(vec![

@@ -50,13 +50,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         ctx.recover(&admin_client).await.require_free(&args.db)?;
     }
     let Some(row) = admin::find_database(&admin_client, &args.db).await? else {
-        if args.if_exists {
-            ctx.printer.status(&format!("{} does not exist: nothing to delete", args.db));
-            return Ok(());
-        }
-        return Err(Failure::failed(format!("database {:?} does not exist", args.db))
-            .hint("`odoodb list --all` shows the databases on this server")
-            .into());
+        return absent(ctx, &admin_client, args).await;
     };
     let (is_odoo, last_login) = inspect(ctx, &admin_client, args).await?;
 
@@ -77,18 +71,13 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
     if remove_folder {
         filestore::require_writable(&root)?;
     }
-    let force = admin::server_version_num(&admin_client).await? >= 130_000;
-    let mut steps = vec![format!("{};", admin::drop_existing_sql(&args.db, force))];
-    steps.push(match (&entry, args.keep_filestore) {
-        (Entry::Link(target), false) => format!(
-            "rm {} (a symbolic link: the link goes, its target {} is left as it is)",
-            folder.display(),
-            target.display()
-        ),
-        (Entry::Absent, _) => format!("no filestore folder at {}", folder.display()),
-        (_, false) => format!("rm -r {}", folder.display()),
-        (_, true) => format!("keep {}", folder.display()),
-    });
+    let backup_dir = args.dir.clone().unwrap_or_else(|| super::backup::backup_dir(ctx));
+    let mut steps = Vec::new();
+    if args.backup_first {
+        steps.push(format!("back up {} into {} first", args.db, shown_dir(&backup_dir)));
+    }
+    steps.extend(drop_steps(&admin_client, args).await?);
+    steps.push(filestore_step(&entry, args.keep_filestore, &folder));
     let mut report = Report {
         database: args.db.clone(),
         odoo: is_odoo,
@@ -104,7 +93,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         dry_run: args.change.dry_run,
         steps,
     };
-    ctx.printer.status(&summary(&report, &backup_line(ctx, args)));
+    ctx.printer.status(&summary(&report, &backup_line(args, &backup_dir)));
     if args.change.dry_run {
         return ctx
             .printer
@@ -125,7 +114,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         None => confirm::typed_name(ctx, "delete it for good", &args.db).await?,
     }
     if args.backup_first {
-        backup_first(ctx, &args.db).await?;
+        backup_first(ctx, &args.db, Some(&backup_dir)).await?;
     }
     let consent =
         sessions::consent(ctx, &admin_client, &args.db, args.change.force_disconnect).await?;
@@ -133,7 +122,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
 
     let removed = execute(ctx, &admin_client, args, consent, remove_folder, &entry).await?;
     report.filestore_removed = removed != Removed::Nothing;
-    ctx.printer.emit(&report, || {
+    ctx.printer.done(&report, || {
         let filestore = match (&removed, &entry) {
             (Removed::Folder, _) => " and its filestore".to_string(),
             (Removed::Link, Entry::Link(target)) => format!(
@@ -230,9 +219,68 @@ async fn inspect(
     Ok((Some(is_odoo), last_login))
 }
 
-/// Backs up `db` before it is dropped; a failure stops everything.
-pub async fn backup_first(ctx: &Context, db: &str) -> Result<()> {
-    let request = super::backup::Request::before_change(ctx);
+/// The database is not there: fine with --if-exists, else an error naming the closest name.
+async fn absent(ctx: &Context, admin_client: &crate::pg::Client, args: &DeleteArgs) -> Result<()> {
+    if args.if_exists {
+        ctx.printer.status(&format!("{} does not exist: nothing to delete", args.db));
+        return Ok(());
+    }
+    let hint = crate::context::not_found_hint(
+        admin_client,
+        &args.db,
+        "`odoodb list --all` shows the databases on this server",
+    )
+    .await;
+    Err(Failure::failed(format!("database {:?} does not exist", args.db)).hint(hint).into())
+}
+
+/// What happens to the filestore folder, as the plan shows it.
+fn filestore_step(entry: &Entry, keep: bool, folder: &std::path::Path) -> String {
+    match (entry, keep) {
+        (Entry::Link(target), false) => format!(
+            "rm {} (a symbolic link: the link goes, its target {} is left as it is)",
+            folder.display(),
+            target.display()
+        ),
+        (Entry::Absent, _) => format!("no filestore folder at {}", folder.display()),
+        (_, false) => format!("rm -r {}", folder.display()),
+        (_, true) => format!("keep {}", folder.display()),
+    }
+}
+
+/// The drop as the run will issue it: `WITH (FORCE)` only once ending the sessions is agreed
+/// (--force-disconnect, or yes at the question), a plain drop otherwise, which the connected
+/// sessions of now would stop.
+async fn drop_steps(admin_client: &crate::pg::Client, args: &DeleteArgs) -> Result<Vec<String>> {
+    let force =
+        args.change.force_disconnect && admin::server_version_num(admin_client).await? >= 130_000;
+    let mut steps = vec![format!("{};", admin::drop_existing_sql(&args.db, force))];
+    let sessions = admin::sessions(admin_client, &args.db)
+        .await?
+        .into_iter()
+        .filter(|s| s.application != "odoodb")
+        .count();
+    if sessions > 0 && !args.change.force_disconnect {
+        steps.push(format!(
+            "({sessions} session(s) connected now: the run asks to end them at a terminal, and \
+             stops without one; --force-disconnect ends them)"
+        ));
+    }
+    Ok(steps)
+}
+
+/// A folder as the messages show it: absolute, so the current folder is not a bare `.`.
+fn shown_dir(dir: &std::path::Path) -> String {
+    std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string()
+}
+
+/// Backs up `db` before it is dropped, into `dir` (else the backup folder); a failure stops
+/// everything.
+pub async fn backup_first(ctx: &Context, db: &str, dir: Option<&std::path::Path>) -> Result<()> {
+    let mut request = super::backup::Request::before_change(ctx);
+    if let Some(dir) = dir {
+        request.target = super::backup::Target::Dir(dir.to_path_buf());
+    }
     let report = super::backup::make(ctx, db, &request).await.map_err(|error| {
         error.context(format!(
             "the backup of {db} made before the change failed; nothing was changed"
@@ -243,8 +291,8 @@ pub async fn backup_first(ctx: &Context, db: &str) -> Result<()> {
 }
 
 /// What the summary says of backups: the newest there is, and the one about to be made.
-fn backup_line(ctx: &Context, args: &DeleteArgs) -> String {
-    let newest = newest_backup(ctx, &args.db, args.backup_first);
+fn backup_line(args: &DeleteArgs, dir: &std::path::Path) -> String {
+    let newest = newest_backup(&args.db, dir, args.backup_first);
     if args.backup_first {
         format!("{newest} A backup is made first (--backup-first).")
     } else {
@@ -252,10 +300,9 @@ fn backup_line(ctx: &Context, args: &DeleteArgs) -> String {
     }
 }
 
-/// The newest backup of `db` in the backup folder, as a sentence.
-fn newest_backup(ctx: &Context, db: &str, backup_first: bool) -> String {
-    let dir = super::backup::backup_dir(ctx);
-    match super::backup::backups_of(db, &dir).first() {
+/// The newest backup of `db` in `dir`, as a sentence.
+fn newest_backup(db: &str, dir: &std::path::Path, backup_first: bool) -> String {
+    match super::backup::backups_of(db, dir).first() {
         Some((time, path)) => {
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
             format!(
@@ -266,11 +313,11 @@ fn newest_backup(ctx: &Context, db: &str, backup_first: bool) -> String {
             )
         }
         None if backup_first => {
-            format!("odoodb knows of no earlier backup of this database in {}.", dir.display())
+            format!("odoodb knows of no earlier backup of this database in {}.", shown_dir(dir))
         }
         None => format!(
             "odoodb knows of no backup of this database in {}: once deleted, it is gone (--backup-first makes one).",
-            dir.display()
+            shown_dir(dir)
         ),
     }
 }

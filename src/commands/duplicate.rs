@@ -171,7 +171,7 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
         filestore_seconds: built.filestore_seconds,
         total_seconds: started.elapsed().as_secs_f64(),
     };
-    ctx.printer.emit(&report, || human(&report))
+    ctx.printer.done(&report, || human(&report))
 }
 
 /// `--backup-first`: the database about to be replaced is backed up (a failure stops all).
@@ -182,7 +182,7 @@ async fn backup_replaced(
     plan: &Plan,
 ) -> Result<()> {
     if args.backup_first && admin::database_exists(admin_client, &plan.target).await? {
-        super::delete::backup_first(ctx, &plan.target).await?;
+        super::delete::backup_first(ctx, &plan.target, None).await?;
     }
     Ok(())
 }

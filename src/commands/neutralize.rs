@@ -14,7 +14,7 @@ use crate::neutralize::{
     module_files,
 };
 use crate::odoo;
-use crate::output::terminal_safe;
+use crate::output::{Printer, terminal_safe};
 
 pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     if args.list_steps {
@@ -70,7 +70,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
         return ctx.printer.emit(&report, || plan_text(ctx, &report, true));
     }
     if report.live == 0 && planned_files == 0 {
-        return ctx.printer.emit(&report, || {
+        return ctx.printer.done(&report, || {
             format!(
                 "Nothing to do: {} is already neutralized ({} steps checked, {} skipped: no table).",
                 terminal_safe(db),
@@ -129,9 +129,13 @@ fn finish(ctx: &Context, db: &str, report: &Report) -> Result<()> {
             file.error.as_deref().unwrap_or("unknown error")
         ));
     }
-    ctx.printer.emit(report, || done_text(ctx, report))?;
+    if report.findings.is_empty() && failed.is_empty() {
+        ctx.printer.done(report, || done_text(ctx, report))?;
+    } else {
+        ctx.printer.emit(report, || done_text(ctx, report))?;
+    }
     if failed.is_empty() {
-        return Ok(());
+        return still_live(db, report);
     }
     let modules: Vec<&str> = failed.iter().map(|m| m.module.as_str()).collect();
     Err(Failure::new(
@@ -142,6 +146,30 @@ fn finish(ctx: &Context, db: &str, report: &Report) -> Result<()> {
         ),
     )
     .hint("exit status 3: fix the file and run again, or --ignore-module it")
+    .into())
+}
+
+/// Committed, but findings stay live (steps declined at `--interactive`, or rows that came back):
+/// done, but partly, so exit status 3 as with a failed module file.
+fn still_live(db: &str, report: &Report) -> Result<()> {
+    if report.findings.is_empty() {
+        return Ok(());
+    }
+    let declined: Vec<&str> =
+        report.steps.iter().filter(|s| s.status == StepStatus::Declined).map(|s| s.id).collect();
+    let why = if declined.is_empty() {
+        String::new()
+    } else {
+        format!(" (declined: {})", declined.join(", "))
+    };
+    Err(Failure::new(
+        crate::error::Kind::Partial,
+        format!(
+            "{db} was neutralized only in part: {} findings still live{why}",
+            report.findings.len()
+        ),
+    )
+    .hint(format!("exit status 3: `odoodb neutralize {db}` switches the rest off"))
     .into())
 }
 
@@ -274,7 +302,8 @@ async fn check(
     report.live = report.steps.iter().map(|s| s.live).sum();
     report.set_findings(neutralize::planned_findings(&report.steps));
     left_out_note(ctx, &report);
-    ctx.printer.emit(&report, || {
+    let print = if report.findings.is_empty() { Printer::done } else { Printer::emit };
+    print(&ctx.printer, &report, || {
         if report.findings.is_empty() {
             return format!(
                 "{} is neutralized: nothing live ({} steps checked, {} skipped: no table).",

@@ -45,7 +45,7 @@ pub async fn run(ctx: &Context, _args: &RecoverArgs) -> Result<()> {
         }),
     );
     sweep.problems.extend(old.problems.into_iter().map(crate::safe::recover::Problem::unnamed));
-    ctx.printer.emit(&sweep, || {
+    ctx.printer.done(&sweep, || {
         let mut lines: Vec<String> = Vec::new();
         for pending in &sweep.in_progress {
             lines.push(format!(

@@ -113,7 +113,7 @@ pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         dry_run: false,
         steps,
     };
-    ctx.printer.emit(&report, || {
+    ctx.printer.done(&report, || {
         format!(
             "Renamed {} → {}{}",
             report.old,

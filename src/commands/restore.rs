@@ -215,7 +215,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
             ctx.filestore(&report.database).display()
         ));
     }
-    ctx.printer.emit(&report, || human(&report))
+    ctx.printer.done(&report, || human(&report))
 }
 
 /// Opens the archive, tells its format, and checks everything that can be checked before a

@@ -5,7 +5,7 @@ use tokio_postgres::GenericClient;
 
 use super::module_files::{self, ModuleFileStatus};
 use super::report::{ActionReport, Finding, Report, Selection, StepReport, StepStatus};
-use super::{FLAG_STEP, STEPS, Schema, parts};
+use super::{FLAG_STEP, STEPS, Schema, outgoing_mail, parts};
 use crate::cancel::Cancel;
 use crate::odoo;
 
@@ -187,6 +187,12 @@ pub async fn run_all(
     cancel: &Cancel,
     log: &(dyn Fn(&str) + Sync),
 ) -> Result<()> {
+    // The module files may add their own dummy mail server next to ours: see below.
+    let mail_servers = if files.addons_path.is_empty() {
+        None
+    } else {
+        outgoing_mail::high_water(transaction).await?
+    };
     for step in report.steps.iter_mut().filter(|s| s.id != FLAG_STEP) {
         cancel.check()?;
         apply_step(transaction, step).await?;
@@ -206,6 +212,9 @@ pub async fn run_all(
                 error: failed.error.clone().unwrap_or_else(|| "unknown error".into()),
             }
             .into());
+        }
+        if let Some(since) = mail_servers {
+            outgoing_mail::keep_one_dummy(transaction, since).await?;
         }
     }
     // The flag says "safe": it is only set when nothing else is live any more.

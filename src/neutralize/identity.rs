@@ -2,14 +2,16 @@
 //! mistaken for production by Odoo's servers (IAP, publisher warranty, upgrade platform).
 
 use super::{Action, Probe, Schema, Step, params};
+use crate::odoo::identity::{OAUTH_COLUMNS, OAUTH_TABLE, ODOO_COM_PROVIDER};
 use crate::pg::quote_literal;
 
 pub const STEP: Step = Step {
     id: "identity",
-    title: "New database.uuid and database.secret; database.enterprise_code removed",
+    title: "New database.uuid and database.secret (the Odoo.com sign-in provider's client id too); \
+            database.enterprise_code removed",
     why: "a copy with production's serial number and contract talks to Odoo's servers as \
           production, and shares its session-signing secret",
-    tables: &["ir_config_parameter"],
+    tables: &["ir_config_parameter", OAUTH_TABLE],
     probe,
 };
 
@@ -64,9 +66,40 @@ fn probe(schema: &Schema) -> Probe {
         finding: false,
         ..serial.clone()
     };
-    Ok(vec![
+    let mut actions = vec![
         serial,
         odoo_flagged,
         params::delete("database.enterprise_code present", "database.enterprise_code").finding(),
-    ])
+    ];
+    if schema.has_columns(OAUTH_TABLE, &OAUTH_COLUMNS) {
+        actions.extend(odoo_com_client_id(&stale, flagged));
+    }
+    Ok(actions)
+}
+
+/// The Odoo.com sign-in provider's client id is the database uuid: it follows the new one, as in
+/// Odoo's own copy. These run after the uuid's statements, so they set the new value; they are
+/// planned live while the uuid is still to be regenerated, or when the two differ.
+fn odoo_com_client_id(stale: &str, flagged: &str) -> [Action; 2] {
+    let uuid = "(SELECT value FROM ir_config_parameter WHERE key = 'database.uuid')";
+    let provider = format!("{ODOO_COM_PROVIDER} AND EXISTS {uuid}");
+    let set = |live: String, what: &str, finding: bool| {
+        let action = Action::update(what, OAUTH_TABLE, &format!("client_id = {uuid}"), &live);
+        Action { finding, ..action }
+    };
+    [
+        set(
+            format!(
+                "{provider} AND (client_id IS DISTINCT FROM {uuid} OR ({stale} AND NOT {flagged}))"
+            ),
+            "auth_oauth_provider.client_id of Odoo.com not the database's own uuid",
+            true,
+        ),
+        // Follows the uuid of unknown origin above, which is not a finding either.
+        set(
+            format!("{provider} AND client_id = {uuid} AND {stale} AND {flagged}"),
+            "auth_oauth_provider.client_id of Odoo.com follows the regenerated uuid",
+            false,
+        ),
+    ]
 }

@@ -1,6 +1,9 @@
 //! `outgoing-mail`: every SMTP server archived, and one active server that cannot deliver, so
 //! Odoo never falls back to the SMTP server of its config file or command line.
 
+use anyhow::{Context as _, Result};
+use tokio_postgres::GenericClient;
+
 use super::columns::{self, Neutral, all};
 use super::{Action, Probe, Schema, Step};
 
@@ -74,3 +77,47 @@ pub const CREDENTIALS: &[Neutral] = &[
     all("microsoft_outlook_access_token", "NULL"),
     all("microsoft_outlook_access_token_expiration", "NULL"),
 ];
+
+/// The highest `ir_mail_server` id now (0 when empty), before anything runs; `None` without the
+/// table. Rows above it were added by this run.
+pub async fn high_water(client: &impl GenericClient) -> Result<Option<i64>> {
+    let present: bool = client
+        .query_one(
+            "SELECT count(*) = 4 FROM pg_attribute a \
+               JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') \
+               JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' \
+              WHERE c.relname = 'ir_mail_server' AND a.attnum > 0 AND NOT a.attisdropped \
+                AND a.attname IN ('id', 'name', 'smtp_host', 'active')",
+            &[],
+        )
+        .await
+        .context("cannot read the schema of ir_mail_server")?
+        .get(0);
+    if !present {
+        return Ok(None);
+    }
+    let row = client
+        .query_one("SELECT coalesce(max(id), 0)::bigint FROM ir_mail_server", &[])
+        .await
+        .context("cannot read the outgoing mail servers")?;
+    Ok(Some(row.get(0)))
+}
+
+/// After the modules' own files: base's archives every server (the dummy this run added too) and
+/// adds its own dummy. Of the dummies this run added (ids above `since`), only the newest active
+/// one stays, so the database ends with one dummy, as after Odoo's own run. Returns how many
+/// were removed; nothing is removed when no dummy added by this run is active.
+pub async fn keep_one_dummy(client: &impl GenericClient, since: i64) -> Result<u64> {
+    let dummy = format!("name = '{DUMMY_NAME}' AND smtp_host = '{DUMMY_HOST}'");
+    client
+        .execute(
+            &format!(
+                "DELETE FROM ir_mail_server WHERE id > $1::bigint AND {dummy} \
+                   AND id <> (SELECT max(id) FROM ir_mail_server \
+                               WHERE id > $1::bigint AND {dummy} AND active IS TRUE)"
+            ),
+            &[&since],
+        )
+        .await
+        .context("cannot remove the extra dummy outgoing mail server")
+}

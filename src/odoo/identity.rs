@@ -36,7 +36,8 @@ pub fn local_base_url(http_port: u16) -> String {
     format!("http://localhost:{http_port}")
 }
 
-/// New uuid, secret, create date and base URL (what Odoo's duplicate changes), and the
+/// New uuid, secret, create date and base URL (what Odoo's duplicate changes), the Odoo.com
+/// sign-in provider's client id set to the new uuid (when auth_oauth is installed), and the
 /// enterprise code removed unless asked to keep it; all in one transaction.
 pub async fn renew(client: &mut Client, options: &Options) -> Result<NewIdentity> {
     let uuid = uuid::Uuid::new_v4().to_string();
@@ -53,8 +54,47 @@ pub async fn renew(client: &mut Client, options: &Options) -> Result<NewIdentity
     if !options.keep_enterprise_code {
         delete_param(&transaction, PARAM_ENTERPRISE_CODE).await?;
     }
+    if has_odoo_com_provider_table(&transaction).await? {
+        transaction
+            .execute(
+                &format!(
+                    "UPDATE {OAUTH_TABLE} SET client_id = $1::text \
+                      WHERE {ODOO_COM_PROVIDER} AND client_id IS DISTINCT FROM $1::text"
+                ),
+                &[&uuid],
+            )
+            .await
+            .context("cannot give the Odoo.com sign-in provider the new uuid")?;
+    }
     transaction.commit().await.context("cannot save the new identity")?;
     read(&*client).await
+}
+
+/// The table of OAuth sign-in providers (module auth_oauth).
+pub const OAUTH_TABLE: &str = "auth_oauth_provider";
+
+/// The columns the Odoo.com provider is recognised and renewed by.
+pub const OAUTH_COLUMNS: [&str; 3] = ["client_id", "auth_endpoint", "validation_endpoint"];
+
+/// The Odoo.com sign-in provider, as a condition on `auth_oauth_provider`: its endpoints are on
+/// odoo.com. Its client id *is* the database uuid, so a copy gets the new one, as Odoo's own
+/// copy does; with production's, the copy still identifies as production to odoo.com.
+pub const ODOO_COM_PROVIDER: &str = "(auth_endpoint ~* '^https?://([a-z0-9-]+[.])*odoo[.]com(:[0-9]+)?(/|$)' \
+     OR validation_endpoint ~* '^https?://([a-z0-9-]+[.])*odoo[.]com(:[0-9]+)?(/|$)')";
+
+/// Whether the database has the providers' table with the columns renewing needs.
+async fn has_odoo_com_provider_table(client: &impl tokio_postgres::GenericClient) -> Result<bool> {
+    let row = client
+        .query_one(
+            "SELECT count(*) FROM pg_attribute a \
+               JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') \
+               JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' \
+              WHERE c.relname = $1 AND a.attname = ANY($2) AND a.attnum > 0 AND NOT a.attisdropped",
+            &[&OAUTH_TABLE, &OAUTH_COLUMNS.as_slice()],
+        )
+        .await
+        .context("cannot read the database's schema")?;
+    Ok(row.get::<_, i64>(0) == i64::try_from(OAUTH_COLUMNS.len()).unwrap_or(i64::MAX))
 }
 
 /// The identity a database has now: what a report must show, whoever wrote it last.

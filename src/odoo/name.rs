@@ -79,8 +79,63 @@ fn shown(name: &str) -> String {
     format!("{name:?}")
 }
 
+/// The candidate closest to a name that was not found, for a "did you mean" hint: at most two
+/// edits away (one for names of three characters or fewer), a swap of two neighbours counting
+/// as one (`prod71` → `prod17`). System databases are never suggested.
+pub fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let limit = if name.chars().count() <= 3 { 1 } else { 2 };
+    candidates
+        .iter()
+        .filter(|c| c.as_str() != name && !SYSTEM_DATABASES.contains(&c.as_str()))
+        .map(|c| (edit_distance(name, c), c.as_str()))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+/// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: the optimal string
+/// alignment distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        d[i * width] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(width) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    d[a.len() * width + b.len()]
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_closest_name_is_suggested() {
+        let names: Vec<String> =
+            ["prod17", "prod18", "staging", "postgres", "ab"].map(String::from).to_vec();
+        assert_eq!(super::closest("prod71", &names), Some("prod17"));
+        assert_eq!(super::closest("prod1", &names), Some("prod17"));
+        assert_eq!(super::closest("stagign", &names), Some("staging"));
+        assert_eq!(super::closest("production", &names), None);
+        assert_eq!(super::closest("postgre", &names), None, "never a system database");
+        assert_eq!(super::closest("xy", &names), None);
+        assert_eq!(super::edit_distance("ab", "ba"), 1);
+        assert_eq!(super::edit_distance("", "abc"), 3);
+    }
+
     use super::validate;
 
     #[test]

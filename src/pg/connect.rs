@@ -211,8 +211,12 @@ pub async fn connect(params: &ConnectParams, dbname: &str) -> Result<Client> {
     }
 }
 
+/// How many times a wrong password may be typed before odoodb gives up (as sudo).
+const PASSWORD_TRIES: usize = 3;
+
 /// The server wants a password and none was given: ask on a terminal (once per run, even when
-/// several connections need it at the same time), else say how to give one.
+/// several connections need it at the same time), else say how to give one. A wrong one is
+/// said to be wrong before it is asked again.
 async fn ask_and_connect(
     params: &ConnectParams,
     dbname: &str,
@@ -223,25 +227,40 @@ async fn ask_and_connect(
         .as_ref()
         .filter(|t| t.host == params.host && t.port == params.port && t.user == params.user)
         .map(|t| t.password.clone());
-    let password = if let Some(password) = already {
-        password
-    } else if params.may_prompt && prompt::can_ask() {
-        prompt::ask(&format!("Password for user {}: ", params.user)).await?
-    } else {
+    let can_ask = already.is_none() && params.may_prompt && prompt::can_ask();
+    if already.is_none() && !can_ask {
         return Err(no_password(params, dbname, passfile_ignored).into());
-    };
-    match open(params, dbname, Some(&password)).await {
-        Ok(client) => {
-            *typed = Some(Typed {
-                host: params.host.clone(),
-                port: params.port,
-                user: params.user.clone(),
-                password,
-            });
-            Ok(client)
-        }
-        Err(attempt) => Err(report(params, dbname, attempt, false).await),
     }
+    let mut tries = 0;
+    loop {
+        let password = match &already {
+            Some(password) => password.clone(),
+            None => prompt::ask(&format!("Password for user {}: ", params.user)).await?,
+        };
+        tries += 1;
+        match open(params, dbname, Some(&password)).await {
+            Ok(client) => {
+                *typed = Some(Typed {
+                    host: params.host.clone(),
+                    port: params.port,
+                    user: params.user.clone(),
+                    password,
+                });
+                return Ok(client);
+            }
+            Err(Attempt::Pg(error))
+                if can_ask && tries < PASSWORD_TRIES && is_wrong_password(&error) =>
+            {
+                prompt::say(&format!("password authentication failed for user {}", params.user));
+            }
+            Err(attempt) => return Err(report(params, dbname, attempt, false).await),
+        }
+    }
+}
+
+/// The server refused the password itself (SQLSTATE 28P01), not the role or the database.
+fn is_wrong_password(error: &tokio_postgres::Error) -> bool {
+    error.code() == Some(&tokio_postgres::error::SqlState::INVALID_PASSWORD)
 }
 
 /// Without a terminal: the ways to give a password, in one line and a hint.

@@ -6,7 +6,7 @@ mod connect;
 pub mod load;
 pub mod pgpass;
 pub mod plain_dump;
-mod prompt;
+pub mod prompt;
 pub mod schema;
 pub mod tools;
 

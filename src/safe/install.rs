@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 
-use super::journal::{Change, Journal, Phase};
+use super::journal::{Change, Journal, Phase, Service};
 use super::names::Role;
 use super::{Run, Site, move_folder, present, run_freeing};
 use crate::fault;
@@ -50,6 +50,7 @@ pub async fn begin<'s, 'a>(
         with_folder,
         keep_previous_as: None,
         reopen: false,
+        service: None,
     })
     .await?;
     Ok(Install { run })
@@ -72,12 +73,30 @@ pub async fn begin_upgrade<'s, 'a>(
         with_folder: true,
         keep_previous_as: Some(keep_as.to_string()),
         reopen: true,
+        service: None,
     })
     .await?;
     Ok(Install { run })
 }
 
 impl Install<'_, '_> {
+    /// Records that `stopped_by` stopped the service (and `start_cmd` starts it), so a
+    /// recovery of this change reminds whoever runs it to start the service again.
+    pub async fn service_stopped(
+        &mut self,
+        stopped_by: &str,
+        start_cmd: Option<&str>,
+    ) -> Result<()> {
+        let mut change = self.run.change().clone();
+        if let Change::Install { service, .. } = &mut change {
+            *service = Some(Service {
+                stopped_by: stopped_by.to_string(),
+                start_cmd: start_cmd.map(str::to_string),
+            });
+        }
+        self.run.set_change(change).await
+    }
+
     /// The temporary database to build.
     pub fn building(&self) -> &str {
         match self.run.change() {
@@ -171,6 +190,7 @@ struct Names<'c> {
     with_folder: bool,
     keep_previous_as: Option<&'c str>,
     reopen: bool,
+    service: Option<&'c Service>,
 }
 
 fn names(change: &Change) -> Option<Names<'_>> {
@@ -183,6 +203,7 @@ fn names(change: &Change) -> Option<Names<'_>> {
             with_folder,
             keep_previous_as,
             reopen,
+            service,
         } => Some(Names {
             target,
             building,
@@ -191,6 +212,7 @@ fn names(change: &Change) -> Option<Names<'_>> {
             with_folder: *with_folder,
             keep_previous_as: keep_previous_as.as_deref(),
             reopen: *reopen,
+            service: service.as_ref(),
         }),
         _ => None,
     }
@@ -355,8 +377,26 @@ async fn client_label(site: &Site<'_>, db: &str) -> Result<Option<String>> {
 }
 
 /// Recovery of a dead run's install: a build is removed, a commit completed (or, if it cannot
-/// be and had not got to the new database's name, rolled back), a finish finished.
+/// be and had not got to the new database's name, rolled back), a finish finished. When the run
+/// had stopped the Odoo service, the line says it must be started again: recovery reopens the
+/// database, it does not start services.
 pub async fn settle(site: &Site<'_>, journal: &mut Journal) -> Result<String> {
+    let line = settle_change(site, journal).await?;
+    let change = &journal.entry.change;
+    let Some((n, service)) = names(change).and_then(|n| n.service.map(|s| (n, s))) else {
+        return Ok(line);
+    };
+    let start = match &service.start_cmd {
+        Some(command) => format!("start it again: {command}"),
+        None => "start it again (no --start-cmd was given)".to_string(),
+    };
+    Ok(format!(
+        "{line}; {} is open to connections again, but the Odoo service that --stop-cmd ({}) stopped is still stopped: {start}",
+        n.target, service.stopped_by
+    ))
+}
+
+async fn settle_change(site: &Site<'_>, journal: &mut Journal) -> Result<String> {
     let change = journal.entry.change.clone();
     let run = journal.entry.run;
     match journal.entry.phase {

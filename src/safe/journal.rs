@@ -54,11 +54,25 @@ pub enum Change {
         /// change ends (completed, undone, or settled by a later run).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         reopen: bool,
+        /// The service the run stopped (`upgrade production --stop-cmd`): recovery reopens the
+        /// database but does not start it, so it says so, with the start command if one was given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<Service>,
     },
     /// A database and its folder renamed together.
     Rename { old: String, new: String, with_folder: bool },
     /// A database dropped after its folder was moved to `aside`.
     Delete { database: String, aside: String, with_folder: bool },
+}
+
+/// A service a change stopped, and how it was to be started again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// The command that stopped it (`--stop-cmd`).
+    pub stopped_by: String,
+    /// The command that starts it (`--start-cmd`), if one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_cmd: Option<String>,
 }
 
 impl Change {
@@ -158,6 +172,13 @@ impl Journal {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Records what the change has come to be (e.g. a service it stopped); durable before it
+    /// returns.
+    pub fn set_change(&mut self, change: Change) -> Result<()> {
+        self.entry.change = change;
+        self.write()
     }
 
     /// Records that the change moves on to `phase`; durable before it returns.

@@ -130,6 +130,14 @@ impl<'s, 'a> Run<'s, 'a> {
         self.journal.set_phase(phase)
     }
 
+    /// Records what the change has come to be, once sure the lock is still ours.
+    async fn set_change(&mut self, change: Change) -> Result<()> {
+        if !lock::still_held(self.site.admin, self.id()).await? {
+            bail!("lost the connection that proves this run alive; stopping before the next step");
+        }
+        self.journal.set_change(change)
+    }
+
     /// The change is complete or undone: the journal goes, then the locks.
     async fn end(self) -> Result<()> {
         let run = self.id();

@@ -161,3 +161,76 @@ fn ctrl_c_while_the_drop_waits_is_read_back_from_the_server() {
     assert_eq!(files_under(&env.filestore(&db.name)), before, "the folder is back");
     assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
 }
+
+#[test]
+fn dry_run_shows_the_drop_the_run_issues() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "del_dry_drop");
+    let quoted = format!("DROP DATABASE \"{}\"", db.name);
+    let _worker = odoo_session(&db.name);
+
+    // Without --force-disconnect the run issues a plain drop, which open sessions stop.
+    let output = env.cmd().args(["delete", &db.name, "--dry-run"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let plan = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(plan.contains(&format!("{quoted};")), "{plan}");
+    assert!(!plan.contains("WITH (FORCE)"), "{plan}");
+    assert!(plan.contains("1 session(s) connected now"), "{plan}");
+    env.cmd()
+        .args(["delete", &db.name, "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("connected session"));
+    assert!(database_exists(&db.name));
+
+    // With it, the sessions end in the drop itself.
+    let output =
+        env.cmd().args(["delete", &db.name, "--dry-run", "--force-disconnect"]).output().unwrap();
+    let plan = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(plan.contains(&format!("{quoted} WITH (FORCE);")), "{plan}");
+    assert!(!plan.contains("session(s) connected now"), "{plan}");
+    assert!(database_exists(&db.name));
+}
+
+#[test]
+fn backup_first_writes_into_dir_and_says_where_in_one_sentence() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "del_bk_dir");
+    let dir = env.root.join("before-delete");
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let output = env
+        .cmd()
+        .current_dir(&env.root)
+        .args(["delete", &db.name, "--dry-run", "--backup-first"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(!err.contains(".."), "no doubled period: {err}");
+    assert!(err.contains(&format!("in {}.", env.root.display())), "the folder by its path: {err}");
+
+    env.cmd()
+        .current_dir(&env.root)
+        .args(["delete", &db.name, "--yes", "--backup-first", "--dir"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("in {}.", dir.display())))
+        .stderr(predicate::str::contains("Backed up"));
+    assert!(!database_exists(&db.name));
+    let made: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert!(made[0].starts_with(&db.name) && made[0].ends_with(".tar.gz"), "{made:?}");
+    assert!(
+        files_under(&env.root)
+            .iter()
+            .all(|f| !f.ends_with(".tar.gz") || f.contains("before-delete"))
+    );
+
+    // --dir without --backup-first is a usage error.
+    env.cmd().args(["delete", "whatever", "--dir"]).arg(&dir).assert().code(2);
+}

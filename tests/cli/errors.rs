@@ -161,3 +161,25 @@ fn a_closed_stdout_is_not_an_error() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn an_unknown_database_suggests_the_closest_name() {
+    let env = TestEnv::new();
+    let db = crate::support::fixtures::modern(&env, "dym_prod17");
+    let typo = db.name.replace("prod17", "prod71");
+    for command in [&["info"][..], &["backup", "-o", "-"][..], &["delete", "--yes"][..]] {
+        env.cmd()
+            .args(command)
+            .arg(&typo)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!("{typo:?} does not exist")))
+            .stderr(predicate::str::contains(format!("hint: did you mean {}?", db.name)));
+    }
+    // Nothing close: no guess.
+    env.cmd()
+        .args(["info", "odoodbt_nothing_like_it_at_all"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean").not());
+}

@@ -802,3 +802,37 @@ fn a_database_flagged_by_odoo_alone_is_judged_on_its_content() {
     env.cmd().args(["neutralize", &db.name, "--yes"]).assert().success();
     assert_ne!(db.param("database.uuid").as_deref(), Some("5f0c2a4e-2b1d-11ef-9c0a-0242ac120002"));
 }
+
+/// base's own file, written from what it does (neutralize-effects.md): every outgoing server
+/// archived, then a dummy added that cannot deliver.
+const BASE_NEUTRALIZE_SQL: &str = "UPDATE ir_mail_server SET active = false;\n\
+    INSERT INTO ir_mail_server (name, smtp_host, smtp_port, smtp_encryption, smtp_authentication, active) \
+    VALUES ('neutralization - disable emails', 'invalid', 1025, 'none', 'login', true);\n";
+
+#[test]
+fn with_bases_own_file_one_dummy_mail_server_is_left() {
+    let env = TestEnv::new();
+    let addons = env.root.join("addons-base");
+    std::fs::create_dir_all(addons.join("base/data")).unwrap();
+    std::fs::write(addons.join("base/__manifest__.py"), "{'name': 'base'}\n").unwrap();
+    std::fs::write(addons.join("base/data/neutralize.sql"), BASE_NEUTRALIZE_SQL).unwrap();
+    let db = fixtures::modern(&env, "nz_one_dummy");
+    let servers_before = db.scalar_i64("SELECT count(*) FROM ir_mail_server");
+    let output = env
+        .cmd()
+        .args(["neutralize", &db.name, "--yes", "--addons-path", addons.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("module base: ran"), "{}", stdout(&output));
+    let dummies = "FROM ir_mail_server WHERE name = 'neutralization - disable emails' AND smtp_host = 'invalid'";
+    assert_eq!(
+        db.scalar_i64(&format!("SELECT count(*) {dummies}")),
+        1,
+        "one dummy, as Odoo leaves"
+    );
+    assert_eq!(db.scalar_i64(&format!("SELECT count(*) {dummies} AND active")), 1);
+    assert_eq!(db.scalar_i64("SELECT count(*) FROM ir_mail_server WHERE active"), 1);
+    assert_eq!(db.scalar_i64("SELECT count(*) FROM ir_mail_server"), servers_before + 1);
+    env.cmd().args(["neutralize", "--check", &db.name]).assert().code(0);
+}

@@ -440,6 +440,17 @@ fn check_on_real_odoo17_finds_missing_modules_and_writes_stubs() {
         .unwrap();
     assert_eq!(output.status.code(), Some(4));
     assert!(text(&output.stdout).contains("16.0 is not newer than the database's 17.0"));
+    // The table's headers are uppercase, as every other table's.
+    let output = env
+        .cmd()
+        .env("PATH", &path)
+        .args(["upgrade", "check", &db.name, "--target", "16.0", "--contract", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    let table = text(&output.stdout);
+    let header: Vec<&str> = table.lines().next().unwrap_or_default().split_whitespace().collect();
+    assert_eq!(header, ["CHECK", "RESULT", "DETAIL"], "{table}");
     let output = env.cmd().args(["upgrade", "check", &db.name, "--target", "18"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("\"18\" is not an Odoo version"));

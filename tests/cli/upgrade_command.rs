@@ -584,3 +584,80 @@ fn a_real_odoo_15_database_gets_a_neutralized_16_test_copy() {
     assert_eq!(files_under(&env.filestore(&copy.name)), files_under(&env.filestore(&db.name)));
     assert_eq!(checksums(&db.name), before);
 }
+
+#[test]
+fn after_a_killed_production_upgrade_recovery_says_to_start_the_service_again() {
+    let env = TestEnv::new();
+    let backups = env.root.join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    let started = env.root.join("service-started");
+    let start_cmd = format!("touch {}", started.display());
+    let stop_cmd = "echo stopping the service";
+    for (point, start) in [
+        ("upgrade:closed", Some(start_cmd.as_str())),
+        ("install:keep-previous", Some(start_cmd.as_str())),
+        ("upgrade:after-backup", None),
+    ] {
+        let db = fixtures::modern(&env, "upp_service");
+        let mut command = env.cmd();
+        command
+            .env("ODOODB_FAULT", format!("crash:{point}"))
+            .args(["--yes", "upgrade", "production", &db.name, "--target", "18.0"])
+            .args(["--engine", "command", "--upgrade-command", UPGRADER, "--stop-cmd", stop_cmd])
+            .arg("--backup-dir")
+            .arg(&backups);
+        if let Some(start) = start {
+            command.args(["--start-cmd", start]);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), None, "{point}: killed there: {}", text(&output.stderr));
+        assert!(!started.exists(), "{point}: the kill left the service stopped");
+
+        // `recover` itself, or the recovery at the start of any other command.
+        let recovered = if start.is_some() {
+            env.cmd().arg("recover").output().unwrap()
+        } else {
+            let copy = PgTestDb::reserve("upp_service_copy");
+            env.cmd().args(["duplicate", &db.name, &copy.name]).output().unwrap()
+        };
+        assert!(recovered.status.success(), "{point}: {}", text(&recovered.stderr));
+        assert!(allows_connections(&db.name), "{point}");
+        let said = text(&recovered.stderr);
+        assert!(
+            said.contains(&format!("{} is open to connections again", db.name)),
+            "{point}: {said}"
+        );
+        assert!(
+            said.contains(&format!("--stop-cmd ({stop_cmd}) stopped is still stopped")),
+            "{point}: {said}"
+        );
+        let expected = start.map_or_else(
+            || "no --start-cmd was given".to_string(),
+            |start| format!("start it again: {start}"),
+        );
+        assert!(said.contains(&expected), "{point}: {said}");
+        assert!(!started.exists(), "{point}: recovery does not start services");
+        for kept in databases_like(&format!("{}_pre_", db.name)) {
+            crate::support::drop_database(&kept);
+        }
+    }
+}
+
+#[test]
+fn the_test_copy_identifies_as_itself_to_odoo_com() {
+    let env = TestEnv::new();
+    let source = crate::copy_identity::with_odoo_com_provider(&env, "upc_oauth");
+    let copy = PgTestDb::reserve("upc_oauth_copy");
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &source.name, "--target", "18.0", "--engine", "command"])
+        .args(["--upgrade-command", UPGRADER, "--name", &copy.name])
+        .arg("--work-dir")
+        .arg(env.root.join("work"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_ne!(copy.param("database.uuid"), source.param("database.uuid"));
+    assert_eq!(crate::copy_identity::odoo_com_client(&copy), copy.param("database.uuid"));
+    assert_eq!(crate::copy_identity::odoo_com_client(&source), source.param("database.uuid"));
+}

@@ -90,7 +90,7 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
 
 pub(super) fn print(ctx: &Context, report: &Report) -> Result<()> {
     ctx.printer.emit(report, || {
-        let mut table = ctx.printer.table(&["check", "result", "detail"]);
+        let mut table = ctx.printer.table(&["CHECK", "RESULT", "DETAIL"]);
         for item in &report.checks {
             table.add_row(vec![item.check.as_str(), item.level.label(), item.detail.as_str()]);
         }

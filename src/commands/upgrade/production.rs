@@ -105,7 +105,7 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
     };
     let _work = engine::work_dir(&run.work_dir)?;
     let site = ctx.site(&admin_client);
-    let install = install::begin_upgrade(&site, "upgrade production", db, &keep_as).await?;
+    let mut install = install::begin_upgrade(&site, "upgrade production", db, &keep_as).await?;
     let mut phases = Phases::default();
     let steps = Steps {
         ctx,
@@ -118,7 +118,7 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
         backup_dir: &backup_dir,
         hops: &hops,
     };
-    let upgraded = steps.before_swap(&install, remote.as_mut(), &mut phases).await;
+    let upgraded = steps.before_swap(&mut install, remote.as_mut(), &mut phases).await;
     let outcome = swap_or_put_back(ctx, db, install, upgraded, &mut phases).await;
     let started_again = start_service(ctx, args, db).await;
     let upgraded = match outcome {
@@ -153,7 +153,7 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
         phases: phases.done.into_iter().map(|(phase, seconds)| Timing { phase, seconds }).collect(),
         total_seconds: started.elapsed().as_secs_f64(),
     };
-    ctx.printer.emit(&report, || {
+    ctx.printer.done(&report, || {
         format!(
             "Upgraded {db} to {} in {:.0}s ({}); backup {}.\nThe original is kept as {keep_as} (database and filestore): a twin of production (same uuid, crons, mail servers), so keep Odoo off it (dbfilter) and drop it once the upgrade is confirmed (odoodb delete {keep_as})",
             report.target,
@@ -381,7 +381,7 @@ impl Steps<'_> {
     /// Everything up to the swap, on temporaries only; the original is closed and read.
     async fn before_swap(
         &self,
-        install: &Install<'_, '_>,
+        install: &mut Install<'_, '_>,
         remote: Option<&mut Remote>,
         phases: &mut Phases,
     ) -> Result<Upgraded> {
@@ -391,6 +391,7 @@ impl Steps<'_> {
             phases.start(ctx, "--stop-cmd");
             ctx.printer.status(&format!("Stopping the service: {command}"));
             engine::run_service_command(ctx, command, db).await.context("--stop-cmd failed")?;
+            install.service_stopped(command, self.args.start_cmd.as_deref()).await?;
         }
         phases.start(ctx, "closing the database");
         self.close().await?;

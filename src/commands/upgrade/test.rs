@@ -449,7 +449,7 @@ async fn make_usable(
 }
 
 pub(super) fn emit(ctx: &Context, report: &Report) -> Result<()> {
-    ctx.printer.emit(report, || {
+    ctx.printer.done(report, || {
         let hops = match report.hops.first() {
             Some(first) if report.hops.len() > 1 => {
                 let path: Vec<&str> = report.hops.iter().map(|h| h.to.as_str()).collect();

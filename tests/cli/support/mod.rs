@@ -71,7 +71,7 @@ impl TestEnv {
     }
 
     /// The binary as a plain child process (to signal it, or to act while it runs): this
-    /// env's odoo.conf and HOME, no terminal, stdout dropped, stderr piped.
+    /// env's odoo.conf and HOME, no terminal (stdin empty), stdout dropped, stderr piped.
     pub fn spawn_cmd(&self) -> std::process::Command {
         let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
         command
@@ -79,6 +79,7 @@ impl TestEnv {
             .env("HOME", &self.home)
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("ODOO_RC", &self.odoo_conf)
+            .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped());
         command
