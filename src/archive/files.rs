@@ -237,6 +237,27 @@ impl FileReader {
         &self.head
     }
 
+    /// Fails when the file is not exactly `size` bytes long any more: it was cut short, or it
+    /// grew after it was listed. The archive announced `size` (a tar header, the manifest) and
+    /// took that many bytes, so a file that grew would go in cut at its listed length — a torn
+    /// copy the backup would otherwise report as whole (GNU tar's "file changed as we read it").
+    pub fn check_whole(&mut self, relative: &str, size: u64) -> Result<()> {
+        let mut more = [0u8; 1];
+        let grew = loop {
+            match self.file.read(&mut more) {
+                Ok(n) => break n > 0,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error).with_context(|| format!("cannot read {relative}")),
+            }
+        };
+        if self.read != size || grew {
+            anyhow::bail!(
+                "{relative} changed size while it was being archived; run the backup again"
+            );
+        }
+        Ok(())
+    }
+
     /// The content's sha1, when the name was to be checked.
     pub fn sha1_hex(self) -> Option<String> {
         self.sha1.map(|hasher| hex(&hasher.finalize()))

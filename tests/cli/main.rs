@@ -18,6 +18,7 @@ mod neutralize;
 mod neutralize_inventory;
 mod rename;
 mod restore;
+mod review;
 mod safety;
 mod secrets;
 mod standin;

@@ -1,0 +1,102 @@
+//! An adversarial review of "exit 0 means whole": a filestore that changes under a backup, an
+//! output name that appears while the backup runs, hostile names in shared folders.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::support::fixtures;
+use crate::support::{PgTestDb, TestEnv};
+
+/// A pg_dump that says it has started (`<dir>/started`), then waits for `<dir>/go` before it
+/// runs the real one: what the test changes meanwhile, the backup has already listed.
+fn held_pg_dump(env: &TestEnv) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let real = String::from_utf8(
+        std::process::Command::new("sh")
+            .args(["-c", "command -v pg_dump"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let bin = env.root.join("held-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = bin.join("pg_dump");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = --version ]; then exec {real} --version; fi\n\
+             touch {dir}/started\n\
+             i=0; while [ ! -f {dir}/go ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done\n\
+             exec {real} \"$@\"\n",
+            real = real.trim(),
+            dir = bin.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let conf = std::fs::read_to_string(&env.odoo_conf).unwrap();
+    std::fs::write(&env.odoo_conf, format!("{conf}pg_path = {}\n", bin.display())).unwrap();
+    bin
+}
+
+fn wait_for(path: &Path) {
+    let deadline = Instant::now() + Duration::from_mins(1);
+    while !path.exists() {
+        assert!(Instant::now() < deadline, "{} never appeared", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A file that grows after the backup listed it (Odoo writing an attachment, a log appended)
+/// must not go into an archive cut at its listed size with exit 0: that archive restores a
+/// torn file. GNU tar says "file changed as we read it" and exits 1; so must odoodb (or carry
+/// the whole file).
+#[test]
+fn a_file_that_grows_after_the_listing_is_not_archived_torn_with_exit_0() {
+    for format in ["tar.gz", "zip"] {
+        let env = TestEnv::new();
+        let source = fixtures::modern(&env, "grow");
+        let root = env.filestore(&source.name);
+        let stray = root.join("checklist").join("growing.log");
+        std::fs::create_dir_all(stray.parent().unwrap()).unwrap();
+        std::fs::write(&stray, b"first line\n").unwrap();
+        let bin = held_pg_dump(&env);
+        let archive = env.root.join(format!("grow.{format}"));
+        let child = env
+            .spawn_cmd()
+            .args(["backup", &source.name, "--format", format, "-o"])
+            .arg(&archive)
+            .spawn()
+            .unwrap();
+        wait_for(&bin.join("started"));
+        // The listing runs beside pg_dump (tar.gz) or before it (zip): give it its moment.
+        std::thread::sleep(Duration::from_millis(500));
+        let mut file = std::fs::OpenOptions::new().append(true).open(&stray).unwrap();
+        std::io::Write::write_all(&mut file, b"second line, appended while backing up\n").unwrap();
+        drop(file);
+        std::fs::write(bin.join("go"), b"").unwrap();
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() {
+            assert!(stderr.contains("changed"), "{format}: {stderr}");
+            assert!(!archive.exists(), "{format}: a failed backup left its archive");
+            continue;
+        }
+        // Exit 0: then the archive must restore the file whole (with the real tools again).
+        let conf = std::fs::read_to_string(&env.odoo_conf).unwrap();
+        let conf: String =
+            conf.lines().filter(|l| !l.starts_with("pg_path")).flat_map(|l| [l, "\n"]).collect();
+        std::fs::write(&env.odoo_conf, conf).unwrap();
+        let restored = PgTestDb::reserve("grow_r");
+        let output = env.cmd().arg("restore").arg(&archive).arg(&restored.name).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let back =
+            std::fs::read(env.filestore(&restored.name).join("checklist/growing.log")).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&back),
+            String::from_utf8_lossy(&std::fs::read(&stray).unwrap()),
+            "{format}: the backup exited 0 with a torn copy of a file that grew"
+        );
+    }
+}
