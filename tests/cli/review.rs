@@ -100,3 +100,53 @@ fn a_file_that_grows_after_the_listing_is_not_archived_torn_with_exit_0() {
         );
     }
 }
+
+/// `-o NEW` is checked to be new at the start; a file that takes that name while the backup
+/// runs (the user's, another run's) must not be replaced at the end without --force.
+#[test]
+fn a_file_that_appears_under_the_output_name_meanwhile_is_not_replaced_without_force() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "clobber");
+    let archive = env.root.join("clobber.tar.gz");
+    let resume = env.root.join("resume");
+    let child = env
+        .spawn_cmd()
+        .args(["backup", &source.name, "-o"])
+        .arg(&archive)
+        .env("ODOODB_FAULT", "pause:backup:before-rename")
+        .env("ODOODB_FAULT_RESUME", &resume)
+        .spawn()
+        .unwrap();
+    // The partial archive is whole once the pause is reached; its lock file says the run lives.
+    let deadline = Instant::now() + Duration::from_mins(1);
+    loop {
+        let partial_done = std::fs::read_dir(&env.root).unwrap().flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.ends_with(".partial") && e.metadata().is_ok_and(|m| m.len() > 0)
+        });
+        if partial_done {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the backup never wrote its archive");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(&archive, b"the user's own file, made meanwhile").unwrap();
+    std::fs::write(&resume, b"").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&std::fs::read(&archive).unwrap()[..20]),
+        "the user's own file,",
+        "replaced without --force (exit {:?}): {stderr}",
+        output.status.code()
+    );
+    assert!(!output.status.success(), "exit 0, but the archive is not where it says: {stderr}");
+    let hidden: Vec<String> = std::fs::read_dir(&env.root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".odoodb-run-"))
+        .collect();
+    assert_eq!(hidden, Vec::<String>::new(), "left behind");
+}
