@@ -150,3 +150,83 @@ fn a_file_that_appears_under_the_output_name_meanwhile_is_not_replaced_without_f
         .collect();
     assert_eq!(hidden, Vec::<String>::new(), "left behind");
 }
+
+/// A lock-file name another local user can plant in the shared temporary folder: a named pipe.
+/// Opening it for reading would wait for a writer forever, so `backup -o -` and `recover` hung
+/// (no Ctrl-C: the wait is in the kernel, not in odoodb).
+#[test]
+fn a_pipe_planted_under_a_run_lock_name_hangs_neither_backup_nor_recover() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "fifo_lock");
+    let tmp = env.root.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let planted = tmp.join(".odoodb-run-0123456789ab.lock");
+    assert!(std::process::Command::new("mkfifo").arg(&planted).status().unwrap().success());
+    let output = env
+        .cmd()
+        .env("TMPDIR", &tmp)
+        .args(["backup", &source.name, "-o", "-"])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "backup -o - with a pipe in the temporary folder: {:?} {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = env
+        .cmd()
+        .env("TMPDIR", &tmp)
+        .arg("recover")
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert!(output.status.code().is_some(), "recover hung on a planted pipe");
+}
+
+/// A sweep takes what follows `.odoodb-run-` up to `.lock` for a run id: a stray
+/// `.odoodb-run-<id>.<name>.lock` (planted, or anything so named) passed for the free lock of a
+/// run `<id>.<name>`, and `recover` removed the live run's partial archive with it.
+#[test]
+fn a_sweep_never_takes_a_live_runs_files_for_another_runs() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "sweep_id");
+    let dir = env.root.join("shared");
+    std::fs::create_dir_all(&dir).unwrap();
+    let archive = dir.join("x.tar.gz");
+    let resume = env.root.join("resume");
+    let child = env
+        .spawn_cmd()
+        .args(["backup", &source.name, "-o"])
+        .arg(&archive)
+        .env("ODOODB_FAULT", "pause:backup:before-rename")
+        .env("ODOODB_FAULT_RESUME", &resume)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_mins(1);
+    let id = loop {
+        let found = std::fs::read_dir(&dir).unwrap().flatten().find_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let id = name.strip_prefix(".odoodb-run-")?.split('.').next()?.to_string();
+            (name.ends_with(".partial") && e.metadata().is_ok_and(|m| m.len() > 0)).then_some(id)
+        });
+        if let Some(id) = found {
+            break id;
+        }
+        assert!(Instant::now() < deadline, "the backup never wrote its archive");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(dir.join(format!(".odoodb-run-{id}.x.tar.gz.lock")), b"").unwrap();
+    let output = env.cmd().current_dir(&dir).arg("recover").output().unwrap();
+    assert!(output.status.code().is_some());
+    std::fs::write(&resume, b"").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "a sweep took the live run's files: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(archive.exists());
+}
