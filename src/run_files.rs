@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context as _, Result};
 use nix::fcntl::{Flock, FlockArg};
 
-const PREFIX: &str = ".odoodb-run-";
+pub const PREFIX: &str = ".odoodb-run-";
 const LOCK: &str = "lock";
 /// A lock file is made under this suffix, locked, then renamed: a lock seen under its final
 /// name is always held by a live run or by nobody.

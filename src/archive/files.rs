@@ -108,6 +108,13 @@ impl Walker<'_> {
                 continue;
             };
             let relative = format!("{prefix}{name}");
+            // A link to the backup folder leads to the scratch files of odoodb runs, this
+            // one's among them (the dump being written, the partial archive read into itself):
+            // never part of a filestore, a torn copy of a database if taken, and growing.
+            if name.starts_with(crate::run_files::PREFIX) {
+                (self.skip)(relative, "a scratch file of an odoodb run");
+                continue;
+            }
             if let Err(why) = super::names::filestore_path(&relative) {
                 (self.skip)(relative, why);
                 continue;

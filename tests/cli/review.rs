@@ -230,3 +230,44 @@ fn a_sweep_never_takes_a_live_runs_files_for_another_runs() {
     );
     assert!(archive.exists());
 }
+
+/// A filestore folder holding a link to the backup folder (an administrator's shortcut) walks
+/// into the run's own scratch files: the dump being written and the partial archive. They must
+/// not go into the archive — a torn copy of the whole database, restored into the filestore of
+/// every copy — nor make every backup fail as "changed while archived".
+#[test]
+fn a_backup_never_reads_its_own_scratch_files_into_the_archive() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "self_read");
+    let dir = env.root.join("backups");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), b"the administrator's notes").unwrap();
+    std::os::unix::fs::symlink(&dir, env.filestore(&source.name).join("backups-link")).unwrap();
+    for format in ["tar.gz", "zip"] {
+        let output = env
+            .cmd()
+            .args(["--json", "backup", &source.name, "--format", format, "--dir"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{format}: a link to the backup folder fails the backup: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report = crate::support::json(&output);
+        let archive = PathBuf::from(report["path"].as_str().unwrap());
+        let listing = if format == "zip" {
+            std::process::Command::new("unzip").arg("-Z1").arg(&archive).output().unwrap()
+        } else {
+            std::process::Command::new("tar").arg("tzf").arg(&archive).output().unwrap()
+        };
+        let names = String::from_utf8_lossy(&listing.stdout).into_owned();
+        assert!(names.contains("backups-link/notes.txt"), "{format}: {names}");
+        let scratch: Vec<&str> = names.lines().filter(|n| n.contains(".odoodb-run-")).collect();
+        assert_eq!(scratch, Vec::<&str>::new(), "{format}: the run's scratch files went in");
+        let output = env.cmd().args(["backup", "--verify"]).arg(&archive).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stdout));
+        std::fs::remove_file(&archive).unwrap();
+    }
+}
