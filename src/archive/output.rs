@@ -197,6 +197,15 @@ impl Destination {
         }
     }
 
+    /// The named pipe or device being written through, for a tool that writes it by itself
+    /// (pg_dump's standard output).
+    pub fn stream_file(&self) -> Option<&File> {
+        match self {
+            Self::Stream { file, .. } => Some(file),
+            Self::File { .. } | Self::Stdout { .. } => None,
+        }
+    }
+
     /// What the archive was written to, for the report: a path, or `-` for stdout.
     pub fn shown(&self) -> String {
         match self {

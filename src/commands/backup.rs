@@ -571,7 +571,17 @@ async fn write_dump(
         bar.finish_and_clear();
         result?;
     } else {
-        command.stdout(Stdio::inherit());
+        // A named pipe or a device gets the dump itself; only `-o -` (or stdout under another
+        // name) is our stdout, which a stream's dump must never go to (a cron mail, a log).
+        match destination.stream_file() {
+            Some(file) => {
+                let file = file.try_clone().context("cannot write the archive")?;
+                command.stdout(Stdio::from(file));
+            }
+            None => {
+                command.stdout(Stdio::inherit());
+            }
+        }
         run_pg_dump(ctx, command).await?;
     }
     bar.finish_and_clear();

@@ -271,3 +271,32 @@ fn a_backup_never_reads_its_own_scratch_files_into_the_archive() {
         std::fs::remove_file(&archive).unwrap();
     }
 }
+
+/// `--format dump -o PIPE` (or a tape, `/dev/null`): the dump must go into what -o names. It went
+/// to odoodb's own stdout instead — the whole database into a cron mail or a log — while the
+/// pipe's reader got nothing, and the backup exited 0.
+#[test]
+fn a_dump_format_backup_to_a_pipe_goes_into_the_pipe_not_stdout() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "dump_fifo");
+    let fifo = env.root.join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(&fifo).unwrap())
+    };
+    let output = env
+        .cmd()
+        .args(["backup", &source.name, "--format", "dump", "-o"])
+        .arg(&fifo)
+        .output()
+        .unwrap();
+    let received = reader.join().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        !output.stdout.windows(5).any(|w| w == b"PGDMP"),
+        "the dump went to stdout ({} bytes), not into the pipe",
+        output.stdout.len()
+    );
+    assert!(received.starts_with(b"PGDMP"), "the pipe got {} bytes", received.len());
+}
