@@ -1004,8 +1004,12 @@ fn prune(db: &str, new: &Path, keep: u32) -> Result<Vec<String>> {
         _ => Path::new("."),
     };
     let new_name = new.file_name();
+    // Only backups older than the new one: a newer one is another run's that finished first
+    // (a cron run overlapping a manual one), the latest state of the database, never "older".
+    let new_time = new_name.and_then(|name| backup_time(db, &name.to_string_lossy()));
     let older: Vec<PathBuf> = backups_of(db, dir)
         .into_iter()
+        .filter(|(time, _)| new_time.is_none_or(|new_time| *time < new_time))
         .map(|(_, path)| path)
         .filter(|path| path.file_name() != new_name)
         .collect();

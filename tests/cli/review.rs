@@ -300,3 +300,40 @@ fn a_dump_format_backup_to_a_pipe_goes_into_the_pipe_not_stdout() {
     );
     assert!(received.starts_with(b"PGDMP"), "the pipe got {} bytes", received.len());
 }
+
+/// Two backups of one database into one folder with --keep (a cron run overlapping a manual
+/// one): the one that finishes last must not remove a backup newer than its own — the most
+/// recent state of the database — as if it were an "older backup beyond the newest N".
+#[test]
+fn keep_never_removes_a_backup_newer_than_the_new_one() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "keep_race");
+    let dir = env.root.join("nightly");
+    std::fs::create_dir_all(&dir).unwrap();
+    let resume = env.root.join("resume");
+    let slow = env
+        .spawn_cmd()
+        .args(["backup", &source.name, "--keep", "1", "--dir"])
+        .arg(&dir)
+        .env("ODOODB_FAULT", "pause:backup:before-rename")
+        .env("ODOODB_FAULT_RESUME", &resume)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let output = env
+        .cmd()
+        .args(["--json", "backup", &source.name, "--keep", "1", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let newer = PathBuf::from(crate::support::json(&output)["path"].as_str().unwrap());
+    std::fs::write(&resume, b"").unwrap();
+    let output = slow.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        newer.exists(),
+        "the older run removed the newer backup: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
