@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context as _, Result};
 use nix::fcntl::{Flock, FlockArg};
 
-const PREFIX: &str = ".odoodb-run-";
+pub const PREFIX: &str = ".odoodb-run-";
 const LOCK: &str = "lock";
 /// A lock file is made under this suffix, locked, then renamed: a lock seen under its final
 /// name is always held by a live run or by nobody.
@@ -83,8 +83,13 @@ pub fn sweep(dir: &Path) -> Vec<PathBuf> {
         else {
             continue;
         };
+        // Only an id of ours: `.odoodb-run-<id>.dump.lock`, planted in a shared folder, would
+        // otherwise pass for the lock of a run `<id>.dump` and take a live run's dump with it.
+        if !is_run_id(id) {
+            continue;
+        }
         let lock_path = dir.join(name);
-        let Ok(file) = File::open(&lock_path) else { continue };
+        let Some(file) = open_lock(&lock_path) else { continue };
         // Held: the run is alive. Free: it is gone, and holding it now keeps a second sweeper
         // from racing this one.
         let Ok(_held) = Flock::lock(file, FlockArg::LockExclusiveNonblock) else { continue };
@@ -117,6 +122,23 @@ pub fn sweep(dir: &Path) -> Vec<PathBuf> {
         }
     }
     removed
+}
+
+/// A run id as `claim` makes them: 12 lowercase hex digits.
+fn is_run_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Opens a lock file to test its lock, if it is one: a regular file, not through a link. A
+/// named pipe under that name (anyone can make one in the temporary folder) would otherwise
+/// keep the open waiting for a writer forever, where Ctrl-C cannot reach.
+fn open_lock(path: &Path) -> Option<File> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags((nix::fcntl::OFlag::O_NONBLOCK | nix::fcntl::OFlag::O_NOFOLLOW).bits())
+        .open(path)
+        .ok()?;
+    file.metadata().ok()?.is_file().then_some(file)
 }
 
 fn remove(path: &Path) -> bool {

@@ -108,6 +108,13 @@ impl Walker<'_> {
                 continue;
             };
             let relative = format!("{prefix}{name}");
+            // A link to the backup folder leads to the scratch files of odoodb runs, this
+            // one's among them (the dump being written, the partial archive read into itself):
+            // never part of a filestore, a torn copy of a database if taken, and growing.
+            if name.starts_with(crate::run_files::PREFIX) {
+                (self.skip)(relative, "a scratch file of an odoodb run");
+                continue;
+            }
             if let Err(why) = super::names::filestore_path(&relative) {
                 (self.skip)(relative, why);
                 continue;
@@ -235,6 +242,27 @@ impl FileReader {
 
     pub fn head(&self) -> &[u8] {
         &self.head
+    }
+
+    /// Fails when the file is not exactly `size` bytes long any more: it was cut short, or it
+    /// grew after it was listed. The archive announced `size` (a tar header, the manifest) and
+    /// took that many bytes, so a file that grew would go in cut at its listed length — a torn
+    /// copy the backup would otherwise report as whole (GNU tar's "file changed as we read it").
+    pub fn check_whole(&mut self, relative: &str, size: u64) -> Result<()> {
+        let mut more = [0u8; 1];
+        let grew = loop {
+            match self.file.read(&mut more) {
+                Ok(n) => break n > 0,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error).with_context(|| format!("cannot read {relative}")),
+            }
+        };
+        if self.read != size || grew {
+            anyhow::bail!(
+                "{relative} changed size while it was being archived; run the backup again"
+            );
+        }
+        Ok(())
     }
 
     /// The content's sha1, when the name was to be checked.

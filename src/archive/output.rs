@@ -85,7 +85,8 @@ pub fn resolve(path: &Path, force: bool) -> Result<Resolved> {
 
 pub enum Destination {
     /// A temporary file beside the target, renamed onto it once whole.
-    File { target: PathBuf, temp: tempfile::TempPath, file: File, run: RunFiles },
+    /// `replace`: a file found under the target's name at the end may be replaced.
+    File { target: PathBuf, temp: tempfile::TempPath, file: File, run: RunFiles, replace: bool },
     /// stdout, for pipes; what must be spooled goes to the temporary folder.
     Stdout { run: RunFiles },
     /// A named pipe or a device, written through as the archive is made.
@@ -94,7 +95,7 @@ pub enum Destination {
 
 impl Destination {
     /// A temporary file in `target`'s folder, named after it, hidden and marked as this run's.
-    pub fn file(target: &Path) -> Result<Self> {
+    pub fn file(target: &Path, replace: bool) -> Result<Self> {
         let dir = parent(target);
         let run = RunFiles::claim(dir)?;
         let name = target.file_name().map_or_else(String::new, |n| n.to_string_lossy().into());
@@ -105,7 +106,7 @@ impl Destination {
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a file in {}", dir.display()))?;
         let (file, temp) = temp.into_parts();
-        Ok(Self::File { target: target.to_path_buf(), temp, file, run })
+        Ok(Self::File { target: target.to_path_buf(), temp, file, run, replace })
     }
 
     pub fn stdout() -> Result<Self> {
@@ -196,6 +197,15 @@ impl Destination {
         }
     }
 
+    /// The named pipe or device being written through, for a tool that writes it by itself
+    /// (pg_dump's standard output).
+    pub fn stream_file(&self) -> Option<&File> {
+        match self {
+            Self::Stream { file, .. } => Some(file),
+            Self::File { .. } | Self::Stdout { .. } => None,
+        }
+    }
+
     /// What the archive was written to, for the report: a path, or `-` for stdout.
     pub fn shown(&self) -> String {
         match self {
@@ -209,11 +219,27 @@ impl Destination {
     /// a power cut); returns it. A stream is flushed by its writer and has no name to give.
     pub fn commit(self) -> Result<Option<PathBuf>> {
         match self {
-            Self::File { target, temp, file, run } => {
+            Self::File { target, temp, file, run, replace } => {
                 file.sync_all().context("cannot sync the archive to disk")?;
                 drop(file);
-                temp.persist(&target).map_err(|e| e.error).with_context(|| {
-                    format!("cannot give the archive its name {}", target.display())
+                // `-o NEW` was new when the run began; a file that took the name since (the
+                // user's, another run's) is not silently replaced: a plain rename would.
+                let persisted =
+                    if replace { temp.persist(&target) } else { temp.persist_noclobber(&target) };
+                persisted.map_err(|e| e.error).map_err(|error| {
+                    if error.kind() == std::io::ErrorKind::AlreadyExists {
+                        crate::error::Failure::failed(format!(
+                            "{} appeared while the backup ran; it was left as it is, and the new backup discarded",
+                            target.display()
+                        ))
+                        .hint("choose another name, or pass --force to replace it")
+                        .into()
+                    } else {
+                        anyhow::Error::from(error).context(format!(
+                            "cannot give the archive its name {}",
+                            target.display()
+                        ))
+                    }
                 })?;
                 let dir = parent(&target);
                 File::open(dir)

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use indicatif::ProgressBar;
 
 use super::files::{FileReader, Listing, already_compressed, content_addressed};
@@ -121,9 +121,7 @@ pub fn write(
                 stats.stored += 1;
             }
             append(&mut tar, &format!("filestore/{relative}"), size, options.mtime, &mut reader)?;
-            if reader.read != size {
-                bail!("{relative} changed size while it was being archived; run the backup again");
-            }
+            reader.check_whole(&relative, size)?;
             files_bar.inc(size);
             if check && reader.sha1_hex().is_some_and(|sha| !relative.ends_with(&sha)) {
                 stats.mismatched.push(relative);

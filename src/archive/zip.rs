@@ -338,6 +338,7 @@ pub fn write(
             if copied != size {
                 bail!("{relative} changed size while it was being archived; run the backup again");
             }
+            reader.check_whole(&relative, size)?;
             files_bar.inc(size);
             if check && reader.sha1_hex().is_some_and(|sha| !relative.ends_with(&sha)) {
                 stats.mismatched.push(relative);

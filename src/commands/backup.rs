@@ -29,8 +29,9 @@ use crate::{fault, odoo};
 /// Where the archive goes.
 #[derive(Debug, Clone)]
 pub enum Target {
-    /// `-o FILE`.
-    File(PathBuf),
+    /// `-o FILE`; whether a file that is there when the archive is complete may be replaced
+    /// (`--force`). Without it, one that took the name while the backup ran is kept.
+    File(PathBuf, bool),
     /// `<dir>/<db>_<YYYY-mm-dd_HH-MM-SS>.<ext>`.
     Dir(PathBuf),
     /// `-o -` (or stdout under another name).
@@ -163,7 +164,7 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
                     (None, Some(named)) => format = Some(named),
                     _ => {}
                 }
-                Target::File(real)
+                Target::File(real, args.force)
             }
         },
         None => Target::Dir(args.dir.clone().unwrap_or_else(|| backup_dir(ctx))),
@@ -327,7 +328,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
 
     let created = chrono::Local::now();
     let target = match &request.target {
-        Target::File(path) | Target::Stream(path) => Some(path.clone()),
+        Target::File(path, _) | Target::Stream(path) => Some(path.clone()),
         Target::Dir(dir) => {
             if !dir.is_dir() {
                 return Err(Failure::failed(format!(
@@ -355,7 +356,10 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
             };
             Destination::stream(path, &ctx.cancel, &waiting).await?
         }
-        (_, Some(path)) => Destination::file(path)?,
+        // Only `-o FILE --force` may replace a file: a backup folder's name taken meanwhile
+        // (another backup of the same second) is not replaced either.
+        (Target::File(_, true), Some(path)) => Destination::file(path, true)?,
+        (_, Some(path)) => Destination::file(path, false)?,
         (_, None) => Destination::stdout()?,
     };
     ctx.printer.status(&format!(
@@ -567,7 +571,17 @@ async fn write_dump(
         bar.finish_and_clear();
         result?;
     } else {
-        command.stdout(Stdio::inherit());
+        // A named pipe or a device gets the dump itself; only `-o -` (or stdout under another
+        // name) is our stdout, which a stream's dump must never go to (a cron mail, a log).
+        match destination.stream_file() {
+            Some(file) => {
+                let file = file.try_clone().context("cannot write the archive")?;
+                command.stdout(Stdio::from(file));
+            }
+            None => {
+                command.stdout(Stdio::inherit());
+            }
+        }
         run_pg_dump(ctx, command).await?;
     }
     bar.finish_and_clear();
@@ -990,8 +1004,12 @@ fn prune(db: &str, new: &Path, keep: u32) -> Result<Vec<String>> {
         _ => Path::new("."),
     };
     let new_name = new.file_name();
+    // Only backups older than the new one: a newer one is another run's that finished first
+    // (a cron run overlapping a manual one), the latest state of the database, never "older".
+    let new_time = new_name.and_then(|name| backup_time(db, &name.to_string_lossy()));
     let older: Vec<PathBuf> = backups_of(db, dir)
         .into_iter()
+        .filter(|(time, _)| new_time.is_none_or(|new_time| *time < new_time))
         .map(|(_, path)| path)
         .filter(|path| path.file_name() != new_name)
         .collect();

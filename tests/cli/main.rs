@@ -21,6 +21,7 @@ mod quiet;
 mod rename;
 mod restore;
 mod restore_owner;
+mod review;
 mod safety;
 mod secrets;
 mod standin;
