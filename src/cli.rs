@@ -12,7 +12,7 @@ libpq's defaults (local socket, current OS user). Passwords are never taken from
 
 Exit codes: 0 ok · 1 failed or declined · 2 usage error (also: destructive command without a
 terminal and without --yes) · 3 done, but partly (neutralize --continue-on-error with a failed
-module file, or --interactive with steps declined) · 4 a check found a problem · 130 interrupted, after cleanup.";
+module file, or --interactive with steps declined; a backup of files already damaged on disk) · 4 a check found a problem · 130 interrupted, after cleanup.";
 
 /// Back up, restore, copy, rename, delete and neutralize Odoo databases and their filestores.
 #[derive(Debug, Parser)]

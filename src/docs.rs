@@ -372,8 +372,9 @@ const EXIT_STATUS: &[(&str, &str)] = &[
     (
         "3",
         "Done, but partly: neutralize --continue-on-error committed with a module's \
-         data/neutralize.sql failed, or neutralize --interactive committed with steps declined \
-         (their findings are still live).",
+         data/neutralize.sql failed, neutralize --interactive committed with steps declined \
+         (their findings are still live), or backup wrote a complete archive of filestore files \
+         already damaged on disk.",
     ),
     (
         "4",

@@ -89,19 +89,19 @@ impl Printer {
     /// A progress or status line on stderr, hidden by `--quiet` and `--json`.
     pub fn status(&self, text: &str) {
         if !self.quiet && !self.json {
-            eprintln!("{text}");
+            to_stderr(format_args!("{text}"));
         }
     }
 
     /// Always shown, on stderr.
     pub fn warn(&self, text: &str) {
-        eprintln!("{} {text}", self.paint_yellow("warning:"));
+        to_stderr(format_args!("{} {text}", self.paint_yellow("warning:")));
     }
 
     /// Shown with `-v` (level 1) or `-vv` (level 2), on stderr.
     pub fn verbose(&self, level: u8, text: &str) {
         if self.verbose >= level {
-            eprintln!("{}", console::style(text).dim());
+            to_stderr(format_args!("{}", console::style(text).dim()));
         }
     }
 
@@ -155,11 +155,18 @@ pub fn print_error(message: &str, hint: Option<&str>) {
     let color = console::colors_enabled_stderr();
     let label =
         if color { console::style("error:").red().bold().to_string() } else { "error:".into() };
-    eprintln!("{label} {}", terminal_safe(message));
+    to_stderr(format_args!("{label} {}", terminal_safe(message)));
     if let Some(hint) = hint {
         let label = if color { console::style("hint:").cyan().to_string() } else { "hint:".into() };
-        eprintln!("{label} {hint}");
+        to_stderr(format_args!("{label} {hint}"));
     }
+}
+
+/// One line on stderr. A closed stderr (its reader gone) must not turn into a panic and exit
+/// 101: the exit code already says what happened.
+fn to_stderr(line: std::fmt::Arguments<'_>) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
 }
 
 /// Replaces control characters so a hostile database or file name cannot drive the terminal.

@@ -44,6 +44,14 @@ pub fn resolve(path: &Path, force: bool) -> Result<Resolved> {
         Err(error) => return Err(error).with_context(|| format!("cannot look at -o {shown}")),
         Ok(meta) if meta.file_type().is_symlink() => match std::fs::canonicalize(path) {
             Ok(real) => real,
+            // `/proc/self/fd/N`, `/dev/fd/N`: a link to a pipe or a device that has no path,
+            // which opening the link itself reaches.
+            Err(_)
+                if std::fs::metadata(path)
+                    .is_ok_and(|m| m.file_type().is_fifo() || m.file_type().is_char_device()) =>
+            {
+                path.to_path_buf()
+            }
             Err(_) => {
                 return Err(crate::error::usage_error(
                     format!(

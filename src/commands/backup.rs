@@ -130,9 +130,30 @@ pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<()> {
     if stdout {
         // stdout holds the archive: the summary goes to stderr.
         ctx.printer.status(&human(&report));
+    } else {
+        ctx.printer.done(&report, || human(&report))?;
+    }
+    damaged_source(&report)
+}
+
+/// Exit 0 means an archive that verifies: one that faithfully holds files already damaged on
+/// disk (content that does not match the sha1 of their name) is kept, as the best copy there
+/// is, but the run says "done, partly" (exit 3), so cron's mail tells the admin.
+fn damaged_source(report: &Report) -> Result<()> {
+    let Some(files) = &report.filestore else { return Ok(()) };
+    if files.name_mismatches.is_empty() {
         return Ok(());
     }
-    ctx.printer.done(&report, || human(&report))
+    Err(Failure::new(
+        crate::error::Kind::Partial,
+        format!(
+            "the backup of {} is complete, but {} of its filestore files were already damaged on disk (see the warning above); `backup --verify` will report them",
+            report.database,
+            files.name_mismatches.len()
+        ),
+    )
+    .hint("restore those files from an older backup, or accept them as lost; the archive holds them as they are on disk")
+    .into())
 }
 
 fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {

@@ -6,7 +6,9 @@
 /// a `\unrestrict <key>` line after it) fits many times over.
 pub const EDGE: usize = 4096;
 
-const CLOSING: &str = "-- PostgreSQL database dump complete";
+/// The closing comment with the `--` lines pg_dump writes around it: a row of data would have
+/// to hold three such lines in a row to pass for it.
+const CLOSING: &str = "--\n-- PostgreSQL database dump complete\n--\n";
 
 /// The first and last bytes of a plain dump as it streams by, and whether a NUL went by.
 #[derive(Debug, Default)]
@@ -70,7 +72,8 @@ mod tests {
         let whole = "--\n-- PostgreSQL database dump\n--\nCREATE TABLE t (a int);\n\n--\n-- PostgreSQL database dump complete\n--\n\n";
         assert!(edges(whole).begins_as_pg_dump());
         assert!(edges(whole).ends_as_pg_dump());
-        let restricted = "--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict abc123\n\n";
+        let restricted =
+            "SELECT 1;\n\n--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict abc123\n\n";
         assert!(edges(restricted).ends_as_pg_dump());
     }
 
@@ -82,8 +85,14 @@ mod tests {
         let marker_in_data =
             "COPY t (a) FROM stdin;\n-- PostgreSQL database dump complete\nmore rows\n";
         assert!(!edges(marker_in_data).ends_as_pg_dump());
-        let long =
-            format!("{}{}", "x".repeat(3 * EDGE), "\n-- PostgreSQL database dump complete\n");
+        // A last row that reads like the comment, and the dump cut after it.
+        let row_then_cut = "COPY t (a) FROM stdin;\nx\n-- PostgreSQL database dump complete\n";
+        assert!(!edges(row_then_cut).ends_as_pg_dump());
+        let long = format!(
+            "{}{}",
+            "x".repeat(3 * EDGE),
+            "\n--\n-- PostgreSQL database dump complete\n--\n"
+        );
         assert!(edges(&long).ends_as_pg_dump());
         assert!(!edges(&long[..long.len() - 10]).ends_as_pg_dump());
     }

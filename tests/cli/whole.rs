@@ -454,3 +454,39 @@ fn restoring_a_dump_without_filestore_warns_about_the_attachments_that_need_one(
     assert!(stderr.contains("2 attachments of"), "{stderr}");
     assert_eq!(crate::support::json(&output)["attachments_without_files"], 2);
 }
+
+/// A data file whose content no longer matches the sha1 of its name (damaged on disk) goes
+/// into the archive as it is, the best copy there is, but the run does not say "whole": exit 3,
+/// as `backup --verify` of that archive will report it (exit 4).
+#[test]
+fn a_backup_of_files_already_damaged_on_disk_is_kept_but_not_called_whole() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "damaged");
+    let root = env.filestore(&source.name);
+    let victim = files_under(&root).into_iter().next().unwrap();
+    std::fs::write(root.join(&victim), b"bit rot").unwrap();
+    let archive = env.root.join("damaged.tar.gz");
+    let output = run(env.cmd().args(["backup", &source.name, "-o"]).arg(&archive));
+    assert_eq!(output.status.code(), Some(3), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already damaged on disk"));
+    assert!(archive.exists(), "the archive is kept");
+    let output = run(env.cmd().args(["backup", "--verify"]).arg(&archive));
+    assert_eq!(output.status.code(), Some(4));
+}
+
+/// `-o /proc/self/fd/2` names stderr (a link to a pipe with no path): written through, not
+/// refused as a link to nothing; and a stderr whose reader is gone ends the run with exit 1,
+/// never a panic (101).
+#[test]
+fn an_output_on_a_descriptor_is_written_through_and_a_closed_stderr_is_no_panic() {
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "fd2");
+    let output = run(env.cmd().args(["backup", &source.name, "-o", "/proc/self/fd/2"]));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stderr.windows(2).any(|w| w == [0x1f, 0x8b]), "the archive went to stderr");
+    let mut child =
+        env.spawn_cmd().args(["backup", &source.name, "-o", "/proc/self/fd/2"]).spawn().unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "a closed stderr must fail the run cleanly");
+}
