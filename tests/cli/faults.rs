@@ -40,7 +40,7 @@ fn spread(normal: Duration, i: usize, n: usize) -> Duration {
     let first = Duration::from_millis(50);
     let last = normal.max(first);
     let steps = u32::try_from(n.max(2) - 1).unwrap();
-    first + (last - first) * u32::try_from(i).unwrap() / steps
+    first + last.saturating_sub(first) * u32::try_from(i).unwrap() / steps
 }
 
 /// Every file under `dir` with its content.
@@ -98,8 +98,11 @@ impl Bench {
         }
         let settings = env.home.join(".config/odoodb");
         std::fs::create_dir_all(&settings).unwrap();
-        std::fs::write(settings.join("config.toml"), format!("[backup]\ndir = {backups:?}\n"))
-            .unwrap();
+        std::fs::write(
+            settings.join("config.toml"),
+            format!("[backup]\ndir = \"{}\"\n", backups.display()),
+        )
+        .unwrap();
         Self { env, server, tmp, cwd, backups }
     }
 
@@ -233,8 +236,8 @@ fn parents() -> Vec<(i32, i32, char)> {
         let Some(rest) = stat.rfind(')').map(|at| &stat[at + 2..]) else { continue };
         let mut fields = rest.split(' ');
         let state = fields.next().and_then(|s| s.chars().next()).unwrap_or('?');
-        let Some(ppid) = fields.next().and_then(|p| p.parse().ok()) else { continue };
-        out.push((pid, ppid, state));
+        let Some(parent) = fields.next().and_then(|p| p.parse().ok()) else { continue };
+        out.push((pid, parent, state));
     }
     out
 }
@@ -802,16 +805,16 @@ fn a_postgresql_restart_under_backup_restore_and_duplicate_fails_them_and_loses_
         drop_db(&reference);
         bench.assert_settled(&format!("{command} undisturbed"));
         for (n, when) in moments(normal, points).into_iter().enumerate() {
-            let mode = if n % 2 == 0 { "immediate" } else { "fast" };
-            let what = format!("{command} with a restart ({mode}) {when:?}");
+            let how = if n % 2 == 0 { "immediate" } else { "fast" };
+            let what = format!("{command} with a restart ({how}) {when:?}");
             let target = format!("fr_{command}_{n}");
-            let argv = args(&target);
+            let command_line = args(&target);
             let output = restart_under(
                 &bench,
                 &cluster,
-                &argv.iter().map(String::as_str).collect::<Vec<_>>(),
+                &command_line.iter().map(String::as_str).collect::<Vec<_>>(),
                 when,
-                mode,
+                how,
             );
             runs += 1;
             let code = output.status.code();
@@ -1084,15 +1087,24 @@ fn mutations(good: &[u8], zip: bool, seed: u64) -> Vec<(String, Vec<u8>)> {
         }
         std::fs::read(scratch.path()).unwrap()
     };
+    // A member written twice. The zip writer refuses a name it has written: the second copy
+    // goes in under a stand-in name of the same length, patched to the real one afterwards
+    // (names are stored as they are, outside what the CRCs cover).
+    let twice = |index: usize, other: bool| {
+        let Entry::File(name, data) = &members[index] else { unreachable!() };
+        let stand_in = format!("{}~", &name[..name.len() - 1]);
+        let mut entries: Vec<Entry> = members.iter().map(clone_entry).collect();
+        let data = if other { b"another content".to_vec() } else { data.clone() };
+        entries.push(Entry::File(stand_in.clone(), data));
+        let bytes = write(&entries);
+        replace_all(&bytes, stand_in.as_bytes(), name.as_bytes())
+    };
     let picked = files[rng.below(files.len())];
-    let mut twice: Vec<Entry> = members.iter().map(clone_entry).collect();
-    twice.push(clone_entry(&members[picked]));
-    out.push(("a filestore member twice".into(), write(&twice)));
-    let mut manifest_twice: Vec<Entry> = members.iter().map(clone_entry).collect();
+    out.push(("a filestore member twice".into(), twice(picked, false)));
+    out.push(("a filestore member twice, the second one other".into(), twice(picked, true)));
     let manifest =
         members.iter().position(|e| matches!(e, Entry::File(n, _) if n == "manifest.json"));
-    manifest_twice.push(clone_entry(&members[manifest.unwrap()]));
-    out.push(("manifest.json twice".into(), write(&manifest_twice)));
+    out.push(("manifest.json twice".into(), twice(manifest.unwrap(), false)));
     for escape in ["../x", "filestore/../x", "filestore/../../x"] {
         let picked = files[rng.below(files.len())];
         let renamed: Vec<Entry> = members
@@ -1104,6 +1116,18 @@ fn mutations(good: &[u8], zip: bool, seed: u64) -> Vec<(String, Vec<u8>)> {
             })
             .collect();
         out.push((format!("a filestore member renamed to {escape}"), write(&renamed)));
+    }
+    out
+}
+
+/// `bytes` with every `from` replaced by `to` (of the same length).
+fn replace_all(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let mut out = bytes.to_vec();
+    let mut at = 0;
+    while let Some(found) = out[at..].windows(from.len()).position(|w| w == from) {
+        out[at + found..at + found + from.len()].copy_from_slice(to);
+        at += found + from.len();
     }
     out
 }
