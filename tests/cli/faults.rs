@@ -643,7 +643,7 @@ fn cluster_source(bench: &Bench, name: &str) {
     server.client("postgres").batch_execute(&format!("CREATE DATABASE {}", quote(name))).unwrap();
     let mut client = server.client(name);
     client.batch_execute(fixtures::MODERN_SQL).unwrap();
-    client.batch_execute(&BULK.replace("20000", "300000")).unwrap();
+    client.batch_execute(&BULK.replace("20000", "100000")).unwrap();
     for (n, content) in
         [b"\x89PNG fake image bytes".to_vec(), noise(256 * 1024, 7)].iter().enumerate()
     {
@@ -708,6 +708,8 @@ fn wait_output(mut child: Child, what: &str) -> Output {
 enum When {
     /// This long after the start.
     After(Duration),
+    /// While the run's child process of this name (pg_dump, pg_restore) works.
+    During(&'static str),
     /// Once the run is paused at this fault point (then it goes on).
     Paused(&'static str),
 }
@@ -727,6 +729,18 @@ fn restart_under(
         When::After(delay) => {
             let child = bench.spawn(args);
             std::thread::sleep(delay);
+            child
+        }
+        When::During(tool) => {
+            let child = bench.spawn(args);
+            let pid = i32::try_from(child.id()).unwrap();
+            let deadline = Instant::now() + Duration::from_mins(1);
+            while !descendants(pid).iter().any(|p| {
+                std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == tool)
+            }) {
+                assert!(Instant::now() < deadline, "{what}: {tool} never ran");
+                std::thread::sleep(Duration::from_millis(5));
+            }
             child
         }
         When::Paused(point) => {
@@ -756,10 +770,11 @@ fn restart_under(
     wait_output(child, &what)
 }
 
-/// The moments a restart hits a run: three timed ones, over the run's measured duration, and
-/// its pause points.
-fn moments(normal: Duration, points: &[&'static str]) -> Vec<When> {
-    let mut out: Vec<When> = [1u32, 2, 4].iter().map(|i| When::After(normal * *i / 5)).collect();
+/// The moments a restart hits a run: while its tool runs (if it has one), two timed ones over
+/// the run's measured duration, and its pause points.
+fn moments(normal: Duration, tool: Option<&'static str>, points: &[&'static str]) -> Vec<When> {
+    let mut out: Vec<When> = tool.into_iter().map(When::During).collect();
+    out.extend([1u32, 3].iter().map(|i| When::After(normal * *i / 5)));
     out.extend(points.iter().map(|p| When::Paused(p)));
     out
 }
@@ -785,12 +800,16 @@ fn a_postgresql_restart_under_backup_restore_and_duplicate_fails_them_and_loses_
     };
     let mut failed = 0;
     let mut runs = 0;
-    let scenarios: [(&str, &[&'static str]); 3] = [
-        ("backup", &["backup:after-dump"]),
-        ("restore", &["restore:after-create", "restore:after-load", "before-swap"]),
-        ("duplicate", &["after-database-copy", "before-swap"]),
+    let scenarios: [(&str, Option<&'static str>, &[&'static str]); 3] = [
+        ("backup", Some("pg_dump"), &["backup:after-dump"]),
+        (
+            "restore",
+            Some("pg_restore"),
+            &["restore:after-create", "restore:after-load", "before-swap"],
+        ),
+        ("duplicate", None, &["after-database-copy", "before-swap"]),
     ];
-    for (command, points) in scenarios {
+    for (command, tool, points) in scenarios {
         let args = |target: &str| -> Vec<String> {
             match command {
                 "backup" => vec!["backup".into(), source.into()],
@@ -804,7 +823,7 @@ fn a_postgresql_restart_under_backup_restore_and_duplicate_fails_them_and_loses_
         let normal = bench.time(&args(&reference).iter().map(String::as_str).collect::<Vec<_>>());
         drop_db(&reference);
         bench.assert_settled(&format!("{command} undisturbed"));
-        for (n, when) in moments(normal, points).into_iter().enumerate() {
+        for (n, when) in moments(normal, tool, points).into_iter().enumerate() {
             let how = if n % 2 == 0 { "immediate" } else { "fast" };
             let what = format!("{command} with a restart ({how}) {when:?}");
             let target = format!("fr_{command}_{n}");
@@ -891,11 +910,11 @@ fn fill(dir: &Path, keep: u64) -> PathBuf {
     use std::io::Write as _;
     let filler = dir.join("filler");
     let mut file = std::fs::File::create(&filler).unwrap();
-    let block = vec![0xa5u8; 64 * 1024];
-    let mut written = 0u64;
-    while file.write_all(&block).is_ok() {
-        written += block.len() as u64;
+    for size in [64 * 1024, 4096, 1] {
+        let block = vec![0xa5u8; size];
+        while file.write_all(&block).is_ok() {}
     }
+    let written = file.metadata().unwrap().len();
     file.set_len(written.saturating_sub(keep)).unwrap();
     file.sync_all().unwrap();
     filler
@@ -978,7 +997,9 @@ fn a_restore_into_a_data_dir_that_fills_up_fails_and_leaves_nothing() {
                 wait_paused(&child, &what, || {
                     !crate::support::temporary_databases_on(&bench.server, &bench.env).is_empty()
                 });
-                let filler = fill(&bench.env.data_dir, 16 * 1024);
+                // Once loaded, what is left to write is the journal: not a byte is left for it.
+                let keep = if point == "restore:after-load" { 0 } else { 16 * 1024 };
+                let filler = fill(&bench.env.data_dir, keep);
                 std::fs::write(&resume, "").unwrap();
                 (wait_output(child, &what), filler)
             }
