@@ -22,7 +22,7 @@ use crate::support::archives::{self, Entry};
 use crate::support::fixtures;
 use crate::support::{
     PgTestDb, Server, TestEnv, allows_connections_on, checksums_on, database_exists_on,
-    databases_like, files_under, leftovers_on, quote, row_counts_on, text,
+    files_under, leftovers_on, quote, row_counts_on, text,
 };
 use crate::upgrade_command::UPGRADER;
 use crate::whole::Rng;
@@ -410,35 +410,40 @@ fn a_restore_killed_at_any_moment_leaves_nothing_or_the_whole_restore() {
 fn a_restore_force_killed_at_any_moment_keeps_the_old_database_or_the_whole_new_one() {
     let bench = Bench::new();
     let source = bench.source("fk_rf");
-    let archive = bench.env.root.join("source.tar.gz");
-    let made = bench.run(&["backup", &source.name, "-o", archive.to_str().unwrap()]);
+    let tar_gz = bench.env.root.join("source.tar.gz");
+    let made = bench.run(&["backup", &source.name, "-o", tar_gz.to_str().unwrap()]);
     assert!(made.status.success(), "{}", text(&made.stderr));
+    let zip = bench.env.root.join("odoo.zip");
+    archives::odoo_zip(&bench.env, &source.name, &zip);
     let new = bench.snapshot(&source.name);
-    let targets: Vec<PgTestDb> =
-        (0..=kills()).map(|n| fixtures::legacy(&bench.env, &format!("fk_rf_{n}"))).collect();
-    let olds: Vec<(Sums, Files)> = targets.iter().map(|t| bench.snapshot(&t.name)).collect();
-    let at = |n: usize| n.min(kills());
-    kill_spread(
-        &bench,
-        "restore --force",
-        |n| {
-            let target = &targets[at(n)].name;
-            ["restore", archive.to_str().unwrap(), target, "--force", "--yes", "--move"]
-                .map(String::from)
-                .to_vec()
-        },
-        |n, what, finished| {
-            let target = &targets[at(n)].name;
-            assert!(bench.exists(target), "{what}: {target} is gone");
-            let now = bench.snapshot(target);
-            assert!(
-                now == olds[at(n)] || now == new,
-                "{what}: {target} is neither the old database nor the whole restore"
-            );
-            assert!(!finished || now == new, "{what}: finished, but not replaced");
-            assert!(bench.snapshot(&source.name) == new, "{what}: the source changed");
-        },
-    );
+    for archive in [&tar_gz, &zip] {
+        let archive = archive.to_str().unwrap();
+        let targets: Vec<PgTestDb> =
+            (0..=kills()).map(|n| fixtures::legacy(&bench.env, &format!("fk_rf_{n}"))).collect();
+        let olds: Vec<(Sums, Files)> = targets.iter().map(|t| bench.snapshot(&t.name)).collect();
+        let at = |n: usize| n.min(kills());
+        kill_spread(
+            &bench,
+            &format!("restore {archive} --force"),
+            |n| {
+                let target = &targets[at(n)].name;
+                ["restore", archive, target, "--force", "--yes", "--move"]
+                    .map(String::from)
+                    .to_vec()
+            },
+            |n, what, finished| {
+                let target = &targets[at(n)].name;
+                assert!(bench.exists(target), "{what}: {target} is gone");
+                let now = bench.snapshot(target);
+                assert!(
+                    now == olds[at(n)] || now == new,
+                    "{what}: {target} is neither the old database nor the whole restore"
+                );
+                assert!(!finished || now == new, "{what}: finished, but not replaced");
+                assert!(bench.snapshot(&source.name) == new, "{what}: the source changed");
+            },
+        );
+    }
 }
 
 /// Row checksums without the table whose rows a copy renews (uuid, secret, base URL).
@@ -498,34 +503,51 @@ fn an_upgrade_production_killed_at_any_moment_is_open_and_original_or_upgraded_a
                 .collect()
         },
         |n, what, finished| {
-            let db = &dbs[at(n)];
-            let before = &befores[at(n)];
-            assert!(bench.exists(&db.name), "{what}: production is gone");
-            assert!(allows_connections_on(&bench.server, &db.name), "{what}: left closed");
-            let kept = databases_like(&format!("{}_pre_", db.name));
-            let base =
-                db.scalar_string("SELECT latest_version FROM ir_module_module WHERE name = 'base'");
-            if base.as_deref() == Some("18.0.1.0") {
-                assert_eq!(kept.len(), 1, "{what}: upgraded, so the original is kept: {kept:?}");
-                assert!(
-                    bench.snapshot(&kept[0]) == *before,
-                    "{what}: the kept original {} is not what production was",
-                    kept[0]
-                );
-                assert!(
-                    contents(&bench.env.filestore(&db.name)) == before.1,
-                    "{what}: the upgraded production lost files"
-                );
-            } else {
-                assert!(!finished, "{what}: finished, but not upgraded");
-                assert_eq!(base.as_deref(), Some("17.0.1.3"), "{what}");
-                assert!(bench.snapshot(&db.name) == *before, "{what}: production changed");
-                assert_eq!(kept, Vec::<String>::new(), "{what}: a kept copy of nothing");
-            }
-            let work: Vec<String> = names_in(&bench.tmp);
-            assert!(work.iter().all(|n| !n.starts_with(".odoodb-run-")), "{what}: {work:?}");
+            assert_production(&bench, &dbs[at(n)].name, &befores[at(n)], finished, what);
         },
     );
+}
+
+/// After an `upgrade production` of `db` met a fault and `recover` ran: production is open,
+/// and either the original, unchanged, with no kept copy, or the upgrade, with the original
+/// kept as `<db>_pre_…` exactly as it was (database and files).
+fn assert_production(bench: &Bench, db: &str, before: &(Sums, Files), finished: bool, what: &str) {
+    assert!(bench.exists(db), "{what}: production is gone");
+    assert!(allows_connections_on(&bench.server, db), "{what}: production is left closed");
+    let kept: Vec<String> = bench
+        .server
+        .client("postgres")
+        .query(
+            "SELECT datname::text FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1",
+            &[&format!("{db}_pre_")],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let base: Option<String> = bench
+        .server
+        .client(db)
+        .query_opt("SELECT latest_version FROM ir_module_module WHERE name = 'base'", &[])
+        .unwrap()
+        .and_then(|row| row.get(0));
+    if base.as_deref() == Some("18.0.1.0") {
+        assert_eq!(kept.len(), 1, "{what}: upgraded, so the original is kept: {kept:?}");
+        assert!(
+            bench.snapshot(&kept[0]) == *before,
+            "{what}: the kept original {} is not what production was",
+            kept[0]
+        );
+        assert!(
+            contents(&bench.env.filestore(db)) == before.1,
+            "{what}: the upgraded production lost files"
+        );
+    } else {
+        assert!(!finished, "{what}: finished, but not upgraded");
+        assert_eq!(base.as_deref(), Some("17.0.1.3"), "{what}");
+        assert!(bench.snapshot(db) == *before, "{what}: production changed");
+        assert_eq!(kept, Vec::<String>::new(), "{what}: a kept copy of nothing");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -732,14 +754,18 @@ fn restart_under(
             child
         }
         When::During(tool) => {
-            let child = bench.spawn(args);
+            let mut child = bench.spawn(args);
             let pid = i32::try_from(child.id()).unwrap();
             let deadline = Instant::now() + Duration::from_mins(1);
             while !descendants(pid).iter().any(|p| {
                 std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == tool)
             }) {
                 assert!(Instant::now() < deadline, "{what}: {tool} never ran");
-                std::thread::sleep(Duration::from_millis(5));
+                if child.try_wait().unwrap().is_some() {
+                    eprintln!("faults: {what}: ended before {tool} was seen");
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(2));
             }
             child
         }
@@ -753,9 +779,13 @@ fn restart_under(
             );
             let backups = bench.backups.clone();
             let is_backup = args[0] == "backup";
+            let is_upgrade = args.contains(&"upgrade");
             let (server, env) = (&bench.server, &bench.env);
             wait_paused(&child, &what, || {
-                if is_backup {
+                if is_upgrade {
+                    // Closed, copied or swapping: quiet is the sign.
+                    true
+                } else if is_backup {
                     names_in(&backups).iter().any(|n| n.ends_with(".partial"))
                         || names_in(&backups).len() > 1
                 } else {
@@ -770,10 +800,10 @@ fn restart_under(
     wait_output(child, &what)
 }
 
-/// The moments a restart hits a run: while its tool runs (if it has one), two timed ones over
-/// the run's measured duration, and its pause points.
-fn moments(normal: Duration, tool: Option<&'static str>, points: &[&'static str]) -> Vec<When> {
-    let mut out: Vec<When> = tool.into_iter().map(When::During).collect();
+/// The moments a restart hits a run: while each of its tools runs, two timed ones over the
+/// run's measured duration, and its pause points.
+fn moments(normal: Duration, tools: &[&'static str], points: &[&'static str]) -> Vec<When> {
+    let mut out: Vec<When> = tools.iter().map(|t| When::During(t)).collect();
     out.extend([1u32, 3].iter().map(|i| When::After(normal * *i / 5)));
     out.extend(points.iter().map(|p| When::Paused(p)));
     out
@@ -800,14 +830,14 @@ fn a_postgresql_restart_under_backup_restore_and_duplicate_fails_them_and_loses_
     };
     let mut failed = 0;
     let mut runs = 0;
-    let scenarios: [(&str, Option<&'static str>, &[&'static str]); 3] = [
-        ("backup", Some("pg_dump"), &["backup:after-dump"]),
+    let scenarios: [(&str, &[&'static str], &[&'static str]); 3] = [
+        ("backup", &["pg_dump"], &["backup:after-dump"]),
         (
             "restore",
-            Some("pg_restore"),
+            &["pg_restore"],
             &["restore:after-create", "restore:after-load", "before-swap"],
         ),
-        ("duplicate", None, &["after-database-copy", "before-swap"]),
+        ("duplicate", &[], &["after-database-copy", "before-swap"]),
     ];
     for (command, tool, points) in scenarios {
         let args = |target: &str| -> Vec<String> {
@@ -869,6 +899,78 @@ fn a_postgresql_restart_under_backup_restore_and_duplicate_fails_them_and_loses_
         }
     }
     eprintln!("faults: {failed} of {runs} runs under a restart failed (the others ended whole)");
+}
+
+#[test]
+fn a_postgresql_restart_under_upgrade_production_leaves_it_open_and_original_or_upgraded() {
+    restart_under_upgrade(false);
+}
+
+/// README: "Any failure before the swap […] opens the original to connections again". After a
+/// restart the run's put-back needs the session the restart ended, and it does not reconnect:
+/// production stays closed (downtime) until the next odoodb run reopens it.
+#[test]
+#[ignore = "a run failed by a PostgreSQL restart leaves production closed until the next odoodb run (reported bug)"]
+fn a_postgresql_restart_under_upgrade_production_is_put_back_by_the_failed_run_itself() {
+    restart_under_upgrade(true);
+}
+
+/// `strict`: a run that fails must have reopened production itself, before any `recover`.
+fn restart_under_upgrade(strict: bool) {
+    let Some(cluster) = Cluster::start() else { return };
+    let bench = bench_on(&cluster);
+    let template = "fu_template";
+    cluster_source(&bench, template);
+    let make = |name: &str| -> (Sums, Files) {
+        bench
+            .server
+            .client("postgres")
+            .batch_execute(&format!("CREATE DATABASE {} TEMPLATE {}", quote(name), quote(template)))
+            .unwrap();
+        fixtures::copy_tree(&bench.env.filestore(template), &bench.env.filestore(name));
+        bench.snapshot(name)
+    };
+    let args = |db: &str| -> Vec<String> {
+        ["--yes", "upgrade", "production", db, "--target", "18.0", "--engine", "command"]
+            .into_iter()
+            .chain(["--upgrade-command", UPGRADER])
+            .map(String::from)
+            .collect()
+    };
+    let before = make("fu_ref");
+    let normal = bench.time(&args("fu_ref").iter().map(String::as_str).collect::<Vec<_>>());
+    assert_production(&bench, "fu_ref", &before, true, "undisturbed");
+    bench.assert_settled("undisturbed");
+    let points = ["upgrade:closed", "upgrade:after-backup", "upgrade:before-swap"];
+    for (n, when) in moments(normal, &["pg_dump", "psql"], &points).into_iter().enumerate() {
+        let how = if n % 2 == 0 { "immediate" } else { "fast" };
+        let what = format!("upgrade production with a restart ({how}) {when:?}");
+        let db = format!("fu_{n}");
+        let before = make(&db);
+        let command_line = args(&db);
+        let output = restart_under(
+            &bench,
+            &cluster,
+            &command_line.iter().map(String::as_str).collect::<Vec<_>>(),
+            when,
+            how,
+        );
+        let code = output.status.code();
+        assert!(matches!(code, Some(0 | 1)), "{what}: exit {code:?}: {}", text(&output.stderr));
+        if code == Some(1) && !allows_connections_on(&bench.server, &db) {
+            // The run's own put-back needs the session the restart ended: it says so, and the
+            // next odoodb run (here: recover) reopens production. Not data loss, but downtime
+            // until then: reported, not failed.
+            let stderr = text(&output.stderr);
+            let error = stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+            assert!(!strict, "{what}: failed and left production closed: {error}");
+            eprintln!("faults: {what}: production left closed until recover ({error})");
+        }
+        bench.recover(&what);
+        assert_production(&bench, &db, &before, code == Some(0), &what);
+        bench.assert_settled(&what);
+        eprintln!("faults: {what}: exit {code:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1027,6 +1129,37 @@ fn a_restore_into_a_data_dir_that_fills_up_fails_and_leaves_nothing() {
         bench.assert_settled(&what);
     }
     assert!(maker.snapshot(&source.name) == before, "the source changed");
+}
+
+#[test]
+fn an_upgrade_production_whose_backup_folder_fills_up_puts_production_back() {
+    let bench = Bench::new();
+    let db = bench.source("fd_up");
+    bench.env.add_file(&db.name, &noise(3 * 1024 * 1024, 97));
+    let before = bench.snapshot(&db.name);
+    let small = bench.env.root.join("small");
+    let Some(_mount) = Tmpfs::mount(&small, "2m") else { return };
+    let what = "upgrade production with a full backup folder";
+    let output = bench.run(&[
+        "--yes",
+        "upgrade",
+        "production",
+        &db.name,
+        "--target",
+        "18.0",
+        "--engine",
+        "command",
+        "--upgrade-command",
+        UPGRADER,
+        "--backup-dir",
+        small.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{what}: {}", text(&output.stderr));
+    assert_eq!(names_in(&small), Vec::<String>::new(), "{what}: left in the full folder");
+    assert!(allows_connections_on(&bench.server, &db.name), "{what}: left closed");
+    bench.recover(what);
+    assert_production(&bench, &db.name, &before, false, what);
+    bench.assert_settled(what);
 }
 
 // ---------------------------------------------------------------------------------------------
