@@ -98,6 +98,16 @@ pub fn scan<R: Read + Seek>(archive: &mut ZipArchive<R>) -> Result<Head> {
     let mut seen = Seen::default();
     let mut counts = Counts::default();
     let mut manifest = None;
+    // The zip crate keeps one entry per name (the last one of the table of contents, at the
+    // first one's place), so a name given twice never reaches `seen` below: one copy would be
+    // checked while Odoo's `extractall` and `unzip` write the other over it. Asked here.
+    if archive.has_duplicate_names() {
+        return Err(Failure::failed(
+            "the zip archive holds a name twice (its table of contents has more entries than names); refused, nothing was changed",
+        )
+        .hint("this archive was not made by Odoo or odoodb, or was tampered with; restore nothing from it")
+        .into());
+    }
     for index in 0..archive.len() {
         let entry = archive.by_index_raw(index).map_err(|e| corrupt(&e))?;
         let raw = entry.name_raw().to_vec();

@@ -13,6 +13,7 @@ mod delete;
 mod docs;
 mod duplicate;
 mod errors;
+mod faults;
 mod info;
 mod list;
 mod neutralize;

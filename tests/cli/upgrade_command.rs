@@ -12,7 +12,7 @@ use crate::support::{allows_connections, checksums, text};
 
 /// A program that "upgrades" like OpenUpgrade would, as far as a test can tell: base moves to
 /// the hop's version, a marker table records each hop. It uses only what odoodb gives it.
-const UPGRADER: &str = r#"psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE ir_module_module SET latest_version = '$ODOODB_TARGET.1.0' WHERE name = 'base'; CREATE TABLE IF NOT EXISTS upgrade_marker (hop text, came_from text); INSERT INTO upgrade_marker VALUES ('$ODOODB_TARGET', '$ODOODB_FROM');""#;
+pub const UPGRADER: &str = r#"psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE ir_module_module SET latest_version = '$ODOODB_TARGET.1.0' WHERE name = 'base'; CREATE TABLE IF NOT EXISTS upgrade_marker (hop text, came_from text); INSERT INTO upgrade_marker VALUES ('$ODOODB_TARGET', '$ODOODB_FROM');""#;
 
 /// One that changes the copy half way, then fails.
 const BROKEN: &str = r#"psql -X -q -c "CREATE TABLE upgrade_marker (hop text); UPDATE ir_config_parameter SET value = 'broken' WHERE key = 'database.uuid'" && echo 'migration of sale failed' >&2 && exit 1"#;

@@ -148,7 +148,16 @@ pub fn quote(name: &str) -> String {
 }
 
 pub fn database_exists(name: &str) -> bool {
-    admin().query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name]).unwrap().is_some()
+    database_exists_on(&Server::get(), name)
+}
+
+/// `database_exists` on `server`.
+pub fn database_exists_on(server: &Server, name: &str) -> bool {
+    server
+        .client("postgres")
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .unwrap()
+        .is_some()
 }
 
 /// Databases whose name starts with `prefix`.
@@ -340,7 +349,12 @@ pub fn public_tables(client: &mut postgres::Client) -> Vec<String> {
 
 /// Row counts of every table in the public schema.
 pub fn row_counts(db: &str) -> std::collections::BTreeMap<String, i64> {
-    let mut client = Server::get().client(db);
+    row_counts_on(&Server::get(), db)
+}
+
+/// `row_counts` of a database on `server`.
+pub fn row_counts_on(server: &Server, db: &str) -> std::collections::BTreeMap<String, i64> {
+    let mut client = server.client(db);
     public_tables(&mut client)
         .into_iter()
         .map(|table| {
@@ -357,7 +371,12 @@ pub fn row_counts(db: &str) -> std::collections::BTreeMap<String, i64> {
 /// the journal, which lives in this environment's data_dir), temporary folders, and journals.
 /// `_base` is kept for readability at the call sites: every name is the environment's own.
 pub fn leftovers(env: &TestEnv, _base: &str) -> Vec<String> {
-    let mut found = temporary_databases(env);
+    leftovers_on(&Server::get(), env)
+}
+
+/// `leftovers` of `env`'s runs against `server`.
+pub fn leftovers_on(server: &Server, env: &TestEnv) -> Vec<String> {
+    let mut found = temporary_databases_on(server, env);
     let root = env.data_dir.join("filestore");
     if let Ok(entries) = std::fs::read_dir(&root) {
         for entry in entries.flatten() {
@@ -377,8 +396,14 @@ pub fn leftovers(env: &TestEnv, _base: &str) -> Vec<String> {
 
 /// Temporary databases made by odoodb runs of this environment.
 pub fn temporary_databases(env: &TestEnv) -> Vec<String> {
+    temporary_databases_on(&Server::get(), env)
+}
+
+/// `temporary_databases` on `server`.
+pub fn temporary_databases_on(server: &Server, env: &TestEnv) -> Vec<String> {
     let marker = env.data_dir.display().to_string();
-    admin()
+    server
+        .client("postgres")
         .query(
             "SELECT datname::text FROM pg_database \
               WHERE starts_with(datname, '_odoodb_') \
@@ -443,7 +468,13 @@ pub fn text(bytes: &[u8]) -> String {
 
 /// Whether `db` accepts new connections (`ALLOW_CONNECTIONS`).
 pub fn allows_connections(db: &str) -> bool {
-    admin()
+    allows_connections_on(&Server::get(), db)
+}
+
+/// `allows_connections` on `server`.
+pub fn allows_connections_on(server: &Server, db: &str) -> bool {
+    server
+        .client("postgres")
         .query_one("SELECT datallowconn FROM pg_database WHERE datname = $1", &[&db])
         .unwrap()
         .get(0)
@@ -451,7 +482,12 @@ pub fn allows_connections(db: &str) -> bool {
 
 /// Every row of every public table, as text, hashed per table: equal maps mean equal content.
 pub fn checksums(db: &str) -> std::collections::BTreeMap<String, String> {
-    let mut client = Server::get().client(db);
+    checksums_on(&Server::get(), db)
+}
+
+/// `checksums` of a database on `server`.
+pub fn checksums_on(server: &Server, db: &str) -> std::collections::BTreeMap<String, String> {
+    let mut client = server.client(db);
     public_tables(&mut client)
         .into_iter()
         .map(|table| {
