@@ -203,7 +203,16 @@ impl Journal {
             file.sync_all()?;
             fs::rename(&partial, &self.path)
         })();
-        written.with_context(|| format!("cannot write the journal {}", self.path.display()))?;
+        if let Err(error) = written {
+            // The journal as it was before this step still stands: recovery knows what to undo.
+            let _ = fs::remove_file(&partial);
+            return Err(crate::error::Failure::failed(format!(
+                "cannot write the journal {}: {error}",
+                self.path.display()
+            ))
+            .hint("free space or fix permissions there, then run `odoodb recover`: the change is settled from the journal's last good state")
+            .into());
+        }
         sync_parent(&self.path)
     }
 }

@@ -907,10 +907,10 @@ fn a_postgresql_restart_under_upgrade_production_leaves_it_open_and_original_or_
 }
 
 /// README: "Any failure before the swap […] opens the original to connections again". After a
-/// restart the run's put-back needs the session the restart ended, and it does not reconnect:
-/// production stays closed (downtime) until the next odoodb run reopens it.
+/// restart the run's put-back has lost the session it needed: the failed run itself must wait
+/// for the server and let recovery reopen production, not leave Odoo down until someone runs
+/// odoodb again.
 #[test]
-#[ignore = "a run failed by a PostgreSQL restart leaves production closed until the next odoodb run (reported bug)"]
 fn a_postgresql_restart_under_upgrade_production_is_put_back_by_the_failed_run_itself() {
     restart_under_upgrade(true);
 }

@@ -188,7 +188,10 @@ async fn swap_or_put_back(
                     phases.end();
                     Ok(upgraded)
                 }
-                Err(error) => Err(error.context(format!("the swap of {db} failed"))),
+                Err(error) => {
+                    let settled = settle_after_lost_session(ctx, db).await;
+                    Err(error.context(format!("the swap of {db} failed{settled}")))
+                }
             }
         }
         Err(error) => {
@@ -204,13 +207,56 @@ async fn swap_or_put_back(
                 Ok(()) => error.context(format!(
                     "the upgrade of {db} failed during {failed_at}; {db} is back as it was, open to connections again (nothing was left behind)"
                 )),
-                Err(cleanup) => error.context(format!(
-                    "the upgrade of {db} failed during {failed_at}, and putting things back failed too ({}); the next odoodb run finishes it",
-                    crate::error::one_line(&cleanup)
-                )),
+                Err(cleanup) => {
+                    let settled = settle_after_lost_session(ctx, db).await;
+                    error.context(format!(
+                        "the upgrade of {db} failed during {failed_at}, and putting things back failed too ({}){settled}",
+                        crate::error::one_line(&cleanup)
+                    ))
+                }
             };
             Err(if interrupted { Failure::interrupted().into() } else { error })
         }
+    }
+}
+
+/// When putting things back fails, the likeliest cause is a server that went away (restarted,
+/// crashed, failed over) and took the run's session with it — production then stays closed,
+/// Odoo down, until someone runs odoodb again. The run's lock died with that session, so the
+/// recovery every odoodb run does can finish the job now: wait (a bounded, interruptible while)
+/// for the server to answer, let recovery settle the journal, and say where things stand.
+async fn settle_after_lost_session(ctx: &Context, db: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
+    let admin_client = loop {
+        match ctx.connect_admin().await {
+            Ok(client) => break client,
+            Err(_) if std::time::Instant::now() < deadline && !ctx.cancel.is_set() => {
+                tokio::select! {
+                    () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                    () = ctx.cancel.wait() => {}
+                }
+            }
+            Err(_) => {
+                return format!(
+                    "; the server does not answer: once it does, run `odoodb recover` to reopen {db} (with --stop-cmd, start the service again)"
+                );
+            }
+        }
+    };
+    let sweep = ctx.recover(&admin_client).await;
+    let open = crate::pg::admin::find_database(&admin_client, db)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|row| row.allows_connections);
+    if sweep.problems.is_empty() && open {
+        format!(
+            "; recovery settled the change once the server answered: {db} is open to connections again"
+        )
+    } else {
+        format!(
+            "; {db} may still be closed to connections: run `odoodb recover` (with --stop-cmd, start the service again)"
+        )
     }
 }
 
