@@ -205,12 +205,13 @@ impl Destination {
         }
     }
 
-    /// The named pipe or device being written through, for a tool that writes it by itself
-    /// (pg_dump's standard output).
+    /// The temporary file, or the named pipe or device being written through, for a tool
+    /// that writes it by itself as its standard output (pg_dump). A descriptor, not a name: a
+    /// pg_dump that outlives a killed run never recreates a name the sweep removed.
     pub fn stream_file(&self) -> Option<&File> {
         match self {
-            Self::Stream { file, .. } => Some(file),
-            Self::File { .. } | Self::Stdout { .. } => None,
+            Self::Stream { file, .. } | Self::File { file, .. } => Some(file),
+            Self::Stdout { .. } => None,
         }
     }
 
@@ -225,30 +226,41 @@ impl Destination {
 
     /// Syncs the file and gives it its final name (then syncs the folder, so the name survives
     /// a power cut); returns it. A stream is flushed by its writer and has no name to give.
-    pub fn commit(self) -> Result<Option<PathBuf>> {
+    /// The same; when the name was taken meanwhile (another run's archive, or the user's file)
+    /// and `-o` did not say `--force`, the next name `another` offers is tried instead: a dated
+    /// name in a backup folder moves on to the next second rather than fail a finished backup.
+    pub fn commit(self, another: &mut dyn FnMut() -> Option<PathBuf>) -> Result<Option<PathBuf>> {
         match self {
-            Self::File { target, temp, file, run, replace } => {
+            Self::File { mut target, mut temp, file, run, replace } => {
                 file.sync_all().context("cannot sync the archive to disk")?;
                 drop(file);
-                // `-o NEW` was new when the run began; a file that took the name since (the
-                // user's, another run's) is not silently replaced: a plain rename would.
-                let persisted =
-                    if replace { temp.persist(&target) } else { temp.persist_noclobber(&target) };
-                persisted.map_err(|e| e.error).map_err(|error| {
-                    if error.kind() == std::io::ErrorKind::AlreadyExists {
-                        crate::error::Failure::failed(format!(
+                loop {
+                    // `-o NEW` was new when the run began; a file that took the name since (the
+                    // user's, another run's) is not silently replaced: a plain rename would.
+                    let persisted = if replace {
+                        temp.persist(&target)
+                    } else {
+                        temp.persist_noclobber(&target)
+                    };
+                    let Err(failed) = persisted else { break };
+                    if failed.error.kind() == std::io::ErrorKind::AlreadyExists {
+                        if let Some(next) = another() {
+                            target = next;
+                            temp = failed.path;
+                            continue;
+                        }
+                        return Err(crate::error::Failure::failed(format!(
                             "{} appeared while the backup ran; it was left as it is, and the new backup discarded",
                             target.display()
                         ))
                         .hint("choose another name, or pass --force to replace it")
-                        .into()
-                    } else {
-                        anyhow::Error::from(error).context(format!(
-                            "cannot give the archive its name {}",
-                            target.display()
-                        ))
+                        .into());
                     }
-                })?;
+                    return Err(anyhow::Error::from(failed.error).context(format!(
+                        "cannot give the archive its name {}",
+                        target.display()
+                    )));
+                }
                 let dir = parent(&target);
                 File::open(dir)
                     .and_then(|d| d.sync_all())

@@ -438,7 +438,23 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     ctx.check_interrupt()?;
     let size = written.size;
     let shown = destination.shown();
-    let path = destination.commit()?;
+    // Two backups of one database in one second (cron and a hand-made one) would want one
+    // name: the later takes the next free second, so both are kept and retention reads both.
+    let mut later = 0;
+    let mut another = || {
+        let Target::Dir(dir) = &request.target else { return None };
+        later += 1;
+        (later <= 60).then(|| {
+            let when = created + chrono::Duration::seconds(later);
+            dir.join(format!(
+                "{db}_{}.{}",
+                when.format("%Y-%m-%d_%H-%M-%S"),
+                extension(request.format)
+            ))
+        })
+    };
+    let path = destination.commit(&mut another)?;
+    let shown = path.as_ref().map_or(shown, |p| p.display().to_string());
     if let Some(path) = &path {
         quick_check(path, request.format, size, ctx, db).await?;
     }
@@ -582,29 +598,29 @@ async fn write_dump(
     }
     let bar = ctx.printer.bar(0, "{spinner} pg_dump {bytes} {bytes_per_sec} {elapsed}");
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    if let Some(path) = destination.temp_path() {
-        command.arg("--file").arg(path);
-        let watch = watch_size(&bar, path);
-        let result = run_pg_dump(ctx, command).await;
-        watch.abort();
-        // Cleared now: the watcher's copy of the bar goes only when its task is reaped, after
-        // the error would have been printed under a bar still standing.
-        bar.finish_and_clear();
-        result?;
-    } else {
-        // A named pipe or a device gets the dump itself; only `-o -` (or stdout under another
-        // name) is our stdout, which a stream's dump must never go to (a cron mail, a log).
-        match destination.stream_file() {
-            Some(file) => {
-                let file = file.try_clone().context("cannot write the archive")?;
-                command.stdout(Stdio::from(file));
-            }
-            None => {
-                command.stdout(Stdio::inherit());
-            }
+    // pg_dump writes its standard output: the temporary file, or a named pipe or a device; only
+    // `-o -` (or stdout under another name) is our stdout, which a stream's dump must never go
+    // to (a cron mail, a log). A descriptor rather than `--file NAME`: a pg_dump that outlives
+    // a killed run cannot recreate a name the next run's sweep removed. Custom format seeks in
+    // a regular file on stdout as in one it opened, so the data offsets are written.
+    match destination.stream_file() {
+        Some(file) => {
+            let file = file.try_clone().context("cannot write the archive")?;
+            command.stdout(Stdio::from(file));
         }
-        run_pg_dump(ctx, command).await?;
+        None => {
+            command.stdout(Stdio::inherit());
+        }
     }
+    let watch = destination.temp_path().map(|path| watch_size(&bar, path));
+    let result = run_pg_dump(ctx, command).await;
+    if let Some(watch) = watch {
+        watch.abort();
+    }
+    // Cleared now: the watcher's copy of the bar goes only when its task is reaped, after the
+    // error would have been printed under a bar still standing.
+    bar.finish_and_clear();
+    result?;
     bar.finish_and_clear();
     let size =
         destination.temp_path().and_then(|p| std::fs::metadata(p).ok()).map_or(0, |m| m.len());
@@ -671,7 +687,10 @@ impl Archive<'_> {
                         format!("cannot create a file in {}", self.spool_dir.display())
                     })?;
                 let mut command = self.tool.command(self.db)?;
-                command.args(["--format=custom", "--no-owner", "-Z0", "--file"]).arg(spool.path());
+                // Its standard output, not `--file NAME` (see write_dump).
+                command.args(["--format=custom", "--no-owner", "-Z0"]).stdout(Stdio::from(
+                    spool.as_file().try_clone().context("cannot write the dump")?,
+                ));
                 let watch = watch_size(&pg_dump_bar, spool.path());
                 // The filestore is walked while pg_dump runs.
                 let (dumped, listing) = tokio::join!(run_pg_dump(self.ctx, command), listing_task);
