@@ -26,6 +26,27 @@ pub struct Context {
 }
 
 impl Context {
+    /// Where modules' `neutralize.sql` files are looked up and how they run, from the options
+    /// every neutralizing command shares: `--addons-path`, else odoo.conf `addons_path`; none
+    /// with `--no-module-files`.
+    pub fn module_file_options(
+        &self,
+        args: &crate::cli::ModuleFileArgs,
+    ) -> crate::neutralize::module_files::Options {
+        let addons_path = if args.no_module_files {
+            Vec::new()
+        } else if args.addons_path.is_empty() {
+            self.config.addons_path.clone()
+        } else {
+            args.addons_path.clone()
+        };
+        crate::neutralize::module_files::Options {
+            addons_path,
+            ignore: args.ignore_module.clone(),
+            continue_on_error: args.continue_on_error,
+        }
+    }
+
     pub fn new(config: Resolved, printer: Printer, assume_yes: bool, cancel: Cancel) -> Self {
         let interactive = pg::prompt::can_ask();
         let params = config.connect_params();

@@ -6,6 +6,7 @@
 
 mod app;
 mod archive;
+mod backup;
 mod cancel;
 pub mod cli;
 mod commands;
@@ -21,6 +22,7 @@ mod neutralize;
 mod odoo;
 mod output;
 mod pg;
+mod restore;
 mod run_files;
 mod safe;
 mod secret;

@@ -71,7 +71,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
     if remove_folder {
         filestore::require_writable(&root)?;
     }
-    let backup_dir = args.dir.clone().unwrap_or_else(|| super::backup::backup_dir(ctx));
+    let backup_dir = args.dir.clone().unwrap_or_else(|| crate::backup::backup_dir(ctx));
     let mut steps = Vec::new();
     if args.backup_first {
         steps.push(format!("back up {} into {} first", args.db, shown_dir(&backup_dir)));
@@ -114,7 +114,7 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
         None => confirm::typed_name(ctx, "delete it for good", &args.db).await?,
     }
     if args.backup_first {
-        backup_first(ctx, &args.db, Some(&backup_dir)).await?;
+        crate::backup::before_change(ctx, &args.db, Some(&backup_dir)).await?;
     }
     let consent =
         sessions::consent(ctx, &admin_client, &args.db, args.change.force_disconnect).await?;
@@ -274,22 +274,6 @@ fn shown_dir(dir: &std::path::Path) -> String {
     std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string()
 }
 
-/// Backs up `db` before it is dropped, into `dir` (else the backup folder); a failure stops
-/// everything.
-pub async fn backup_first(ctx: &Context, db: &str, dir: Option<&std::path::Path>) -> Result<()> {
-    let mut request = super::backup::Request::before_change(ctx);
-    if let Some(dir) = dir {
-        request.target = super::backup::Target::Dir(dir.to_path_buf());
-    }
-    let report = super::backup::make(ctx, db, &request).await.map_err(|error| {
-        error.context(format!(
-            "the backup of {db} made before the change failed; nothing was changed"
-        ))
-    })?;
-    ctx.printer.status(&format!("Backed up {db} to {} ({})", report.path, bytes(report.bytes)));
-    Ok(())
-}
-
 /// What the summary says of backups: the newest there is, and the one about to be made.
 fn backup_line(args: &DeleteArgs, dir: &std::path::Path) -> String {
     let newest = newest_backup(&args.db, dir, args.backup_first);
@@ -302,7 +286,7 @@ fn backup_line(args: &DeleteArgs, dir: &std::path::Path) -> String {
 
 /// The newest backup of `db` in `dir`, as a sentence.
 fn newest_backup(db: &str, dir: &std::path::Path, backup_first: bool) -> String {
-    match super::backup::backups_of(db, dir).first() {
+    match crate::backup::backups_of(db, dir).first() {
         Some((time, path)) => {
             let size = std::fs::metadata(path).map_or(0, |m| m.len());
             format!(

@@ -182,7 +182,7 @@ async fn backup_replaced(
     plan: &Plan,
 ) -> Result<()> {
     if args.backup_first && admin::database_exists(admin_client, &plan.target).await? {
-        super::delete::backup_first(ctx, &plan.target, None).await?;
+        crate::backup::before_change(ctx, &plan.target, None).await?;
     }
     Ok(())
 }
@@ -256,9 +256,7 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
             base_url: identity::local_base_url(ctx.config.http_port()),
             mark_regenerated: args.neutralize,
         },
-        neutralize: args
-            .neutralize
-            .then(|| super::neutralize::module_file_options(ctx, &args.module_files)),
+        neutralize: args.neutralize.then(|| ctx.module_file_options(&args.module_files)),
         filestore_mode,
         source_folder,
         target_folder,
@@ -418,7 +416,7 @@ async fn build(
                 &log,
             )
             .await
-            .map_err(super::neutralize::explain)?;
+            .map_err(crate::neutralize::explain)?;
             Some(report.steps.iter().map(|step| (step.id.to_string(), step.changed)).collect())
         }
         None => None,

@@ -5,13 +5,12 @@ use std::fmt::Write as _;
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use crate::cli::{ModuleFileArgs, NeutralizeArgs};
+use crate::cli::NeutralizeArgs;
 use crate::confirm;
 use crate::context::Context;
 use crate::error::{Failure, usage_error};
 use crate::neutralize::{
-    self, ModuleFileFailed, ModuleFileStatus, Report, STEPS, Selection, StepReport, StepStatus,
-    module_files,
+    self, ModuleFileStatus, Report, STEPS, Selection, StepReport, StepStatus, module_files,
 };
 use crate::odoo;
 use crate::output::{Printer, terminal_safe};
@@ -46,7 +45,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
         return check(ctx, &client, db, &selection).await;
     }
 
-    let files = module_file_options(ctx, &args.module_files);
+    let files = ctx.module_file_options(&args.module_files);
     // The plan is counted outside any transaction, so no lock is held while the user reads it.
     let was_flagged = neutralize::is_flagged(&client).await?;
     let mode = if args.dry_run { "dry-run" } else { "apply" };
@@ -100,7 +99,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     let outcome = ctx.interruptible(transaction.cancel_token(), work).await;
     if let Err(error) = outcome {
         let _ = transaction.rollback().await;
-        return Err(explain(
+        return Err(crate::neutralize::explain(
             error
                 .context(format!("{db} was not changed: the whole neutralization was rolled back")),
         ));
@@ -208,34 +207,6 @@ async fn replan(
         ));
     }
     Ok(())
-}
-
-/// Where module files are looked up and how they run, from the shared options: `--addons-path`,
-/// else odoo.conf `addons_path`; none with `--no-module-files`.
-pub(super) fn module_file_options(ctx: &Context, args: &ModuleFileArgs) -> module_files::Options {
-    let addons_path = if args.no_module_files {
-        Vec::new()
-    } else if args.addons_path.is_empty() {
-        ctx.config.addons_path.clone()
-    } else {
-        args.addons_path.clone()
-    };
-    module_files::Options {
-        addons_path,
-        ignore: args.ignore_module.clone(),
-        continue_on_error: args.continue_on_error,
-    }
-}
-
-/// Adds what the user can do about a failed module file: the options every neutralizing command
-/// shares.
-pub(super) fn explain(error: anyhow::Error) -> anyhow::Error {
-    if error.chain().any(|cause| cause.downcast_ref::<ModuleFileFailed>().is_some()) {
-        return Failure::failed(crate::error::one_line(&error))
-            .hint("fix the file, skip it with --ignore-module, or pass --continue-on-error")
-            .into();
-    }
-    error
 }
 
 /// Asks (or refuses) as the confirmation policy says; returns the module files still to run.

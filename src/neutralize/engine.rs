@@ -146,6 +146,17 @@ pub struct ModuleFileFailed {
     pub error: String,
 }
 
+/// Adds what the user can do about a failed module file: the options every neutralizing command
+/// shares (`--ignore-module`, `--continue-on-error`).
+pub fn explain(error: anyhow::Error) -> anyhow::Error {
+    if error.chain().any(|cause| cause.downcast_ref::<ModuleFileFailed>().is_some()) {
+        return crate::error::Failure::failed(crate::error::one_line(&error))
+            .hint("fix the file, skip it with --ignore-module, or pass --continue-on-error")
+            .into();
+    }
+    error
+}
+
 /// Plans and applies every built-in step, then the module files, in one transaction, without a
 /// prompt: for callers that already have the user's consent (`duplicate --neutralize`,
 /// `restore --neutralize`). Commits only if everything succeeded; Ctrl-C cancels the statement

@@ -49,9 +49,7 @@ mod webhooks;
 mod website;
 
 pub use action::Action;
-pub use engine::{
-    ModuleFileFailed, begin, is_flagged, plan, planned_findings, run_all, unattended,
-};
+pub use engine::{begin, explain, is_flagged, plan, planned_findings, run_all, unattended};
 pub use module_files::{ModuleFile, ModuleFileStatus};
 pub use report::{Report, Selection, StepReport, StepStatus};
 pub use schema::Schema;

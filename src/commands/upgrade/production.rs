@@ -14,8 +14,8 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use super::engine::{self, Hop, Remote, Resolved};
+use crate::backup;
 use crate::cli::{BackupFormat, Compression, UpgradeProductionArgs};
-use crate::commands::backup;
 use crate::confirm;
 use crate::context::Context;
 use crate::error::Failure;

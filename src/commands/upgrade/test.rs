@@ -431,7 +431,7 @@ async fn make_usable(
         &log,
     )
     .await
-    .map_err(super::super::neutralize::explain)?;
+    .map_err(crate::neutralize::explain)?;
     if !neutralized.findings.is_empty() {
         let steps: Vec<&str> = neutralized.findings.iter().map(|f| f.step).collect();
         return Err(Failure::failed(format!(

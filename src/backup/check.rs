@@ -1,0 +1,67 @@
+//! The cheap check of a new backup under its final name (`backup --verify` reads it whole).
+
+use std::path::Path;
+use std::process::Stdio;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::BackupFormat;
+use crate::context::Context;
+use crate::error::Failure;
+use crate::pg::tools::Tool;
+
+/// A cheap check of the file under its final name: its size, its framing, and for a dump its
+/// table of contents. (`backup --verify` reads it end to end.)
+pub(super) async fn quick_check(
+    path: &Path,
+    format: BackupFormat,
+    size: u64,
+    ctx: &Context,
+    db: &str,
+) -> Result<()> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let broken = |what: &str| -> anyhow::Error {
+        Failure::failed(format!("the new backup {} is {what}", path.display()))
+            .hint("check the disk (full? failing?) and run the backup again")
+            .into()
+    };
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot stat {}", path.display()))?;
+    if meta.len() != size {
+        return Err(broken(&format!("{} bytes on disk, {size} written", meta.len())));
+    }
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut head = [0u8; 4];
+    file.read_exact(&mut head).map_err(|_| broken("empty"))?;
+    match format {
+        BackupFormat::TarGz if head[..2] != [0x1f, 0x8b] => return Err(broken("not gzip")),
+        BackupFormat::Zip => {
+            let mut tail = [0u8; 22];
+            file.seek(SeekFrom::End(-22)).map_err(|_| broken("too short"))?;
+            file.read_exact(&mut tail).map_err(|_| broken("too short"))?;
+            if head != *b"PK\x03\x04" || tail[..4] != *b"PK\x05\x06" {
+                return Err(broken("not a complete zip"));
+            }
+        }
+        BackupFormat::Dump => {
+            if head[..4] != *b"PGDM" {
+                return Err(broken("not a pg_dump custom archive"));
+            }
+            let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
+            let output = pg_restore
+                .command(db)?
+                .arg("--list")
+                .arg(path)
+                .stdout(Stdio::null())
+                .output()
+                .await
+                .context("cannot run pg_restore --list")?;
+            if !output.status.success() {
+                return Err(broken("not readable by pg_restore --list"));
+            }
+        }
+        BackupFormat::TarGz => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! pg_dump, run for a backup: its messages kept aside for the error, stopped at Ctrl-C, its
+//! progress read off the file it writes, and the `dump` format (pg_dump's own custom file).
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+
+use crate::archive::output::Destination;
+use crate::cli::Compression;
+use crate::context::Context;
+use crate::error::Failure;
+use crate::pg::tools::Tool;
+
+use super::{DumpReport, Request, Written};
+
+/// pg_dump's messages go to an unnamed file, read only when it fails (a pipe could fill and
+/// stall it; a named file would outlive a killed run).
+pub(super) fn stderr_file() -> Result<(std::fs::File, std::fs::File)> {
+    let file = tempfile::tempfile().context("cannot create a temporary file")?;
+    Ok((file.try_clone().context("cannot open a temporary file")?, file))
+}
+
+pub(super) fn pg_dump_failed(
+    status: std::process::ExitStatus,
+    stderr: &std::fs::File,
+) -> anyhow::Error {
+    use std::io::{Read as _, Seek as _};
+    let mut text = String::new();
+    let mut file = stderr;
+    let _ = file.rewind().and_then(|()| file.read_to_string(&mut text));
+    let text = text.trim();
+    Failure::failed(format!(
+        "pg_dump failed ({status}){}",
+        if text.is_empty() { String::new() } else { format!(": {text}") }
+    ))
+    .hint("no backup was made; the message above is pg_dump's")
+    .into()
+}
+
+/// Runs pg_dump to its end, or until Ctrl-C (then kills it and fails as interrupted).
+pub(super) async fn run_pg_dump(ctx: &Context, mut command: tokio::process::Command) -> Result<()> {
+    let (stderr, stderr_tmp) = stderr_file()?;
+    command.stdin(Stdio::null()).stderr(Stdio::from(stderr));
+    let mut child = command.spawn().context("cannot start pg_dump")?;
+    tokio::select! {
+        status = child.wait() => {
+            let status = status.context("pg_dump did not finish")?;
+            if status.success() { Ok(()) } else { Err(pg_dump_failed(status, &stderr_tmp)) }
+        }
+        () = ctx.cancel.wait() => {
+            let _ = child.kill().await;
+            Err(Failure::interrupted().into())
+        }
+    }
+}
+
+pub(super) fn pg_dump_level(compression: Compression) -> Option<&'static str> {
+    match compression {
+        Compression::Fast => Some("-Z1"),
+        Compression::Default => None,
+        Compression::Best => Some("-Z9"),
+    }
+}
+
+/// Moves `bar` along with the size of the file pg_dump is writing.
+pub(super) fn watch_size(bar: &indicatif::ProgressBar, path: &Path) -> tokio::task::JoinHandle<()> {
+    let (bar, path) = (bar.clone(), path.to_path_buf());
+    tokio::spawn(async move {
+        loop {
+            if let Ok(meta) = std::fs::metadata(&path) {
+                bar.set_position(meta.len());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    })
+}
+
+/// The `dump` format: pg_dump's custom format, as Odoo's "dump" backups.
+pub(super) async fn write_dump(
+    ctx: &Context,
+    db: &str,
+    request: &Request,
+    tool: &Tool,
+    destination: &Destination,
+    pg_dump_version: String,
+) -> Result<Written> {
+    let step = Instant::now();
+    let mut command = tool.command(db)?;
+    command.args(["--format=custom", "--no-owner"]);
+    if let Some(level) = pg_dump_level(request.compression) {
+        command.arg(level);
+    }
+    let bar = ctx.printer.bar(0, "{spinner} pg_dump {bytes} {bytes_per_sec} {elapsed}");
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    // pg_dump writes its standard output: the temporary file, or a named pipe or a device; only
+    // `-o -` (or stdout under another name) is our stdout, which a stream's dump must never go
+    // to (a cron mail, a log). A descriptor rather than `--file NAME`: a pg_dump that outlives
+    // a killed run cannot recreate a name the next run's sweep removed. Custom format seeks in
+    // a regular file on stdout as in one it opened, so the data offsets are written.
+    match destination.stream_file() {
+        Some(file) => {
+            let file = file.try_clone().context("cannot write the archive")?;
+            command.stdout(Stdio::from(file));
+        }
+        None => {
+            command.stdout(Stdio::inherit());
+        }
+    }
+    let watch = destination.temp_path().map(|path| watch_size(&bar, path));
+    let result = run_pg_dump(ctx, command).await;
+    if let Some(watch) = watch {
+        watch.abort();
+    }
+    // Cleared now: the watcher's copy of the bar goes only when its task is reaped, after the
+    // error would have been printed under a bar still standing.
+    bar.finish_and_clear();
+    result?;
+    bar.finish_and_clear();
+    let size =
+        destination.temp_path().and_then(|p| std::fs::metadata(p).ok()).map_or(0, |m| m.len());
+    Ok(Written {
+        size,
+        dump: DumpReport {
+            format: "custom",
+            path: None,
+            bytes: size,
+            sha256: None,
+            seconds: step.elapsed().as_secs_f64(),
+            pg_dump_version,
+        },
+        files: None,
+        missing: Vec::new(),
+    })
+}
+
+/// Kills and reaps pg_dump if the writer gives up before it is done.
+pub(super) struct ChildGuard(pub(super) std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
