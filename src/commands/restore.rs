@@ -8,15 +8,13 @@
 //! target's name only when complete. A failure (a bad entry found late included), Ctrl-C or
 //! kill -9 leaves nothing behind; the archive itself is only ever read.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use crate::archive::detect::{self, Format, Input, Stream};
-use crate::archive::extract::Watched;
-use crate::archive::{self, Counts, Manifest, read_tar, read_zip};
+use crate::archive::detect::{Format, Input};
 use crate::cli::RestoreArgs;
 use crate::context::Context;
 use crate::error::{Failure, usage_error};
@@ -26,21 +24,10 @@ use crate::output::bytes;
 use crate::pg::admin;
 use crate::pg::load::Loader;
 use crate::pg::tools::Tool;
-use crate::restore::{Source, dump_headers, load_source};
+use crate::restore::{self, Described, Source, dump_headers, load_source};
 use crate::safe::install::{self, Install};
 use crate::sessions::{self, Consent};
 use crate::{confirm, fault, neutralize};
-
-/// What the archive is, for the plan, `--inspect` and the report.
-#[derive(Debug, Clone, Serialize)]
-struct Described {
-    archive: String,
-    format: Format,
-    gzipped: bool,
-    manifest: Option<Manifest>,
-    /// Sizes known before reading: from the zip's table of contents or our manifest.
-    declared: Option<Counts>,
-}
 
 #[derive(Debug, Serialize)]
 struct Report {
@@ -219,84 +206,8 @@ async fn open_checked(
     let program = pg_restore.program.clone();
     let cancel = ctx.cancel.clone();
     let timeouts = ctx.download_timeouts(connect_timeout, read_timeout);
-    let work = tokio::task::spawn_blocking(move || -> Result<(Described, Source)> {
-        let archive = input.describe();
-        if let Input::Folder(path) = &input {
-            detect::require_dump_folder(path)?;
-            archive::verify::list_dump(&program, path)?;
-            let described = Described {
-                archive,
-                format: Format::PgDirectory,
-                gzipped: false,
-                manifest: None,
-                declared: None,
-            };
-            return Ok((described, Source::Directory(path.clone())));
-        }
-        let sniffed = detect::sniff(input.open(timeouts, &cancel)?, &archive)?;
-        let mut described = Described {
-            archive,
-            format: sniffed.format,
-            gzipped: sniffed.gzipped,
-            manifest: None,
-            declared: None,
-        };
-        let source = match sniffed.format {
-            Format::Zip => {
-                let file = match &input {
-                    Input::File(path) => std::fs::File::open(path)
-                        .with_context(|| format!("cannot open {}", path.display()))?,
-                    _ => spool(sniffed.stream, &spool_dir, &cancel)?,
-                };
-                let mut zip = read_zip::open(file.try_clone()?)?;
-                let head = read_zip::scan(&mut zip)?;
-                described.manifest.clone_from(&head.manifest);
-                described.declared = Some(head.counts);
-                Source::Zip(file)
-            }
-            Format::Tar => {
-                let (head, stream) = read_tar::read_head(sniffed.stream)?;
-                described.manifest = Some(head.manifest.clone());
-                described.declared = head.manifest.odoodb.as_ref().map(|ours| Counts {
-                    files: ours.filestore.as_ref().map_or(0, |f| f.files),
-                    file_bytes: ours.filestore.as_ref().map_or(0, |f| f.bytes),
-                    dump_files: 1,
-                    dump_bytes: ours.dump.bytes,
-                });
-                if described.declared.is_none()
-                    && let Input::File(_) = &input
-                {
-                    // Odoo's layout, tarred: no sizes declared, so nothing to cut a bomb off
-                    // at or to check the free space against. A local archive is then read
-                    // twice: every entry checked (and counted) before any is written.
-                    drop(stream);
-                    let again =
-                        detect::sniff(input.open(timeouts, &cancel)?, &described.archive)?.stream;
-                    let watched = CancelRead { inner: again, cancel: cancel.clone() };
-                    let counts = read_tar::walk(Box::new(watched), &head, &mut archive::Skip)?;
-                    described.declared = Some(counts);
-                    let stream =
-                        detect::sniff(input.open(timeouts, &cancel)?, &described.archive)?.stream;
-                    Source::Tar { head: Box::new(head), stream }
-                } else {
-                    // Our own tar.gz declares every size: it is read once, each entry checked
-                    // as it comes, before it is written, and written only into the install's
-                    // temporary database and folder, which any failure drops (a bad entry
-                    // late in the archive included). Sizes beyond the declared ones are cut.
-                    Source::Tar { head: Box::new(head), stream }
-                }
-            }
-            Format::PgCustom => match &input {
-                Input::File(path) => {
-                    archive::verify::list_dump(&program, path)?;
-                    Source::CustomFile(path.clone())
-                }
-                _ => Source::CustomStream(sniffed.stream),
-            },
-            Format::PgDirectory => unreachable_folder()?,
-            Format::Sql => Source::Sql(sniffed.stream),
-        };
-        Ok((described, source))
+    let work = tokio::task::spawn_blocking(move || {
+        restore::open(&input, &program, &spool_dir, timeouts, &cancel)
     });
     let result = work.await.context("reading the archive stopped unexpectedly")?;
     if ctx.cancel.is_set() {
@@ -305,38 +216,11 @@ async fn open_checked(
     result
 }
 
-fn unreachable_folder() -> Result<Source> {
-    Err(Failure::failed("a pg_dump folder must be given as a folder").into())
-}
-
-/// A reader that stops at Ctrl-C (for the pre-scan, which has no progress to show).
-struct CancelRead {
-    inner: Stream,
-    cancel: crate::cancel::Cancel,
-}
-
-impl std::io::Read for CancelRead {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.cancel.is_set() {
-            return Err(std::io::Error::other("interrupted"));
-        }
-        self.inner.read(buf)
-    }
-}
-
 /// Where a zip that arrives as a stream is spooled: beside the filestore (same disk as what
 /// it becomes), in an unnamed file that vanishes with the process, even at kill -9.
 fn spool_dir(ctx: &Context) -> PathBuf {
     let root = ctx.filestore_root();
     if root.is_dir() { root } else { ctx.config.data_dir.value.clone() }
-}
-
-fn spool(mut stream: Stream, dir: &Path, cancel: &crate::cancel::Cancel) -> Result<std::fs::File> {
-    let mut file = tempfile::tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    let mut watched = Watched { inner: &mut stream, cancel, progress: &|_| {} };
-    std::io::copy(&mut watched, &mut file).context("cannot read the archive")?;
-    Ok(file)
 }
 
 /// The manifest's `db_name`, else the file's name: valid by Odoo's rule, or the user must say.

@@ -3,6 +3,7 @@
 
 mod inspect;
 mod loading;
+mod open;
 
 use std::path::PathBuf;
 
@@ -11,6 +12,7 @@ use crate::archive::read_tar;
 
 pub use inspect::dump_headers;
 pub use loading::load_source;
+pub use open::{Described, open};
 
 /// The archive, checked and ready to be read for the restore.
 pub enum Source {
