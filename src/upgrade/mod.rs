@@ -1,11 +1,27 @@
-//! The Odoo upgrade platform: its client, the stored state of a request, and the preflight
-//! that runs before anything is sent.
+//! The upgrade of an Odoo database: the platform's client and the stored state of a request,
+//! the preflight, the options of a run, the local command's hops, the work folder and the
+//! restore of a result, and the two jobs built on them — the test copy and the production swap.
 
+pub(crate) mod assess;
 pub(crate) mod keys;
+pub(crate) mod local;
 pub mod platform;
 pub(crate) mod preflight;
+pub(crate) mod production;
+pub(crate) mod remote;
+pub(crate) mod result;
+pub(crate) mod run;
 pub mod state;
-pub(crate) mod target;
+pub mod target;
+pub(crate) mod test_copy;
 pub(crate) mod transfer;
+pub(crate) mod work;
 
 pub use crate::secret::Secret;
+pub(crate) use local::{
+    Hop, hops, run_hop, run_hops, run_service_command, run_shell, run_shell_to_the_end,
+};
+pub(crate) use remote::{Downloaded, Remote};
+pub(crate) use result::{build_filestore, restore_dump};
+pub(crate) use run::{Engine, Resolved, contract, default_jobs, preflight};
+pub(crate) use work::{discard_dumps, dump, remove_work_dir, work_dir};

@@ -50,6 +50,13 @@ impl RequestState {
     }
 }
 
+/// The folder of this user's requests, from the process's environment (`XDG_STATE_HOME`, `HOME`).
+pub fn default_dir() -> Result<PathBuf> {
+    use crate::config::Environment as _;
+    let env = crate::config::ProcessEnvironment;
+    dir(env.var("XDG_STATE_HOME").map(PathBuf::from).as_deref(), env.home().as_deref())
+}
+
 /// The folder holding every request's state.
 pub fn dir(xdg_state_home: Option<&Path>, home: Option<&Path>) -> Result<PathBuf> {
     let base = match (xdg_state_home.filter(|p| p.is_absolute()), home) {

@@ -3,9 +3,41 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use anyhow::Result;
+
+use crate::error::{Failure, usage_error};
+use crate::odoo;
+
 /// The newest major Odoo has released; Odoo supports only the last three.
 pub const LATEST_MAJOR: u32 = 19;
 pub const SUPPORTED_MAJORS: u32 = 3;
+
+/// The target, as the platform names versions.
+pub fn parse_target(text: &str) -> Result<Series> {
+    Series::parse(text.trim()).ok_or_else(|| {
+        usage_error(
+            format!("{text:?} is not an Odoo version"),
+            "give a series as the platform names them: 17.0, 18.0, saas~18.3",
+        )
+    })
+}
+
+/// The series a database is at, from module base.
+pub async fn current_series(client: &crate::pg::Client) -> Result<Series> {
+    let version = odoo::base_version(client).await?;
+    version
+        .as_deref()
+        .and_then(odoo::version::series)
+        .as_deref()
+        .and_then(Series::parse)
+        .ok_or_else(|| {
+            Failure::failed(format!(
+                "cannot read the database's version (module base is at {})",
+                version.as_deref().unwrap_or("nothing")
+            ))
+            .into()
+        })
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Series {

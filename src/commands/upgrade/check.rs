@@ -1,72 +1,19 @@
 //! `odoodb upgrade check <db> --target V`: the preflight of an upgrade. Reads only (besides the
 //! stubs it is asked to write) and exits 4 when something would make the upgrade fail.
 
-use std::path::PathBuf;
+use anyhow::Result;
 
-use anyhow::{Context as _, Result};
-use serde::Serialize;
-
-use crate::cli::UpgradeCheckArgs;
+use crate::cli::{UpgradeCheckArgs, UpgradeEngine};
 use crate::context::Context;
-use crate::error::{Failure, usage_error};
+use crate::error::Failure;
 use crate::odoo;
-use crate::upgrade::preflight::{self, Item, Level};
-use crate::upgrade::target::{LATEST_MAJOR, SUPPORTED_MAJORS, Series};
-
-#[derive(Serialize)]
-pub(super) struct Report {
-    database: String,
-    current_version: Option<String>,
-    target: String,
-    server_version: String,
-    database_bytes: u64,
-    /// Where the contract would come from (`--contract`, settings, the database); never its
-    /// value.
-    contract_source: Option<&'static str>,
-    checks: Vec<Item>,
-    missing_modules: Option<Vec<String>>,
-    stubs_written: Vec<PathBuf>,
-    pub(super) blockers: usize,
-}
-
-/// What the preflight looks at.
-pub(super) struct Inputs<'a> {
-    pub db: &'a str,
-    pub target: &'a Series,
-    pub contract: Option<&'a str>,
-    pub addons_path: &'a [PathBuf],
-    pub write_stubs: Option<&'a std::path::Path>,
-    pub work_dir: PathBuf,
-    /// The platform engine needs a contract, ssh and rsync; a local command does not.
-    pub platform: bool,
-}
-
-/// The target, as the platform names versions.
-pub(super) fn parse_target(text: &str) -> Result<Series> {
-    Series::parse(text.trim()).ok_or_else(|| {
-        usage_error(
-            format!("{text:?} is not an Odoo version"),
-            "give a series as the platform names them: 17.0, 18.0, saas~18.3",
-        )
-    })
-}
-
-pub(super) fn require_addons_dirs(addons_path: &[PathBuf]) -> Result<()> {
-    for dir in addons_path {
-        if !dir.is_dir() {
-            return Err(usage_error(
-                format!("addons path {} is not a directory", dir.display()),
-                "--addons-path takes the folders of the target version's modules, comma-separated",
-            ));
-        }
-    }
-    Ok(())
-}
+use crate::upgrade::assess::{Inputs, assess, print};
+use crate::upgrade::target::parse_target;
 
 pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
     odoo::name::validate(&args.db)?;
     let target = parse_target(&args.target)?;
-    require_addons_dirs(&args.addons_path)?;
+    super::require_addons_dirs(&args.addons_path)?;
     let inputs = Inputs {
         db: &args.db,
         target: &target,
@@ -74,7 +21,7 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
         addons_path: &args.addons_path,
         write_stubs: args.write_stubs.as_deref(),
         work_dir: args.work_dir.clone().unwrap_or_else(std::env::temp_dir),
-        platform: args.engine == crate::cli::UpgradeEngine::Platform,
+        platform: args.engine == UpgradeEngine::Platform,
     };
     let report = assess(ctx, &inputs).await?;
     print(ctx, &report)?;
@@ -86,209 +33,4 @@ pub async fn run(ctx: &Context, args: &UpgradeCheckArgs) -> Result<()> {
         .into());
     }
     Ok(())
-}
-
-pub(super) fn print(ctx: &Context, report: &Report) -> Result<()> {
-    ctx.printer.emit(report, || {
-        let mut table = ctx.printer.table(&["CHECK", "RESULT", "DETAIL"]);
-        for item in &report.checks {
-            table.add_row(vec![item.check.as_str(), item.level.label(), item.detail.as_str()]);
-        }
-        crate::output::terminal_safe(&table.to_string())
-    })
-}
-
-/// Every check, read-only (besides stubs when asked).
-pub(super) async fn assess(ctx: &Context, inputs: &Inputs<'_>) -> Result<Report> {
-    let target = inputs.target;
-    let admin = ctx.connect_admin().await?;
-    let client = ctx.open_odoo(&admin, inputs.db).await?;
-    let mut checks = Vec::new();
-
-    // Versions.
-    let module_version = odoo::base_version(&client).await?;
-    let (current, version_items) = versions(module_version.as_deref(), target);
-    checks.extend(version_items);
-    let server_num = crate::pg::admin::server_version_num(&admin).await?;
-    let server_major = u32::try_from(server_num / 10_000).unwrap_or(0);
-    let server_version = format!("{server_major}.{}", server_num % 10_000);
-    checks.push(Item::new("postgresql", Level::Ok, format!("server {server_version}")));
-
-    let contract_source = contract_source(ctx, inputs.contract, &client).await?;
-    checks.push(match contract_source {
-        _ if !inputs.platform => {
-            Item::new("contract", Level::Ok, "not needed: a local command upgrades")
-        }
-        Some(source) => Item::new("contract", Level::Ok, format!("from {source}")),
-        None => Item::new(
-            "contract",
-            Level::Blocker,
-            "none: no --contract, no settings [upgrade] contract, no database.enterprise_code. \
-             A community database cannot use the Odoo platform: its path is OpenUpgrade (OCA), \
-             run locally (--engine command)",
-        ),
-    });
-
-    // Local tools.
-    let tools = preflight::tools(ctx.config.pg_path.as_deref(), server_major).await;
-    checks
-        .extend(tools.into_iter().filter(|item| inputs.platform || item.check.starts_with("pg_")));
-
-    // Disk: the dump and the download in the work directory, the restore beside the data.
-    let row = admin
-        .query_one("SELECT pg_database_size($1::text)::bigint", &[&inputs.db])
-        .await
-        .context("cannot measure the database")?;
-    let database_bytes = u64::try_from(row.get::<_, i64>(0)).unwrap_or(0);
-    let work_dir = existing_ancestor(&inputs.work_dir);
-    let data_dir = ctx.config.data_dir.value.clone();
-    checks.extend(preflight::disk(
-        &[("work directory", work_dir.as_path()), ("data_dir", data_dir.as_path())],
-        database_bytes,
-    ));
-
-    // Modules the target's code lacks.
-    let (item, missing_modules, stubs_written) = modules(&client, inputs).await?;
-    checks.push(item);
-
-    let blockers = checks.iter().filter(|item| item.level == Level::Blocker).count();
-    Ok(Report {
-        database: inputs.db.to_string(),
-        current_version: current,
-        target: target.to_string(),
-        server_version,
-        database_bytes,
-        contract_source,
-        checks,
-        missing_modules,
-        stubs_written,
-        blockers,
-    })
-}
-
-/// The work directory may not exist yet: its space is its nearest existing parent's.
-fn existing_ancestor(path: &std::path::Path) -> PathBuf {
-    path.ancestors().find(|p| p.exists()).unwrap_or(std::path::Path::new("/")).to_path_buf()
-}
-
-/// Where the contract would come from: flag, settings, then the database's own code.
-async fn contract_source(
-    ctx: &Context,
-    flag: Option<&str>,
-    client: &crate::pg::Client,
-) -> Result<Option<&'static str>> {
-    let settings = ctx.config.settings.upgrade.contract.as_ref();
-    Ok(if flag.is_some_and(|c| !c.trim().is_empty()) {
-        Some("--contract")
-    } else if settings.is_some_and(|c| !c.expose().trim().is_empty()) {
-        Some("settings [upgrade] contract")
-    } else if odoo::param(client, odoo::PARAM_ENTERPRISE_CODE)
-        .await?
-        .is_some_and(|c| !c.trim().is_empty())
-    {
-        Some("database.enterprise_code")
-    } else {
-        None
-    })
-}
-
-/// The installed modules missing from the target's addons path (Odoo.sh's rule: they make the
-/// update fail), with stubs written for them when asked.
-async fn modules(
-    client: &crate::pg::Client,
-    inputs: &Inputs<'_>,
-) -> Result<(Item, Option<Vec<String>>, Vec<PathBuf>)> {
-    if inputs.addons_path.is_empty() {
-        let item = Item::new(
-            "modules",
-            Level::Warning,
-            "not checked: pass --addons-path with the target version's addons folders",
-        );
-        return Ok((item, None, Vec::new()));
-    }
-    let installed: Vec<String> =
-        odoo::installed_modules(client).await?.into_iter().map(|m| m.name).collect();
-    let missing = preflight::missing_modules(&installed, inputs.addons_path);
-    let mut stubs_written = Vec::new();
-    let item = if missing.is_empty() {
-        Item::new(
-            "modules",
-            Level::Ok,
-            format!("all {} installed modules are on the addons path", installed.len()),
-        )
-    } else if let Some(dir) = inputs.write_stubs {
-        stubs_written = preflight::write_stubs(dir, &missing, &inputs.target.to_string())?;
-        Item::new(
-            "modules",
-            Level::Warning,
-            format!(
-                "{} installed modules are missing from the addons path ({}); stubs are in {}: \
-                 add it to the target's addons path",
-                missing.len(),
-                missing.join(", "),
-                dir.display()
-            ),
-        )
-    } else {
-        Item::new(
-            "modules",
-            Level::Blocker,
-            format!(
-                "{} installed modules are missing from the addons path, which makes the update \
-                 fail: {} (--write-stubs DIR writes empty modules for them)",
-                missing.len(),
-                missing.join(", ")
-            ),
-        )
-    };
-    Ok((item, Some(missing), stubs_written))
-}
-
-/// The database's series (from module base) and the target, each checked.
-fn versions(module_version: Option<&str>, target: &Series) -> (Option<String>, Vec<Item>) {
-    let mut items = Vec::new();
-    let current = module_version.and_then(odoo::version::series);
-    let current_series = current.as_deref().and_then(Series::parse);
-    items.push(match &current_series {
-        None => Item::new(
-            "current version",
-            Level::Blocker,
-            format!(
-                "cannot read it: module base's latest_version is {}",
-                module_version.map_or("empty".to_string(), |v| format!("{v:?}"))
-            ),
-        ),
-        Some(series) => Item::new("current version", Level::Ok, series.to_string()),
-    });
-    items.push(match &current_series {
-        Some(current) if *target <= *current => Item::new(
-            "target",
-            Level::Blocker,
-            format!("{target} is not newer than the database's {current}"),
-        ),
-        _ if !target.saas && target.minor != 0 => Item::new(
-            "target",
-            Level::Blocker,
-            format!(
-                "{target} is not an Odoo version: majors are N.0, the versions between them saas~N.M"
-            ),
-        ),
-        _ if target.major > LATEST_MAJOR => Item::new(
-            "target",
-            Level::Warning,
-            format!(
-                "{target} is newer than the latest major odoodb knows ({LATEST_MAJOR}.0): the platform refuses a version that does not exist"
-            ),
-        ),
-        _ if !target.is_supported() => Item::new(
-            "target",
-            Level::Warning,
-            format!(
-                "{target} is older than the last {SUPPORTED_MAJORS} majors Odoo supports \
-                 (up to {LATEST_MAJOR}.0)"
-            ),
-        ),
-        _ => Item::new("target", Level::Ok, target.to_string()),
-    });
-    (current, items)
 }

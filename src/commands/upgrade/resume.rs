@@ -10,14 +10,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use super::engine::{self, Remote};
-use super::test::{self, Job, Source};
 use crate::cli::UpgradeResumeArgs;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::odoo;
 use crate::upgrade::platform::Aim;
 use crate::upgrade::state;
+use crate::upgrade::test_copy::{self, Job, Source};
+use crate::upgrade::{self as engine, Remote};
 
 pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
     let started = Instant::now();
@@ -29,7 +29,7 @@ pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
             "",
         ));
     }
-    let dir = super::state_dir()?;
+    let dir = state::default_dir()?;
     if !state::path(&dir, db, Aim::Test).is_file()
         && state::path(&dir, db, Aim::Production).is_file()
     {
@@ -39,7 +39,8 @@ pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
         .hint(format!("run `odoodb upgrade production {db} --target …` again"))
         .into());
     }
-    let mut remote = Remote::load(ctx, db, Aim::Test, &args.platform)?;
+    let mut remote =
+        Remote::load(ctx, db, Aim::Test, &super::platform_options(ctx, &args.platform))?;
     if remote.state.phase == "finished" {
         return Err(Failure::failed(format!(
             "the test upgrade of {db} (request #{}) is already finished",
@@ -59,7 +60,7 @@ pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(format!("odoodb-upgrade-{db}")));
     remote.state.work_dir = Some(work.clone());
-    super::check::require_addons_dirs(&args.addons_path)?;
+    super::require_addons_dirs(&args.addons_path)?;
 
     let admin_client = ctx.connect_admin().await?;
     let sweep = ctx.recover(&admin_client).await;
@@ -90,13 +91,13 @@ pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
         target: remote.state.target.clone(),
         run: None,
         jobs,
-        neutralize: test::module_files(&args.addons_path, &args.neutralize),
+        neutralize: super::module_files(&args.addons_path, &args.neutralize),
     };
     let mut report =
-        test::install_copy(ctx, &admin_client, &job, Source::Platform(downloaded)).await?;
+        test_copy::install_copy(ctx, &admin_client, &job, Source::Platform(downloaded)).await?;
     report.request_id = Some(remote.state.request_id);
     report.total_seconds = started.elapsed().as_secs_f64();
     remote.save("finished")?;
     engine::remove_work_dir(&work)?;
-    test::emit(ctx, &report)
+    super::emit_test_copy(ctx, &report)
 }

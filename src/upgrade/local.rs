@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use super::Resolved;
+use super::run::Resolved;
 use crate::context::Context;
 use crate::error::{Failure, usage_error};
 use crate::odoo;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
-use super::Resolved;
+use super::run::Resolved;
 use super::work::{DUMP_NAME, RESULT_DIR, WorkLock};
 use crate::context::Context;
 use crate::error::Failure;
@@ -72,7 +72,7 @@ impl Remote {
         aim: Aim,
         contract: &Secret,
     ) -> Result<Self> {
-        let dir = super::super::state_dir()?;
+        let dir = state::default_dir()?;
         let lock = lock_request(&dir, db, aim)?;
         let stem = format!("{db}-{}", aim.as_str());
         let pair = keys::generate(&dir, &stem).await?;
@@ -118,14 +118,12 @@ impl Remote {
         ctx: &Context,
         db: &str,
         aim: Aim,
-        platform: &crate::cli::PlatformArgs,
+        platform: &crate::upgrade::platform::Options,
     ) -> Result<Self> {
-        let dir = super::super::state_dir()?;
+        let dir = state::default_dir()?;
         let lock = lock_request(&dir, db, aim)?;
         let state = state::load(&dir, db, Some(aim))?;
-        let platform = Platform::new(&super::super::platform_options(ctx, platform))?
-            .until(&ctx.cancel)
-            .at_host(&state.host)?;
+        let platform = Platform::new(platform)?.until(&ctx.cancel).at_host(&state.host)?;
         Ok(Self { state, dir, platform, pg_incompatible: false, _lock: lock })
     }
 

@@ -1,0 +1,437 @@
+//! The production upgrade's steps, the way Odoo.sh does it — closed to connections, backed up
+//! first, upgraded on a copy, swapped in, the original kept — with every failure put back to
+//! exactly what was there.
+//!
+//! The original is never written: once it is closed, a frozen template copy of it is what the
+//! backup reads and what is upgraded (pg_dump could not connect to a closed database anyway).
+//! The change is an install with `keep_previous_as` and `reopen` in its journal, so a kill -9
+//! at any point is settled by the next odoodb run: temporaries dropped, connections allowed.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+
+use crate::backup;
+use crate::cli::{BackupFormat, Compression};
+use crate::context::Context;
+use crate::error::Failure;
+use crate::odoo;
+use crate::pg::admin::{self, CopyStrategy};
+use crate::safe::install::{self, Install};
+use crate::secret::Secret;
+use crate::upgrade::platform::Aim;
+use crate::upgrade::target::current_series;
+use crate::upgrade::{self as engine, Hop, Remote, Resolved};
+
+/// From this size on, a file copy (one checkpoint) beats WAL-logging every block.
+const LARGE_DATABASE: i64 = 1 << 30;
+
+/// The service's commands around the upgrade (`--stop-cmd`, `--post-command`, `--start-cmd`).
+#[derive(Default)]
+pub struct Service<'a> {
+    pub stop: Option<&'a str>,
+    /// Run on the upgraded copy, before the swap.
+    pub post: Option<&'a str>,
+    pub start: Option<&'a str>,
+}
+
+/// Everything the upgrade of production needs, decided and confirmed.
+pub struct Job<'a> {
+    pub db: &'a str,
+    pub run: &'a Resolved,
+    pub keep_as: &'a str,
+    pub backup_dir: &'a PathBuf,
+    pub owner: &'a str,
+    pub size: i64,
+    pub contract: Option<&'a Secret>,
+    pub hops: &'a [Hop],
+    pub service: Service<'a>,
+}
+
+/// A finished upgrade.
+pub struct Done {
+    pub request_id: Option<i64>,
+    pub hops: Vec<Hop>,
+    /// Where the backup taken before the upgrade is.
+    pub backup: String,
+    pub phases: Vec<(String, f64)>,
+    /// `--start-cmd` failed after a good upgrade: reported after the upgrade itself.
+    pub start_failed: Option<anyhow::Error>,
+}
+
+/// The upgrade: the request (before the downtime: a refused contract or target costs nothing),
+/// the steps up to the swap on temporaries, the swap, and `--start-cmd` whatever happened.
+/// Any failure leaves production as it was, open, its dumps removed.
+pub async fn upgrade(
+    ctx: &Context,
+    admin_client: &crate::pg::Client,
+    job: &Job<'_>,
+) -> Result<Done> {
+    let (db, run) = (job.db, job.run);
+    let mut remote = match job.contract {
+        Some(contract) => Some(Remote::create(ctx, run, db, Aim::Production, contract).await?),
+        None => None,
+    };
+    let _work = engine::work_dir(&run.work_dir)?;
+    let site = ctx.site(admin_client);
+    let mut install = install::begin_upgrade(&site, "upgrade production", db, job.keep_as).await?;
+    let mut phases = Phases::default();
+    let steps = Steps { ctx, admin_client, job };
+    let upgraded = steps.before_swap(&mut install, remote.as_mut(), &mut phases).await;
+    let outcome = swap_or_put_back(ctx, db, install, upgraded, &mut phases).await;
+    let started_again = start_service(ctx, job.service.start, db).await;
+    let upgraded = match outcome {
+        Ok(upgraded) => upgraded,
+        Err(error) => {
+            // A production upgrade is never resumed: its dumps (copies of production) go; the
+            // platform's log and report stay for the post-mortem.
+            let logs_kept = engine::discard_dumps(&run.work_dir)?;
+            let error = with_logs(error, remote.as_ref(), logs_kept.then_some(&run.work_dir));
+            if let Err(start) = started_again {
+                ctx.printer.warn(&format!(
+                    "{}: start the Odoo service by hand",
+                    crate::error::one_line(&start)
+                ));
+            }
+            return Err(error);
+        }
+    };
+    if let Some(remote) = &mut remote {
+        remote.save("finished")?;
+    }
+    engine::remove_work_dir(&run.work_dir)?;
+    Ok(Done {
+        request_id: remote.as_ref().map(|r| r.state.request_id),
+        hops: upgraded.hops,
+        backup: upgraded.backup,
+        phases: phases.done,
+        start_failed: started_again.err(),
+    })
+}
+
+/// What the steps before the swap produced.
+struct Upgraded {
+    backup: String,
+    hops: Vec<Hop>,
+}
+
+/// Times the phases, and names the one under way for the error message.
+#[derive(Default)]
+struct Phases {
+    done: Vec<(String, f64)>,
+    current: Option<(String, Instant)>,
+}
+
+impl Phases {
+    fn start(&mut self, ctx: &Context, name: &str) {
+        self.end();
+        ctx.printer.verbose(1, &format!("phase: {name}"));
+        self.current = Some((name.to_string(), Instant::now()));
+    }
+
+    fn end(&mut self) {
+        if let Some((name, started)) = self.current.take() {
+            self.done.push((name, started.elapsed().as_secs_f64()));
+        }
+    }
+
+    fn current(&self) -> &str {
+        self.current.as_ref().map_or("the start", |(name, _)| name.as_str())
+    }
+}
+
+/// Times the phases, and names the one under way for the error message./// The swap when everything before it went well; else everything put back as it was.
+async fn swap_or_put_back(
+    ctx: &Context,
+    db: &str,
+    install: Install<'_, '_>,
+    upgraded: Result<Upgraded>,
+    phases: &mut Phases,
+) -> Result<Upgraded> {
+    match upgraded {
+        Ok(upgraded) => {
+            phases.start(ctx, "swap");
+            match install.complete(true).await {
+                Ok(installed) => {
+                    if let Some(leftover) = installed.leftover {
+                        ctx.printer.warn(&leftover);
+                    }
+                    phases.end();
+                    Ok(upgraded)
+                }
+                Err(error) => {
+                    let settled = settle_after_lost_session(ctx, db).await;
+                    Err(error.context(format!("the swap of {db} failed{settled}")))
+                }
+            }
+        }
+        Err(error) => {
+            let failed_at = phases.current().to_string();
+            let interrupted = ctx.cancel.is_set();
+            let error = match install.abandon().await {
+                Ok(()) if interrupted => {
+                    ctx.printer.status(&format!(
+                        "Interrupted during {failed_at}: {db} is back as it was, open to connections again; nothing was left behind"
+                    ));
+                    error
+                }
+                Ok(()) => error.context(format!(
+                    "the upgrade of {db} failed during {failed_at}; {db} is back as it was, open to connections again (nothing was left behind)"
+                )),
+                Err(cleanup) => {
+                    let settled = settle_after_lost_session(ctx, db).await;
+                    error.context(format!(
+                        "the upgrade of {db} failed during {failed_at}, and putting things back failed too ({}){settled}",
+                        crate::error::one_line(&cleanup)
+                    ))
+                }
+            };
+            Err(if interrupted { Failure::interrupted().into() } else { error })
+        }
+    }
+}
+
+/// When putting things back fails, the likeliest cause is a server that went away (restarted,
+/// crashed, failed over) and took the run's session with it — production then stays closed,
+/// Odoo down, until someone runs odoodb again. The run's lock died with that session, so the
+/// recovery every odoodb run does can finish the job now: wait (a bounded, interruptible while)
+/// for the server to answer, let recovery settle the journal, and say where things stand.
+async fn settle_after_lost_session(ctx: &Context, db: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
+    let admin_client = loop {
+        match ctx.connect_admin().await {
+            Ok(client) => break client,
+            Err(_) if std::time::Instant::now() < deadline && !ctx.cancel.is_set() => {
+                tokio::select! {
+                    () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                    () = ctx.cancel.wait() => {}
+                }
+            }
+            Err(_) => {
+                return format!(
+                    "; the server does not answer: once it does, run `odoodb recover` to reopen {db} (with --stop-cmd, start the service again)"
+                );
+            }
+        }
+    };
+    let sweep = ctx.recover(&admin_client).await;
+    let open = crate::pg::admin::find_database(&admin_client, db)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|row| row.allows_connections);
+    if sweep.problems.is_empty() && open {
+        format!(
+            "; recovery settled the change once the server answered: {db} is open to connections again"
+        )
+    } else {
+        format!(
+            "; {db} may still be closed to connections: run `odoodb recover` (with --stop-cmd, start the service again)"
+        )
+    }
+}
+
+/// Runs --start-cmd, whatever happened before (the service must come back either way).
+async fn start_service(ctx: &Context, command: Option<&str>, db: &str) -> Result<()> {
+    let Some(command) = command else { return Ok(()) };
+    ctx.printer.status(&format!("Starting the service: {command}"));
+    engine::run_shell_to_the_end(ctx, command, db).await.map_err(|error| {
+        Failure::failed(format!("--start-cmd failed ({})", crate::error::one_line(&error)))
+            .hint("start the Odoo service by hand")
+            .into()
+    })
+}
+
+/// Adds where the platform's log is to a failure.
+fn with_logs(
+    error: anyhow::Error,
+    remote: Option<&Remote>,
+    logs: Option<&PathBuf>,
+) -> anyhow::Error {
+    match (remote, logs) {
+        (Some(remote), Some(dir)) => error.context(format!(
+            "the platform's log: `odoodb upgrade log {} --aim production`, and its files in {}",
+            remote.state.db,
+            dir.display()
+        )),
+        (Some(remote), None) => error.context(format!(
+            "the platform's log: `odoodb upgrade log {} --aim production`",
+            remote.state.db
+        )),
+        _ => error,
+    }
+}
+
+struct Steps<'a> {
+    ctx: &'a Context,
+    admin_client: &'a crate::pg::Client,
+    job: &'a Job<'a>,
+}
+
+impl Steps<'_> {
+    /// Everything up to the swap, on temporaries only; the original is closed and read.
+    async fn before_swap(
+        &self,
+        install: &mut Install<'_, '_>,
+        remote: Option<&mut Remote>,
+        phases: &mut Phases,
+    ) -> Result<Upgraded> {
+        let (ctx, db) = (self.ctx, self.job.db);
+        let building = install.building().to_string();
+        if let Some(command) = self.job.service.stop {
+            phases.start(ctx, "--stop-cmd");
+            ctx.printer.status(&format!("Stopping the service: {command}"));
+            engine::run_service_command(ctx, command, db).await.context("--stop-cmd failed")?;
+            install.service_stopped(command, self.job.service.start).await?;
+        }
+        phases.start(ctx, "closing the database");
+        self.close().await?;
+        crate::fault::point("upgrade:closed", &ctx.cancel).await?;
+
+        phases.start(ctx, "freezing a copy");
+        ctx.printer.status(&format!("Copying {db} (closed) to work on …"));
+        let strategy = strategy(self.admin_client, self.job.size).await?;
+        let sql = admin::create_from_template_sql(&building, db, self.job.owner, strategy);
+        crate::pg::admin::retry_in_use(self.admin_client, db, true, || async {
+            crate::sessions::run_cancellable(ctx, self.admin_client, &sql).await
+        })
+        .await?;
+        install.label_building(&format!("upgrade of {db} to {}", self.job.run.target)).await?;
+        ctx.check_interrupt()?;
+
+        phases.start(ctx, "backup");
+        let backup = self.backup(&building).await?;
+        crate::fault::point("upgrade:after-backup", &ctx.cancel).await?;
+
+        let files_from_platform = if let Some(remote) = remote {
+            phases.start(ctx, "dump");
+            engine::dump(ctx, &building, &self.job.run.work_dir, self.job.run.jobs).await?;
+            remote.save("dumped")?;
+            self.admin_client
+                .batch_execute(&admin::drop_sql(&building, false))
+                .await
+                .context("cannot drop the frozen copy once dumped")?;
+            phases.start(ctx, "upgrade on the platform");
+            let downloaded = remote.drive(ctx, self.job.run.poll).await?;
+            phases.start(ctx, "restore of the result");
+            ctx.create_odoo_database(self.admin_client, &building, self.job.owner).await?;
+            install.label_building(&format!("upgrade of {db} to {}", self.job.run.target)).await?;
+            engine::restore_dump(
+                ctx,
+                &downloaded.dump,
+                "the upgraded database",
+                &building,
+                self.job.owner,
+                self.job.run.jobs,
+            )
+            .await?;
+            downloaded.filestore
+        } else {
+            phases.start(ctx, "upgrade command");
+            // The program upgrades a database whose files are there, as Odoo's own would.
+            engine::build_filestore(ctx, &ctx.filestore(db), install, None).await?;
+            engine::run_hops(ctx, self.job.run, &building, self.job.hops).await?;
+            None
+        };
+        ctx.check_interrupt()?;
+        let client = ctx.connect(&building).await?;
+        odoo::require_odoo(&client, db).await?;
+        let series = current_series(&client).await?;
+        if series != self.job.run.target {
+            return Err(Failure::failed(format!(
+                "the upgraded database is at {series}, not {}: it is not swapped in",
+                self.job.run.target
+            ))
+            .into());
+        }
+        crate::odoo::grant_like_odoo(&client).await?;
+        drop(client);
+
+        phases.start(ctx, "filestore");
+        engine::build_filestore(ctx, &ctx.filestore(db), install, files_from_platform.as_deref())
+            .await?;
+        if let Some(command) = self.job.service.post {
+            phases.start(ctx, "--post-command");
+            ctx.printer
+                .status(&format!("Running the post-command on the upgraded copy: {command}"));
+            let target = self.job.run.target.to_string();
+            engine::run_shell(ctx, command, &building, &[("ODOODB_TARGET", &target)])
+                .await
+                .context("--post-command failed")?;
+        }
+        crate::fault::point("upgrade:before-swap", &ctx.cancel).await?;
+        ctx.check_interrupt()?;
+        Ok(Upgraded { backup, hops: self.job.hops.to_vec() })
+    }
+
+    /// Closes the database to new connections and ends the sessions it has.
+    async fn close(&self) -> Result<()> {
+        let (ctx, db) = (self.ctx, self.job.db);
+        ctx.printer.status(&format!("Closing {db} to connections and ending its sessions …"));
+        self.admin_client
+            .batch_execute(&admin::allow_connections_sql(db, false))
+            .await
+            .with_context(|| format!("cannot close {db} to connections"))?;
+        for _ in 0..100 {
+            admin::terminate_sessions(self.admin_client, db).await?;
+            if admin::sessions(self.admin_client, db).await?.is_empty() {
+                return Ok(());
+            }
+            tokio::select! {
+                () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
+                () = ctx.cancel.wait() => return Err(Failure::interrupted().into()),
+            }
+        }
+        Err(Failure::failed(format!("the sessions of {db} did not end within 10 s")).into())
+    }
+
+    /// A full backup of the frozen copy, under the original's name, checked end to end.
+    async fn backup(&self, building: &str) -> Result<String> {
+        let ctx = self.ctx;
+        let request = backup::Request {
+            format: BackupFormat::TarGz,
+            target: backup::Target::Dir(self.job.backup_dir.clone()),
+            keep: None,
+            no_filestore: false,
+            compression: Compression::Default,
+            jobs: usize::try_from(self.job.run.jobs).unwrap_or(1),
+            read_from: Some(building.to_string()),
+        };
+        let report = backup::make(ctx, self.job.db, &request).await?;
+        ctx.printer.status(&format!("Backed up {} to {}; verifying …", self.job.db, report.path));
+        let input = crate::archive::detect::Input::parse(&report.path)?;
+        let pg_restore =
+            crate::pg::tools::Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
+        let program = pg_restore.program.clone();
+        let (timeouts, cancel) = (ctx.download_timeouts(None, None), ctx.cancel.clone());
+        let verified = tokio::task::spawn_blocking(move || {
+            crate::archive::verify::verify(&input, &program, timeouts, &cancel)
+        })
+        .await
+        .context("the verification stopped unexpectedly")?;
+        ctx.check_interrupt()?;
+        if !verified.ok() {
+            let failed: Vec<String> = verified
+                .findings
+                .iter()
+                .filter(|f| !f.ok)
+                .map(|f| format!("{}: {}", f.check, f.detail))
+                .collect();
+            return Err(Failure::failed(format!(
+                "the backup {} does not verify ({})",
+                report.path,
+                failed.join("; ")
+            ))
+            .into());
+        }
+        Ok(report.path)
+    }
+}
+
+async fn strategy(admin_client: &crate::pg::Client, size: i64) -> Result<Option<CopyStrategy>> {
+    if admin::server_version_num(admin_client).await? < 150_000 {
+        return Ok(None);
+    }
+    Ok(Some(if size < LARGE_DATABASE { CopyStrategy::WalLog } else { CopyStrategy::FileCopy }))
+}
