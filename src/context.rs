@@ -124,17 +124,38 @@ impl Context {
         if force || folder.symlink_metadata().is_ok() {
             return Ok(());
         }
+        self.require_no_attachment_in_filestore(
+            client,
+            db,
+            "nothing was changed",
+            "; pass --force if the files are really gone",
+        )
+        .await
+    }
+
+    /// Refuses `db`, whose filestore folder is not there, while attachments are stored in it:
+    /// the commonest way to part a database from its files is a wrong data_dir. `consequence`
+    /// says what the refusal left ("nothing was changed"), `otherwise` ends the hint.
+    pub async fn require_no_attachment_in_filestore(
+        &self,
+        client: &Client,
+        db: &str,
+        consequence: &str,
+        otherwise: &str,
+    ) -> Result<()> {
         let needed = crate::odoo::attachment_counts(client).await?.in_filestore;
         if needed == 0 {
             return Ok(());
         }
         Err(Failure::failed(format!(
-            "{db} has {needed} attachments stored in the filestore, but there is no folder at {} (data_dir {}, from {}); nothing was changed",
-            folder.display(),
+            "{db} has {needed} attachments stored in the filestore, but there is no folder at {} (data_dir {}, from {}); {consequence}",
+            self.filestore(db).display(),
             self.config.data_dir.value.display(),
             self.config.data_dir.source
         ))
-        .hint("point odoodb at Odoo's data_dir (-c /etc/odoo/odoo.conf or --data-dir); pass --force if the files are really gone")
+        .hint(format!(
+            "point odoodb at Odoo's data_dir (-c /etc/odoo/odoo.conf or --data-dir){otherwise}"
+        ))
         .into())
     }
 

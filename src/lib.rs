@@ -14,6 +14,7 @@ mod completion;
 mod config;
 mod confirm;
 mod context;
+mod copy;
 pub mod docs;
 mod error;
 mod fault;

@@ -87,3 +87,19 @@ pub async fn run_cancellable(ctx: &Context, client: &Client, sql: &str) -> Resul
     let statement = async { client.batch_execute(sql).await.map_err(anyhow::Error::from) };
     pg::interruptible(&ctx.cancel, &ctx.params, client.cancel_token(), statement).await
 }
+
+/// Ends every session of `db` — closed to new connections by the caller, so none comes back —
+/// and waits (up to 10 s, Ctrl-C stops it) until the server lists none.
+pub async fn end_all(ctx: &Context, admin_client: &Client, db: &str) -> Result<()> {
+    for _ in 0..100 {
+        admin::terminate_sessions(admin_client, db).await?;
+        if admin::sessions(admin_client, db).await?.is_empty() {
+            return Ok(());
+        }
+        tokio::select! {
+            () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
+            () = ctx.cancel.wait() => return Err(Failure::interrupted().into()),
+        }
+    }
+    Err(Failure::failed(format!("the sessions of {db} did not end within 10 s")).into())
+}

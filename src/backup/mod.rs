@@ -408,17 +408,13 @@ async fn filestore_plan(
         .hint("check data_dir (-c odoo.conf or --data-dir), or pass --no-filestore")
         .into());
     }
-    let needed = odoo::attachment_counts(client).await?.in_filestore;
-    if needed > 0 {
-        return Err(Failure::failed(format!(
-            "{db} has {needed} attachments stored in the filestore, but there is no folder at {} (data_dir {}, from {}); no backup was made",
-            folder.display(),
-            ctx.config.data_dir.value.display(),
-            ctx.config.data_dir.source
-        ))
-        .hint("point odoodb at Odoo's data_dir (-c /etc/odoo/odoo.conf or --data-dir), or pass --no-filestore to back up the database alone")
-        .into());
-    }
+    ctx.require_no_attachment_in_filestore(
+        client,
+        db,
+        "no backup was made",
+        ", or pass --no-filestore to back up the database alone",
+    )
+    .await?;
     Ok(FilestorePlan::Empty)
 }
 

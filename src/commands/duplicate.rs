@@ -3,9 +3,6 @@
 //! target's name only when complete — through the safe-change module, so that no crash can
 //! leave a half-made target or lose the one it replaces.
 
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -13,18 +10,15 @@ use serde::Serialize;
 
 use crate::cli::{CopyStrategy as CliStrategy, DuplicateArgs, FilestoreMode};
 use crate::context::Context;
+use crate::copy;
+use crate::copy::template::{Plan, build, describe};
 use crate::error::{Failure, usage_error};
 use crate::filestore::{self, Mode, Requested};
 use crate::odoo::{self, identity};
 use crate::output::bytes;
 use crate::pg::Client;
 use crate::pg::admin::{self, CopyStrategy};
-use crate::safe::install::{self, Install};
 use crate::sessions::{self, Consent};
-use crate::{confirm, fault, neutralize};
-
-/// From this size on, a file copy (one checkpoint) beats WAL-logging every block.
-const LARGE_DATABASE: i64 = 1 << 30;
 
 #[derive(Debug, Serialize)]
 struct Report {
@@ -48,31 +42,6 @@ struct Report {
 struct DryRun {
     dry_run: bool,
     steps: Vec<String>,
-}
-
-/// Everything decided before anything changes.
-struct Plan {
-    source: String,
-    target: String,
-    replace: bool,
-    strategy: Option<CopyStrategy>,
-    /// The role that owns the copy.
-    owner: String,
-    identity: identity::Options,
-    neutralize: Option<neutralize::module_files::Options>,
-    filestore_mode: Option<Mode>,
-    source_folder: PathBuf,
-    target_folder: PathBuf,
-    source_usage: filestore::Usage,
-}
-
-/// What the build produced, before it is installed.
-struct Built {
-    database_seconds: f64,
-    identity: identity::NewIdentity,
-    neutralized: Option<Vec<(String, u64)>>,
-    stats: filestore::CopyStats,
-    filestore_seconds: f64,
 }
 
 pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
@@ -105,16 +74,8 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
             .emit(&dry, || format!("Plan (nothing changed):\n  {}", dry.steps.join("\n  ")));
     }
     if plan.replace {
-        if let Some(reason) = confirm::production_reason(ctx, &plan.target) {
-            confirm::guard_production(ctx, &plan.target, &reason, "replace it", None).await?;
-        } else {
-            confirm::typed_name(
-                ctx,
-                &format!("replace it with a copy of {}", plan.source),
-                &plan.target,
-            )
-            .await?;
-        }
+        let action = format!("replace it with a copy of {}", plan.source);
+        copy::confirm_replace(ctx, &plan.target, &action).await?;
         backup_replaced(ctx, &admin_client, args, &plan).await?;
     }
     let source_consent =
@@ -127,36 +88,21 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
         Consent::NotNeeded
     };
 
-    let site = ctx.site(&admin_client);
-    let install = install::begin(
-        &site,
-        "duplicate",
-        &plan.target,
-        plan.replace,
-        plan.filestore_mode.is_some(),
-    )
-    .await?;
-    let built = match build(ctx, &admin_client, &plan, &install, source_consent).await {
-        Ok(built) => built,
-        Err(error) => {
-            return Err(match install.abandon().await {
-                Ok(()) => error.context(format!(
-                    "duplicating {} to {} failed; nothing was changed (temporary copies removed)",
-                    plan.source, plan.target
-                )),
-                Err(cleanup) => error.context(format!(
-                    "duplicating {} to {} failed, and removing the temporary copy failed too ({}); `odoodb recover` removes it (so does the next odoodb run that changes something)",
-                    plan.source,
-                    plan.target,
-                    crate::error::one_line(&cleanup)
-                )),
-            });
-        }
+    let spec = copy::Spec {
+        operation: "duplicate",
+        name: &plan.target,
+        replace: plan.replace,
+        with_folder: plan.filestore_mode.is_some(),
+        keep_previous_as: None,
+        end_sessions: target_consent == Consent::Granted,
     };
-    let installed = install.complete(target_consent == Consent::Granted).await?;
-    if let Some(leftover) = installed.leftover {
-        ctx.printer.warn(&leftover);
-    }
+    let built = copy::make(ctx, &admin_client, &spec, async |install| {
+        build(ctx, &admin_client, &plan, install, source_consent).await
+    })
+    .await
+    .map_err(|not_made| {
+        not_made.explain(&format!("duplicating {} to {}", plan.source, plan.target))
+    })?;
     let report = Report {
         source: plan.source.clone(),
         target: plan.target.clone(),
@@ -193,25 +139,14 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
     filestore::require_root_usable(&root)?;
     let source_folder = ctx.filestore(&args.source);
     let target_folder = ctx.filestore(&args.target);
-    let target_entry = filestore::require_folder_or_absent(
-        &target_folder,
-        &format!("the filestore of {}", args.target),
+    let existing = copy::existing(ctx, admin_client, &args.target).await?;
+    existing.require_free_unless(
+        args.force,
+        ctx,
+        &args.target,
+        "choose another name, or pass --force to replace it once the copy is complete",
     )?;
-    let target_db_exists = admin::database_exists(admin_client, &args.target).await?;
-    let replace = target_db_exists || target_entry != filestore::Entry::Absent;
-    if replace && !args.force {
-        let what = if target_db_exists {
-            "database".to_string()
-        } else {
-            format!("filestore folder at {}", target_folder.display())
-        };
-        return Err(Failure::failed(format!(
-            "{} already exists (as a {what}); nothing was changed",
-            args.target
-        ))
-        .hint("choose another name, or pass --force to replace it once the copy is complete")
-        .into());
-    }
+    let replace = existing.taken();
 
     let requested = requested_mode(ctx, args.filestore);
     let source_usage =
@@ -237,14 +172,19 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
     } else {
         None
     };
-    if replace && target_entry == filestore::Entry::Folder {
+    if existing.folder {
         filestore::require_writable(&root)?;
     }
 
     let source_row = admin::find_database(admin_client, &args.source)
         .await?
         .with_context(|| format!("database {} disappeared", args.source))?;
-    let strategy = choose_strategy(admin_client, args, source_row.size_bytes).await?;
+    let asked = match args.strategy {
+        CliStrategy::Auto => None,
+        CliStrategy::WalLog => Some(CopyStrategy::WalLog),
+        CliStrategy::FileCopy => Some(CopyStrategy::FileCopy),
+    };
+    let strategy = copy::template_strategy(admin_client, asked, source_row.size_bytes).await?;
     Ok(Plan {
         source: args.source.clone(),
         target: args.target.clone(),
@@ -286,46 +226,14 @@ async fn source_filestore(
     if usage.exists || requested == Requested::None {
         return Ok(usage);
     }
-    let needed = odoo::attachment_counts(source_client).await?.in_filestore;
-    if needed > 0 {
-        return Err(Failure::failed(format!(
-            "{} has {needed} attachments stored in the filestore, but there is no folder at {} (data_dir {}, from {}); nothing was changed",
-            args.source,
-            folder.display(),
-            ctx.config.data_dir.value.display(),
-            ctx.config.data_dir.source
-        ))
-        .hint("point odoodb at Odoo's data_dir (-c /etc/odoo/odoo.conf or --data-dir), or pass --filestore none to copy without files")
-        .into());
-    }
+    ctx.require_no_attachment_in_filestore(
+        source_client,
+        &args.source,
+        "nothing was changed",
+        ", or pass --filestore none to copy without files",
+    )
+    .await?;
     Ok(usage)
-}
-
-/// The template-copy strategy: the flag's, or by size on PostgreSQL 15+ (`None` before 15).
-async fn choose_strategy(
-    admin_client: &Client,
-    args: &DuplicateArgs,
-    source_size: Option<i64>,
-) -> Result<Option<CopyStrategy>> {
-    let server_version = admin::server_version_num(admin_client).await?;
-    let strategy = match (args.strategy, server_version >= 150_000) {
-        (CliStrategy::WalLog, true) => Some(CopyStrategy::WalLog),
-        (CliStrategy::FileCopy, true) => Some(CopyStrategy::FileCopy),
-        (CliStrategy::Auto, true) => {
-            if source_size.unwrap_or(0) < LARGE_DATABASE {
-                Some(CopyStrategy::WalLog)
-            } else {
-                Some(CopyStrategy::FileCopy)
-            }
-        }
-        (CliStrategy::WalLog, false) => {
-            return Err(Failure::usage("--strategy wal-log needs PostgreSQL 15 or later")
-                .hint("use --strategy auto")
-                .into());
-        }
-        (_, false) => None,
-    };
-    Ok(strategy)
 }
 
 fn requested_mode(ctx: &Context, flag: Option<FilestoreMode>) -> Requested {
@@ -337,131 +245,6 @@ fn requested_mode(ctx: &Context, flag: Option<FilestoreMode>) -> Requested {
         Some(FilestoreMode::None) => Requested::None,
         None => ctx.config.settings.duplicate.filestore.unwrap_or(Requested::Auto),
     }
-}
-
-fn create_sql(plan: &Plan, temporary: &str) -> String {
-    admin::create_from_template_sql(temporary, &plan.source, &plan.owner, plan.strategy)
-}
-
-fn describe(plan: &Plan) -> Vec<String> {
-    const TEMP: &str = "<temporary>";
-    let mut steps = vec![format!(
-        "{}; (the copy is built under a temporary name, journaled)",
-        admin::create_from_template_sql(TEMP, &plan.source, &plan.owner, plan.strategy)
-    )];
-    let mut identity = format!(
-        "in the copy: new database.uuid, database.secret, database.create_date; web.base.url = {}",
-        plan.identity.base_url
-    );
-    if !plan.identity.keep_enterprise_code {
-        identity.push_str("; database.enterprise_code removed");
-    }
-    steps.push(identity);
-    if plan.neutralize.is_some() {
-        steps.push("in the copy: every neutralize step (see `odoodb neutralize --list-steps`), in one transaction".to_string());
-    }
-    match plan.filestore_mode {
-        Some(mode) => steps.push(format!(
-            "filestore ({}): {} → {TEMP} ({} files, {})",
-            mode.as_str(),
-            plan.source_folder.display(),
-            plan.source_usage.files,
-            bytes(plan.source_usage.bytes)
-        )),
-        None => steps.push("filestore: none".to_string()),
-    }
-    if plan.replace {
-        steps.push(format!(
-            "the existing {} (database and {}) moved aside",
-            plan.target,
-            plan.target_folder.display()
-        ));
-    }
-    steps.push(format!("the copy takes the name {} (folder first, database last)", plan.target));
-    if plan.replace {
-        steps.push(format!("the previous {} dropped and its folder removed", plan.target));
-    }
-    steps
-}
-
-async fn build(
-    ctx: &Context,
-    admin_client: &Client,
-    plan: &Plan,
-    install: &Install<'_, '_>,
-    source_consent: Consent,
-) -> Result<Built> {
-    let step = Instant::now();
-    ctx.printer.status(&format!("Copying database {} …", plan.source));
-    let sql = create_sql(plan, install.building());
-    sessions::run_exclusive(ctx, admin_client, &plan.source, source_consent, &sql).await?;
-    install.label_building(&format!("copy of {} for {}", plan.source, plan.target)).await?;
-    let database_seconds = step.elapsed().as_secs_f64();
-    fault::point("after-database-copy", &ctx.cancel).await?;
-    ctx.check_interrupt()?;
-
-    let mut copy = ctx.connect(install.building()).await?;
-    identity::renew(&mut copy, &plan.identity).await?;
-    ctx.check_interrupt()?;
-    let neutralized = match &plan.neutralize {
-        Some(files) => {
-            ctx.printer.status(&format!("Neutralizing the copy of {} …", plan.source));
-            let log = |line: &str| ctx.printer.verbose(1, line);
-            let report = neutralize::unattended(
-                &mut copy,
-                install.building(),
-                files,
-                &ctx.cancel,
-                &ctx.params,
-                &log,
-            )
-            .await
-            .map_err(crate::neutralize::explain)?;
-            Some(report.steps.iter().map(|step| (step.id.to_string(), step.changed)).collect())
-        }
-        None => None,
-    };
-    let identity = identity::read(&copy).await?;
-    drop(copy);
-    ctx.check_interrupt()?;
-
-    let step = Instant::now();
-    let stats = match plan.filestore_mode {
-        Some(mode) => copy_filestore(ctx, plan, mode, install.building_folder()).await?,
-        None => filestore::CopyStats::default(),
-    };
-    let filestore_seconds = step.elapsed().as_secs_f64();
-    fault::point("before-swap", &ctx.cancel).await?;
-    ctx.check_interrupt()?;
-    Ok(Built { database_seconds, identity, neutralized, stats, filestore_seconds })
-}
-
-async fn copy_filestore(
-    ctx: &Context,
-    plan: &Plan,
-    mode: Mode,
-    target: PathBuf,
-) -> Result<filestore::CopyStats> {
-    let bar = ctx.printer.bar(
-        plan.source_usage.bytes,
-        "{spinner} filestore [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
-    );
-    bar.set_message(format!("{} files", plan.source_usage.files));
-    let cancel = Arc::new(AtomicBool::new(false));
-    let (source, flag, progress) = (plan.source_folder.clone(), Arc::clone(&cancel), bar.clone());
-    let work = tokio::task::spawn_blocking(move || {
-        filestore::copy_tree(&source, &target, mode, &flag, &|n| progress.inc(n))
-    });
-    tokio::pin!(work);
-    let result = tokio::select! {
-        result = &mut work => result,
-        () = ctx.cancel.wait() => {
-            cancel.store(true, Ordering::SeqCst);
-            work.await
-        }
-    };
-    bar.finish_and_clear();
-    result.context("the filestore copy stopped unexpectedly")?
 }
 
 fn human(report: &Report) -> String {

@@ -2,7 +2,7 @@
 //! that can be made before a byte is written — a zip's whole table of contents, our tar.gz's
 //! manifest and declared sizes, a pg_dump file's or folder's table of contents.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
@@ -12,7 +12,9 @@ use crate::archive::extract::Watched;
 use crate::archive::feed::Timeouts;
 use crate::archive::{self, Counts, Manifest, read_tar, read_zip};
 use crate::cancel::Cancel;
+use crate::context::Context;
 use crate::error::Failure;
+use crate::pg::tools::Tool;
 
 use super::Source;
 
@@ -141,4 +143,35 @@ fn spool(mut stream: Stream, dir: &Path, cancel: &crate::cancel::Cancel) -> Resu
     let mut watched = Watched { inner: &mut stream, cancel, progress: &|_| {} };
     std::io::copy(&mut watched, &mut file).context("cannot read the archive")?;
     Ok(file)
+}
+
+/// Opens the archive, tells its format, and checks everything that can be checked before a
+/// byte is written: a zip's every entry (its table of contents); our tar.gz's manifest, whose
+/// declared sizes bound the rest, which is checked entry by entry as it comes, before each is
+/// written into the install's temporary names (a tar without declared sizes, when local, is
+/// checked whole in a first pass).
+pub async fn open_checked(
+    ctx: &Context,
+    input: &Input,
+    timeouts: Timeouts,
+    pg_restore: &Tool,
+) -> Result<(Described, Source)> {
+    let input = input.clone();
+    let spool_dir = spool_dir(ctx);
+    let program = pg_restore.program.clone();
+    let cancel = ctx.cancel.clone();
+    let work =
+        tokio::task::spawn_blocking(move || open(&input, &program, &spool_dir, timeouts, &cancel));
+    let result = work.await.context("reading the archive stopped unexpectedly")?;
+    if ctx.cancel.is_set() {
+        return Err(Failure::interrupted().into());
+    }
+    result
+}
+
+/// Where a zip that arrives as a stream is spooled: beside the filestore (same disk as what
+/// it becomes), in an unnamed file that vanishes with the process, even at kill -9.
+fn spool_dir(ctx: &Context) -> PathBuf {
+    let root = ctx.filestore_root();
+    if root.is_dir() { root } else { ctx.config.data_dir.value.clone() }
 }

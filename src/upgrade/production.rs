@@ -15,17 +15,15 @@ use anyhow::{Context as _, Result};
 use crate::backup;
 use crate::cli::{BackupFormat, Compression};
 use crate::context::Context;
+use crate::copy::{self, NotMade};
 use crate::error::Failure;
 use crate::odoo;
-use crate::pg::admin::{self, CopyStrategy};
-use crate::safe::install::{self, Install};
+use crate::pg::admin;
+use crate::safe::install::Install;
 use crate::secret::Secret;
 use crate::upgrade::platform::Aim;
 use crate::upgrade::target::current_series;
 use crate::upgrade::{self as engine, Hop, Remote, Resolved};
-
-/// From this size on, a file copy (one checkpoint) beats WAL-logging every block.
-const LARGE_DATABASE: i64 = 1 << 30;
 
 /// The service's commands around the upgrade (`--stop-cmd`, `--post-command`, `--start-cmd`).
 #[derive(Default)]
@@ -74,12 +72,29 @@ pub async fn upgrade(
         None => None,
     };
     let _work = engine::work_dir(&run.work_dir)?;
-    let site = ctx.site(admin_client);
-    let mut install = install::begin_upgrade(&site, "upgrade production", db, job.keep_as).await?;
     let mut phases = Phases::default();
     let steps = Steps { ctx, admin_client, job };
-    let upgraded = steps.before_swap(&mut install, remote.as_mut(), &mut phases).await;
-    let outcome = swap_or_put_back(ctx, db, install, upgraded, &mut phases).await;
+    let spec = copy::Spec {
+        operation: "upgrade production",
+        name: db,
+        replace: true,
+        with_folder: true,
+        keep_previous_as: Some(job.keep_as),
+        end_sessions: true,
+    };
+    let made = copy::make(ctx, admin_client, &spec, async |install| {
+        let upgraded = steps.before_swap(install, remote.as_mut(), &mut phases).await?;
+        phases.start(ctx, "swap");
+        Ok(upgraded)
+    })
+    .await;
+    let outcome = match made {
+        Ok(upgraded) => {
+            phases.end();
+            Ok(upgraded)
+        }
+        Err(not_made) => Err(put_back(ctx, db, not_made, phases.current()).await),
+    };
     let started_again = start_service(ctx, job.service.start, db).await;
     let upgraded = match outcome {
         Ok(upgraded) => upgraded,
@@ -141,53 +156,32 @@ impl Phases {
     }
 }
 
-/// Times the phases, and names the one under way for the error message./// The swap when everything before it went well; else everything put back as it was.
-async fn swap_or_put_back(
-    ctx: &Context,
-    db: &str,
-    install: Install<'_, '_>,
-    upgraded: Result<Upgraded>,
-    phases: &mut Phases,
-) -> Result<Upgraded> {
-    match upgraded {
-        Ok(upgraded) => {
-            phases.start(ctx, "swap");
-            match install.complete(true).await {
-                Ok(installed) => {
-                    if let Some(leftover) = installed.leftover {
-                        ctx.printer.warn(&leftover);
-                    }
-                    phases.end();
-                    Ok(upgraded)
-                }
-                Err(error) => {
-                    let settled = settle_after_lost_session(ctx, db).await;
-                    Err(error.context(format!("the swap of {db} failed{settled}")))
-                }
-            }
+/// Times the phases, and names the one under way for the error message./// What a failed upgrade says: where it failed, and that production is back as it was — or,
+/// when putting it back failed too, what recovery did about it.
+async fn put_back(ctx: &Context, db: &str, not_made: NotMade, failed_at: &str) -> anyhow::Error {
+    match not_made {
+        NotMade::NotStarted(error) => error,
+        NotMade::NotInstalled(error) => {
+            let settled = settle_after_lost_session(ctx, db).await;
+            error.context(format!("the swap of {db} failed{settled}"))
         }
-        Err(error) => {
-            let failed_at = phases.current().to_string();
-            let interrupted = ctx.cancel.is_set();
-            let error = match install.abandon().await {
-                Ok(()) if interrupted => {
-                    ctx.printer.status(&format!(
-                        "Interrupted during {failed_at}: {db} is back as it was, open to connections again; nothing was left behind"
-                    ));
-                    error
-                }
-                Ok(()) => error.context(format!(
-                    "the upgrade of {db} failed during {failed_at}; {db} is back as it was, open to connections again (nothing was left behind)"
-                )),
-                Err(cleanup) => {
-                    let settled = settle_after_lost_session(ctx, db).await;
-                    error.context(format!(
-                        "the upgrade of {db} failed during {failed_at}, and putting things back failed too ({}){settled}",
-                        crate::error::one_line(&cleanup)
-                    ))
-                }
-            };
-            Err(if interrupted { Failure::interrupted().into() } else { error })
+        NotMade::Abandoned { error, cleanup: None, interrupted: true } => {
+            ctx.printer.status(&format!(
+                "Interrupted during {failed_at}: {db} is back as it was, open to connections again; nothing was left behind"
+            ));
+            drop(error);
+            Failure::interrupted().into()
+        }
+        NotMade::Abandoned { error, cleanup: None, interrupted: false } => error.context(format!(
+            "the upgrade of {db} failed during {failed_at}; {db} is back as it was, open to connections again (nothing was left behind)"
+        )),
+        NotMade::Abandoned { error, cleanup: Some(cleanup), interrupted } => {
+            let settled = settle_after_lost_session(ctx, db).await;
+            let error = error.context(format!(
+                "the upgrade of {db} failed during {failed_at}, and putting things back failed too ({}){settled}",
+                crate::error::one_line(&cleanup)
+            ));
+            if interrupted { Failure::interrupted().into() } else { error }
         }
     }
 }
@@ -291,7 +285,8 @@ impl Steps<'_> {
 
         phases.start(ctx, "freezing a copy");
         ctx.printer.status(&format!("Copying {db} (closed) to work on …"));
-        let strategy = strategy(self.admin_client, self.job.size).await?;
+        let strategy =
+            copy::template_strategy(self.admin_client, None, Some(self.job.size)).await?;
         let sql = admin::create_from_template_sql(&building, db, self.job.owner, strategy);
         crate::pg::admin::retry_in_use(self.admin_client, db, true, || async {
             crate::sessions::run_cancellable(ctx, self.admin_client, &sql).await
@@ -373,17 +368,7 @@ impl Steps<'_> {
             .batch_execute(&admin::allow_connections_sql(db, false))
             .await
             .with_context(|| format!("cannot close {db} to connections"))?;
-        for _ in 0..100 {
-            admin::terminate_sessions(self.admin_client, db).await?;
-            if admin::sessions(self.admin_client, db).await?.is_empty() {
-                return Ok(());
-            }
-            tokio::select! {
-                () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
-                () = ctx.cancel.wait() => return Err(Failure::interrupted().into()),
-            }
-        }
-        Err(Failure::failed(format!("the sessions of {db} did not end within 10 s")).into())
+        crate::sessions::end_all(ctx, self.admin_client, db).await
     }
 
     /// A full backup of the frozen copy, under the original's name, checked end to end.
@@ -427,11 +412,4 @@ impl Steps<'_> {
         }
         Ok(report.path)
     }
-}
-
-async fn strategy(admin_client: &crate::pg::Client, size: i64) -> Result<Option<CopyStrategy>> {
-    if admin::server_version_num(admin_client).await? < 150_000 {
-        return Ok(None);
-    }
-    Ok(Some(if size < LARGE_DATABASE { CopyStrategy::WalLog } else { CopyStrategy::FileCopy }))
 }

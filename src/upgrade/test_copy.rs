@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use crate::context::Context;
-use crate::error::Failure;
+use crate::copy;
 use crate::neutralize;
 use crate::odoo::{self, identity};
 use crate::pg::admin;
@@ -97,43 +97,30 @@ pub async fn install_copy(
         .await?
         .with_context(|| format!("database {} disappeared", job.db))?
         .owner;
-    let site = ctx.site(admin_client);
-    let install = install::begin(&site, "upgrade test", job.name, job.replace, true).await?;
-    let built = build(ctx, admin_client, &site, job, &install, &owner, source).await;
-    let report = match built {
-        Ok(report) => report,
-        Err(error) => {
-            let interrupted = ctx.cancel.is_set();
-            let error = match install.abandon().await {
-                Ok(()) => error.context(format!(
-                    "the upgraded test copy {} was not made (its temporary database and folder were removed)",
-                    job.name
-                )),
-                Err(cleanup) => error.context(format!(
-                    "the upgraded test copy {} was not made, and removing its temporary copy failed too ({}); `odoodb recover` removes it (so does the next odoodb run that changes something)",
-                    job.name,
-                    crate::error::one_line(&cleanup)
-                )),
-            };
-            return Err(if interrupted { Failure::interrupted().into() } else { error });
-        }
+    let spec = copy::Spec {
+        operation: "upgrade test",
+        name: job.name,
+        replace: job.replace,
+        with_folder: true,
+        keep_previous_as: None,
+        end_sessions: true,
     };
-    let installed = install.complete(true).await?;
-    if let Some(leftover) = installed.leftover {
-        ctx.printer.warn(&leftover);
-    }
-    Ok(report)
+    copy::make(ctx, admin_client, &spec, async |install| {
+        build(ctx, admin_client, job, install, &owner, source).await
+    })
+    .await
+    .map_err(|not_made| not_made.explain(&format!("making the upgraded test copy {}", job.name)))
 }
 
 async fn build(
     ctx: &Context,
     admin_client: &crate::pg::Client,
-    site: &crate::safe::Site<'_>,
     job: &Job<'_>,
-    install: &install::Install<'_, '_>,
+    install: &mut install::Install<'_, '_>,
     owner: &str,
     source: Source,
 ) -> Result<Report> {
+    let site = ctx.site(admin_client);
     let building = install.building().to_string();
     ctx.create_odoo_database(admin_client, &building, owner).await?;
     install.label_building(&format!("upgraded test copy of {} for {}", job.db, job.name)).await?;
@@ -156,7 +143,7 @@ async fn build(
             let run = job.run.context("a command upgrade needs its options")?;
             // The program upgrades a database whose files are there, as Odoo's own would.
             engine::build_filestore(ctx, &ctx.filestore(job.db), install, None).await?;
-            hops_keeping_the_last_good(ctx, site, job, &building, owner, run, &hops).await?;
+            hops_keeping_the_last_good(ctx, &site, job, &building, owner, run, &hops).await?;
             (hops, None, None)
         }
     };
@@ -282,40 +269,25 @@ async fn make_usable(
     ctx.check_interrupt()?;
     let mut client = ctx.connect(&building).await?;
     odoo::require_odoo(&client, name).await?;
-    crate::odoo::grant_like_odoo(&client).await?;
-    identity::renew(
-        &mut client,
-        &identity::Options {
+    let finish = copy::Finish {
+        grant: true,
+        identity: Some(identity::Options {
             keep_enterprise_code: false,
             base_url: identity::local_base_url(ctx.config.http_port()),
             mark_regenerated: true,
-        },
-    )
-    .await?;
-    ctx.printer.status(&format!("Neutralizing {name} …"));
-    let log = |line: &str| ctx.printer.verbose(1, line);
-    let neutralized = neutralize::unattended(
-        &mut client,
-        &building,
-        &job.neutralize,
-        &ctx.cancel,
-        &ctx.params,
-        &log,
-    )
-    .await
-    .map_err(crate::neutralize::explain)?;
-    if !neutralized.findings.is_empty() {
-        let steps: Vec<&str> = neutralized.findings.iter().map(|f| f.step).collect();
-        return Err(Failure::failed(format!(
-            "the upgraded copy is not fully neutralized: steps {} still find live rows",
-            steps.join(", ")
-        ))
-        .into());
-    }
-    let uuid = identity::read(&client).await?.uuid;
+        }),
+        neutralize: Some(&job.neutralize),
+        require_neutral: true,
+        label: name,
+    };
+    let finished = copy::finish(ctx, &mut client, &building, &finish).await?;
     drop(client);
     ctx.check_interrupt()?;
     let stats =
         engine::build_filestore(ctx, &ctx.filestore(job.db), install, platform_files).await?;
-    Ok(Usable { uuid, neutralized_rows: neutralized.changed, filestore_files: stats.files })
+    Ok(Usable {
+        uuid: finished.identity.uuid,
+        neutralized_rows: finished.neutralized.map_or(0, |report| report.changed),
+        filestore_files: stats.files,
+    })
 }
