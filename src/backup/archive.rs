@@ -20,8 +20,9 @@ use crate::error::Failure;
 use crate::fault;
 use crate::pg::tools::Tool;
 
-use super::pg_dump::{ChildGuard, pg_dump_failed, run_pg_dump, stderr_file, watch_size};
+use super::pg_dump::{NO_BACKUP, watch_size};
 use super::{DumpReport, FilesReport, FilestorePlan, Request, Written, level};
+use crate::pg::dump::{self as pg_dump, ChildGuard, Messages};
 
 /// A tar.gz or zip in the making.
 pub(super) struct Archive<'a> {
@@ -77,7 +78,8 @@ impl Archive<'_> {
                 ));
                 let watch = watch_size(&pg_dump_bar, spool.path());
                 // The filestore is walked while pg_dump runs.
-                let (dumped, listing) = tokio::join!(run_pg_dump(self.ctx, command), listing_task);
+                let (dumped, listing) =
+                    tokio::join!(pg_dump::run(&self.ctx.cancel, command, NO_BACKUP), listing_task);
                 watch.abort();
                 pg_dump_bar.finish_and_clear();
                 dumped?;
@@ -160,7 +162,7 @@ impl Archive<'_> {
                 ours.filestore = self.filestore_part(listing.as_ref());
                 let mut command = self.tool.command(self.db)?;
                 command.args(["--format=plain", "--no-owner"]);
-                let (stderr, stderr_tmp) = stderr_file()?;
+                let (messages, stderr) = Messages::new()?;
                 command
                     .as_std_mut()
                     .stdin(Stdio::null())
@@ -190,7 +192,7 @@ impl Archive<'_> {
                             dump_seconds = step.elapsed().as_secs_f64();
                             let status = child.0.wait().context("pg_dump did not finish")?;
                             if !status.success() {
-                                return Err(pg_dump_failed(status, &stderr_tmp));
+                                return Err(messages.failure(status, NO_BACKUP));
                             }
                             handle.block_on(fault::point("backup:after-dump", &cancel_signal))
                         };

@@ -1,5 +1,5 @@
-//! pg_dump, run for a backup: its messages kept aside for the error, stopped at Ctrl-C, its
-//! progress read off the file it writes, and the `dump` format (pg_dump's own custom file).
+//! pg_dump for a backup: its compression flag, its progress read off the file it writes, and
+//! the `dump` format (pg_dump's own custom file).
 
 use std::path::Path;
 use std::process::Stdio;
@@ -10,51 +10,12 @@ use anyhow::{Context as _, Result};
 use crate::archive::output::Destination;
 use crate::cli::Compression;
 use crate::context::Context;
-use crate::error::Failure;
 use crate::pg::tools::Tool;
 
 use super::{DumpReport, Request, Written};
 
-/// pg_dump's messages go to an unnamed file, read only when it fails (a pipe could fill and
-/// stall it; a named file would outlive a killed run).
-pub(super) fn stderr_file() -> Result<(std::fs::File, std::fs::File)> {
-    let file = tempfile::tempfile().context("cannot create a temporary file")?;
-    Ok((file.try_clone().context("cannot open a temporary file")?, file))
-}
-
-pub(super) fn pg_dump_failed(
-    status: std::process::ExitStatus,
-    stderr: &std::fs::File,
-) -> anyhow::Error {
-    use std::io::{Read as _, Seek as _};
-    let mut text = String::new();
-    let mut file = stderr;
-    let _ = file.rewind().and_then(|()| file.read_to_string(&mut text));
-    let text = text.trim();
-    Failure::failed(format!(
-        "pg_dump failed ({status}){}",
-        if text.is_empty() { String::new() } else { format!(": {text}") }
-    ))
-    .hint("no backup was made; the message above is pg_dump's")
-    .into()
-}
-
-/// Runs pg_dump to its end, or until Ctrl-C (then kills it and fails as interrupted).
-pub(super) async fn run_pg_dump(ctx: &Context, mut command: tokio::process::Command) -> Result<()> {
-    let (stderr, stderr_tmp) = stderr_file()?;
-    command.stdin(Stdio::null()).stderr(Stdio::from(stderr));
-    let mut child = command.spawn().context("cannot start pg_dump")?;
-    tokio::select! {
-        status = child.wait() => {
-            let status = status.context("pg_dump did not finish")?;
-            if status.success() { Ok(()) } else { Err(pg_dump_failed(status, &stderr_tmp)) }
-        }
-        () = ctx.cancel.wait() => {
-            let _ = child.kill().await;
-            Err(Failure::interrupted().into())
-        }
-    }
-}
+/// What a failed pg_dump left: nothing.
+pub(super) const NO_BACKUP: &str = "no backup was made; the message above is pg_dump's";
 
 pub(super) fn pg_dump_level(compression: Compression) -> Option<&'static str> {
     match compression {
@@ -109,7 +70,7 @@ pub(super) async fn write_dump(
         }
     }
     let watch = destination.temp_path().map(|path| watch_size(&bar, path));
-    let result = run_pg_dump(ctx, command).await;
+    let result = crate::pg::dump::run(&ctx.cancel, command, NO_BACKUP).await;
     if let Some(watch) = watch {
         watch.abort();
     }
@@ -133,16 +94,4 @@ pub(super) async fn write_dump(
         files: None,
         missing: Vec::new(),
     })
-}
-
-/// Kills and reaps pg_dump if the writer gives up before it is done.
-pub(super) struct ChildGuard(pub(super) std::process::Child);
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
 }

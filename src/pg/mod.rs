@@ -3,6 +3,7 @@
 
 pub mod admin;
 mod connect;
+pub mod dump;
 pub mod load;
 pub mod pgpass;
 pub mod plain_dump;

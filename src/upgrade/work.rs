@@ -157,10 +157,8 @@ pub(crate) async fn dump(ctx: &Context, db: &str, work: &Path, jobs: u32) -> Res
         .arg(format!("--jobs={jobs}"))
         .arg("--file")
         .arg(&target)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-    let result = run_child(ctx, command, "pg_dump").await;
+        .stdout(std::process::Stdio::null());
+    let result = crate::pg::dump::run(&ctx.cancel, command, "the message above is pg_dump's").await;
     watch.abort();
     bar.finish_and_clear();
     if let Err(error) = result {
@@ -168,28 +166,4 @@ pub(crate) async fn dump(ctx: &Context, db: &str, work: &Path, jobs: u32) -> Res
         return Err(error);
     }
     Ok(target)
-}
-
-/// Runs a program to its end; Ctrl-C kills it (exit 130). Its last error lines make the error.
-async fn run_child(ctx: &Context, mut command: tokio::process::Command, name: &str) -> Result<()> {
-    command.kill_on_drop(true);
-    let child = command.spawn().with_context(|| format!("cannot run {name}"))?;
-    let output = child.wait_with_output();
-    tokio::pin!(output);
-    let output = tokio::select! {
-        output = &mut output => output.with_context(|| format!("{name} did not finish"))?,
-        () = ctx.cancel.wait() => return Err(Failure::interrupted().into()),
-    };
-    if output.status.success() {
-        return Ok(());
-    }
-    let text = String::from_utf8_lossy(&output.stderr);
-    let tail: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let tail = tail[tail.len().saturating_sub(3)..].join(" / ");
-    Err(Failure::failed(format!(
-        "{name} failed ({}): {}",
-        output.status,
-        crate::output::terminal_safe(&tail)
-    ))
-    .into())
 }
