@@ -9,6 +9,7 @@ mod archive;
 mod check;
 mod pg_dump;
 mod retention;
+mod verify;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +35,7 @@ use check::quick_check;
 use pg_dump::write_dump;
 pub use retention::backups_of;
 use retention::prune;
+pub use verify::verify_archive;
 
 /// Where the archive goes.
 #[derive(Debug, Clone)]

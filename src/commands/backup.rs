@@ -8,18 +8,20 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::archive::detect::Input;
 use crate::archive::output::{self, Resolved};
 use crate::backup::{
     Report, Request, Target, backup_dir, default_format, default_jobs, extension, make,
+    verify_archive,
 };
 use crate::cli::{BackupArgs, BackupFormat};
 use crate::context::Context;
 use crate::error::{Failure, usage_error};
-use crate::output::bytes;
+use crate::output::{Printer, bytes};
 
 pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<()> {
     if let Some(file) = &args.verify {
-        return super::backup_verify::run(ctx, file).await;
+        return verify(ctx, file).await;
     }
     let db = args.db.as_deref().ok_or_else(|| {
         usage_error("name the database to back up", "odoodb backup <db>, or --verify FILE")
@@ -162,4 +164,33 @@ fn human(report: &Report) -> String {
         let _ = write!(text, "\nRemoved older backup {path}");
     }
     text
+}
+
+/// `--verify FILE`: the table of findings; exit 4 when anything is wrong.
+async fn verify(ctx: &Context, file: &Path) -> Result<()> {
+    ctx.printer
+        .status(&format!("Verifying {} …", Input::parse(&file.to_string_lossy())?.describe()));
+    let report = verify_archive(ctx, &file.to_string_lossy()).await?;
+    let print = if report.ok() { Printer::done } else { Printer::emit };
+    print(&ctx.printer, &report, || {
+        let mut table = ctx.printer.table(&["CHECK", "RESULT", "DETAIL"]);
+        for finding in &report.findings {
+            table.add_row(vec![
+                finding.check.clone(),
+                if finding.ok { "ok".to_string() } else { "FAILED".to_string() },
+                crate::output::terminal_safe(&finding.detail),
+            ]);
+        }
+        table.to_string()
+    })?;
+    if !report.ok() {
+        let problems = report.findings.iter().filter(|f| !f.ok).count();
+        return Err(Failure::check_failed(format!(
+            "{} is damaged: {problems} check(s) failed",
+            report.archive
+        ))
+        .hint("do not trust this backup; make a new one")
+        .into());
+    }
+    Ok(())
 }

@@ -2,7 +2,6 @@
 //! command stops at Ctrl-C.
 
 mod backup;
-mod backup_verify;
 pub mod completions;
 mod config;
 mod delete;

@@ -385,17 +385,7 @@ impl Steps<'_> {
         };
         let report = backup::make(ctx, self.job.db, &request).await?;
         ctx.printer.status(&format!("Backed up {} to {}; verifying …", self.job.db, report.path));
-        let input = crate::archive::detect::Input::parse(&report.path)?;
-        let pg_restore =
-            crate::pg::tools::Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
-        let program = pg_restore.program.clone();
-        let (timeouts, cancel) = (ctx.download_timeouts(None, None), ctx.cancel.clone());
-        let verified = tokio::task::spawn_blocking(move || {
-            crate::archive::verify::verify(&input, &program, timeouts, &cancel)
-        })
-        .await
-        .context("the verification stopped unexpectedly")?;
-        ctx.check_interrupt()?;
+        let verified = backup::verify_archive(ctx, &report.path).await?;
         if !verified.ok() {
             let failed: Vec<String> = verified
                 .findings

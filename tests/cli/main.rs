@@ -15,6 +15,7 @@ mod duplicate;
 mod errors;
 mod faults;
 mod info;
+mod layout;
 mod list;
 mod neutralize;
 mod neutralize_inventory;

@@ -1,0 +1,23 @@
+//! `--verify`: an archive read end to end and checked (see `archive::verify`), off the async
+//! threads, stopped by Ctrl-C.
+
+use anyhow::{Context as _, Result};
+
+use crate::archive::detect::Input;
+use crate::archive::verify::{self, Report};
+use crate::context::Context;
+use crate::pg::tools::Tool;
+
+/// Reads `archive` (a path or a URL) end to end; the report says what failed, if anything.
+pub async fn verify_archive(ctx: &Context, archive: &str) -> Result<Report> {
+    let input = Input::parse(archive)?;
+    let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
+    let program = pg_restore.program.clone();
+    let (timeouts, cancel) = (ctx.download_timeouts(None, None), ctx.cancel.clone());
+    let report =
+        tokio::task::spawn_blocking(move || verify::verify(&input, &program, timeouts, &cancel))
+            .await
+            .context("the verification stopped unexpectedly")?;
+    ctx.check_interrupt()?;
+    Ok(report)
+}
