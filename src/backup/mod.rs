@@ -8,6 +8,7 @@
 mod archive;
 mod check;
 mod pg_dump;
+mod policy;
 mod retention;
 mod verify;
 
@@ -33,6 +34,7 @@ use crate::{fault, odoo};
 use archive::Archive;
 use check::quick_check;
 use pg_dump::write_dump;
+pub use policy::Policy;
 pub use retention::backups_of;
 use retention::prune;
 pub use verify::verify_archive;
@@ -56,7 +58,8 @@ pub enum Target {
 pub struct Request {
     pub format: BackupFormat,
     pub target: Target,
-    pub keep: Option<u32>,
+    /// Which older backups of the database in the folder stay once the new one is complete.
+    pub retention: Policy,
     pub no_filestore: bool,
     pub compression: Compression,
     pub jobs: usize,
@@ -73,7 +76,7 @@ impl Request {
         Self {
             format: default_format(ctx),
             target: Target::Dir(backup_dir(ctx)),
-            keep: None,
+            retention: Policy::default(),
             no_filestore: false,
             compression: Compression::Default,
             jobs: default_jobs(),
@@ -368,8 +371,8 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     if let Some(path) = &path {
         quick_check(path, request.format, size, ctx, db).await?;
     }
-    let pruned = match (&path, request.keep) {
-        (Some(path), Some(keep)) => prune(db, path, keep)?,
+    let pruned = match &path {
+        Some(path) if !request.retention.is_empty() => prune(db, path, &request.retention)?,
         _ => Vec::new(),
     };
     let report = Report {

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
+use super::policy::{Policy, kept};
+
 /// A backup file name of `db`: `<db>_<YYYY-mm-dd_HH-MM-SS>.<tar.gz|zip|dump>`, Odoo's download
 /// name; returns its time.
 pub fn backup_time(db: &str, file_name: &str) -> Option<chrono::NaiveDateTime> {
@@ -33,9 +35,9 @@ pub fn backups_of(db: &str, dir: &Path) -> Vec<(chrono::NaiveDateTime, PathBuf)>
     found
 }
 
-/// Removes the backups of `db` beside `new` beyond the newest `keep` (the new one counts and is
-/// never removed), oldest first; returns what was removed, in that order.
-pub(super) fn prune(db: &str, new: &Path, keep: u32) -> Result<Vec<String>> {
+/// Removes the backups of `db` beside `new` that `policy` does not keep (the new one counts and
+/// is never removed), oldest first; returns what was removed, in that order.
+pub(super) fn prune(db: &str, new: &Path, policy: &Policy) -> Result<Vec<String>> {
     let dir = match new.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -43,17 +45,21 @@ pub(super) fn prune(db: &str, new: &Path, keep: u32) -> Result<Vec<String>> {
     let new_name = new.file_name();
     // Only backups older than the new one: a newer one is another run's that finished first
     // (a cron run overlapping a manual one), the latest state of the database, never "older".
-    let new_time = new_name.and_then(|name| backup_time(db, &name.to_string_lossy()));
-    let older: Vec<PathBuf> = backups_of(db, dir)
+    // A name without Odoo's stamp (`-o FILE`) was made just now.
+    let new_time = new_name
+        .and_then(|name| backup_time(db, &name.to_string_lossy()))
+        .unwrap_or_else(|| chrono::Local::now().naive_local());
+    let mut candidates: Vec<(chrono::NaiveDateTime, PathBuf)> = backups_of(db, dir)
         .into_iter()
-        .filter(|(time, _)| new_time.is_none_or(|new_time| *time < new_time))
-        .map(|(_, path)| path)
-        .filter(|path| path.file_name() != new_name)
+        .filter(|(time, path)| *time < new_time && path.file_name() != new_name)
         .collect();
-    let keep_others = usize::try_from(keep).unwrap_or(usize::MAX).saturating_sub(1);
+    // The new backup takes part in the policy as the newest, and is always kept.
+    let times: Vec<chrono::NaiveDateTime> =
+        std::iter::once(new_time).chain(candidates.iter().map(|(time, _)| *time)).collect();
+    let mut keep = kept(&times, policy).into_iter().skip(1);
+    candidates.retain(|_| !keep.next().unwrap_or(true));
     // Oldest first: stopped midway, what is left is the newer ones.
-    let mut doomed: Vec<PathBuf> = older.into_iter().skip(keep_others).collect();
-    doomed.reverse();
+    let doomed: Vec<PathBuf> = candidates.into_iter().rev().map(|(_, path)| path).collect();
     let mut removed = Vec::new();
     for path in doomed {
         std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;

@@ -11,7 +11,7 @@ use anyhow::Result;
 use crate::archive::detect::Input;
 use crate::archive::output::{self, Resolved};
 use crate::backup::{
-    Report, Request, Target, backup_dir, default_format, default_jobs, extension, make,
+    Policy, Report, Request, Target, backup_dir, default_format, default_jobs, extension, make,
     verify_archive,
 };
 use crate::cli::{BackupArgs, BackupFormat};
@@ -117,7 +117,7 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
     Ok(Request {
         format: format.unwrap_or_else(|| default_format(ctx)),
         target,
-        keep,
+        retention: Policy { last: keep, ..Policy::default() },
         no_filestore: args.no_filestore,
         compression: args.compression,
         jobs,

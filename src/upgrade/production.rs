@@ -377,7 +377,7 @@ impl Steps<'_> {
         let request = backup::Request {
             format: BackupFormat::TarGz,
             target: backup::Target::Dir(self.job.backup_dir.clone()),
-            keep: None,
+            retention: backup::Policy::default(),
             no_filestore: false,
             compression: Compression::Default,
             jobs: usize::try_from(self.job.run.jobs).unwrap_or(1),
