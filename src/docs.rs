@@ -10,18 +10,16 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use clap::{Arg, CommandFactory as _};
+use clap::Arg;
 use clap_complete::Shell;
 use clap_mangen::roff::{Inline, Roff, bold, italic, roman};
-
-use crate::cli::Cli;
 
 pub const SHELLS: [Shell; 5] =
     [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish];
 
 /// The completion script for one shell.
 pub fn completion(shell: Shell) -> Result<String> {
-    let mut command = Cli::command();
+    let mut command = crate::wiring::command();
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut command, "odoodb", &mut buffer);
     String::from_utf8(buffer).context("completion script is not UTF-8")
@@ -56,7 +54,7 @@ pub fn generated_files() -> Result<Vec<(PathBuf, Vec<u8>)>> {
 
 /// `odoodb.1`, then `odoodb-<sub>.1` for every subcommand but `help`.
 pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>> {
-    let mut root = Cli::command();
+    let mut root = crate::wiring::command();
     // Building propagates the global options into each subcommand and names each one as it is
     // typed (`odoodb duplicate`), which is what a page must show.
     root.build();

@@ -28,6 +28,7 @@ mod safe;
 mod secret;
 mod sessions;
 pub mod upgrade;
+mod wiring;
 
 pub use app::main_entry;
 pub use cli::Cli;

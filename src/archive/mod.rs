@@ -53,6 +53,18 @@ impl Visitor for Skip {
     }
 }
 
+/// The formats a backup writes, named as `--format` and the settings' `backup.format` name
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub enum BackupFormat {
+    #[serde(rename = "tar.gz")]
+    TarGz,
+    #[serde(rename = "zip")]
+    Zip,
+    #[serde(rename = "dump")]
+    Dump,
+}
+
 /// pg_dump's output form, as the manifest names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -9,12 +9,12 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
+use crate::archive::BackupFormat;
 use crate::archive::Manifest;
 use crate::archive::files::{self, Listing};
 use crate::archive::manifest::{DumpPart, FilestorePart, Ours};
 use crate::archive::output::Destination;
 use crate::archive::{tar_gz, zip};
-use crate::cli::BackupFormat;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::fault;

@@ -18,11 +18,12 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
+use crate::archive::BackupFormat;
 use crate::archive::Manifest;
 use crate::archive::files;
 use crate::archive::manifest::{DumpPart, Ours};
 use crate::archive::output::Destination;
-use crate::cli::{BackupFormat, Compression};
+use crate::cli::Compression;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::pg::Client;

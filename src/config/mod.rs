@@ -14,10 +14,24 @@ use serde::Serialize;
 pub use odoo_conf::OdooConf;
 pub use settings::Settings;
 
-use crate::cli::{GlobalArgs, SslMode as CliSslMode};
 use crate::error::{Failure, usage_error};
 use crate::pg::{ConnectParams, RootCert, SslMode};
 use crate::secret::Secret;
+
+/// What the command line says: the flags that beat odoo.conf and the environment. Built from
+/// the parsed arguments where the command line is wired to the layers, so config knows no clap.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    /// `-c`/`--config`: the odoo.conf to read.
+    pub odoo_config: Option<PathBuf>,
+    /// `--settings`: odoodb's own settings file.
+    pub settings: Option<PathBuf>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub user: Option<String>,
+    pub sslmode: Option<SslMode>,
+    pub data_dir: Option<PathBuf>,
+}
 
 /// Where a resolved value came from, shown by `odoodb config` and `-v`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +133,7 @@ const SOCKET_DIRS: [&str; 3] = ["/var/run/postgresql", "/run/postgresql", "/tmp"
 
 impl Resolved {
     #[allow(clippy::too_many_lines, reason = "one precedence rule per setting, read top to bottom")]
-    pub fn resolve(args: &GlobalArgs, env: &dyn Environment) -> Result<Self> {
+    pub fn resolve(args: &Flags, env: &dyn Environment) -> Result<Self> {
         let home = env.home();
         let odoo_conf = load_odoo_conf(args.odoo_config.as_deref(), env, home.as_deref())?;
         let settings = Settings::load(args.settings.as_deref(), home.as_deref())?;
@@ -167,7 +181,7 @@ impl Resolved {
         );
 
         let sslmode = pick(
-            args.sslmode.map(|m| (from_cli(m), Source::Flag("--sslmode"))),
+            args.sslmode.map(|m| (m, Source::Flag("--sslmode"))),
             conf("db_sslmode")
                 .map(|m| {
                     parse_sslmode(&m, "odoo.conf db_sslmode")
@@ -443,17 +457,6 @@ fn parse_timeout(text: &str, origin: &str) -> Result<Duration> {
     })
 }
 
-fn from_cli(mode: CliSslMode) -> SslMode {
-    match mode {
-        CliSslMode::Disable => SslMode::Disable,
-        CliSslMode::Allow => SslMode::Allow,
-        CliSslMode::Prefer => SslMode::Prefer,
-        CliSslMode::Require => SslMode::Require,
-        CliSslMode::VerifyCa => SslMode::VerifyCa,
-        CliSslMode::VerifyFull => SslMode::VerifyFull,
-    }
-}
-
 fn expand_home(path: &str, home: Option<&Path>) -> PathBuf {
     match (path.strip_prefix("~/"), home) {
         (Some(rest), Some(home)) => home.join(rest),
@@ -515,7 +518,7 @@ mod tests {
                 ("PGSSLMODE", "require"),
             ],
         );
-        let args = GlobalArgs { host: Some("flag-host".into()), ..GlobalArgs::default() };
+        let args = Flags { host: Some("flag-host".into()), ..Flags::default() };
         let resolved = Resolved::resolve(&args, &env)?;
         assert_eq!(resolved.host.value, "flag-host");
         assert_eq!(resolved.host.source, Source::Flag("--host"));
@@ -530,7 +533,7 @@ mod tests {
     #[test]
     fn defaults_are_the_os_user_and_home_data_dir() -> Result<()> {
         let dir = temp_dir("defaults");
-        let resolved = Resolved::resolve(&GlobalArgs::default(), &env_with(&dir, &[]))?;
+        let resolved = Resolved::resolve(&Flags::default(), &env_with(&dir, &[]))?;
         assert_eq!(resolved.user.value, "osuser");
         assert_eq!(resolved.port.value, 5432);
         assert!(resolved.host.value.starts_with('/'));
@@ -543,7 +546,7 @@ mod tests {
     fn password_never_shows_in_the_description() -> Result<()> {
         let dir = temp_dir("password");
         let resolved = Resolved::resolve(
-            &GlobalArgs::default(),
+            &Flags::default(),
             &env_with(&dir, &[("PGPASSWORD", "s3cr3t-value")]),
         )?;
         let text = format!("{:?} {:?}", resolved.describe(), resolved);
@@ -554,10 +557,9 @@ mod tests {
     #[test]
     fn a_bad_port_names_its_origin() {
         let dir = temp_dir("badport");
-        let error =
-            Resolved::resolve(&GlobalArgs::default(), &env_with(&dir, &[("PGPORT", "fifty")]))
-                .err()
-                .map(|e| e.to_string());
+        let error = Resolved::resolve(&Flags::default(), &env_with(&dir, &[("PGPORT", "fifty")]))
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(error.as_deref(), Some("PGPORT is \"fifty\", which is not a port number"));
     }
 
@@ -566,17 +568,15 @@ mod tests {
         let dir = temp_dir("timeout");
         let settings = dir.join("settings.toml");
         std::fs::write(&settings, "[connection]\nconnect_timeout = 7\n")?;
-        let args = GlobalArgs { settings: Some(settings), ..GlobalArgs::default() };
+        let args = Flags { settings: Some(settings), ..Flags::default() };
         let resolved = Resolved::resolve(&args, &env_with(&dir, &[("PGCONNECT_TIMEOUT", "1")]))?;
         assert_eq!(resolved.connect_timeout.value, Duration::from_secs(2), "libpq's minimum");
         assert_eq!(resolved.connect_timeout.source, Source::Env("PGCONNECT_TIMEOUT"));
         let resolved = Resolved::resolve(&args, &env_with(&dir, &[]))?;
         assert_eq!(resolved.connect_timeout.value, Duration::from_secs(7));
         assert_eq!(resolved.connect_timeout.source, Source::Settings("connection.connect_timeout"));
-        let resolved = Resolved::resolve(
-            &GlobalArgs::default(),
-            &env_with(&dir, &[("PGCONNECT_TIMEOUT", "0")]),
-        )?;
+        let resolved =
+            Resolved::resolve(&Flags::default(), &env_with(&dir, &[("PGCONNECT_TIMEOUT", "0")]))?;
         assert_eq!(resolved.connect_timeout.value, crate::pg::DEFAULT_CONNECT_TIMEOUT);
         Ok(())
     }
@@ -584,18 +584,17 @@ mod tests {
     #[test]
     fn certificates_from_environment_or_home() -> Result<()> {
         let dir = temp_dir("certs");
-        let resolved = Resolved::resolve(&GlobalArgs::default(), &env_with(&dir, &[]))?;
+        let resolved = Resolved::resolve(&Flags::default(), &env_with(&dir, &[]))?;
         assert!(resolved.root_cert.is_none() && resolved.client_cert.is_none());
         std::fs::create_dir_all(dir.join(".postgresql"))?;
         std::fs::write(dir.join(".postgresql/root.crt"), "")?;
         std::fs::write(dir.join(".postgresql/postgresql.crt"), "")?;
-        let params =
-            Resolved::resolve(&GlobalArgs::default(), &env_with(&dir, &[]))?.connect_params();
+        let params = Resolved::resolve(&Flags::default(), &env_with(&dir, &[]))?.connect_params();
         assert_eq!(params.root_cert, Some(RootCert::File(dir.join(".postgresql/root.crt"))));
         assert_eq!(params.client_cert, Some(dir.join(".postgresql/postgresql.crt")));
         assert_eq!(params.client_key, Some(dir.join(".postgresql/postgresql.key")));
         let params = Resolved::resolve(
-            &GlobalArgs::default(),
+            &Flags::default(),
             &env_with(&dir, &[("PGSSLROOTCERT", "system"), ("PGSSLMODE", "allow")]),
         )?
         .connect_params();
@@ -607,7 +606,7 @@ mod tests {
     #[test]
     fn a_missing_explicit_odoo_conf_is_an_error() {
         let dir = temp_dir("missing");
-        let args = GlobalArgs { odoo_config: Some(dir.join("nope.conf")), ..GlobalArgs::default() };
+        let args = Flags { odoo_config: Some(dir.join("nope.conf")), ..Flags::default() };
         assert!(Resolved::resolve(&args, &env_with(&dir, &[])).is_err());
     }
 }

@@ -14,8 +14,9 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use super::engine::{self, Hop, Remote, Resolved};
+use crate::archive::BackupFormat;
 use crate::backup;
-use crate::cli::{BackupFormat, Compression, UpgradeProductionArgs};
+use crate::cli::{Compression, UpgradeProductionArgs};
 use crate::confirm;
 use crate::context::Context;
 use crate::error::Failure;
