@@ -59,7 +59,7 @@ async fn run(cli: Cli) -> u8 {
         Ok(()) => exit::OK,
         Err(error) if error::is_broken_pipe(&error) => exit::OK,
         Err(error) => {
-            let (code, hints) = error::classify(&error);
+            let (code, hints) = error::classify(&error, crate::pg::explain);
             output::print_error(&error::one_line(&error), hints.as_deref());
             code
         }

@@ -98,8 +98,19 @@ pub fn usage_error(message: impl Into<String>, hint: impl Into<String>) -> anyho
     Failure::usage(message).hint(hint).into()
 }
 
-/// The exit code and hint chosen by the first `Failure` in the chain, if any.
-pub fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
+/// A layer's reading of a cause in an error's chain that is one of its own errors: the run then
+/// exits 1, with this hint if there is one.
+pub struct Explained {
+    pub hint: Option<String>,
+}
+
+/// Reads one cause: `Some` when it is the layer's own error, `None` when it is not. The layers
+/// explain their own errors; this module knows none of them.
+pub type Explain = fn(&(dyn std::error::Error + 'static)) -> Option<Explained>;
+
+/// The exit code and hint chosen by the first cause in the chain that is a `Failure`, or that
+/// `explain` recognises.
+pub fn classify(error: &anyhow::Error, explain: Explain) -> (u8, Option<String>) {
     // A `Failure` given as context is not itself in the chain, only its wrapper.
     if let Some(failure) = error.downcast_ref::<Failure>() {
         return (failure.exit_code(), failure.hint.clone());
@@ -116,8 +127,8 @@ pub fn classify(error: &anyhow::Error) -> (u8, Option<String>) {
         {
             return (failure.exit_code(), failure.hint.clone());
         }
-        if let Some(pg) = cause.downcast_ref::<tokio_postgres::Error>() {
-            return (exit::FAILED, crate::pg::hint_for(pg));
+        if let Some(explained) = explain(cause) {
+            return (exit::FAILED, explained.hint);
         }
         if let Some(io) = cause.downcast_ref::<std::io::Error>()
             && io.kind() == std::io::ErrorKind::PermissionDenied
@@ -164,11 +175,15 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 mod tests {
     use super::*;
 
+    fn no_layer(_: &(dyn std::error::Error + 'static)) -> Option<Explained> {
+        None
+    }
+
     #[test]
     fn usage_errors_exit_2_with_their_hint() {
         let error = anyhow::Error::from(Failure::usage("bad name").hint("use letters"))
             .context("checking the arguments");
-        assert_eq!(classify(&error), (2, Some("use letters".into())));
+        assert_eq!(classify(&error, no_layer), (2, Some("use letters".into())));
         assert_eq!(one_line(&error), "checking the arguments: bad name");
     }
 
@@ -187,15 +202,15 @@ mod tests {
     fn a_failure_inside_an_io_error_keeps_its_code_and_hint() {
         let io = std::io::Error::other(Failure::failed("x stalled").hint("raise it"));
         let error = anyhow::Error::from(io).context("cannot read the dump");
-        assert_eq!(classify(&error), (1, Some("raise it".into())));
+        assert_eq!(classify(&error, no_layer), (1, Some("raise it".into())));
         let io = std::io::Error::other(Failure::interrupted());
-        assert_eq!(classify(&anyhow::Error::from(io)).0, 130);
+        assert_eq!(classify(&anyhow::Error::from(io), no_layer).0, 130);
     }
 
     #[test]
     fn plain_errors_exit_1() {
         let error = anyhow::anyhow!("boom");
-        assert_eq!(classify(&error).0, 1);
+        assert_eq!(classify(&error, no_layer).0, 1);
     }
 
     #[test]

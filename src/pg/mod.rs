@@ -26,6 +26,12 @@ pub fn quote_literal(value: &str) -> String {
     postgres_protocol::escape::escape_literal(value)
 }
 
+/// The hint for a cause of a failed run that is a PostgreSQL error (see `error::Explain`).
+pub fn explain(cause: &(dyn std::error::Error + 'static)) -> Option<crate::error::Explained> {
+    let error = cause.downcast_ref::<tokio_postgres::Error>()?;
+    Some(crate::error::Explained { hint: hint_for(error) })
+}
+
 /// What to tell the user after a PostgreSQL error, by its SQLSTATE or connection failure.
 pub fn hint_for(error: &tokio_postgres::Error) -> Option<String> {
     use tokio_postgres::error::SqlState;
