@@ -4,18 +4,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const AFTER_HELP: &str = "\
+/// Where the settings come from: the first paragraph after `odoodb --help` (the exit codes,
+/// from their table, follow it where the command is assembled).
+pub const SETTINGS_ORDER: &str = "\
 Connection and data_dir come from, in order: command-line flags, the Odoo config file
 (-c, else $ODOO_RC, else ~/.odoorc), the PG* environment variables and ~/.pgpass, then
-libpq's defaults (local socket, current OS user). Passwords are never taken from a flag.
-
-Exit codes: 0 ok · 1 failed or declined · 2 usage error (also: destructive command without a
-terminal and without --yes) · 3 done, but partly (neutralize --continue-on-error with a failed
-module file, or --interactive with steps declined; a backup of files already damaged on disk) · 4 a check found a problem · 130 interrupted, after cleanup.";
+libpq's defaults (local socket, current OS user). Passwords are never taken from a flag.";
 
 /// Back up, restore, copy, rename, delete and neutralize Odoo databases and their filestores.
 #[derive(Debug, Parser)]
-#[command(name = "odoodb", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "odoodb", version, about, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

@@ -160,10 +160,10 @@ fn man_page(
     }
 
     roff.control("SH", ["EXIT STATUS"]);
-    for (code, meaning) in EXIT_STATUS {
+    for status in crate::error::exit::TABLE {
         roff.control("TP", []);
-        roff.text([bold(*code)]);
-        roff.text([roman(*meaning)]);
+        roff.text([bold(status.code.to_string())]);
+        roff.text([roman(status.meaning)]);
     }
 
     roff.control("SH", ["ENVIRONMENT"]);
@@ -356,31 +356,6 @@ fn item_paragraphs(roff: &mut Roff, text: &str) {
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
 }
-
-/// The exit codes of `crate::error::exit`, as every command uses them.
-const EXIT_STATUS: &[(&str, &str)] = &[
-    ("0", "Success; also when stdout is a closed pipe, as in odoodb list | head."),
-    ("1", "Failed, or declined at a confirmation (\"Aborted.\")."),
-    (
-        "2",
-        "Usage error: bad arguments, an invalid database name, an invalid odoo.conf or settings \
-         file, or a destructive command without a terminal and without --yes (or a database that \
-         looks like production without its name typed).",
-    ),
-    (
-        "3",
-        "Done, but partly: neutralize --continue-on-error committed with a module's \
-         data/neutralize.sql failed, neutralize --interactive committed with steps declined \
-         (their findings are still live), or backup wrote a complete archive of filestore files \
-         already damaged on disk.",
-    ),
-    (
-        "4",
-        "A check found a problem (neutralize --check: something is still live; upgrade check: \
-         something blocks the upgrade).",
-    ),
-    ("130", "Interrupted (Ctrl-C or SIGTERM), after cleanup."),
-];
 
 /// Every variable odoodb reads (see `config/`, `output.rs`, `context.rs`).
 const ENVIRONMENT: &[(&str, &str)] = &[

@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-/// Exit codes, documented in the README and the man page.
+/// Exit codes, written once: the `Kind` mapping below, the line in `odoodb --help` and the man
+/// pages' EXIT STATUS are all made from [`exit::TABLE`] (the README says the same in prose).
 pub mod exit {
     pub const OK: u8 = 0;
     pub const FAILED: u8 = 1;
@@ -12,6 +13,61 @@ pub mod exit {
     pub const PARTIAL: u8 = 3;
     pub const CHECK_FAILED: u8 = 4;
     pub const INTERRUPTED: u8 = 130;
+
+    /// One exit status: in a few words for `--help`, in full for the man pages.
+    pub struct Status {
+        pub code: u8,
+        pub brief: &'static str,
+        pub meaning: &'static str,
+    }
+
+    pub const TABLE: &[Status] = &[
+        Status {
+            code: OK,
+            brief: "ok",
+            meaning: "Success; also when stdout is a closed pipe, as in odoodb list | head.",
+        },
+        Status {
+            code: FAILED,
+            brief: "failed or declined",
+            meaning: "Failed, or declined at a confirmation (\"Aborted.\").",
+        },
+        Status {
+            code: USAGE,
+            brief: "usage error (also: destructive command without a terminal and without --yes)",
+            meaning: "Usage error: bad arguments, an invalid database name, an invalid odoo.conf or \
+                      settings file, or a destructive command without a terminal and without \
+                      --yes (or a database that looks like production without its name typed).",
+        },
+        Status {
+            code: PARTIAL,
+            brief: "done, but partly (neutralize --continue-on-error with a failed module file, \
+                    or --interactive with steps declined; a backup of files already damaged on \
+                    disk)",
+            meaning: "Done, but partly: neutralize --continue-on-error committed with a module's \
+                      data/neutralize.sql failed, neutralize --interactive committed with steps \
+                      declined (their findings are still live), or backup wrote a complete \
+                      archive of filestore files already damaged on disk.",
+        },
+        Status {
+            code: CHECK_FAILED,
+            brief: "a check found a problem",
+            meaning: "A check found a problem (neutralize --check: something is still live; \
+                      upgrade check: something blocks the upgrade).",
+        },
+        Status {
+            code: INTERRUPTED,
+            brief: "interrupted, after cleanup",
+            meaning: "Interrupted (Ctrl-C or SIGTERM), after cleanup.",
+        },
+    ];
+
+    /// The line `odoodb --help` ends with: `Exit codes: 0 ok · 1 failed or declined · …`.
+    pub fn summary() -> String {
+        let statuses: Vec<String> =
+            TABLE.iter().map(|status| format!("{} {}", status.code, status.brief)).collect();
+        format!("Exit codes: {}.", statuses.join(" · "))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +261,25 @@ mod tests {
         assert_eq!(classify(&error, no_layer), (1, Some("raise it".into())));
         let io = std::io::Error::other(Failure::interrupted());
         assert_eq!(classify(&anyhow::Error::from(io), no_layer).0, 130);
+    }
+
+    #[test]
+    fn every_exit_code_is_in_the_table_once() {
+        let kinds = [
+            Kind::Usage,
+            Kind::Declined,
+            Kind::CheckFailed,
+            Kind::Partial,
+            Kind::Interrupted,
+            Kind::Failed,
+        ];
+        for kind in kinds {
+            let code = Failure::new(kind, "x").exit_code();
+            assert!(exit::TABLE.iter().any(|status| status.code == code), "{kind:?}");
+        }
+        for (index, status) in exit::TABLE.iter().enumerate() {
+            assert!(exit::TABLE[index + 1..].iter().all(|other| other.code != status.code));
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Where the command line meets the layers. `cli.rs` holds the clap definitions and imports
 //! nothing of ours; the layers take plain values and import nothing of `cli`; this file knows
-//! both: it assembles the command odoodb runs (the definitions, the shell's dynamic completers)
-//! and turns the parsed values into the layers' own.
+//! both: it assembles the command odoodb runs (the definitions, the shell's dynamic completers,
+//! the exit codes from their table) and turns the parsed values into the layers' own.
 
 use clap::{CommandFactory as _, FromArgMatches as _};
 
@@ -10,7 +10,8 @@ use crate::{archive, config, pg};
 
 /// The whole command line, as parsed, completed and documented.
 pub fn command() -> clap::Command {
-    crate::completion::attach(Cli::command())
+    let after_help = format!("{}\n\n{}", cli::SETTINGS_ORDER, crate::error::exit::summary());
+    crate::completion::attach(Cli::command()).after_help(after_help)
 }
 
 /// Parses the process's arguments against [`command`], as `Cli::try_parse` would.
