@@ -108,12 +108,12 @@ impl Failure {
     }
 
     pub fn declined() -> Self {
-        Self::new(Kind::Declined, "Aborted at the prompt; nothing was changed")
+        Self::new(Kind::Declined, "Aborted at the prompt").unchanged()
     }
 
     /// Declined at a prompt about `name`.
     pub fn declined_for(name: &str) -> Self {
-        Self::new(Kind::Declined, format!("Aborted: {name} was not confirmed; nothing was changed"))
+        Self::new(Kind::Declined, format!("Aborted: {name} was not confirmed")).unchanged()
     }
 
     pub fn interrupted() -> Self {
@@ -122,6 +122,14 @@ impl Failure {
 
     pub fn check_failed(message: impl Into<String>) -> Self {
         Self::new(Kind::CheckFailed, message)
+    }
+
+    /// Says that the run changed nothing: "; nothing was changed" after the message, the words
+    /// every refusal before a change ends with.
+    #[must_use]
+    pub fn unchanged(mut self) -> Self {
+        self.message.push_str("; nothing was changed");
+        self
     }
 
     #[must_use]
@@ -280,6 +288,13 @@ mod tests {
         for (index, status) in exit::TABLE.iter().enumerate() {
             assert!(exit::TABLE[index + 1..].iter().all(|other| other.code != status.code));
         }
+    }
+
+    #[test]
+    fn unchanged_says_so_after_the_message() {
+        let failure = Failure::usage("db is busy").unchanged().hint("wait");
+        assert_eq!(failure.to_string(), "db is busy; nothing was changed");
+        assert_eq!(Failure::declined().to_string(), "Aborted at the prompt; nothing was changed");
     }
 
     #[test]
