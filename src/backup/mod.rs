@@ -11,8 +11,6 @@ mod pg_dump;
 mod retention;
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -313,7 +311,6 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
         },
         filestore: None,
     };
-    let cancel = Arc::new(AtomicBool::new(false));
     let written = match request.format {
         BackupFormat::Dump => {
             write_dump(ctx, rows_db, request, &tool, &destination, pg_dump_version).await?
@@ -330,15 +327,8 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
                     folder.map(|folder| files::list(&folder, referenced, &spool_dir)).transpose()
                 })
             };
-            let archive = Archive {
-                ctx,
-                db: rows_db,
-                request,
-                tool: &tool,
-                spool_dir,
-                cancel: &cancel,
-                plan: &plan,
-            };
+            let archive =
+                Archive { ctx, db: rows_db, request, tool: &tool, spool_dir, plan: &plan };
             archive.write(&destination, listing_task, &mut manifest, &mut ours).await?
         }
     };
