@@ -13,6 +13,7 @@
 //! each part to a `Visitor`: the restore's extractor (`extract`) or the verifier (`verify`).
 
 pub mod detect;
+mod dump_check;
 pub mod extract;
 pub mod feed;
 pub mod files;

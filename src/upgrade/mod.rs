@@ -2,6 +2,7 @@
 //! that runs before anything is sent.
 
 pub(crate) mod keys;
+mod log_decoder;
 pub mod platform;
 pub(crate) mod preflight;
 pub mod state;
