@@ -4,7 +4,6 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{CommandFactory as _, Parser as _};
 use clap_complete::CompleteEnv;
 
 use crate::cancel::Cancel;
@@ -20,7 +19,7 @@ pub fn main_entry() -> ExitCode {
     // The shell calling back for candidates (`COMPLETE=bash odoodb -- …`): answer on stdout and
     // stop before parsing, which would reject the unfinished line.
     let current_dir = std::env::current_dir().ok();
-    match CompleteEnv::with_factory(Cli::command)
+    match CompleteEnv::with_factory(crate::wiring::command)
         .try_complete(std::env::args_os(), current_dir.as_deref())
     {
         Ok(true) => return ExitCode::from(exit::OK),
@@ -30,7 +29,7 @@ pub fn main_entry() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     }
-    let cli = match Cli::try_parse() {
+    let cli = match crate::wiring::parse() {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -60,7 +59,7 @@ async fn run(cli: Cli) -> u8 {
         Ok(()) => exit::OK,
         Err(error) if error::is_broken_pipe(&error) => exit::OK,
         Err(error) => {
-            let (code, hints) = error::classify(&error);
+            let (code, hints) = error::classify(&error, crate::pg::explain);
             output::print_error(&error::one_line(&error), hints.as_deref());
             code
         }
@@ -82,7 +81,7 @@ async fn run_with_context(cli: Cli, printer: Printer) -> Result<()> {
             printer.warn(problem);
         }
     }
-    let config = Resolved::resolve(&cli.global, &ProcessEnvironment)?;
+    let config = Resolved::resolve(&(&cli.global).into(), &ProcessEnvironment)?;
     for (name, value, source) in config.describe() {
         printer.verbose(1, &format!("setting {name} = {value}  [{source}]"));
     }

@@ -9,8 +9,9 @@ use crate::error::Failure;
 #[derive(Debug, Clone)]
 pub struct Cancel {
     receiver: watch::Receiver<bool>,
-    /// Set by an `Abort` of this handle's own (see `linked`), besides the signals.
-    abort: Option<watch::Receiver<bool>>,
+    /// Set by the `Abort` of this handle and of each handle it was linked from (see `linked`),
+    /// besides the signals.
+    aborts: Vec<watch::Receiver<bool>>,
 }
 
 /// Stops the work that holds a `linked` handle, without it counting as Ctrl-C: one half of
@@ -47,17 +48,21 @@ impl Cancel {
             // Keep the sender alive so receivers still see the flag.
             std::future::pending::<()>().await;
         });
-        Self { receiver, abort: None }
+        Self { receiver, aborts: Vec::new() }
     }
 
-    /// A handle set by the signals, as this one is, or by the `Abort` that comes with it.
+    /// A handle set whenever this one is (the signals, and the aborts this one was linked from),
+    /// or by the `Abort` that comes with it. Cheap: blocking code may poll `is_set` often.
     pub fn linked(&self) -> (Self, Abort) {
         let (sender, receiver) = watch::channel(false);
-        (Self { receiver: self.receiver.clone(), abort: Some(receiver) }, Abort { sender })
+        let mut aborts = self.aborts.clone();
+        aborts.push(receiver);
+        (Self { receiver: self.receiver.clone(), aborts }, Abort { sender })
     }
 
+    /// Whether set; synchronous, for blocking code to poll between writes or files.
     pub fn is_set(&self) -> bool {
-        *self.receiver.borrow() || self.abort.as_ref().is_some_and(|abort| *abort.borrow())
+        *self.receiver.borrow() || self.aborts.iter().any(|abort| *abort.borrow())
     }
 
     /// Fails with the interrupted kind (exit 130) once set.
@@ -71,17 +76,20 @@ impl Cancel {
         let signals = async {
             let _ = receiver.wait_for(|set| *set).await;
         };
-        let Some(abort) = &self.abort else { return signals.await };
-        let mut abort = abort.clone();
-        let aborted = async {
-            // A dropped `Abort` never fires.
-            if abort.wait_for(|set| *set).await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        };
+        if self.aborts.is_empty() {
+            return signals.await;
+        }
+        let aborted = self.aborts.iter().cloned().map(|mut abort| {
+            Box::pin(async move {
+                // A dropped `Abort` never fires.
+                if abort.wait_for(|set| *set).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            })
+        });
         tokio::select! {
             () = signals => {}
-            () = aborted => {}
+            _ = futures_util::future::select_all(aborted) => {}
         }
     }
 }
@@ -92,7 +100,7 @@ impl Cancel {
     pub fn never() -> Self {
         let (sender, receiver) = watch::channel(false);
         std::mem::forget(sender);
-        Self { receiver, abort: None }
+        Self { receiver, aborts: Vec::new() }
     }
 }
 
@@ -109,5 +117,13 @@ mod tests {
         assert!(linked.is_set());
         assert!(linked.check().is_err());
         assert!(!parent.is_set());
+    }
+
+    #[test]
+    fn a_handle_linked_from_a_linked_one_keeps_its_parents_abort() {
+        let (parent, abort) = Cancel::never().linked();
+        let (child, _child_abort) = parent.linked();
+        abort.set();
+        assert!(child.is_set());
     }
 }

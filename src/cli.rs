@@ -3,20 +3,17 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use clap_complete::ArgValueCandidates;
 
-const AFTER_HELP: &str = "\
+/// Where the settings come from: the first paragraph after `odoodb --help` (the exit codes,
+/// from their table, follow it where the command is assembled).
+pub const SETTINGS_ORDER: &str = "\
 Connection and data_dir come from, in order: command-line flags, the Odoo config file
 (-c, else $ODOO_RC, else ~/.odoorc), the PG* environment variables and ~/.pgpass, then
-libpq's defaults (local socket, current OS user). Passwords are never taken from a flag.
-
-Exit codes: 0 ok · 1 failed or declined · 2 usage error (also: destructive command without a
-terminal and without --yes) · 3 done, but partly (neutralize --continue-on-error with a failed
-module file, or --interactive with steps declined; a backup of files already damaged on disk) · 4 a check found a problem · 130 interrupted, after cleanup.";
+libpq's defaults (local socket, current OS user). Passwords are never taken from a flag.";
 
 /// Back up, restore, copy, rename, delete and neutralize Odoo databases and their filestores.
 #[derive(Debug, Parser)]
-#[command(name = "odoodb", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "odoodb", version, about, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -149,7 +146,6 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct InfoArgs {
     /// The database
-    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// Also list every installed module with its version
@@ -200,7 +196,6 @@ pub struct ChangeArgs {
 #[derive(Debug, Args)]
 pub struct DuplicateArgs {
     /// The database to copy
-    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub source: String,
     /// The name of the copy
     pub target: String,
@@ -247,20 +242,17 @@ pub struct DuplicateArgs {
 }
 
 /// Backup formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BackupFormat {
     /// manifest.json, the database dump, filestore/: restored by odoodb, in parallel
     #[value(name = "tar.gz")]
-    #[serde(rename = "tar.gz")]
     TarGz,
     /// Odoo's own layout (dump.sql, manifest.json, filestore/): for Odoo's database manager,
     /// `odoo-bin db load` and the upgrade platform
     #[value(name = "zip")]
-    #[serde(rename = "zip")]
     Zip,
     /// pg_dump's custom format, no filestore: Odoo's "dump" backups, pg_restore
     #[value(name = "dump")]
-    #[serde(rename = "dump")]
     Dump,
 }
 
@@ -382,7 +374,6 @@ pub struct RestoreArgs {
 #[derive(Debug, Args)]
 pub struct RenameArgs {
     /// The database's current name
-    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub old: String,
     /// The new name
     pub new: String,
@@ -399,7 +390,6 @@ pub struct RenameArgs {
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// The database to drop
-    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// Leave the filestore folder on disk
@@ -482,10 +472,7 @@ impl ModuleFileArgs {
 #[derive(Debug, Args)]
 pub struct NeutralizeArgs {
     /// The database to neutralize (or to audit with --check)
-    #[arg(
-        required_unless_present = "list_steps",
-        add = ArgValueCandidates::new(crate::completion::databases)
-    )]
+    #[arg(required_unless_present = "list_steps")]
     pub db: Option<String>,
 
     /// Audit only: list what is still live and exit 4 if anything is
@@ -501,11 +488,11 @@ pub struct NeutralizeArgs {
     pub interactive: bool,
 
     /// Run only these steps (comma-separated ids, see --list-steps)
-    #[arg(long, value_name = "STEP", value_delimiter = ',', add = ArgValueCandidates::new(crate::completion::steps))]
+    #[arg(long, value_name = "STEP", value_delimiter = ',')]
     pub only: Vec<String>,
 
     /// Leave out these steps (comma-separated ids)
-    #[arg(long, value_name = "STEP", value_delimiter = ',', add = ArgValueCandidates::new(crate::completion::steps))]
+    #[arg(long, value_name = "STEP", value_delimiter = ',')]
     pub skip: Vec<String>,
 
     /// List the steps and exit
@@ -650,7 +637,6 @@ pub struct UpgradeRunArgs {
 #[derive(Debug, Args)]
 pub struct UpgradeTestArgs {
     /// The database to upgrade a copy of
-    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// The name of the upgraded copy [default: <db>_test_<target>, e.g. prod_test_18]
@@ -684,7 +670,6 @@ pub struct UpgradeNeutralizeArgs {
 #[derive(Debug, Args)]
 pub struct UpgradeProductionArgs {
     /// The database to upgrade in place
-    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// Where the backup made first goes [default: settings backup.dir]
@@ -712,7 +697,6 @@ pub struct UpgradeProductionArgs {
 #[derive(Debug, Args)]
 pub struct UpgradeResumeArgs {
     /// The database whose interrupted test upgrade to continue
-    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// Parallel jobs of pg_dump and pg_restore [default: the number of cores]
@@ -756,7 +740,6 @@ pub struct PlatformArgs {
 #[derive(Debug, Args)]
 pub struct UpgradeCheckArgs {
     /// The database to upgrade
-    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// The version to upgrade to: 17.0, 18.0, saas~18.3…
@@ -798,7 +781,6 @@ pub enum UpgradeAim {
 #[derive(Debug, Args)]
 pub struct UpgradeStatusArgs {
     /// The database whose request to ask about
-    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// Which request, when the database has both a test and a production one
@@ -812,7 +794,6 @@ pub struct UpgradeStatusArgs {
 #[derive(Debug, Args)]
 pub struct UpgradeLogArgs {
     /// The database whose request's log to show
-    #[arg(add = ArgValueCandidates::new(crate::completion::databases))]
     pub db: String,
 
     /// Which request, when the database has both a test and a production one

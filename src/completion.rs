@@ -10,14 +10,61 @@ use std::ffi::OsString;
 use std::time::Duration;
 
 use clap::{CommandFactory as _, FromArgMatches as _};
-use clap_complete::CompletionCandidate;
+use clap_complete::{ArgValueCandidates, CompletionCandidate};
 
 use crate::cli::{Cli, GlobalArgs};
-use crate::config::{ProcessEnvironment, Resolved};
+use crate::config::{Flags, ProcessEnvironment, Resolved};
 use crate::pg::{self, admin};
 
 /// The longest a Tab press may wait for the server, whatever the connect timeout in force.
 const DEADLINE: Duration = Duration::from_secs(2);
+
+/// The arguments that name an existing database, by the subcommand path that holds them.
+const DATABASE_ARGS: &[(&[&str], &str)] = &[
+    (&["info"], "db"),
+    (&["duplicate"], "source"),
+    (&["rename"], "old"),
+    (&["delete"], "db"),
+    (&["neutralize"], "db"),
+    (&["upgrade", "test"], "db"),
+    (&["upgrade", "production"], "db"),
+    (&["upgrade", "resume"], "db"),
+    (&["upgrade", "check"], "db"),
+    (&["upgrade", "status"], "db"),
+    (&["upgrade", "log"], "db"),
+];
+
+/// The arguments that take neutralize step ids.
+const STEP_ARGS: &[(&[&str], &str)] = &[(&["neutralize"], "only"), (&["neutralize"], "skip")];
+
+/// The clap definitions with their dynamic completers attached: here rather than in `cli.rs`,
+/// so the definitions import nothing of the layers a completer asks.
+pub fn attach(mut command: clap::Command) -> clap::Command {
+    for (path, arg) in DATABASE_ARGS {
+        command = on_arg(command, path, arg, &ArgValueCandidates::new(databases));
+    }
+    for (path, arg) in STEP_ARGS {
+        command = on_arg(command, path, arg, &ArgValueCandidates::new(steps));
+    }
+    command
+}
+
+/// Adds `candidates` to the argument `arg` of the subcommand at `path`. Each argument and
+/// subcommand keeps its place (`mut_arg` would move it last, and reorder `--help` and the
+/// generated completions).
+fn on_arg(
+    command: clap::Command,
+    path: &[&str],
+    arg: &str,
+    candidates: &ArgValueCandidates,
+) -> clap::Command {
+    match path.split_first() {
+        None => command.mut_args(|a| if a.get_id() == arg { a.add(candidates.clone()) } else { a }),
+        Some((first, rest)) => command.mut_subcommands(|sub| {
+            if sub.get_name() == *first { on_arg(sub, rest, arg, candidates) } else { sub }
+        }),
+    }
+}
 
 /// Database names on the server the command would use, without system databases and odoodb's
 /// own temporaries (as bash-completion's `dropdb`/`psql` list the server's databases).
@@ -34,7 +81,8 @@ pub fn steps() -> Vec<CompletionCandidate> {
 }
 
 fn database_names() -> Option<Vec<String>> {
-    let config = Resolved::resolve(&global_args_of_the_line(), &ProcessEnvironment).ok()?;
+    let flags = Flags::from(&global_args_of_the_line());
+    let config = Resolved::resolve(&flags, &ProcessEnvironment).ok()?;
     // A Tab press never asks for a password: no answer is better than a prompt in the line.
     let params = pg::ConnectParams { may_prompt: false, ..config.connect_params() };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
@@ -85,5 +133,15 @@ mod tests {
             steps().iter().map(|c| c.get_value().to_string_lossy().into_owned()).collect();
         assert_eq!(ids.len(), crate::neutralize::STEPS.len());
         assert!(ids.iter().any(|id| id == "crons") && ids.iter().any(|id| id == "flag"));
+    }
+
+    #[test]
+    fn every_completed_argument_exists() {
+        let command = Cli::command();
+        for (path, arg) in DATABASE_ARGS.iter().chain(STEP_ARGS) {
+            let sub = path.iter().try_fold(&command, |command, name| command.find_subcommand(name));
+            let found = sub.is_some_and(|sub| sub.get_arguments().any(|a| a.get_id() == *arg));
+            assert!(found, "no argument {arg} under {path:?}");
+        }
     }
 }

@@ -6,7 +6,7 @@
 use anyhow::{Context as _, Result};
 
 use crate::context::Context;
-use crate::error::{Failure, usage_error};
+use crate::error::Failure;
 
 /// Asks the user to type `name` to go on with `action`; `--yes` skips, no terminal refuses.
 pub async fn typed_name(ctx: &Context, action: &str, name: &str) -> Result<()> {
@@ -76,12 +76,12 @@ pub async fn guard_production(
         } else {
             "run it at a terminal to type the name"
         };
-        return Err(usage_error(
-            format!(
-                "{db} looks like production ({reason}); its name must be typed to {action}; nothing was changed"
-            ),
-            hint,
-        ));
+        return Err(Failure::usage(format!(
+            "{db} looks like production ({reason}); its name must be typed to {action}"
+        ))
+        .unchanged()
+        .hint(hint)
+        .into());
     }
     type_to_confirm(
         ctx,
@@ -116,8 +116,9 @@ fn require_terminal(ctx: &Context, action: &str, name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Failure::usage(format!(
-            "{name}: refusing to {action} without confirmation: no terminal to ask on; nothing was changed"
+            "{name}: refusing to {action} without confirmation: no terminal to ask on"
         ))
+        .unchanged()
         .hint("pass --yes to confirm from a script")
         .into())
     }

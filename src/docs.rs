@@ -10,18 +10,16 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use clap::{Arg, CommandFactory as _};
+use clap::Arg;
 use clap_complete::Shell;
 use clap_mangen::roff::{Inline, Roff, bold, italic, roman};
-
-use crate::cli::Cli;
 
 pub const SHELLS: [Shell; 5] =
     [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish];
 
 /// The completion script for one shell.
 pub fn completion(shell: Shell) -> Result<String> {
-    let mut command = Cli::command();
+    let mut command = crate::wiring::command();
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut command, "odoodb", &mut buffer);
     String::from_utf8(buffer).context("completion script is not UTF-8")
@@ -56,7 +54,7 @@ pub fn generated_files() -> Result<Vec<(PathBuf, Vec<u8>)>> {
 
 /// `odoodb.1`, then `odoodb-<sub>.1` for every subcommand but `help`.
 pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>> {
-    let mut root = Cli::command();
+    let mut root = crate::wiring::command();
     // Building propagates the global options into each subcommand and names each one as it is
     // typed (`odoodb duplicate`), which is what a page must show.
     root.build();
@@ -162,10 +160,10 @@ fn man_page(
     }
 
     roff.control("SH", ["EXIT STATUS"]);
-    for (code, meaning) in EXIT_STATUS {
+    for status in crate::error::exit::TABLE {
         roff.control("TP", []);
-        roff.text([bold(*code)]);
-        roff.text([roman(*meaning)]);
+        roff.text([bold(status.code.to_string())]);
+        roff.text([roman(status.meaning)]);
     }
 
     roff.control("SH", ["ENVIRONMENT"]);
@@ -358,31 +356,6 @@ fn item_paragraphs(roff: &mut Roff, text: &str) {
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
 }
-
-/// The exit codes of `crate::error::exit`, as every command uses them.
-const EXIT_STATUS: &[(&str, &str)] = &[
-    ("0", "Success; also when stdout is a closed pipe, as in odoodb list | head."),
-    ("1", "Failed, or declined at a confirmation (\"Aborted.\")."),
-    (
-        "2",
-        "Usage error: bad arguments, an invalid database name, an invalid odoo.conf or settings \
-         file, or a destructive command without a terminal and without --yes (or a database that \
-         looks like production without its name typed).",
-    ),
-    (
-        "3",
-        "Done, but partly: neutralize --continue-on-error committed with a module's \
-         data/neutralize.sql failed, neutralize --interactive committed with steps declined \
-         (their findings are still live), or backup wrote a complete archive of filestore files \
-         already damaged on disk.",
-    ),
-    (
-        "4",
-        "A check found a problem (neutralize --check: something is still live; upgrade check: \
-         something blocks the upgrade).",
-    ),
-    ("130", "Interrupted (Ctrl-C or SIGTERM), after cleanup."),
-];
 
 /// Every variable odoodb reads (see `config/`, `output.rs`, `context.rs`).
 const ENVIRONMENT: &[(&str, &str)] = &[

@@ -29,6 +29,7 @@ mod safe;
 mod secret;
 mod sessions;
 pub mod upgrade;
+mod wiring;
 
 pub use app::main_entry;
 pub use cli::Cli;

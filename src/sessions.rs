@@ -56,12 +56,10 @@ pub async fn consent(
         }
         return Err(Failure::declined().into());
     }
-    Err(Failure::failed(format!(
-        "{db} has {} connected session(s); nothing was changed",
-        sessions.len()
-    ))
-    .hint("stop Odoo (or its workers) first, or pass --force-disconnect to end the sessions")
-    .into())
+    Err(Failure::failed(format!("{db} has {} connected session(s)", sessions.len()))
+        .unchanged()
+        .hint("stop Odoo (or its workers) first, or pass --force-disconnect to end the sessions")
+        .into())
 }
 
 /// Runs `sql` (which needs `db` free), ending `db`'s sessions first when consent was given,

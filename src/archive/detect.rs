@@ -183,7 +183,8 @@ fn looks_like_sql(head: &[u8]) -> bool {
 }
 
 fn not_a_backup(what: &str, why: &str) -> anyhow::Error {
-    Failure::failed(format!("{what} is not a backup: {why}; nothing was changed"))
+    Failure::failed(format!("{what} is not a backup: {why}"))
+        .unchanged()
         .hint("odoodb restores its tar.gz, Odoo's zip, pg_dump -Fc files and -Fd folders, .sql and .sql.gz")
         .into()
 }

@@ -13,6 +13,7 @@
 //! each part to a `Visitor`: the restore's extractor (`extract`) or the verifier (`verify`).
 
 pub mod detect;
+mod dump_check;
 pub mod extract;
 pub mod feed;
 pub mod files;
@@ -51,6 +52,18 @@ impl Visitor for Skip {
     fn file(&mut self, _: &str, _: u64, _: &mut dyn Read) -> Result<()> {
         Ok(())
     }
+}
+
+/// The formats a backup writes, named as `--format` and the settings' `backup.format` name
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub enum BackupFormat {
+    #[serde(rename = "tar.gz")]
+    TarGz,
+    #[serde(rename = "zip")]
+    Zip,
+    #[serde(rename = "dump")]
+    Dump,
 }
 
 /// pg_dump's output form, as the manifest names it.

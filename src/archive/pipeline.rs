@@ -14,6 +14,8 @@ use std::thread::JoinHandle;
 use anyhow::{Context as _, Result, anyhow};
 use flate2::{Compress, Compression, FlushCompress};
 
+use crate::cancel::Cancel;
+
 /// Input bytes per block.
 pub const BLOCK: usize = 1 << 20;
 
@@ -186,17 +188,13 @@ pub struct Blocks<M: Send + 'static, S: Sink<M> + 'static> {
     pub pipeline: Pipeline<M, S>,
     buffer: Vec<u8>,
     encoding: Encoding,
-    /// Set from outside (Ctrl-C): the next write fails.
-    cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// Once set (Ctrl-C), the next write fails.
+    cancel: Cancel,
 }
 
 impl<M: Send + 'static, S: Sink<M> + 'static> Blocks<M, S> {
-    pub fn new(
-        pipeline: Pipeline<M, S>,
-        encoding: Encoding,
-        cancel: Arc<std::sync::atomic::AtomicBool>,
-    ) -> Self {
-        Self { pipeline, buffer: Vec::with_capacity(BLOCK), encoding, cancel }
+    pub fn new(pipeline: Pipeline<M, S>, encoding: Encoding, cancel: &Cancel) -> Self {
+        Self { pipeline, buffer: Vec::with_capacity(BLOCK), encoding, cancel: cancel.clone() }
     }
 
     /// Sends what is pending, so the next bytes start a new block.
@@ -229,7 +227,7 @@ impl<M: Send + 'static, S: Sink<M> + 'static> Blocks<M, S> {
 
 impl<M: Send + 'static, S: Sink<M> + 'static> Write for Blocks<M, S> {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        if self.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        if self.cancel.is_set() {
             // Not ErrorKind::Interrupted: io::copy would retry it forever.
             return Err(std::io::Error::other("interrupted"));
         }
@@ -270,9 +268,8 @@ mod tests {
     fn blocks_make_one_deflate_stream() -> Result<()> {
         let data: Vec<u8> =
             (0..3_500_000u32).map(|i| ((i % 251) ^ (i / 7000)).to_le_bytes()[0]).collect();
-        let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let pipeline = Pipeline::new(Collect(Vec::new(), crc32fast::Hasher::new(), 0), 3);
-        let mut blocks = Blocks::new(pipeline, Encoding::Deflate(6), cancel);
+        let mut blocks = Blocks::new(pipeline, Encoding::Deflate(6), &Cancel::never());
         blocks.write_all(&data[..1000])?;
         blocks.set_encoding(Encoding::Deflate(0))?;
         blocks.write_all(&data[1000..2_000_000])?;

@@ -142,8 +142,11 @@ pub fn scan<R: Read + Seek>(archive: &mut ZipArchive<R>) -> Result<Head> {
     }
     if counts.dump_files == 0 {
         bail!(
-            Failure::failed("the zip holds no dump.sql: it is not a database backup (or is incomplete); nothing was changed")
-                .hint("an Odoo backup zip has manifest.json, dump.sql and filestore/")
+            Failure::failed(
+                "the zip holds no dump.sql: it is not a database backup (or is incomplete)"
+            )
+            .unchanged()
+            .hint("an Odoo backup zip has manifest.json, dump.sql and filestore/")
         );
     }
     Ok(Head { manifest, counts })

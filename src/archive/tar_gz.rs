@@ -1,10 +1,9 @@
 //! Our tar.gz: `manifest.json`, the dump, `filestore/…`, in one gzip member compressed on every
 //! core (see `pipeline`); files already compressed go in as stored deflate blocks.
 
+use crate::cancel::Cancel;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context as _, Result};
 use indicatif::ProgressBar;
@@ -64,7 +63,8 @@ impl Sink<()> for GzipSink {
 pub struct Options {
     pub level: u32,
     pub jobs: usize,
-    pub cancel: Arc<AtomicBool>,
+    /// Ctrl-C: the next write fails.
+    pub cancel: Cancel,
     /// Seconds since the epoch, for the entries' mtime.
     pub mtime: u64,
 }
@@ -94,7 +94,7 @@ pub fn write(
 ) -> Result<(Counting, FilesStats)> {
     let level = Encoding::Deflate(options.level);
     let pipeline = Pipeline::new(GzipSink::new(out), options.jobs);
-    let mut tar = tar::Builder::new(Blocks::new(pipeline, level, Arc::clone(&options.cancel)));
+    let mut tar = tar::Builder::new(Blocks::new(pipeline, level, &options.cancel));
     tar.mode(tar::HeaderMode::Deterministic);
 
     append(&mut tar, "manifest.json", manifest.len() as u64, options.mtime, &mut &manifest[..])?;

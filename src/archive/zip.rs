@@ -5,10 +5,9 @@
 //! are written where sizes, offsets or the entry count need them. The central directory is
 //! spooled to a temporary file, so memory does not grow with the number of files.
 
+use crate::cancel::Cancel;
 use std::io::{BufWriter, Read, Seek as _, SeekFrom, Write};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context as _, Result, bail};
 use indicatif::ProgressBar;
@@ -253,7 +252,8 @@ pub fn dos_time(time: &chrono::NaiveDateTime) -> (u16, u16) {
 pub struct Options {
     pub level: u32,
     pub jobs: usize,
-    pub cancel: Arc<AtomicBool>,
+    /// Ctrl-C: the next write fails.
+    pub cancel: Cancel,
     pub dos: (u16, u16),
 }
 
@@ -283,7 +283,7 @@ pub fn write(
     let level = Encoding::Deflate(options.level);
     let sink = ZipSink::new(out, options.dos, spool_dir)?;
     let mut blocks: ZipBlocks =
-        Blocks::new(Pipeline::new(sink, options.jobs), level, Arc::clone(&options.cancel));
+        Blocks::new(Pipeline::new(sink, options.jobs), level, &options.cancel);
 
     blocks.marker(Marker::Start { name: "dump.sql".into(), method: DEFLATED, zip64: true })?;
     let mut digest = sha2::Sha256::new();

@@ -4,17 +4,17 @@
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
+use crate::archive::BackupFormat;
 use crate::archive::Manifest;
 use crate::archive::files::{self, Listing};
 use crate::archive::manifest::{DumpPart, FilestorePart, Ours};
 use crate::archive::output::Destination;
 use crate::archive::{tar_gz, zip};
-use crate::cli::BackupFormat;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::fault;
@@ -31,7 +31,6 @@ pub(super) struct Archive<'a> {
     pub(super) request: &'a Request,
     pub(super) tool: &'a Tool,
     pub(super) spool_dir: PathBuf,
-    pub(super) cancel: &'a Arc<AtomicBool>,
     pub(super) plan: &'a FilestorePlan,
 }
 
@@ -105,7 +104,7 @@ impl Archive<'_> {
                 let options = tar_gz::Options {
                     level: level(self.request.compression),
                     jobs: self.request.jobs,
-                    cancel: Arc::clone(self.cancel),
+                    cancel: self.ctx.cancel.clone(),
                     mtime: u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0),
                 };
                 let step = Instant::now();
@@ -171,7 +170,7 @@ impl Archive<'_> {
                 let options = zip::Options {
                     level: level(self.request.compression),
                     jobs: self.request.jobs,
-                    cancel: Arc::clone(self.cancel),
+                    cancel: self.ctx.cancel.clone(),
                     dos: zip::dos_time(&chrono::Local::now().naive_local()),
                 };
                 let pid = Arc::new(AtomicU32::new(0));
@@ -306,7 +305,8 @@ impl Archive<'_> {
         let result = tokio::select! {
             result = &mut task => result,
             () = self.ctx.cancel.wait() => {
-                self.cancel.store(true, Ordering::SeqCst);
+                // The writer polls the same handle and stops at its next write; pg_dump, which
+                // it may be waiting for, is ended here.
                 let pid = pid.load(Ordering::SeqCst);
                 if pid != 0 {
                     let _ = nix::sys::signal::kill(

@@ -5,7 +5,7 @@ use std::process::Stdio;
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::BackupFormat;
+use crate::archive::BackupFormat;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::pg::tools::Tool;

@@ -13,18 +13,17 @@ mod retention;
 mod verify;
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
+use crate::archive::BackupFormat;
 use crate::archive::Manifest;
 use crate::archive::files;
 use crate::archive::manifest::{DumpPart, Ours};
 use crate::archive::output::Destination;
-use crate::cli::{BackupFormat, Compression};
+use crate::cli::Compression;
 use crate::context::Context;
 use crate::error::Failure;
 use crate::pg::Client;
@@ -209,9 +208,7 @@ pub async fn before_change(ctx: &Context, db: &str, dir: Option<&std::path::Path
         request.target = Target::Dir(dir.to_path_buf());
     }
     let report = make(ctx, db, &request).await.map_err(|error| {
-        error.context(format!(
-            "the backup of {db} made before the change failed; nothing was changed"
-        ))
+        error.context(format!("the backup of {db} made before the change failed"))
     })?;
     ctx.printer.status(&format!(
         "Backed up {db} to {} ({})",
@@ -317,7 +314,6 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
         },
         filestore: None,
     };
-    let cancel = Arc::new(AtomicBool::new(false));
     let written = match request.format {
         BackupFormat::Dump => {
             write_dump(ctx, rows_db, request, &tool, &destination, pg_dump_version).await?
@@ -334,15 +330,8 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
                     folder.map(|folder| files::list(&folder, referenced, &spool_dir)).transpose()
                 })
             };
-            let archive = Archive {
-                ctx,
-                db: rows_db,
-                request,
-                tool: &tool,
-                spool_dir,
-                cancel: &cancel,
-                plan: &plan,
-            };
+            let archive =
+                Archive { ctx, db: rows_db, request, tool: &tool, spool_dir, plan: &plan };
             archive.write(&destination, listing_task, &mut manifest, &mut ours).await?
         }
     };

@@ -8,13 +8,14 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::archive::BackupFormat;
 use crate::archive::detect::Input;
 use crate::archive::output::{self, Resolved};
 use crate::backup::{
     Policy, Report, Request, Target, backup_dir, default_format, default_jobs, extension, make,
     verify_archive,
 };
-use crate::cli::{BackupArgs, BackupFormat};
+use crate::cli::BackupArgs;
 use crate::context::Context;
 use crate::error::{Failure, usage_error};
 use crate::output::{Printer, bytes};
@@ -59,7 +60,7 @@ fn damaged_source(report: &Report) -> Result<()> {
 }
 
 fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
-    let mut format = args.format;
+    let mut format = args.format.map(BackupFormat::from);
     let target = match &args.output {
         Some(path) if path.as_os_str() == "-" => Target::Stdout,
         // Checked now, not after an hour of dumping.

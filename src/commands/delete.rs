@@ -59,12 +59,10 @@ pub async fn run(ctx: &Context, args: &DeleteArgs) -> Result<()> {
     filestore::require_root_usable(&root)?;
     let entry = filestore::entry(&folder)?;
     if entry == Entry::Other {
-        return Err(Failure::failed(format!(
-            "{} is not a folder; nothing was changed",
-            folder.display()
-        ))
-        .hint("move that file away (it is not a filestore), or pass --keep-filestore")
-        .into());
+        return Err(Failure::failed(format!("{} is not a folder", folder.display()))
+            .unchanged()
+            .hint("move that file away (it is not a filestore), or pass --keep-filestore")
+            .into());
     }
     let usage = filestore::measure(&folder)?;
     let remove_folder = entry != Entry::Absent && !args.keep_filestore;
@@ -162,11 +160,11 @@ async fn execute(
         (Outcome::Kept, Err(error)) => {
             Err(error.context(format!("dropping {} failed; nothing was changed", args.db)))
         }
-        (Outcome::Kept, Ok(())) => Err(Failure::failed(format!(
-            "{} is still there after DROP DATABASE; nothing was changed",
-            args.db
-        ))
-        .into()),
+        (Outcome::Kept, Ok(())) => {
+            Err(Failure::failed(format!("{} is still there after DROP DATABASE", args.db))
+                .unchanged()
+                .into())
+        }
         (Outcome::Dropped { folder_removed, leftover }, dropped) => {
             if dropped.is_err() {
                 ctx.printer.warn(&format!(
@@ -205,12 +203,10 @@ async fn inspect(
     let client = ctx.connect(&args.db).await?;
     let is_odoo = odoo::is_odoo(&client).await?;
     if !is_odoo && !args.force {
-        return Err(Failure::failed(format!(
-            "{:?} is not an Odoo database; nothing was changed",
-            args.db
-        ))
-        .hint("pass --force to drop it anyway")
-        .into());
+        return Err(Failure::failed(format!("{:?} is not an Odoo database", args.db))
+            .unchanged()
+            .hint("pass --force to drop it anyway")
+            .into());
     }
     if is_odoo && !args.keep_filestore {
         ctx.require_filestore_if_needed(&client, &args.db, args.force).await?;

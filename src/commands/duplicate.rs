@@ -215,10 +215,11 @@ async fn source_filestore(
 ) -> Result<filestore::Usage> {
     if folder.exists() && !folder.is_dir() {
         return Err(Failure::failed(format!(
-            "the filestore of {} at {} is not a folder; nothing was changed",
+            "the filestore of {} at {} is not a folder",
             args.source,
             folder.display()
         ))
+        .unchanged()
         .hint("check data_dir (-c odoo.conf or --data-dir), or move that file away")
         .into());
     }

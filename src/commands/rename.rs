@@ -46,12 +46,10 @@ pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
     let old_folder = ctx.filestore(&args.old);
     let new_folder = ctx.filestore(&args.new);
     if admin::database_exists(&admin_client, &args.new).await? {
-        return Err(Failure::failed(format!(
-            "database {} already exists; nothing was changed",
-            args.new
-        ))
-        .hint("choose another name")
-        .into());
+        return Err(Failure::failed(format!("database {} already exists", args.new))
+            .unchanged()
+            .hint("choose another name")
+            .into());
     }
     let taken = match filestore::entry(&new_folder)? {
         Entry::Absent => None,
@@ -60,12 +58,10 @@ pub async fn run(ctx: &Context, args: &RenameArgs) -> Result<()> {
         Entry::Other => Some("a file"),
     };
     if let Some(what) = taken {
-        return Err(Failure::failed(format!(
-            "{what} already exists at {}; nothing was changed",
-            new_folder.display()
-        ))
-        .hint("choose another name, or move it away if it is a leftover")
-        .into());
+        return Err(Failure::failed(format!("{what} already exists at {}", new_folder.display()))
+            .unchanged()
+            .hint("choose another name, or move it away if it is a leftover")
+            .into());
     }
     let move_folder = filestore::entry(&old_folder)? != Entry::Absent;
     if move_folder {

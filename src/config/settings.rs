@@ -35,7 +35,7 @@ pub struct BackupSettings {
     /// How many backups of each database to keep in `dir`.
     pub keep: Option<u32>,
     /// The default format (checked when the file is read).
-    pub format: Option<crate::cli::BackupFormat>,
+    pub format: Option<crate::archive::BackupFormat>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

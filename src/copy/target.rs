@@ -38,7 +38,8 @@ impl Existing {
         } else {
             format!("filestore folder at {}", ctx.filestore(name).display())
         };
-        Err(Failure::failed(format!("{name} already exists (as a {what}); nothing was changed"))
+        Err(Failure::failed(format!("{name} already exists (as a {what})"))
+            .unchanged()
             .hint(hint)
             .into())
     }

@@ -2,8 +2,6 @@
 //! an install's temporary names and finished (new identity, neutralized if asked).
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -147,19 +145,11 @@ async fn copy_filestore(
         "{spinner} filestore [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
     );
     bar.set_message(format!("{} files", plan.source_usage.files));
-    let cancel = Arc::new(AtomicBool::new(false));
-    let (source, flag, progress) = (plan.source_folder.clone(), Arc::clone(&cancel), bar.clone());
-    let work = tokio::task::spawn_blocking(move || {
-        filestore::copy_tree(&source, &target, mode, &flag, &|n| progress.inc(n))
-    });
-    tokio::pin!(work);
-    let result = tokio::select! {
-        result = &mut work => result,
-        () = ctx.cancel.wait() => {
-            cancel.store(true, Ordering::SeqCst);
-            work.await
-        }
-    };
+    let (source, cancel, progress) = (plan.source_folder.clone(), ctx.cancel.clone(), bar.clone());
+    let result = tokio::task::spawn_blocking(move || {
+        filestore::copy_tree(&source, &target, mode, &cancel, &|n| progress.inc(n))
+    })
+    .await;
     bar.finish_and_clear();
     result.context("the filestore copy stopped unexpectedly")?
 }

@@ -5,12 +5,13 @@
 //! the sha1 of its content, written once, and replaced by a new file when the content changes.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, mpsc};
 
 use anyhow::{Context as _, Result, anyhow};
 use serde::Serialize;
 
+use crate::cancel::Cancel;
 use crate::error::Failure;
 
 /// What the user asked for.
@@ -109,9 +110,11 @@ pub fn copy_tree(
     source: &Path,
     target: &Path,
     mode: Mode,
-    cancel: &AtomicBool,
+    cancel: &Cancel,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CopyStats> {
+    // Set by Ctrl-C, or by the first failure, which stops the walker and the other workers.
+    let (cancel, abort) = cancel.linked();
     std::fs::create_dir(target).with_context(|| format!("cannot create {}", target.display()))?;
     // Folders get their source's owner and mode once filled (a read-only source folder would
     // refuse its own files otherwise).
@@ -123,7 +126,7 @@ pub fn copy_tree(
         if let Ok(mut slot) = first_error.lock() {
             slot.get_or_insert(error);
         }
-        cancel.store(true, Ordering::SeqCst);
+        abort.set();
     };
     let (sender, receiver) = mpsc::sync_channel::<(PathBuf, PathBuf, u64, Owner)>(QUEUE_DEPTH);
     let receiver = Mutex::new(receiver);
@@ -136,7 +139,7 @@ pub fn copy_tree(
                         Err(_) => return,
                     };
                     let Ok((from, to, size, owner)) = job else { return };
-                    if cancel.load(Ordering::SeqCst) {
+                    if cancel.is_set() {
                         continue; // drain the queue so the walker is not blocked
                     }
                     // A hard link is the source's own inode: owner and mode come with it.
@@ -156,7 +159,7 @@ pub fn copy_tree(
             });
         }
         for entry in walkdir::WalkDir::new(source).min_depth(1) {
-            if cancel.load(Ordering::SeqCst) {
+            if cancel.is_set() {
                 break;
             }
             let entry = match entry {
@@ -200,7 +203,7 @@ pub fn copy_tree(
     for (folder, owner) in folders.iter().rev() {
         owner.apply(folder)?;
     }
-    if cancel.load(Ordering::SeqCst) {
+    if cancel.is_set() {
         return Err(Failure::interrupted().into());
     }
     Ok(CopyStats { files: files.into_inner(), bytes: bytes.into_inner() })
@@ -299,8 +302,7 @@ mod tests {
         let root = tree("modes")?;
         for mode in [Mode::Copy, Mode::Hardlink] {
             let target = root.join(format!("{mode:?}"));
-            let stats =
-                copy_tree(&root.join("src"), &target, mode, &AtomicBool::new(false), &|_| {})?;
+            let stats = copy_tree(&root.join("src"), &target, mode, &Cancel::never(), &|_| {})?;
             assert_eq!((stats.files, stats.bytes), (3, 7));
             assert_eq!(std::fs::read_to_string(target.join("cd/cd02"))?, "two!");
             let links = std::fs::metadata(target.join("ab/ab01"))?.nlink();
@@ -313,13 +315,9 @@ mod tests {
     #[test]
     fn a_cancelled_copy_reports_interruption() -> Result<()> {
         let root = tree("cancel")?;
-        let result = copy_tree(
-            &root.join("src"),
-            &root.join("dst"),
-            Mode::Copy,
-            &AtomicBool::new(true),
-            &|_| {},
-        );
+        let (cancel, abort) = Cancel::never().linked();
+        abort.set();
+        let result = copy_tree(&root.join("src"), &root.join("dst"), Mode::Copy, &cancel, &|_| {});
         assert!(result.is_err());
         std::fs::remove_dir_all(&root)?;
         Ok(())

@@ -124,9 +124,10 @@ pub fn owner_like_root(root: &Path) -> Result<Owner> {
 pub fn require_root_usable(root: &Path) -> Result<()> {
     if root.exists() && !root.is_dir() {
         return Err(crate::error::Failure::failed(format!(
-            "the filestore root {} is not a folder; nothing was changed",
+            "the filestore root {} is not a folder",
             root.display()
         ))
+        .unchanged()
         .hint("check data_dir (-c odoo.conf or --data-dir): <data_dir>/filestore must be a folder")
         .into());
     }
@@ -163,18 +164,19 @@ pub fn require_folder_or_absent(path: &Path, what: &str) -> Result<Entry> {
     match &found {
         Entry::Absent | Entry::Folder => Ok(found),
         Entry::Link(target) => Err(crate::error::Failure::failed(format!(
-            "{what} {} is a symbolic link (to {}), not a folder; nothing was changed",
+            "{what} {} is a symbolic link (to {}), not a folder",
             path.display(),
             target.display()
         ))
+        .unchanged()
         .hint("replace the link by the folder itself (or remove it), then run this again")
         .into()),
-        Entry::Other => Err(crate::error::Failure::failed(format!(
-            "{what} {} is not a folder; nothing was changed",
-            path.display()
-        ))
-        .hint("move that file away, then run this again")
-        .into()),
+        Entry::Other => {
+            Err(crate::error::Failure::failed(format!("{what} {} is not a folder", path.display()))
+                .unchanged()
+                .hint("move that file away, then run this again")
+                .into())
+        }
     }
 }
 

@@ -81,10 +81,10 @@ impl Tool {
             .env("PGAPPNAME", "odoodb")
             .env_remove("PGPASSWORD");
         match &self.params.root_cert {
-            Some(super::connect::RootCert::File(path)) => {
+            Some(super::RootCert::File(path)) => {
                 command.env("PGSSLROOTCERT", path);
             }
-            Some(super::connect::RootCert::System) => {
+            Some(super::RootCert::System) => {
                 command.env("PGSSLROOTCERT", "system");
             }
             None => {}

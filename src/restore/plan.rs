@@ -104,11 +104,12 @@ pub async fn prepare(
         let free = filestore::free_bytes(&writable)?;
         if free < needed + needed / 20 {
             return Err(Failure::failed(format!(
-                "not enough free space in {}: the restore needs {}, {} free; nothing was changed",
+                "not enough free space in {}: the restore needs {}, {} free",
                 writable.display(),
                 bytes(needed),
                 bytes(free)
             ))
+            .unchanged()
             .hint("free some space in the data_dir, or restore on another machine")
             .into());
         }

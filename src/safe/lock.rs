@@ -49,8 +49,9 @@ pub async fn claim_names(client: &Client, names: &[&str]) -> Result<()> {
         if !row.get::<_, bool>(0) {
             release_names(client, &names[..i]).await?;
             return Err(crate::error::Failure::failed(format!(
-                "{name} is being changed by another odoodb run right now; nothing was changed"
+                "{name} is being changed by another odoodb run right now"
             ))
+            .unchanged()
             .hint("wait for it to finish, then run this again")
             .into());
         }

@@ -43,8 +43,9 @@ impl Renaming<'_, '_> {
         if site.db_exists(&new).await? || present(&site.folder(&new)) {
             self.run.end().await?;
             return Err(crate::error::Failure::failed(format!(
-                "{new} was taken (a database or a folder) while this run was starting; nothing was changed"
+                "{new} was taken (a database or a folder) while this run was starting"
             ))
+            .unchanged()
             .into());
         }
         fault::step("rename:database")?;

@@ -5,6 +5,7 @@
 pub(crate) mod assess;
 pub(crate) mod keys;
 pub(crate) mod local;
+mod log_decoder;
 pub mod platform;
 pub(crate) mod preflight;
 pub(crate) mod production;

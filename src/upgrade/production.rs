@@ -12,8 +12,9 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
+use crate::archive::BackupFormat;
 use crate::backup;
-use crate::cli::{BackupFormat, Compression};
+use crate::cli::Compression;
 use crate::context::Context;
 use crate::copy::{self, NotMade};
 use crate::error::Failure;

@@ -47,9 +47,10 @@ fn lock_request(dir: &Path, db: &str, aim: Aim) -> Result<WorkLock> {
     match nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock) {
         Ok(lock) => Ok(WorkLock(lock)),
         Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(Failure::failed(format!(
-            "another odoodb run is already working on the {} upgrade request of {db}; nothing was changed",
+            "another odoodb run is already working on the {} upgrade request of {db}",
             aim.as_str()
         ))
+        .unchanged()
         .hint("wait for it to end (`odoodb upgrade status` shows where it is)")
         .into()),
         Err((_, error)) => Err(error).with_context(|| format!("cannot lock {}", path.display())),

@@ -58,19 +58,11 @@ pub(crate) async fn build_filestore(
             .unwrap_or(filestore::Mode::Copy);
         ctx.printer.verbose(1, &format!("filestore: {} of {}", mode.as_str(), original.display()));
         let (source, target) = (original.to_path_buf(), folder.clone());
-        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = std::sync::Arc::clone(&cancel);
-        let work = tokio::task::spawn_blocking(move || {
-            filestore::copy_tree(&source, &target, mode, &flag, &|_| {})
-        });
-        tokio::pin!(work);
-        let result = tokio::select! {
-            result = &mut work => result,
-            () = ctx.cancel.wait() => {
-                cancel.store(true, std::sync::atomic::Ordering::SeqCst);
-                work.await
-            }
-        };
+        let cancel = ctx.cancel.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            filestore::copy_tree(&source, &target, mode, &cancel, &|_| {})
+        })
+        .await;
         result.context("the filestore copy stopped unexpectedly")??;
     } else {
         let owner = filestore::owner_like_root(&root)?;

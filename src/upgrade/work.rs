@@ -29,7 +29,8 @@ const WORK_MARK: &str = ".odoodb-upgrade-work";
 pub(crate) fn work_dir(path: &Path) -> Result<WorkLock> {
     use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _, PermissionsExt as _};
     let refuse = |why: &str| -> anyhow::Error {
-        Failure::failed(format!("the work folder {} {why}; nothing was changed", path.display()))
+        Failure::failed(format!("the work folder {} {why}", path.display()))
+            .unchanged()
             .hint("choose an empty or new folder with --work-dir (it is removed at the end)")
             .into()
     };
@@ -73,9 +74,10 @@ pub(crate) fn work_dir(path: &Path) -> Result<WorkLock> {
     match nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock) {
         Ok(lock) => Ok(WorkLock(lock)),
         Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(Failure::failed(format!(
-            "the work folder {} is in use by another odoodb upgrade; nothing was changed",
+            "the work folder {} is in use by another odoodb upgrade",
             path.display()
         ))
+        .unchanged()
         .hint("wait for it to end, or give this one its own --work-dir")
         .into()),
         Err((_, error)) => Err(error).with_context(|| format!("cannot lock {}", mark.display())),

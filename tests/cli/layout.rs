@@ -84,3 +84,23 @@ fn the_backup_and_restore_commands_stay_small() {
         );
     }
 }
+
+#[test]
+fn the_lower_layers_know_nothing_of_the_command_line() {
+    let mut found = Vec::new();
+    for file in rust_files(&src().join("config")) {
+        if std::fs::read_to_string(&file).unwrap().contains("crate::cli") {
+            found.push(format!("{} imports crate::cli", relative(&file)));
+        }
+    }
+    // The clap definitions stand alone: completers and the exit table are attached where the
+    // command line is assembled.
+    let cli = std::fs::read_to_string(src().join("cli.rs")).unwrap();
+    if cli
+        .lines()
+        .any(|line| line.trim_start().starts_with("use crate::") || line.contains("crate::"))
+    {
+        found.push("cli.rs uses crate::".to_string());
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

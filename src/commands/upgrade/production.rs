@@ -125,21 +125,20 @@ async fn prepare(
         || kept_folder.symlink_metadata().is_ok()
     {
         return Err(Failure::failed(format!(
-            "{keep_as}, the name that would keep the original, is taken (a database, or the folder {}); nothing was changed",
+            "{keep_as}, the name that would keep the original, is taken (a database, or the folder {})",
             kept_folder.display()
         ))
+        .unchanged()
         .hint("rename or remove it, or wait a second and run this again")
         .into());
     }
     let backup_dir = args.backup_dir.clone().unwrap_or_else(|| backup::backup_dir(ctx));
     if !backup_dir.is_dir() {
         let what = if backup_dir.exists() { "is not a folder" } else { "does not exist" };
-        return Err(Failure::failed(format!(
-            "the backup folder {} {what}; nothing was changed",
-            backup_dir.display()
-        ))
-        .hint("create it, or choose another with --backup-dir (or backup.dir in the settings)")
-        .into());
+        return Err(Failure::failed(format!("the backup folder {} {what}", backup_dir.display()))
+            .unchanged()
+            .hint("create it, or choose another with --backup-dir (or backup.dir in the settings)")
+            .into());
     }
     let row = admin::find_database(admin_client, db)
         .await?

@@ -68,7 +68,8 @@ pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
     sweep.require_free(&name)?;
     crate::context::require_exists(ctx, &admin_client, db).await?;
     if !remote.state.replace && crate::pg::admin::database_exists(&admin_client, &name).await? {
-        return Err(Failure::failed(format!("{name} exists now; nothing was changed"))
+        return Err(Failure::failed(format!("{name} exists now"))
+            .unchanged()
             .hint("remove or rename it, then resume again")
             .into());
     }

@@ -8,13 +8,11 @@ use anyhow::Result;
 
 use crate::cli::UpgradeTestArgs;
 use crate::context::Context;
-use crate::error::Failure;
+use crate::copy;
 use crate::odoo;
-use crate::pg::admin;
 use crate::upgrade::target::Series;
 use crate::upgrade::test_copy::{Job, make_copy};
 use crate::upgrade::{self as engine, Resolved};
-use crate::{confirm, filestore};
 
 pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
     let started = Instant::now();
@@ -34,19 +32,17 @@ pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
     sweep.require_free(&name)?;
     let original = ctx.open_odoo(&admin_client, &args.db).await?;
     ctx.require_filestore_if_needed(&original, &args.db, false).await?;
-    let replace = target_exists(ctx, &admin_client, &name).await?;
-    if replace && !args.force {
-        return Err(Failure::failed(format!("{name} already exists; nothing was changed"))
-            .hint("choose another --name, or pass --force to replace it once the new copy is complete")
-            .into());
-    }
+    let existing = copy::existing(ctx, &admin_client, &name).await?;
+    existing.require_free_unless(
+        args.force,
+        ctx,
+        &name,
+        "choose another --name, or pass --force to replace it once the new copy is complete",
+    )?;
+    let replace = existing.taken();
     engine::preflight(ctx, &args.db, &run).await?;
     if replace {
-        let action = "replace it with a new upgraded test copy";
-        match confirm::production_reason(ctx, &name) {
-            Some(reason) => confirm::guard_production(ctx, &name, &reason, action, None).await?,
-            None => confirm::typed_name(ctx, action, &name).await?,
-        }
+        copy::confirm_replace(ctx, &name, "replace it with a new upgraded test copy").await?;
     }
     let _work = engine::work_dir(&run.work_dir)?;
     let mut remote = None;
@@ -85,16 +81,6 @@ fn default_name(db: &str, target: &Series) -> String {
     } else {
         format!("{db}_test_{}", target.major)
     }
-}
-
-async fn target_exists(
-    ctx: &Context,
-    admin_client: &crate::pg::Client,
-    name: &str,
-) -> Result<bool> {
-    let folder = ctx.filestore(name);
-    filestore::require_folder_or_absent(&folder, &format!("the filestore of {name}"))?;
-    Ok(admin::database_exists(admin_client, name).await? || folder.symlink_metadata().is_ok())
 }
 
 fn kept_for_resume(ctx: &Context, error: anyhow::Error, db: &str, run: &Resolved) -> anyhow::Error {
