@@ -225,7 +225,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__backup)
-            opts="-o -c -p -U -y -q -v -h --format --output --dir --force --keep --no-filestore --compression --jobs --verify --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-o -c -p -U -y -q -v -h --format --output --dir --force --keep --keep-daily --keep-weekly --keep-monthly --no-filestore --compression --jobs --verify --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +248,18 @@ _odoodb() {
                     return 0
                     ;;
                 --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep-daily)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep-weekly)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keep-monthly)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -110,6 +110,9 @@ dump\t'pg_dump\'s custom format, no filestore: Odoo\'s "dump" backups, pg_restor
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s o -l output -d 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l dir -d 'Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l keep -d 'Once the new backup is complete and verified, keep only the newest N backups of this database in the folder [default: settings backup.keep]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l keep-daily -d 'Also keep the newest backup of each of the last N days that have one (restic\'s rule; with --keep-weekly and --keep-monthly, what any rule keeps stays) [default: settings backup.keep_daily]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l keep-weekly -d 'Keep the newest backup of each of the last N ISO weeks that have one [default: settings backup.keep_weekly]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l keep-monthly -d 'Keep the newest backup of each of the last N calendar months that have one [default: settings backup.keep_monthly]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l compression -d 'How hard to compress' -r -f -a "fast\t''
 default\t''
 best\t''"

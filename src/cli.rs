@@ -292,8 +292,24 @@ pub struct BackupArgs {
 
     /// Once the new backup is complete and verified, keep only the newest N backups of this
     /// database in the folder [default: settings backup.keep]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = "Retention")]
     pub keep: Option<u32>,
+
+    /// Also keep the newest backup of each of the last N days that have one (restic's rule;
+    /// with --keep-weekly and --keep-monthly, what any rule keeps stays) [default: settings
+    /// backup.keep_daily]
+    #[arg(long, value_name = "N", help_heading = "Retention")]
+    pub keep_daily: Option<u32>,
+
+    /// Keep the newest backup of each of the last N ISO weeks that have one [default: settings
+    /// backup.keep_weekly]
+    #[arg(long, value_name = "N", help_heading = "Retention")]
+    pub keep_weekly: Option<u32>,
+
+    /// Keep the newest backup of each of the last N calendar months that have one [default:
+    /// settings backup.keep_monthly]
+    #[arg(long, value_name = "N", help_heading = "Retention")]
+    pub keep_monthly: Option<u32>,
 
     /// Leave the filestore out (a backup of the database alone)
     #[arg(long)]

@@ -208,7 +208,9 @@ pub async fn before_change(ctx: &Context, db: &str, dir: Option<&std::path::Path
         request.target = Target::Dir(dir.to_path_buf());
     }
     let report = make(ctx, db, &request).await.map_err(|error| {
-        error.context(format!("the backup of {db} made before the change failed"))
+        error.context(format!(
+            "the backup of {db} made before the change failed; nothing was changed"
+        ))
     })?;
     ctx.printer.status(&format!(
         "Backed up {db} to {} ({})",

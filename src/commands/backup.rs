@@ -99,14 +99,8 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
             "write the archive to a file (-o FILE or --dir), or leave out --json",
         ));
     }
-    let keep = args.keep.or(ctx.config.settings.backup.keep);
-    if keep == Some(0) {
-        return Err(usage_error("--keep 0 would remove the new backup too", "keep at least 1"));
-    }
     let streamed = matches!(target, Target::Stdout | Target::Stream(_));
-    if args.keep.is_some() && streamed {
-        return Err(usage_error("--keep needs a folder, not a stream", "use --dir DIR"));
-    }
+    let retention = retention(ctx, args, streamed)?;
     let jobs = match args.jobs {
         Some(0) => {
             return Err(usage_error("--jobs must be at least 1", "leave it out to use every core"));
@@ -114,16 +108,58 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
         Some(n) => usize::try_from(n).unwrap_or(1),
         None => default_jobs(),
     };
-    let keep = if streamed { None } else { keep };
     Ok(Request {
         format: format.unwrap_or_else(|| default_format(ctx)),
         target,
-        retention: Policy { last: keep, ..Policy::default() },
+        retention,
         no_filestore: args.no_filestore,
         compression: args.compression,
         jobs,
         read_from: None,
     })
+}
+
+/// The retention rules: the flags when any is given, else the settings'; none for a stream.
+fn retention(ctx: &Context, args: &BackupArgs, streamed: bool) -> Result<Policy> {
+    let flags = Policy {
+        last: args.keep,
+        daily: args.keep_daily,
+        weekly: args.keep_weekly,
+        monthly: args.keep_monthly,
+    };
+    if !flags.is_empty() && streamed {
+        return Err(usage_error("--keep needs a folder, not a stream", "use --dir DIR"));
+    }
+    if streamed {
+        return Ok(Policy::default());
+    }
+    let settings = &ctx.config.settings.backup;
+    let policy = if flags.is_empty() {
+        Policy {
+            last: settings.keep,
+            daily: settings.keep_daily,
+            weekly: settings.keep_weekly,
+            monthly: settings.keep_monthly,
+        }
+    } else {
+        flags
+    };
+    if policy.last == Some(0) {
+        return Err(usage_error("--keep 0 would remove the new backup too", "keep at least 1"));
+    }
+    for (name, value) in [
+        ("--keep-daily", policy.daily),
+        ("--keep-weekly", policy.weekly),
+        ("--keep-monthly", policy.monthly),
+    ] {
+        if value == Some(0) {
+            return Err(usage_error(
+                format!("{name} 0 keeps nothing by that rule"),
+                "leave it out, or keep at least 1",
+            ));
+        }
+    }
+    Ok(policy)
 }
 
 /// The format a file name's extension says, if it says one.

@@ -34,6 +34,12 @@ pub struct BackupSettings {
     pub dir: Option<PathBuf>,
     /// How many backups of each database to keep in `dir`.
     pub keep: Option<u32>,
+    /// Keep the newest backup of each of the last N days that have one.
+    pub keep_daily: Option<u32>,
+    /// Keep the newest backup of each of the last N ISO weeks that have one.
+    pub keep_weekly: Option<u32>,
+    /// Keep the newest backup of each of the last N months that have one.
+    pub keep_monthly: Option<u32>,
     /// The default format (checked when the file is read).
     pub format: Option<crate::archive::BackupFormat>,
 }

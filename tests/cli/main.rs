@@ -23,6 +23,7 @@ mod quiet;
 mod rename;
 mod restore;
 mod restore_owner;
+mod retention;
 mod review;
 mod safety;
 mod secrets;
