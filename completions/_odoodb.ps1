@@ -111,6 +111,8 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;backup' {
+            [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'With --all: only the databases whose name matches this shell glob (`*`, `?`); repeatable')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'With --all: how many databases at a time (pg_dump and compression already use the cores) [default: 1]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Archive format [default: settings backup.format, else tar.gz]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed')
@@ -133,6 +135,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Back up every Odoo database of the server (not templates, not the system''s), one archive each into --dir; exit 1 if any failed (the others are still made and kept)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the file named with -o if it exists (once the new backup is complete)')
             [CompletionResult]::new('--no-filestore', '--no-filestore', [CompletionResultType]::ParameterName, 'Leave the filestore out (a backup of the database alone)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')

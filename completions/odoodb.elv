@@ -105,6 +105,8 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --help 'Print help'
         }
         &'odoodb;backup'= {
+            cand --match 'With --all: only the databases whose name matches this shell glob (`*`, `?`); repeatable'
+            cand --parallel 'With --all: how many databases at a time (pg_dump and compression already use the cores) [default: 1]'
             cand --format 'Archive format [default: settings backup.format, else tar.gz]'
             cand -o 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed'
             cand --output 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed'
@@ -127,6 +129,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
             cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
             cand --color 'When to use colours'
+            cand --all 'Back up every Odoo database of the server (not templates, not the system''s), one archive each into --dir; exit 1 if any failed (the others are still made and kept)'
             cand --force 'Replace the file named with -o if it exists (once the new backup is complete)'
             cand --no-filestore 'Leave the filestore out (a backup of the database alone)'
             cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'

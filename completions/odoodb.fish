@@ -104,6 +104,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s q -l quiet -d 'Pr
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l match -d 'With --all: only the databases whose name matches this shell glob (`*`, `?`); repeatable' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l parallel -d 'With --all: how many databases at a time (pg_dump and compression already use the cores) [default: 1]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l format -d 'Archive format [default: settings backup.format, else tar.gz]' -r -f -a "tar.gz\t'manifest.json, the database dump, filestore/: restored by odoodb, in parallel'
 zip\t'Odoo\'s own layout (dump.sql, manifest.json, filestore/): for Odoo\'s database manager, `odoo-bin db load` and the upgrade platform'
 dump\t'pg_dump\'s custom format, no filestore: Odoo\'s "dump" backups, pg_restore'"
@@ -133,6 +135,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l data-dir -d 'Od
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l all -d 'Back up every Odoo database of the server (not templates, not the system\'s), one archive each into --dir; exit 1 if any failed (the others are still made and kept)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l force -d 'Replace the file named with -o if it exists (once the new backup is complete)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l no-filestore -d 'Leave the filestore out (a backup of the database alone)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'

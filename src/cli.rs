@@ -268,8 +268,23 @@ pub enum Compression {
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// The database to back up
-    #[arg(required_unless_present = "verify")]
+    #[arg(required_unless_present_any = ["verify", "all"])]
     pub db: Option<String>,
+
+    /// Back up every Odoo database of the server (not templates, not the system's), one
+    /// archive each into --dir; exit 1 if any failed (the others are still made and kept)
+    #[arg(long, conflicts_with_all = ["db", "output", "verify"], help_heading = "Every database")]
+    pub all: bool,
+
+    /// With --all: only the databases whose name matches this shell glob (`*`, `?`);
+    /// repeatable
+    #[arg(long = "match", value_name = "GLOB", requires = "all", help_heading = "Every database")]
+    pub matches: Vec<String>,
+
+    /// With --all: how many databases at a time (pg_dump and compression already use the
+    /// cores) [default: 1]
+    #[arg(long, value_name = "N", requires = "all", help_heading = "Every database")]
+    pub parallel: Option<usize>,
 
     /// Archive format [default: settings backup.format, else tar.gz]
     #[arg(long, value_enum, value_name = "FORMAT")]

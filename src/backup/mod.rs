@@ -5,6 +5,7 @@
 //! archive, and no file is ever held in memory. Used by `backup`, and by the commands that back
 //! up before a change (`delete --backup-first`, `upgrade production`).
 
+mod all;
 mod archive;
 mod check;
 mod pg_dump;
@@ -30,6 +31,7 @@ use crate::pg::Client;
 use crate::pg::tools::Tool;
 use crate::{fault, odoo};
 
+pub use all::{Outcome, make_each, odoo_databases};
 use archive::Archive;
 use check::quick_check;
 use pg_dump::write_dump;

@@ -12,8 +12,8 @@ use crate::archive::BackupFormat;
 use crate::archive::detect::Input;
 use crate::archive::output::{self, Resolved};
 use crate::backup::{
-    Policy, Report, Request, Target, backup_dir, default_format, default_jobs, extension, make,
-    verify_archive,
+    Outcome, Policy, Report, Request, Target, backup_dir, default_format, default_jobs, extension,
+    make, make_each, odoo_databases, verify_archive,
 };
 use crate::cli::BackupArgs;
 use crate::context::Context;
@@ -23,6 +23,9 @@ use crate::output::{Printer, bytes};
 pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<()> {
     if let Some(file) = &args.verify {
         return verify(ctx, file).await;
+    }
+    if args.all {
+        return all(ctx, args).await;
     }
     let db = args.db.as_deref().ok_or_else(|| {
         usage_error("name the database to back up", "odoodb backup <db>, or --verify FILE")
@@ -117,6 +120,64 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
         jobs,
         read_from: None,
     })
+}
+
+/// `--all`: each database in turn, then one table (or one JSON document) for the run.
+async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
+    if args.parallel == Some(0) {
+        return Err(usage_error("--parallel must be at least 1", "leave it out for one at a time"));
+    }
+    let request = request(ctx, args)?;
+    let databases = odoo_databases(ctx, &args.matches).await?;
+    if databases.is_empty() {
+        let matching = if args.matches.is_empty() {
+            String::new()
+        } else {
+            format!(" matches {}", args.matches.join(" or "))
+        };
+        return Err(Failure::failed(format!(
+            "no Odoo database{matching} on {}",
+            ctx.params.describe()
+        ))
+        .hint("`odoodb list` shows the databases odoodb sees")
+        .into());
+    }
+    let outcomes = make_each(ctx, &databases, &request, args.parallel.unwrap_or(1)).await;
+    ctx.check_interrupt()?;
+    let failed: Vec<&str> =
+        outcomes.iter().filter(|o| o.error.is_some()).map(|o| o.database.as_str()).collect();
+    let run = serde_json::json!({ "databases": outcomes, "failed": failed.len() });
+    // Failures are shown even under -q: a cron mail carries them.
+    let print = if failed.is_empty() { Printer::done } else { Printer::emit };
+    print(&ctx.printer, &run, || all_table(ctx, &outcomes))?;
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::failed(format!(
+        "{} of {} backups failed: {}",
+        failed.len(),
+        outcomes.len(),
+        failed.join(", ")
+    ))
+    .hint("the others were made and kept; each error is in the table")
+    .into())
+}
+
+fn all_table(ctx: &Context, outcomes: &[Outcome]) -> String {
+    let mut table = ctx.printer.table(&["DATABASE", "ARCHIVE", "SIZE", "SECONDS", "RESULT"]);
+    for outcome in outcomes {
+        table.add_row(vec![
+            outcome.database.clone(),
+            outcome.archive.clone().unwrap_or_default(),
+            if outcome.archive.is_some() { bytes(outcome.bytes) } else { String::new() },
+            format!("{:.1}", outcome.seconds),
+            outcome
+                .error
+                .as_ref()
+                .map_or_else(|| "ok, checked".to_string(), |e| format!("FAILED: {e}")),
+        ]);
+    }
+    crate::output::terminal_safe(&table.to_string())
 }
 
 /// The retention rules: the flags when any is given, else the settings'; none for a stream.

@@ -4,6 +4,7 @@
 mod support;
 
 mod backup;
+mod backup_all;
 mod completion;
 mod config;
 mod connect;

@@ -1,0 +1,149 @@
+//! `backup --all`: every Odoo database of the server (as `list` shows them: not templates, not
+//! the system's, not an odoodb run's temporaries), or those whose name matches, one archive
+//! each, a few at a time. One database failing does not stop the others.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use futures_util::{StreamExt as _, stream};
+use serde::Serialize;
+
+use super::{Request, make};
+use crate::context::Context;
+use crate::odoo;
+use crate::pg::admin::{self, SYSTEM_DATABASES};
+
+/// What became of one database's backup.
+#[derive(Debug, Serialize)]
+pub struct Outcome {
+    pub database: String,
+    /// The archive's path, when it was made (and checked under its name).
+    pub archive: Option<String>,
+    pub bytes: u64,
+    pub seconds: f64,
+    /// Older backups removed by the retention rules.
+    pub pruned: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// The Odoo databases to back up, by name; `patterns` (shell globs, `*` and `?`) narrow them
+/// when given. Databases the role may not open are said in a warning.
+pub async fn odoo_databases(ctx: &Context, patterns: &[String]) -> Result<Vec<String>> {
+    let admin_client = ctx.connect_admin().await?;
+    let rows = admin::list_databases(&admin_client).await?;
+    drop(admin_client);
+    let mut found = Vec::new();
+    for row in rows {
+        let candidate = !row.is_template
+            && row.allows_connections
+            && !row.invalid
+            && !SYSTEM_DATABASES.contains(&row.name.as_str())
+            && !crate::safe::names::is_temporary(&row.name)
+            && (patterns.is_empty() || patterns.iter().any(|p| glob_matches(p, &row.name)));
+        if !candidate {
+            continue;
+        }
+        if row.size_bytes.is_none() {
+            ctx.printer.warn(&format!(
+                "{}: role {} may not connect to it; not backed up",
+                row.name, ctx.config.user.value
+            ));
+            continue;
+        }
+        let odoo = match ctx.connect(&row.name).await {
+            Ok(client) => odoo::is_odoo(&client).await,
+            Err(error) => Err(error),
+        };
+        match odoo {
+            Ok(true) => found.push(row.name),
+            Ok(false) => {}
+            Err(error) => ctx.printer.warn(&format!(
+                "{}: cannot be inspected ({}); not backed up",
+                row.name,
+                crate::error::one_line(&error)
+            )),
+        }
+    }
+    Ok(found)
+}
+
+/// Backs up each of `databases` with `request`, `parallel` at a time, in their order.
+pub async fn make_each(
+    ctx: &Context,
+    databases: &[String],
+    request: &Request,
+    parallel: usize,
+) -> Vec<Outcome> {
+    stream::iter(databases)
+        .map(|db| async move {
+            let started = Instant::now();
+            let made = if ctx.cancel.is_set() {
+                Err(crate::error::Failure::interrupted().into())
+            } else {
+                make(ctx, db, request).await
+            };
+            let seconds = started.elapsed().as_secs_f64();
+            match made {
+                Ok(report) => Outcome {
+                    database: db.clone(),
+                    archive: Some(report.path),
+                    bytes: report.bytes,
+                    seconds,
+                    pruned: report.pruned,
+                    error: None,
+                },
+                Err(error) => Outcome {
+                    database: db.clone(),
+                    archive: None,
+                    bytes: 0,
+                    seconds,
+                    pruned: Vec::new(),
+                    error: Some(crate::error::one_line(&error)),
+                },
+            }
+        })
+        .buffered(parallel.max(1))
+        .collect()
+        .await
+}
+
+/// A shell glob over a whole name: `*` any run of characters, `?` one character.
+pub fn glob_matches(pattern: &str, name: &str) -> bool {
+    let (pattern, name): (Vec<char>, Vec<char>) =
+        (pattern.chars().collect(), name.chars().collect());
+    // The classic two-pointer match with one backtrack point: linear in practice.
+    let (mut p, mut n, mut star, mut mark) = (0, 0, None, 0);
+    while n < name.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == name[n]) {
+            p += 1;
+            n += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some(p);
+            mark = n;
+            p += 1;
+        } else if let Some(s) = star {
+            p = s + 1;
+            mark += 1;
+            n = mark;
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_matches;
+
+    #[test]
+    fn globs_match_whole_names() {
+        assert!(glob_matches("prod*", "prod_2024"));
+        assert!(glob_matches("*_test_??", "prod_test_18"));
+        assert!(glob_matches("*", ""));
+        assert!(glob_matches("a*b*c", "aXXbYYc"));
+        assert!(!glob_matches("prod", "prod2"));
+        assert!(!glob_matches("*_test_??", "prod_test_1"));
+        assert!(!glob_matches("a*b*c", "aXXbYY"));
+    }
+}

@@ -1,0 +1,97 @@
+//! `backup --all`: every Odoo database (narrowed by `--match`), one archive each, one report;
+//! exit 1 when any failed, the others still made and kept.
+
+use crate::support::{TestEnv, fixtures};
+
+/// This process's databases with this test's tags, and no other test's (they share the server).
+fn glob_of() -> String {
+    format!("{}{}_*_allx_?", crate::support::PREFIX, std::process::id())
+}
+
+fn archives(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_matching_database_gets_a_checked_archive_and_one_failure_fails_the_run() {
+    let env = TestEnv::new();
+    let one = fixtures::modern(&env, "allx_a");
+    let two = fixtures::modern(&env, "allx_b");
+    let three = fixtures::legacy(&env, "allx_c");
+    let names = [one.name.as_str(), two.name.as_str(), three.name.as_str()];
+    let glob = glob_of();
+    let dir = env.root.join("backups");
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let output = env
+        .cmd()
+        .args(["--json", "backup", "--all", "--match", &glob, "--parallel", "2", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["failed"], 0);
+    let mut done: Vec<&str> = report["databases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["database"].as_str().unwrap())
+        .collect();
+    done.sort_unstable();
+    let mut want = names.to_vec();
+    want.sort_unstable();
+    assert_eq!(done, want, "every match, nothing else");
+    let made = archives(&dir);
+    assert_eq!(made.len(), 3, "{made:?}");
+    for archive in &made {
+        env.cmd().args(["backup", "--verify"]).arg(dir.join(archive)).assert().success();
+    }
+
+    // -q: nothing at all on success.
+    let quiet = env
+        .cmd()
+        .args(["-q", "backup", "--all", "--match", &glob, "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(quiet.status.success());
+    assert!(quiet.stdout.is_empty() && quiet.stderr.is_empty(), "{quiet:?}");
+
+    // One database whose filestore is a file: it fails, the others are made, exit 1, and the
+    // table says which and why even under -q.
+    let broken = env.filestore(&two.name);
+    std::fs::remove_dir_all(&broken).unwrap();
+    std::fs::write(&broken, b"not a folder").unwrap();
+    let later = env.root.join("later");
+    std::fs::create_dir_all(&later).unwrap();
+    let failed = env
+        .cmd()
+        .args(["-q", "backup", "--all", "--match", &glob, "--dir"])
+        .arg(&later)
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&failed.stdout);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stdout.contains("FAILED") && stdout.contains(&two.name), "{stdout}");
+    assert!(stderr.contains(&format!("1 of 3 backups failed: {}", two.name)), "{stderr}");
+    let made = archives(&later);
+    assert_eq!(made.len(), 2, "{made:?}");
+    assert!(made.iter().all(|name| !name.starts_with(&format!("{}_", two.name))));
+
+    // A pattern that matches nothing is a failure, not a silent empty run.
+    let none = env
+        .cmd()
+        .args(["backup", "--all", "--match", "no_such_database_*", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no Odoo database matches"));
+}
