@@ -14,6 +14,7 @@ mod docs;
 mod duplicate;
 mod errors;
 mod faults;
+mod harness;
 mod info;
 mod list;
 mod neutralize;
