@@ -26,6 +26,7 @@ mod restore_owner;
 mod review;
 mod safety;
 mod secrets;
+mod snapshots;
 mod standin;
 mod terminal;
 mod upgrade;
