@@ -231,6 +231,22 @@ fn own_rows(stdout: &str, names: &[&str]) -> String {
     header + &rows.into_iter().map(|(_, row)| row).collect::<String>() + &footer
 }
 
+/// Waits (at most a minute) until no session is open on `db`.
+fn wait_for_no_sessions(db: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
+    loop {
+        let open: i64 = crate::support::admin()
+            .query_one("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", &[&db])
+            .unwrap()
+            .get(0);
+        if open == 0 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{open} sessions stay open on {db}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 fn backups(env: &TestEnv) -> std::path::PathBuf {
     let dir = env.root.join("backups");
     std::fs::create_dir_all(&dir).unwrap();
@@ -497,6 +513,9 @@ fn upgrade_check_test_and_production() {
         ]),
     );
     assert!(output.status.success());
+    // The plan counts the sessions open on the database: wait until the test upgrade's have
+    // gone from the server (a closed connection's backend lingers a moment).
+    wait_for_no_sessions(&db.name);
     let backups = backups(&env);
     let production = with(&[
         "upgrade",
