@@ -352,18 +352,11 @@ fn ctrl_c_leaves_nothing_under_the_final_name() {
     for format in ["tar.gz", "zip"] {
         let dir = env.root.join(format!("sigint-{format}"));
         std::fs::create_dir_all(&dir).unwrap();
-        let child = Process::new(assert_cmd::cargo::cargo_bin!("odoodb"))
-            .args(["backup", &db.name, "--format", format, "--dir"])
-            .arg(&dir)
-            .env_clear()
-            .env("HOME", &env.home)
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("ODOO_RC", &env.odoo_conf)
-            .env("ODOODB_FAULT", "pause:backup:after-dump")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = env.spawn(["backup", &db.name, "--format", format, "--dir"], |c| {
+            c.arg(&dir)
+                .env("ODOODB_FAULT", "pause:backup:after-dump")
+                .stdout(std::process::Stdio::piped());
+        });
         // The partial file appears at the start; the dump of this fixture takes well under the
         // pause's minute.
         let deadline = Instant::now() + Duration::from_secs(90);
@@ -372,11 +365,7 @@ fn ctrl_c_leaves_nothing_under_the_final_name() {
             std::thread::sleep(Duration::from_millis(50));
         }
         std::thread::sleep(Duration::from_secs(3));
-        nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()),
-            nix::sys::signal::Signal::SIGINT,
-        )
-        .unwrap();
+        child.signal(nix::sys::signal::Signal::SIGINT);
         let output = child.wait_with_output().unwrap();
         assert_eq!(output.status.code(), Some(130), "{}", String::from_utf8_lossy(&output.stderr));
         let left: Vec<_> =

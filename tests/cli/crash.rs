@@ -7,6 +7,7 @@ use std::path::Path;
 
 use predicates::prelude::*;
 
+use crate::support::Spawned;
 use crate::support::fixtures;
 use crate::support::{
     PgTestDb, TestEnv, admin, database_exists, files_under, leftovers, quote, temporary_databases,
@@ -272,19 +273,12 @@ fn a_crash_while_undoing_a_failed_swap_never_costs_the_old_target() {
 }
 
 /// A duplicate paused at `before-swap` until `resume` exists.
-fn paused_until(env: &TestEnv, args: &[&str], point: &str, resume: &Path) -> std::process::Child {
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"))
-        .args(args)
-        .env_clear()
-        .env("HOME", &env.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ODOO_RC", &env.odoo_conf)
-        .env("ODOODB_FAULT", format!("pause:{point}"))
-        .env("ODOODB_FAULT_RESUME", resume)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+fn paused_until(env: &TestEnv, args: &[&str], point: &str, resume: &Path) -> Spawned {
+    let child = env.spawn(args, |c| {
+        c.env("ODOODB_FAULT", format!("pause:{point}"))
+            .env("ODOODB_FAULT_RESUME", resume)
+            .stdout(std::process::Stdio::piped());
+    });
     let journal = env.data_dir.join("filestore/.odoodb-journal");
     let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
     while std::fs::read_dir(&journal).map_or(0, Iterator::count) == 0 {

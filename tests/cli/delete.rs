@@ -121,16 +121,9 @@ fn ctrl_c_while_the_drop_waits_is_read_back_from_the_server() {
             crate::support::quote(&db.name)
         ))
         .unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"))
-        .args(["delete", &db.name, "--yes"])
-        .env_clear()
-        .env("HOME", &env.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ODOO_RC", &env.odoo_conf)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = env.spawn(["delete", &db.name, "--yes"], |c| {
+        c.stdout(std::process::Stdio::piped());
+    });
     // Wait until the DROP is waiting on the lock.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
@@ -147,11 +140,7 @@ fn ctrl_c_while_the_drop_waits_is_read_back_from_the_server() {
         assert!(std::time::Instant::now() < deadline, "the drop never waited");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()),
-        nix::sys::signal::Signal::SIGINT,
-    )
-    .unwrap();
+    child.signal(nix::sys::signal::Signal::SIGINT);
     let output = child.wait_with_output().unwrap();
     transaction.rollback().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

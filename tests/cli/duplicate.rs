@@ -3,6 +3,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
+use crate::support::Spawned;
 use crate::support::fixtures::{self, Real};
 use crate::support::{
     Immutable, PgTestDb, TestEnv, database_exists, files_under, json, leftovers, odoo_session,
@@ -272,22 +273,10 @@ fn an_unwritable_filestore_is_refused_before_anything_starts() {
 }
 
 /// Starts a duplicate that pauses before the swap, and waits until it is there.
-pub fn paused_duplicate(
-    env: &TestEnv,
-    source: &PgTestDb,
-    target: &PgTestDb,
-) -> std::process::Child {
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
-    command
-        .args(["duplicate", &source.name, &target.name])
-        .env_clear()
-        .env("HOME", &env.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ODOO_RC", &env.odoo_conf)
-        .env("ODOODB_FAULT", "pause:before-swap")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-    let child = command.spawn().unwrap();
+pub fn paused_duplicate(env: &TestEnv, source: &PgTestDb, target: &PgTestDb) -> Spawned {
+    let child = env.spawn(["duplicate", &source.name, &target.name], |c| {
+        c.env("ODOODB_FAULT", "pause:before-swap");
+    });
     let deadline = Instant::now() + Duration::from_mins(1);
     // The pause comes after the filestore copy: wait for its folder.
     while !leftovers(env, &target.name).iter().any(|name| name.starts_with("folder ")) {
@@ -303,11 +292,7 @@ fn ctrl_c_cleans_up_and_exits_130() {
     let source = fixtures::modern(&env, "dup_int_src");
     let target = PgTestDb::reserve("dup_int_dst");
     let child = paused_duplicate(&env, &source, &target);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()),
-        nix::sys::signal::Signal::SIGINT,
-    )
-    .unwrap();
+    child.signal(nix::sys::signal::Signal::SIGINT);
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130), "{}", String::from_utf8_lossy(&output.stderr));
     assert_absent(&env, &target);

@@ -151,12 +151,9 @@ fn usage_errors_exit_2() {
 fn a_closed_stdout_is_not_an_error() {
     let env = TestEnv::new();
     let _db = crate::support::fixtures::modern(&env, "err_pipe");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"))
-        .args(["completions", "bash"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(["completions", "bash"], |c| {
+        c.stdout(std::process::Stdio::piped());
+    });
     drop(child.stdout.take());
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));

@@ -15,9 +15,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
+use crate::support::Spawned;
 use crate::support::archives::{self, Entry};
 use crate::support::fixtures;
 use crate::support::{
@@ -106,16 +107,16 @@ impl Bench {
         Self { env, server, tmp, cwd, backups }
     }
 
-    fn spawn_with(&self, args: &[&str], extra: &[(&str, String)]) -> Child {
-        let mut command = self.env.spawn_cmd();
-        command.args(args).env("TMPDIR", &self.tmp).current_dir(&self.cwd);
-        for (key, value) in extra {
-            command.env(key, value);
-        }
-        command.spawn().unwrap()
+    fn spawn_with(&self, args: &[&str], extra: &[(&str, String)]) -> Spawned {
+        self.env.spawn(args, |command| {
+            command.env("TMPDIR", &self.tmp).current_dir(&self.cwd);
+            for (key, value) in extra {
+                command.env(key, value);
+            }
+        })
     }
 
-    fn spawn(&self, args: &[&str]) -> Child {
+    fn spawn(&self, args: &[&str]) -> Spawned {
         self.spawn_with(args, &[])
     }
 
@@ -206,7 +207,7 @@ struct Killed {
 }
 
 /// Lets `child` run for `delay`, then kills it alone with SIGKILL.
-fn kill_after(mut child: Child, delay: Duration) -> Killed {
+fn kill_after(mut child: Spawned, delay: Duration) -> Killed {
     let deadline = Instant::now() + delay;
     while Instant::now() < deadline {
         if child.try_wait().unwrap().is_some() {
@@ -696,7 +697,7 @@ fn cpu_ticks(pid: i32) -> u64 {
 
 /// Waits until `child` is paused: `ready` holds, it has no child process, and it used no CPU
 /// for half a second.
-fn wait_paused(child: &Child, what: &str, ready: impl Fn() -> bool) {
+fn wait_paused(child: &Spawned, what: &str, ready: impl Fn() -> bool) {
     let pid = i32::try_from(child.id()).unwrap();
     let deadline = Instant::now() + Duration::from_mins(1);
     loop {
@@ -713,7 +714,7 @@ fn wait_paused(child: &Child, what: &str, ready: impl Fn() -> bool) {
 }
 
 /// Waits at most two minutes for `child`.
-fn wait_output(mut child: Child, what: &str) -> Output {
+fn wait_output(mut child: Spawned, what: &str) -> Output {
     let deadline = Instant::now() + Duration::from_mins(2);
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > deadline {

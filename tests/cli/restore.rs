@@ -6,6 +6,7 @@ use std::os::unix::fs::MetadataExt as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::support::Spawned;
 use crate::support::archives::{self, Entry};
 use crate::support::fixtures::{self, Real};
 use crate::support::{
@@ -469,20 +470,13 @@ fn a_restore_killed_midway_is_cleaned_up_by_recover() {
 }
 
 /// The binary, spawned (not waited for), with the test environment's odoo.conf.
-fn spawn_restore(env: &TestEnv, archive: &str, db: &str, fault: &str) -> std::process::Child {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"))
-        .args(["restore", archive, db, "--move"])
-        .env_clear()
-        .env("HOME", &env.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ODOO_RC", &env.odoo_conf)
-        .env("ODOODB_FAULT", fault)
-        // Never created: the pause lasts until the signal (or its minute).
-        .env("ODOODB_FAULT_RESUME", env.root.join("never"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
+fn spawn_restore(env: &TestEnv, archive: &str, db: &str, fault: &str) -> Spawned {
+    env.spawn(["restore", archive, db, "--move"], |c| {
+        c.env("ODOODB_FAULT", fault)
+            // Never created: the pause lasts until the signal (or its minute).
+            .env("ODOODB_FAULT_RESUME", env.root.join("never"))
+            .stdout(std::process::Stdio::piped());
+    })
 }
 
 #[test]
@@ -739,16 +733,13 @@ fn a_failed_restore_waits_out_a_session_it_may_not_end_and_leaves_nothing() {
     std::fs::write(&archive, &bytes[..bytes.len() * 2 / 3]).unwrap();
     let target = PgTestDb::reserve("rs_su");
     let resume = env.root.join("resume");
-    let child = env
-        .spawn_cmd()
-        .arg("restore")
-        .arg(&archive)
-        .arg(&target.name)
-        .env("PGPASSWORD", &role.password)
-        .env("ODOODB_FAULT", "pause:restore:after-create")
-        .env("ODOODB_FAULT_RESUME", &resume)
-        .spawn()
-        .unwrap();
+    let child = env.spawn(["restore"], |c| {
+        c.arg(&archive)
+            .arg(&target.name)
+            .env("PGPASSWORD", &role.password)
+            .env("ODOODB_FAULT", "pause:restore:after-create")
+            .env("ODOODB_FAULT_RESUME", &resume);
+    });
     let deadline = Instant::now() + Duration::from_mins(1);
     let temporary = loop {
         if let Some(name) = crate::support::temporary_databases(&env).pop() {

@@ -63,12 +63,9 @@ fn a_file_that_grows_after_the_listing_is_not_archived_torn_with_exit_0() {
         std::fs::write(&stray, b"first line\n").unwrap();
         let bin = held_pg_dump(&env);
         let archive = env.root.join(format!("grow.{format}"));
-        let child = env
-            .spawn_cmd()
-            .args(["backup", &source.name, "--format", format, "-o"])
-            .arg(&archive)
-            .spawn()
-            .unwrap();
+        let child = env.spawn(["backup", &source.name, "--format", format, "-o"], |c| {
+            c.arg(&archive);
+        });
         wait_for(&bin.join("started"));
         // The listing runs beside pg_dump (tar.gz) or before it (zip): give it its moment.
         std::thread::sleep(Duration::from_millis(500));
@@ -109,14 +106,11 @@ fn a_file_that_appears_under_the_output_name_meanwhile_is_not_replaced_without_f
     let source = fixtures::modern(&env, "clobber");
     let archive = env.root.join("clobber.tar.gz");
     let resume = env.root.join("resume");
-    let child = env
-        .spawn_cmd()
-        .args(["backup", &source.name, "-o"])
-        .arg(&archive)
-        .env("ODOODB_FAULT", "pause:backup:before-rename")
-        .env("ODOODB_FAULT_RESUME", &resume)
-        .spawn()
-        .unwrap();
+    let child = env.spawn(["backup", &source.name, "-o"], |c| {
+        c.arg(&archive)
+            .env("ODOODB_FAULT", "pause:backup:before-rename")
+            .env("ODOODB_FAULT_RESUME", &resume);
+    });
     // The partial archive is whole once the pause is reached; its lock file says the run lives.
     let deadline = Instant::now() + Duration::from_mins(1);
     loop {
@@ -196,14 +190,11 @@ fn a_sweep_never_takes_a_live_runs_files_for_another_runs() {
     std::fs::create_dir_all(&dir).unwrap();
     let archive = dir.join("x.tar.gz");
     let resume = env.root.join("resume");
-    let child = env
-        .spawn_cmd()
-        .args(["backup", &source.name, "-o"])
-        .arg(&archive)
-        .env("ODOODB_FAULT", "pause:backup:before-rename")
-        .env("ODOODB_FAULT_RESUME", &resume)
-        .spawn()
-        .unwrap();
+    let child = env.spawn(["backup", &source.name, "-o"], |c| {
+        c.arg(&archive)
+            .env("ODOODB_FAULT", "pause:backup:before-rename")
+            .env("ODOODB_FAULT_RESUME", &resume);
+    });
     let deadline = Instant::now() + Duration::from_mins(1);
     let id = loop {
         let found = std::fs::read_dir(&dir).unwrap().flatten().find_map(|e| {
@@ -311,14 +302,11 @@ fn keep_never_removes_a_backup_newer_than_the_new_one() {
     let dir = env.root.join("nightly");
     std::fs::create_dir_all(&dir).unwrap();
     let resume = env.root.join("resume");
-    let slow = env
-        .spawn_cmd()
-        .args(["backup", &source.name, "--keep", "1", "--dir"])
-        .arg(&dir)
-        .env("ODOODB_FAULT", "pause:backup:before-rename")
-        .env("ODOODB_FAULT_RESUME", &resume)
-        .spawn()
-        .unwrap();
+    let slow = env.spawn(["backup", &source.name, "--keep", "1", "--dir"], |c| {
+        c.arg(&dir)
+            .env("ODOODB_FAULT", "pause:backup:before-rename")
+            .env("ODOODB_FAULT_RESUME", &resume);
+    });
     std::thread::sleep(Duration::from_millis(1500));
     let output = env
         .cmd()

@@ -97,14 +97,10 @@ fn a_backup_killed_while_pg_dump_runs_leaves_no_password_on_disk() {
     connect_as(&env, &role, &bin);
     let out = env.root.join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let mut child = env
-        .spawn_cmd()
-        .args(["backup", &db.name, "--format", "dump", "--no-filestore", "--dir"])
-        .arg(&out)
-        .env("PGPASSWORD", &role.password)
-        .env("TMPDIR", &tmp)
-        .spawn()
-        .unwrap();
+    let mut child =
+        env.spawn(["backup", &db.name, "--format", "dump", "--no-filestore", "--dir"], |c| {
+            c.arg(&out).env("PGPASSWORD", &role.password).env("TMPDIR", &tmp);
+        });
     let deadline = Instant::now() + Duration::from_mins(1);
     let pg_dump_pid = loop {
         if let Some(pid) =

@@ -223,24 +223,16 @@ fn log_follow_stops_at_ctrl_c_with_130() {
     let env = TestEnv::new();
     let standin = StandIn::start(Script { log: b"still going\n".to_vec(), ..Script::default() });
     store_request(&env, &standin);
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"))
-        .env_clear()
-        .env("HOME", &env.home)
-        .env("ODOO_RC", &env.odoo_conf)
-        .args(["upgrade", "log", DB, "-f", "--upgrade-ca"])
-        .arg(&standin.ca)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = env.spawn(["upgrade", "log", DB, "-f", "--upgrade-ca"], |c| {
+        c.arg(&standin.ca).stdout(std::process::Stdio::piped());
+    });
     // Wait until it is following (it has asked for the status at least once).
     let deadline = Instant::now() + Duration::from_secs(20);
     while !standin.seen().iter().any(|s| s.path == "/upgrade/request/status") {
         assert!(Instant::now() < deadline, "the log was never followed");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    child.signal(nix::sys::signal::Signal::SIGINT);
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout), "still going\n");

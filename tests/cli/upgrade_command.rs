@@ -309,25 +309,18 @@ fn sigterm_during_the_upgrade_puts_everything_back_and_exits_130() {
         format!("touch {}; (sleep 5; touch {}) & wait", started.display(), survivor.display());
     let marks = env.root.join("service.log");
     let start = format!("echo start >> {}", marks.display());
-    let child = env
-        .spawn_cmd()
-        .args(["--yes", "upgrade", "production", &db.name, "--target", "18.0"])
-        .args(["--engine", "command", "--upgrade-command", &command, "--start-cmd", &start])
-        .arg("--backup-dir")
-        .arg(&backups)
-        .spawn()
-        .unwrap();
+    let child = env.spawn(["--yes", "upgrade", "production", &db.name, "--target", "18.0"], |c| {
+        c.args(["--engine", "command", "--upgrade-command", &command, "--start-cmd", &start])
+            .arg("--backup-dir")
+            .arg(&backups);
+    });
     let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
     while !started.exists() {
         assert!(std::time::Instant::now() < deadline, "the upgrade command never started");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert!(!allows_connections(&db.name), "closed while it upgrades");
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .unwrap();
+    child.signal(nix::sys::signal::Signal::SIGTERM);
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
     assert!(text(&output.stderr).contains("is back as it was"), "{}", text(&output.stderr));

@@ -239,13 +239,9 @@ fn an_interrupted_test_upgrade_is_resumed_where_the_platform_is() {
             .map(Into::into)
             .collect();
     args.extend(standin.product_args("0.2"));
-    let child = env.spawn_cmd().args(&args).spawn().unwrap();
+    let child = env.spawn(&args, |_| {});
     standin.wait_status("progress");
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()),
-        nix::sys::signal::Signal::SIGINT,
-    )
-    .unwrap();
+    child.signal(nix::sys::signal::Signal::SIGINT);
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
     assert!(!database_exists(&copy.name));
@@ -381,7 +377,7 @@ fn a_second_request_for_the_same_database_waits_for_the_first() {
             .map(Into::into)
             .collect();
     args.extend(standin.product_args("0.2"));
-    let first = env.spawn_cmd().args(&args).spawn().unwrap();
+    let first = env.spawn(&args, |_| {});
     standin.wait_status("progress");
     let key = env.home.join(format!(".local/state/odoodb/upgrade/{}-test.key", source.name));
     let key_before = std::fs::read(&key).unwrap();

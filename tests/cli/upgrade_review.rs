@@ -83,12 +83,11 @@ fn a_linked_filestore_from_the_platform_is_refused_and_its_target_untouched() {
     let victim = env.root.join("victim");
     std::fs::create_dir_all(victim.join("ab")).unwrap();
     std::fs::write(victim.join("ab/secret.txt"), b"not the platform's").unwrap();
-    let mut command = env.spawn_cmd();
-    command
-        .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
-        // Slow polls: the test changes the platform's files between "done" and the download.
-        .args(standin.product_args("4"));
-    let child = command.spawn().unwrap();
+    let child =
+        env.spawn(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name], |c| {
+            // Slow polls: the test changes the platform's files between "done" and the download.
+            c.args(standin.product_args("4"));
+        });
     standin.wait_started();
     standin.wait_upgrade(Duration::from_mins(1));
     let served = standin.data_server().data_dir().join("filestore");
@@ -168,12 +167,10 @@ fn a_second_run_on_the_same_work_folder_is_refused_while_the_first_runs() {
     let work = env.root.join("work");
     let started = env.root.join("started");
     let slow = format!("touch '{}' && sleep 4 && {UPGRADER}", started.display());
-    let mut command = env.spawn_cmd();
-    command
-        .args(["upgrade", "test", &source.name, "-t", "18.0", "--engine", "command"])
-        .args(["--upgrade-command", &slow, "--name", &first.name, "--work-dir"])
-        .arg(&work);
-    let child = command.spawn().unwrap();
+    let child =
+        env.spawn(["upgrade", "test", &source.name, "-t", "18.0", "--engine", "command"], |c| {
+            c.args(["--upgrade-command", &slow, "--name", &first.name, "--work-dir"]).arg(&work);
+        });
     let deadline = Instant::now() + Duration::from_mins(1);
     while !started.exists() {
         assert!(Instant::now() < deadline, "the first run never got to its command");
@@ -199,11 +196,10 @@ fn a_link_inside_the_platforms_dump_is_refused() {
     let env = TestEnv::new();
     let source = fixtures::modern(&env, "urv_dumplink");
     let copy = PgTestDb::reserve("urv_dumplink_copy");
-    let mut command = env.spawn_cmd();
-    command
-        .args(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name])
-        .args(standin.product_args("4"));
-    let child = command.spawn().unwrap();
+    let child =
+        env.spawn(["upgrade", "test", &source.name, "-t", "18.0", "--name", &copy.name], |c| {
+            c.args(standin.product_args("4"));
+        });
     standin.wait_started();
     standin.wait_upgrade(Duration::from_mins(1));
     let dump = standin.data_server().data_dir().join("upgraded.dump");

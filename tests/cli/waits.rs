@@ -4,13 +4,14 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 
+use crate::support::Spawned;
 use crate::support::archives;
 use crate::support::fixtures;
 use crate::support::{PgTestDb, TestEnv, database_exists, leftovers, temporary_databases, text};
@@ -93,7 +94,7 @@ fn read_request(stream: &mut TcpStream) {
 }
 
 /// Waits for the child to exit, at most `limit`; kills it and fails the test past that.
-fn wait_at_most(mut child: Child, limit: Duration, what: &str) -> (Output, Duration) {
+fn wait_at_most(mut child: Spawned, limit: Duration, what: &str) -> (Output, Duration) {
     let started = Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {
@@ -112,9 +113,8 @@ fn wait_at_most(mut child: Child, limit: Duration, what: &str) -> (Output, Durat
     }
 }
 
-fn signal(child: &Child, signal: Signal) {
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap()), signal)
-        .unwrap();
+fn signal(child: &Spawned, signal: Signal) {
+    child.signal(signal);
 }
 
 /// Nothing of the restore into `db` remains: no database, folder, temporary or journal.
@@ -136,7 +136,7 @@ fn half_an_archive(env: &TestEnv, tag: &str) -> (Vec<u8>, usize) {
 }
 
 /// Waits until the restore of this environment has made its temporary database.
-fn wait_for_temporary(env: &TestEnv, child: &mut Child) {
+fn wait_for_temporary(env: &TestEnv, child: &mut Spawned) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while temporary_databases(env).is_empty() {
         assert!(child.try_wait().unwrap().is_none(), "the restore ended before stalling");
@@ -150,11 +150,7 @@ fn a_silent_server_fails_after_the_read_timeout_and_leaves_nothing() {
     let env = TestEnv::new();
     let server = StallingServer::start(Stall::Silent);
     let target = PgTestDb::reserve("wt_silent");
-    let child = env
-        .spawn_cmd()
-        .args(["restore", &server.url(), &target.name, "--read-timeout", "2"])
-        .spawn()
-        .unwrap();
+    let child = env.spawn(["restore", &server.url(), &target.name, "--read-timeout", "2"], |_| {});
     let (output, took) = wait_at_most(child, Duration::from_secs(15), "silent server");
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
@@ -171,11 +167,8 @@ fn a_download_that_stalls_midway_fails_after_the_read_timeout_and_leaves_nothing
     let (body, half) = half_an_archive(&env, "wt_mid_src");
     let server = StallingServer::start(Stall::After(body, half));
     let target = PgTestDb::reserve("wt_mid");
-    let mut child = env
-        .spawn_cmd()
-        .args(["restore", &server.url(), &target.name, "--read-timeout", "2"])
-        .spawn()
-        .unwrap();
+    let mut child =
+        env.spawn(["restore", &server.url(), &target.name, "--read-timeout", "2"], |_| {});
     wait_for_temporary(&env, &mut child);
     let (output, took) = wait_at_most(child, Duration::from_secs(20), "stalled download");
     let stderr = text(&output.stderr);
@@ -192,7 +185,7 @@ fn sigterm_and_ctrl_c_stop_a_restore_waiting_on_a_silent_server() {
     let server = StallingServer::start(Stall::Silent);
     for (tag, sig) in [("t", Signal::SIGTERM), ("i", Signal::SIGINT)] {
         let target = PgTestDb::reserve(&format!("wt_sil_{tag}"));
-        let child = env.spawn_cmd().args(["restore", &server.url(), &target.name]).spawn().unwrap();
+        let child = env.spawn(["restore", &server.url(), &target.name], |_| {});
         std::thread::sleep(Duration::from_secs(1));
         signal(&child, sig);
         let (output, took) = wait_at_most(child, Duration::from_secs(10), &format!("{sig}"));
@@ -209,8 +202,7 @@ fn sigterm_and_ctrl_c_stop_a_restore_whose_download_stalled_midway() {
     let server = StallingServer::start(Stall::After(body, half));
     for (tag, sig) in [("t", Signal::SIGTERM), ("i", Signal::SIGINT)] {
         let target = PgTestDb::reserve(&format!("wt_smid_{tag}"));
-        let mut child =
-            env.spawn_cmd().args(["restore", &server.url(), &target.name]).spawn().unwrap();
+        let mut child = env.spawn(["restore", &server.url(), &target.name], |_| {});
         wait_for_temporary(&env, &mut child);
         std::thread::sleep(Duration::from_secs(1));
         signal(&child, sig);
@@ -225,8 +217,9 @@ fn sigterm_and_ctrl_c_stop_a_restore_whose_download_stalled_midway() {
 fn ctrl_c_stops_a_restore_from_a_pipe_that_sends_nothing() {
     let env = TestEnv::new();
     let target = PgTestDb::reserve("wt_pipe");
-    let mut child =
-        env.spawn_cmd().args(["restore", "-", &target.name]).stdin(Stdio::piped()).spawn().unwrap();
+    let mut child = env.spawn(["restore", "-", &target.name], |c| {
+        c.stdin(Stdio::piped());
+    });
     // Held open, never written to: the restore waits for its first bytes.
     let _pipe = child.stdin.take().unwrap();
     std::thread::sleep(Duration::from_secs(1));
@@ -238,7 +231,7 @@ fn ctrl_c_stops_a_restore_from_a_pipe_that_sends_nothing() {
 }
 
 /// Waits until a session whose statement mentions `db` waits for a lock.
-fn wait_for_lock_wait(db: &str, child: &mut Child) {
+fn wait_for_lock_wait(db: &str, child: &mut Spawned) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let waiting: i64 = crate::support::admin()
@@ -274,7 +267,7 @@ fn ctrl_c_and_sigterm_stop_a_neutralize_waiting_on_a_locked_row() {
             .query("SELECT id FROM ir_act_server WHERE state = 'webhook' FOR UPDATE", &[])
             .unwrap();
         assert!(!locked.is_empty(), "the fixture has a webhook action");
-        let mut child = env.spawn_cmd().args(["neutralize", &db.name, "--yes"]).spawn().unwrap();
+        let mut child = env.spawn(["neutralize", &db.name, "--yes"], |_| {});
         wait_for_lock_wait(&db.name, &mut child);
         std::thread::sleep(Duration::from_millis(500));
         signal(&child, sig);
@@ -305,7 +298,7 @@ fn ctrl_c_stops_a_rename_waiting_on_a_lock_and_changes_nothing() {
             crate::support::quote(&db.name)
         ))
         .unwrap();
-    let mut child = env.spawn_cmd().args(["--yes", "rename", &db.name, &new.name]).spawn().unwrap();
+    let mut child = env.spawn(["--yes", "rename", &db.name, &new.name], |_| {});
     wait_for_lock_wait(&db.name, &mut child);
     std::thread::sleep(Duration::from_millis(500));
     signal(&child, Signal::SIGINT);
@@ -326,12 +319,12 @@ fn ctrl_c_stops_an_upgrade_waiting_on_a_silent_platform() {
     let db = fixtures::modern(&env, "wt_plat");
     // Accepts the connection and never answers, not even the TLS handshake.
     let server = StallingServer::start(Stall::Silent);
-    let mut child = env
-        .spawn_cmd()
-        .args(["--yes", "upgrade", "test", &db.name, "--target", "18.0", "--contract", "M1"])
-        .args(["--upgrade-server", &format!("https://127.0.0.1:{}", server.port)])
-        .spawn()
-        .unwrap();
+    let mut child = env.spawn(
+        ["--yes", "upgrade", "test", &db.name, "--target", "18.0", "--contract", "M1"],
+        |c| {
+            c.args(["--upgrade-server", &format!("https://127.0.0.1:{}", server.port)]);
+        },
+    );
     std::thread::sleep(Duration::from_secs(3));
     assert!(child.try_wait().unwrap().is_none(), "it waits on the platform");
     signal(&child, Signal::SIGINT);

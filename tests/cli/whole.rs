@@ -484,8 +484,7 @@ fn an_output_on_a_descriptor_is_written_through_and_a_closed_stderr_is_no_panic(
     let output = run(env.cmd().args(["backup", &source.name, "-o", "/proc/self/fd/2"]));
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(output.stderr.windows(2).any(|w| w == [0x1f, 0x8b]), "the archive went to stderr");
-    let mut child =
-        env.spawn_cmd().args(["backup", &source.name, "-o", "/proc/self/fd/2"]).spawn().unwrap();
+    let mut child = env.spawn(["backup", &source.name, "-o", "/proc/self/fd/2"], |_| {});
     drop(child.stderr.take());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1), "a closed stderr must fail the run cleanly");

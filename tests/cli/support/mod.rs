@@ -6,6 +6,7 @@
 pub mod archives;
 pub mod fixtures;
 pub mod platform;
+pub mod spawned;
 pub mod sshd;
 
 use std::fmt::Write as _;
@@ -17,11 +18,17 @@ use std::time::Duration;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+pub use spawned::Spawned;
+
 /// Every database the tests make starts with this, so a sweep can find leftovers.
 pub const PREFIX: &str = "odoodbt_";
 
 /// No command in a test may run longer than this.
 const COMMAND_TIMEOUT: Duration = Duration::from_mins(2);
+
+/// No background child (`TestEnv::spawn`) may live longer than this: longer than the tests'
+/// own deadlines (at most two minutes), so only a hang reaches it.
+const BACKGROUND_TIMEOUT: Duration = Duration::from_mins(5);
 
 pub struct TestEnv {
     _dir: TempDir,
@@ -61,28 +68,57 @@ impl TestEnv {
     /// The binary with a cleared environment and no odoo.conf at all.
     pub fn bare_cmd(&self) -> Command {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
-        cmd.env_clear()
-            .env("HOME", &self.home)
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("COLUMNS", "200")
-            .env("NO_COLOR", "1")
-            .timeout(COMMAND_TIMEOUT);
+        cmd.env_clear().envs(self.cleared_env()).timeout(COMMAND_TIMEOUT);
         cmd
     }
 
-    /// The binary as a plain child process (to signal it, or to act while it runs): this
-    /// env's odoo.conf and HOME, no terminal (stdin empty), stdout dropped, stderr piped.
-    pub fn spawn_cmd(&self) -> std::process::Command {
+    /// What every run of the binary gets instead of the test's own environment: temp HOME,
+    /// PATH, fixed `COLUMNS`, no colour.
+    fn cleared_env(&self) -> [(&'static str, std::ffi::OsString); 4] {
+        [
+            ("HOME", self.home.clone().into_os_string()),
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("COLUMNS", "200".into()),
+            ("NO_COLOR", "1".into()),
+        ]
+    }
+
+    /// The binary as a background child process, for a test that acts while it runs (signals
+    /// it, changes the server or files under it, runs another command meanwhile): this env's
+    /// odoo.conf and cleared environment (as `cmd`), no terminal (stdin empty), stdout
+    /// dropped, stderr piped. `setup` changes any of that (`env`, `stdout`, `stdin`,
+    /// `current_dir`, `env_remove`). The child is watched: past `BACKGROUND_TIMEOUT` it is
+    /// killed (with its own children) and the wait panics; dropped unwaited, it is killed.
+    pub fn spawn<I, S>(&self, args: I, setup: impl FnOnce(&mut std::process::Command)) -> Spawned
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.spawn_within(BACKGROUND_TIMEOUT, args, setup)
+    }
+
+    /// `spawn` with another deadline than `BACKGROUND_TIMEOUT`.
+    pub fn spawn_within<I, S>(
+        &self,
+        timeout: Duration,
+        args: I,
+        setup: impl FnOnce(&mut std::process::Command),
+    ) -> Spawned
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
         let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("odoodb"));
         command
             .env_clear()
-            .env("HOME", &self.home)
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(self.cleared_env())
             .env("ODOO_RC", &self.odoo_conf)
+            .args(args)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped());
-        command
+        setup(&mut command);
+        Spawned::start(&mut command, timeout)
     }
 
     pub fn filestore(&self, db: &str) -> PathBuf {
