@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{Request, make};
 use crate::context::Context;
 use crate::odoo;
+use crate::output::Printer;
 use crate::pg::admin::{self, SYSTEM_DATABASES};
 
 /// What became of one database's backup.
@@ -105,6 +106,28 @@ pub async fn make_each(
         .buffered(parallel.max(1))
         .collect()
         .await
+}
+
+/// The run's table: one row per database, what became of it.
+pub fn outcomes_table(printer: &Printer, outcomes: &[Outcome]) -> String {
+    let mut table = printer.table(&["DATABASE", "ARCHIVE", "SIZE", "SECONDS", "RESULT"]);
+    for outcome in outcomes {
+        table.add_row(vec![
+            outcome.database.clone(),
+            outcome.archive.clone().unwrap_or_default(),
+            if outcome.archive.is_some() {
+                crate::output::bytes(outcome.bytes)
+            } else {
+                String::new()
+            },
+            format!("{:.1}", outcome.seconds),
+            outcome
+                .error
+                .as_ref()
+                .map_or_else(|| "ok, checked".to_string(), |e| format!("FAILED: {e}")),
+        ]);
+    }
+    crate::output::terminal_safe(&table.to_string())
 }
 
 /// A shell glob over a whole name: `*` any run of characters, `?` one character.

@@ -31,14 +31,14 @@ use crate::pg::Client;
 use crate::pg::tools::Tool;
 use crate::{fault, odoo};
 
-pub use all::{Outcome, make_each, odoo_databases};
+pub use all::{make_each, odoo_databases, outcomes_table};
 use archive::Archive;
 use check::quick_check;
 use pg_dump::write_dump;
 pub use policy::Policy;
 pub use retention::backups_of;
 use retention::prune;
-pub use verify::verify_archive;
+pub use verify::{findings_table, verify_archive};
 
 /// Where the archive goes.
 #[derive(Debug, Clone)]
@@ -150,6 +150,23 @@ pub fn extension(format: BackupFormat) -> &'static str {
         BackupFormat::TarGz => "tar.gz",
         BackupFormat::Zip => "zip",
         BackupFormat::Dump => "dump",
+    }
+}
+
+/// The format a file name's extension says, if it says one.
+pub fn format_of_name(path: &std::path::Path) -> Option<BackupFormat> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let said = |ext: &str| {
+        std::path::Path::new(&name).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
+    if name.ends_with(".tar.gz") || said("tgz") {
+        Some(BackupFormat::TarGz)
+    } else if said("zip") {
+        Some(BackupFormat::Zip)
+    } else if said("dump") || said("pgdump") {
+        Some(BackupFormat::Dump)
+    } else {
+        None
     }
 }
 

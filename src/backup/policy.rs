@@ -20,6 +20,17 @@ impl Policy {
     }
 }
 
+impl From<&crate::config::BackupSettings> for Policy {
+    fn from(settings: &crate::config::BackupSettings) -> Self {
+        Self {
+            last: settings.keep,
+            daily: settings.keep_daily,
+            weekly: settings.keep_weekly,
+            monthly: settings.keep_monthly,
+        }
+    }
+}
+
 /// The day, ISO week or month a backup falls in, as (year, number in the year).
 type Bucket = fn(&NaiveDateTime) -> (i32, u32);
 

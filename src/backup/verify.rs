@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result};
 use crate::archive::detect::Input;
 use crate::archive::verify::{self, Report};
 use crate::context::Context;
+use crate::output::Printer;
 use crate::pg::tools::Tool;
 
 /// Reads `archive` (a path or a URL) end to end; the report says what failed, if anything.
@@ -20,4 +21,17 @@ pub async fn verify_archive(ctx: &Context, archive: &str) -> Result<Report> {
             .context("the verification stopped unexpectedly")?;
     ctx.check_interrupt()?;
     Ok(report)
+}
+
+/// The findings as a table (CHECK, RESULT, DETAIL).
+pub fn findings_table(printer: &Printer, report: &Report) -> String {
+    let mut table = printer.table(&["CHECK", "RESULT", "DETAIL"]);
+    for finding in &report.findings {
+        table.add_row(vec![
+            finding.check.clone(),
+            if finding.ok { "ok".to_string() } else { "FAILED".to_string() },
+            crate::output::terminal_safe(&finding.detail),
+        ]);
+    }
+    table.to_string()
 }

@@ -12,7 +12,7 @@ use crate::archive::BackupFormat;
 use crate::archive::detect::Input;
 use crate::archive::output::{self, Resolved};
 use crate::backup::{
-    Outcome, Policy, Report, Request, Target, backup_dir, default_format, default_jobs, extension,
+    self, Policy, Report, Request, Target, backup_dir, default_format, default_jobs, extension,
     make, make_each, odoo_databases, verify_archive,
 };
 use crate::cli::BackupArgs;
@@ -71,7 +71,7 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
             Resolved::Stdout => Target::Stdout,
             Resolved::Stream(path) => Target::Stream(path),
             Resolved::File(real) => {
-                let named = format_of_name(path);
+                let named = backup::format_of_name(path);
                 match (format, named) {
                     (Some(asked), Some(named)) if asked != named => {
                         return Err(usage_error(
@@ -149,7 +149,7 @@ async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
     let run = serde_json::json!({ "databases": outcomes, "failed": failed.len() });
     // Failures are shown even under -q: a cron mail carries them.
     let print = if failed.is_empty() { Printer::done } else { Printer::emit };
-    print(&ctx.printer, &run, || all_table(ctx, &outcomes))?;
+    print(&ctx.printer, &run, || backup::outcomes_table(&ctx.printer, &outcomes))?;
     if failed.is_empty() {
         return Ok(());
     }
@@ -161,23 +161,6 @@ async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
     ))
     .hint("the others were made and kept; each error is in the table")
     .into())
-}
-
-fn all_table(ctx: &Context, outcomes: &[Outcome]) -> String {
-    let mut table = ctx.printer.table(&["DATABASE", "ARCHIVE", "SIZE", "SECONDS", "RESULT"]);
-    for outcome in outcomes {
-        table.add_row(vec![
-            outcome.database.clone(),
-            outcome.archive.clone().unwrap_or_default(),
-            if outcome.archive.is_some() { bytes(outcome.bytes) } else { String::new() },
-            format!("{:.1}", outcome.seconds),
-            outcome
-                .error
-                .as_ref()
-                .map_or_else(|| "ok, checked".to_string(), |e| format!("FAILED: {e}")),
-        ]);
-    }
-    crate::output::terminal_safe(&table.to_string())
 }
 
 /// The retention rules: the flags when any is given, else the settings'; none for a stream.
@@ -194,17 +177,7 @@ fn retention(ctx: &Context, args: &BackupArgs, streamed: bool) -> Result<Policy>
     if streamed {
         return Ok(Policy::default());
     }
-    let settings = &ctx.config.settings.backup;
-    let policy = if flags.is_empty() {
-        Policy {
-            last: settings.keep,
-            daily: settings.keep_daily,
-            weekly: settings.keep_weekly,
-            monthly: settings.keep_monthly,
-        }
-    } else {
-        flags
-    };
+    let policy = if flags.is_empty() { Policy::from(&ctx.config.settings.backup) } else { flags };
     if policy.last == Some(0) {
         return Err(usage_error("--keep 0 would remove the new backup too", "keep at least 1"));
     }
@@ -221,22 +194,6 @@ fn retention(ctx: &Context, args: &BackupArgs, streamed: bool) -> Result<Policy>
         }
     }
     Ok(policy)
-}
-
-/// The format a file name's extension says, if it says one.
-fn format_of_name(path: &Path) -> Option<BackupFormat> {
-    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
-    let said =
-        |ext: &str| Path::new(&name).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
-    if name.ends_with(".tar.gz") || said("tgz") {
-        Some(BackupFormat::TarGz)
-    } else if said("zip") {
-        Some(BackupFormat::Zip)
-    } else if said("dump") || said("pgdump") {
-        Some(BackupFormat::Dump)
-    } else {
-        None
-    }
 }
 
 fn human(report: &Report) -> String {
@@ -270,17 +227,7 @@ async fn verify(ctx: &Context, file: &Path) -> Result<()> {
         .status(&format!("Verifying {} …", Input::parse(&file.to_string_lossy())?.describe()));
     let report = verify_archive(ctx, &file.to_string_lossy()).await?;
     let print = if report.ok() { Printer::done } else { Printer::emit };
-    print(&ctx.printer, &report, || {
-        let mut table = ctx.printer.table(&["CHECK", "RESULT", "DETAIL"]);
-        for finding in &report.findings {
-            table.add_row(vec![
-                finding.check.clone(),
-                if finding.ok { "ok".to_string() } else { "FAILED".to_string() },
-                crate::output::terminal_safe(&finding.detail),
-            ]);
-        }
-        table.to_string()
-    })?;
+    print(&ctx.printer, &report, || backup::findings_table(&ctx.printer, &report))?;
     if !report.ok() {
         let problems = report.findings.iter().filter(|f| !f.ok).count();
         return Err(Failure::check_failed(format!(

@@ -82,11 +82,11 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
         target,
         force: args.force,
         owner: args.owner.clone(),
-        copy: decide_copy(ctx, args).await?,
         neutralize: args.neutralize.then(|| ctx.module_file_options(&args.module_files)),
         jobs: args.jobs,
     };
-    let plan = restore::prepare(ctx, &admin_client, wanted, &described).await?;
+    let mut plan = restore::prepare(ctx, &admin_client, wanted, &described).await?;
+    plan.copy = decide_copy(ctx, args).await?;
     if args.change.dry_run {
         let steps = restore::describe(&plan, &described);
         let dry = serde_json::json!({ "dry_run": true, "steps": steps });

@@ -22,8 +22,6 @@ pub struct Wanted {
     pub force: bool,
     /// The role that owns the new database (else the connecting role).
     pub owner: Option<String>,
-    /// A new identity (a copy), else the archive's kept (moved).
-    pub copy: bool,
     pub neutralize: Option<module_files::Options>,
     /// pg_restore's parallel jobs (else one per core).
     pub jobs: Option<u32>,
@@ -34,6 +32,7 @@ pub struct Plan {
     pub target: String,
     pub replace: bool,
     pub owner: String,
+    /// A new identity (a copy), else the archive's kept (moved); the command decides it last.
     pub copy: bool,
     pub neutralize: Option<module_files::Options>,
     pub jobs: u32,
@@ -121,7 +120,7 @@ pub async fn prepare(
         target,
         replace,
         owner: wanted.owner.unwrap_or_else(|| ctx.params.user.clone()),
-        copy: wanted.copy,
+        copy: true,
         neutralize: wanted.neutralize,
         jobs,
         with_folder,
