@@ -340,7 +340,7 @@ pub struct BackupArgs {
 
     /// Check an archive end to end (checksums, manifest, dump, filestore names) instead of
     /// making one; exit 4 when anything is wrong
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["db", "output", "dir", "keep", "format"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["db", "output", "dir", "keep", "keep_daily", "keep_weekly", "keep_monthly", "all", "format"])]
     pub verify: Option<PathBuf>,
 }
 

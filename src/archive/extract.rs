@@ -5,7 +5,7 @@
 //! so a failure, Ctrl-C or kill -9 leaves nothing the user can see.
 
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{Read, Write as _};
 use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
 
@@ -91,8 +91,21 @@ impl<'a> Extractor<'a> {
             .open(path)
             .with_context(|| format!("cannot create {}", path.display()))?;
         let mut source = Watched { inner: reader, cancel: &self.cancel, progress: self.progress };
-        let written = std::io::copy(&mut source, &mut file)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        // Not io::copy: a failed read is the archive's (cut, corrupt), a failed write the
+        // disk's, and the error must say which.
+        let mut buffer = vec![0_u8; 64 * 1024];
+        let mut written = 0_u64;
+        loop {
+            let n = match source.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error.into()),
+            };
+            file.write_all(&buffer[..n])
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            written += n as u64;
+        }
         if written != size {
             return Err(Failure::failed(format!(
                 "the archive is truncated: {} has {written} of {size} bytes",

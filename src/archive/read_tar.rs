@@ -189,6 +189,7 @@ fn reading(error: anyhow::Error, name: &str) -> anyhow::Error {
             "the archive is truncated or corrupt (at {}): {text}",
             crate::output::terminal_safe(name)
         ))
+        .hint("restore another backup; `odoodb backup --verify` checks one before you rely on it")
         .into();
     }
     error

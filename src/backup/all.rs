@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{Request, make};
 use crate::context::Context;
+use crate::error::{Failure, Kind};
 use crate::odoo;
 use crate::output::Printer;
 use crate::pg::admin::{self, SYSTEM_DATABASES};
@@ -24,16 +25,39 @@ pub struct Outcome {
     pub seconds: f64,
     /// Older backups removed by the retention rules.
     pub pruned: Vec<String>,
+    /// Filestore files already damaged on disk, archived as they are (the run ends "partly").
+    pub damaged_files: usize,
     pub error: Option<String>,
 }
 
+impl Outcome {
+    fn failed(database: &str, seconds: f64, error: String) -> Self {
+        Self {
+            database: database.to_string(),
+            archive: None,
+            bytes: 0,
+            seconds,
+            pruned: Vec::new(),
+            damaged_files: 0,
+            error: Some(error),
+        }
+    }
+}
+
+/// The databases `--all` takes: those to back up, and those it cannot even look at (no
+/// access, no connection), which count as failures — never silently left out.
+pub struct Selection {
+    pub databases: Vec<String>,
+    pub unreadable: Vec<Outcome>,
+}
+
 /// The Odoo databases to back up, by name; `patterns` (shell globs, `*` and `?`) narrow them
-/// when given. Databases the role may not open are said in a warning.
-pub async fn odoo_databases(ctx: &Context, patterns: &[String]) -> Result<Vec<String>> {
+/// when given.
+pub async fn odoo_databases(ctx: &Context, patterns: &[String]) -> Result<Selection> {
     let admin_client = ctx.connect_admin().await?;
     let rows = admin::list_databases(&admin_client).await?;
     drop(admin_client);
-    let mut found = Vec::new();
+    let mut selection = Selection { databases: Vec::new(), unreadable: Vec::new() };
     for row in rows {
         let candidate = !row.is_template
             && row.allows_connections
@@ -45,10 +69,8 @@ pub async fn odoo_databases(ctx: &Context, patterns: &[String]) -> Result<Vec<St
             continue;
         }
         if row.size_bytes.is_none() {
-            ctx.printer.warn(&format!(
-                "{}: role {} may not connect to it; not backed up",
-                row.name, ctx.config.user.value
-            ));
+            let why = format!("role {} may not connect to it", ctx.config.user.value);
+            selection.unreadable.push(Outcome::failed(&row.name, 0.0, why));
             continue;
         }
         let odoo = match ctx.connect(&row.name).await {
@@ -56,16 +78,15 @@ pub async fn odoo_databases(ctx: &Context, patterns: &[String]) -> Result<Vec<St
             Err(error) => Err(error),
         };
         match odoo {
-            Ok(true) => found.push(row.name),
+            Ok(true) => selection.databases.push(row.name),
             Ok(false) => {}
-            Err(error) => ctx.printer.warn(&format!(
-                "{}: cannot be inspected ({}); not backed up",
-                row.name,
-                crate::error::one_line(&error)
-            )),
+            Err(error) => {
+                let why = format!("cannot be inspected: {}", crate::error::one_line(&error));
+                selection.unreadable.push(Outcome::failed(&row.name, 0.0, why));
+            }
         }
     }
-    Ok(found)
+    Ok(selection)
 }
 
 /// Backs up each of `databases` with `request`, `parallel` at a time, in their order.
@@ -91,21 +112,42 @@ pub async fn make_each(
                     bytes: report.bytes,
                     seconds,
                     pruned: report.pruned,
+                    damaged_files: report.filestore.map_or(0, |f| f.name_mismatches.len()),
                     error: None,
                 },
-                Err(error) => Outcome {
-                    database: db.clone(),
-                    archive: None,
-                    bytes: 0,
-                    seconds,
-                    pruned: Vec::new(),
-                    error: Some(crate::error::one_line(&error)),
-                },
+                Err(error) => Outcome::failed(db, seconds, crate::error::one_line(&error)),
             }
         })
         .buffered(parallel.max(1))
         .collect()
         .await
+}
+
+/// How `--all` ends: 1 naming the failed databases (the others made and kept), 3 when all
+/// were made but some filestores hold files already damaged on disk, else 0.
+pub fn verdict(failed: &[&str], damaged: &[&str], total: usize) -> Result<()> {
+    if failed.is_empty() && damaged.is_empty() {
+        return Ok(());
+    }
+    if failed.is_empty() {
+        return Err(Failure::new(
+            Kind::Partial,
+            format!(
+                "every backup was made, but the filestores of {} hold files already damaged on disk",
+                damaged.join(", ")
+            ),
+        )
+        .hint("restore those files from an older backup, or accept them as lost; the archives hold them as they are on disk")
+        .into());
+    }
+    Err(Failure::failed(format!(
+        "{} of {} backups failed: {}",
+        failed.len(),
+        total,
+        failed.join(", ")
+    ))
+    .hint("the others were made and kept; each error is in the table")
+    .into())
 }
 
 /// The run's table: one row per database, what became of it.

@@ -128,8 +128,8 @@ async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
         return Err(usage_error("--parallel must be at least 1", "leave it out for one at a time"));
     }
     let request = request(ctx, args)?;
-    let databases = odoo_databases(ctx, &args.matches).await?;
-    if databases.is_empty() {
+    let selection = odoo_databases(ctx, &args.matches).await?;
+    if selection.databases.is_empty() && selection.unreadable.is_empty() {
         let matching = if args.matches.is_empty() {
             String::new()
         } else {
@@ -142,25 +142,20 @@ async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
         .hint("`odoodb list` shows the databases odoodb sees")
         .into());
     }
-    let outcomes = make_each(ctx, &databases, &request, args.parallel.unwrap_or(1)).await;
+    let mut outcomes =
+        make_each(ctx, &selection.databases, &request, args.parallel.unwrap_or(1)).await;
     ctx.check_interrupt()?;
+    outcomes.extend(selection.unreadable);
+    outcomes.sort_by(|a, b| a.database.cmp(&b.database));
     let failed: Vec<&str> =
         outcomes.iter().filter(|o| o.error.is_some()).map(|o| o.database.as_str()).collect();
+    let damaged: Vec<&str> =
+        outcomes.iter().filter(|o| o.damaged_files > 0).map(|o| o.database.as_str()).collect();
     let run = serde_json::json!({ "databases": outcomes, "failed": failed.len() });
     // Failures are shown even under -q: a cron mail carries them.
-    let print = if failed.is_empty() { Printer::done } else { Printer::emit };
+    let print = if failed.is_empty() && damaged.is_empty() { Printer::done } else { Printer::emit };
     print(&ctx.printer, &run, || backup::outcomes_table(&ctx.printer, &outcomes))?;
-    if failed.is_empty() {
-        return Ok(());
-    }
-    Err(Failure::failed(format!(
-        "{} of {} backups failed: {}",
-        failed.len(),
-        outcomes.len(),
-        failed.join(", ")
-    ))
-    .hint("the others were made and kept; each error is in the table")
-    .into())
+    backup::verdict(&failed, &damaged, outcomes.len())
 }
 
 /// The retention rules: the flags when any is given, else the settings'; none for a stream.

@@ -48,10 +48,15 @@ impl NotMade {
             Self::Abandoned { error, cleanup: None, .. } => error.context(format!(
                 "{what} failed; nothing was changed (its temporary database and folder were removed)"
             )),
-            Self::Abandoned { error, cleanup: Some(cleanup), .. } => error.context(format!(
-                "{what} failed, and removing its temporary copy failed too ({}); `odoodb recover` removes it (so does the next odoodb run that changes something)",
-                one_line(&cleanup)
-            )),
+            Self::Abandoned { error, cleanup: Some(cleanup), interrupted } => {
+                let message = format!(
+                    "{what} failed, and removing its temporary copy failed too ({}); `odoodb recover` removes it (so does the next odoodb run that changes something)",
+                    one_line(&cleanup)
+                );
+                // Ctrl-C still ends the run with 130, whatever the cleanup met.
+                let error = if interrupted { Failure::interrupted().into() } else { error };
+                error.context(message)
+            }
         }
     }
 }

@@ -55,11 +55,11 @@ pub async fn existing(ctx: &Context, admin_client: &Client, name: &str) -> Resul
     })
 }
 
-/// The typed name before a copy replaces `name` — a production-looking name needs it typed
-/// even with `--yes`.
+/// The typed name before a copy replaces `name` (`action` says what happens to it) — a
+/// production-looking name needs it typed even with `--yes`.
 pub async fn confirm_replace(ctx: &Context, name: &str, action: &str) -> Result<()> {
     match confirm::production_reason(ctx, name) {
-        Some(reason) => confirm::guard_production(ctx, name, &reason, action, None).await,
+        Some(reason) => confirm::guard_production(ctx, name, &reason, "replace it", None).await,
         None => confirm::typed_name(ctx, action, name).await,
     }
 }

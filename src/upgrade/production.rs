@@ -94,6 +94,8 @@ pub async fn upgrade(
             phases.end();
             Ok(upgraded)
         }
+        // Nothing was stopped or closed yet: nothing to put back, no service to start.
+        Err(NotMade::NotStarted(error)) => return Err(error),
         Err(not_made) => Err(put_back(ctx, db, not_made, phases.current()).await),
     };
     let started_again = start_service(ctx, job.service.start, db).await;
@@ -157,7 +159,7 @@ impl Phases {
     }
 }
 
-/// Times the phases, and names the one under way for the error message./// What a failed upgrade says: where it failed, and that production is back as it was — or,
+/// What a failed upgrade says: where it failed, and that production is back as it was — or,
 /// when putting it back failed too, what recovery did about it.
 async fn put_back(ctx: &Context, db: &str, not_made: NotMade, failed_at: &str) -> anyhow::Error {
     match not_made {

@@ -63,6 +63,25 @@ fn every_matching_database_gets_a_checked_archive_and_one_failure_fails_the_run(
     assert!(quiet.status.success());
     assert!(quiet.stdout.is_empty() && quiet.stderr.is_empty(), "{quiet:?}");
 
+    // A file already damaged on disk (content not matching its sha1 name): every archive is
+    // made, but the run ends "partly" (3) and says where, even under -q.
+    let victim = walk(&env.filestore(&three.name)).into_iter().next().unwrap();
+    std::fs::write(&victim, b"bit rot").unwrap();
+    let damaged = env.root.join("damaged");
+    std::fs::create_dir_all(&damaged).unwrap();
+    let partly = env
+        .cmd()
+        .args(["-q", "backup", "--all", "--match", &glob, "--dir"])
+        .arg(&damaged)
+        .output()
+        .unwrap();
+    assert_eq!(partly.status.code(), Some(3), "{}", String::from_utf8_lossy(&partly.stderr));
+    assert_eq!(archives(&damaged).len(), 3);
+    let table = String::from_utf8_lossy(&partly.stdout);
+    assert!(table.contains("damaged") && table.contains(&three.name), "{table}");
+    assert!(String::from_utf8_lossy(&partly.stderr).contains(&three.name));
+    std::fs::remove_file(&victim).unwrap();
+
     // One database whose filestore is a file: it fails, the others are made, exit 1, and the
     // table says which and why even under -q.
     let broken = env.filestore(&two.name);
@@ -94,4 +113,14 @@ fn every_matching_database_gets_a_checked_archive_and_one_failure_fails_the_run(
         .unwrap();
     assert_eq!(none.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&none.stderr).contains("no Odoo database matches"));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files.sort();
+    files
 }
