@@ -18,6 +18,7 @@ pub(super) async fn quick_check(
     size: u64,
     ctx: &Context,
     db: &str,
+    pg_dump: &Path,
 ) -> Result<()> {
     use std::io::{Read as _, Seek as _, SeekFrom};
     let broken = |what: &str| -> anyhow::Error {
@@ -48,7 +49,11 @@ pub(super) async fn quick_check(
             if head[..4] != *b"PGDM" {
                 return Err(broken("not a pg_dump custom archive"));
             }
-            let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
+            // The pg_restore of the pg_dump that wrote it (one found older than the server gave
+            // way to the server's own; its folder holds the matching pg_restore).
+            let beside = pg_dump.parent().filter(|dir| dir.join("pg_restore").is_file());
+            let pg_dir = beside.or(ctx.config.pg_path.as_deref());
+            let pg_restore = Tool::find("pg_restore", pg_dir, &ctx.params)?;
             let output = pg_restore
                 .command(db)?
                 .arg("--list")

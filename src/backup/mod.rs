@@ -258,17 +258,16 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     let client = ctx.open_odoo(&admin_client, rows_db).await?;
     let mut manifest = odoo_manifest(&client, &admin_client, db).await?;
     let server = crate::pg::admin::server_version_num(&admin_client).await?;
-    let tool = Tool::find("pg_dump", ctx.config.pg_path.as_deref(), &ctx.params)?;
-    let (dump_major, dump_minor) = tool.version().await?;
     let server_major = u32::try_from(server / 10_000).unwrap_or(0);
-    if dump_major < server_major {
-        return Err(Failure::failed(format!(
-            "{} is version {dump_major}.{dump_minor}, older than the server ({server_major}): it cannot dump this database",
-            tool.program.display()
-        ))
-        .hint(format!("install PostgreSQL {server_major}'s client programs, or point pg_path in odoo.conf at them"))
-        .into());
-    }
+    let note = |line: &str| ctx.printer.status(line);
+    let (tool, (dump_major, dump_minor)) = Tool::find_for_server(
+        "pg_dump",
+        ctx.config.pg_path.as_deref(),
+        &ctx.params,
+        server_major,
+        &note,
+    )
+    .await?;
     let pg_dump_version = format!("{dump_major}.{dump_minor}");
 
     let plan = filestore_plan(ctx, &client, db, request).await?;
@@ -379,7 +378,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     let path = destination.commit(&mut another)?;
     let shown = path.as_ref().map_or(shown, |p| p.display().to_string());
     if let Some(path) = &path {
-        quick_check(path, request.format, size, ctx, db).await?;
+        quick_check(path, request.format, size, ctx, db, &tool.program).await?;
     }
     let pruned = match &path {
         Some(path) if !request.retention.is_empty() => prune(db, path, &request.retention)?,

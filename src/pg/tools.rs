@@ -17,6 +17,9 @@ use tokio::process::Command;
 use super::ConnectParams;
 use crate::error::Failure;
 
+/// Where Debian and Ubuntu install each PostgreSQL major's programs side by side.
+const VERSIONED_ROOT: &str = "/usr/lib/postgresql";
+
 /// One of PostgreSQL's client programs, and how to connect it.
 pub struct Tool {
     pub program: PathBuf,
@@ -45,6 +48,49 @@ impl Tool {
             None => None,
         };
         Ok(Self { program, params: params.clone(), passfile })
+    }
+
+    /// Finds `name` as `find` does, but one that can talk to a server of `server_major`: when
+    /// the one found is older (pg_dump refuses a newer server), the server's own version from
+    /// Debian's and Ubuntu's layout (`/usr/lib/postgresql/<major>/bin`) if it is installed;
+    /// `note` hears which was taken instead. Returns the tool and its version.
+    pub async fn find_for_server(
+        name: &str,
+        pg_path: Option<&Path>,
+        params: &ConnectParams,
+        server_major: u32,
+        note: &dyn Fn(&str),
+    ) -> Result<(Self, (u32, u32))> {
+        let tool = Self::find(name, pg_path, params)?;
+        let version = tool.version().await?;
+        if version.0 >= server_major {
+            return Ok((tool, version));
+        }
+        let matching = Path::new(VERSIONED_ROOT).join(server_major.to_string()).join("bin");
+        if matching.join(name).is_file() {
+            let other = Self::find(name, Some(&matching), params)?;
+            let other_version = other.version().await?;
+            if other_version.0 >= server_major {
+                note(&format!(
+                    "{} is {}.{}, older than the server ({server_major}): using {}",
+                    tool.program.display(),
+                    version.0,
+                    version.1,
+                    other.program.display()
+                ));
+                return Ok((other, other_version));
+            }
+        }
+        Err(Failure::failed(format!(
+            "{} is version {}.{}, older than the server ({server_major}): it cannot work with it",
+            tool.program.display(),
+            version.0,
+            version.1
+        ))
+        .hint(format!(
+            "install PostgreSQL {server_major}'s client programs (apt-get install postgresql-client-{server_major}), or point pg_path in odoo.conf at them"
+        ))
+        .into())
     }
 
     /// The program's version, e.g. (15, 18), from `--version`.

@@ -133,7 +133,16 @@ pub(crate) fn remove_work_dir(path: &Path) -> Result<()> {
 pub(crate) async fn dump(ctx: &Context, db: &str, work: &Path, jobs: u32) -> Result<PathBuf> {
     let target = work.join(DUMP_NAME);
     filestore::remove(&target)?;
-    let tool = Tool::find("pg_dump", ctx.config.pg_path.as_deref(), &ctx.params)?;
+    let server = crate::pg::admin::server_version_num(&ctx.connect_admin().await?).await?;
+    let note = |line: &str| ctx.printer.status(line);
+    let (tool, _) = Tool::find_for_server(
+        "pg_dump",
+        ctx.config.pg_path.as_deref(),
+        &ctx.params,
+        u32::try_from(server / 10_000).unwrap_or(0),
+        &note,
+    )
+    .await?;
     ctx.printer.status(&format!("Dumping {db} (pg_dump -Fd, {jobs} jobs) …"));
     let bar = ctx.printer.bar(0, "{spinner} dump {msg} {elapsed}");
     bar.enable_steady_tick(Duration::from_millis(200));

@@ -583,3 +583,53 @@ fn an_output_that_is_a_folder_is_refused_before_anything_runs() {
         .stderr(predicate::str::contains("is a folder").and(predicate::str::contains("--dir")));
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
 }
+
+/// A pg_dump older than the server cannot dump it: the server's own (Debian's side-by-side
+/// `/usr/lib/postgresql/<major>/bin`) is taken instead, and said; without one, a one-line error
+/// names the package to install, and nothing is made.
+#[test]
+fn an_old_pg_dump_gives_way_to_the_servers_own() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "bk_oldpgdump");
+    let bin = env.root.join("old-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = bin.join("pg_dump");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'pg_dump (PostgreSQL) 9.6.24'; exit 0; fi\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let conf = std::fs::read_to_string(&env.odoo_conf).unwrap();
+    std::fs::write(&env.odoo_conf, format!("{conf}pg_path = {}\n", bin.display())).unwrap();
+    let server_major = support_admin_version() / 10_000;
+    let own = std::path::Path::new("/usr/lib/postgresql")
+        .join(server_major.to_string())
+        .join("bin/pg_dump");
+    let dir = out_dir(&env);
+    let output = env
+        .cmd()
+        .args(["backup", &db.name, "--format", "dump", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if own.is_file() {
+        assert!(output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("older than the server") && stderr.contains(&own.display().to_string()),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    } else {
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(&format!("postgresql-client-{server_major}")), "{stderr}");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    }
+}
+
+fn support_admin_version() -> i32 {
+    let row = crate::support::admin().query_one("SHOW server_version_num", &[]).unwrap();
+    row.get::<_, String>(0).parse().unwrap()
+}
