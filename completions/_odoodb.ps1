@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up a database and its filestore into one archive (tar.gz, Odoo''s zip, or a pg_dump file); or check an archive with --verify')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List the backups in a folder, newest first; with --max-age, exit 4 when a database''s newest backup is older or missing (for monitoring)')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup (ours, Odoo''s zip, a pg_dump file or folder, plain SQL) into a new database, atomically')
             [CompletionResult]::new('duplicate', 'duplicate', [CompletionResultType]::ParameterValue, 'Copy a database and its filestore under a new name, with a new identity')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a database and its filestore together, or neither')
@@ -148,6 +149,32 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'odoodb;backups' {
+            [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Only the databases whose name matches this shell glob (`*`, `?`); repeatable')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Exit 4 when an Odoo database of the server (those --match names) has no backup in the folder newer than this: 90m, 26h, 7d, 3600s')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'odoodb;restore' {
@@ -694,6 +721,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Back up a database and its filestore into one archive (tar.gz, Odoo''s zip, or a pg_dump file); or check an archive with --verify')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List the backups in a folder, newest first; with --max-age, exit 4 when a database''s newest backup is older or missing (for monitoring)')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup (ours, Odoo''s zip, a pg_dump file or folder, plain SQL) into a new database, atomically')
             [CompletionResult]::new('duplicate', 'duplicate', [CompletionResultType]::ParameterValue, 'Copy a database and its filestore under a new name, with a new identity')
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a database and its filestore together, or neither')
@@ -714,6 +742,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;help;backup' {
+            break
+        }
+        'odoodb;help;backups' {
             break
         }
         'odoodb;help;restore' {

@@ -19,6 +19,9 @@ _odoodb() {
             odoodb,backup)
                 cmd="odoodb__subcmd__backup"
                 ;;
+            odoodb,backups)
+                cmd="odoodb__subcmd__backups"
+                ;;
             odoodb,completions)
                 cmd="odoodb__subcmd__completions"
                 ;;
@@ -60,6 +63,9 @@ _odoodb() {
                 ;;
             odoodb__subcmd__help,backup)
                 cmd="odoodb__subcmd__help__subcmd__backup"
+                ;;
+            odoodb__subcmd__help,backups)
+                cmd="odoodb__subcmd__help__subcmd__backups"
                 ;;
             odoodb__subcmd__help,completions)
                 cmd="odoodb__subcmd__help__subcmd__completions"
@@ -167,7 +173,7 @@ _odoodb() {
 
     case "${cmd}" in
         odoodb)
-            opts="-c -p -U -y -q -v -h -V --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help --version list info backup restore duplicate rename delete neutralize upgrade recover config completions man help"
+            opts="-c -p -U -y -q -v -h -V --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help --version list info backup backups restore duplicate rename delete neutralize upgrade recover config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,6 +286,72 @@ _odoodb() {
                     return 0
                     ;;
                 --verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -U)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sslmode)
+                    COMPREPLY=($(compgen -W "disable allow prefer require verify-ca verify-full" -- "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        odoodb__subcmd__backups)
+            opts="-c -p -U -y -q -v -h --match --max-age --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -591,7 +663,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__help)
-            opts="list info backup restore duplicate rename delete neutralize upgrade recover config completions man help"
+            opts="list info backup backups restore duplicate rename delete neutralize upgrade recover config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -605,6 +677,20 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        odoodb__subcmd__help__subcmd__backups)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand list 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
             cand info 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
             cand backup 'Back up a database and its filestore into one archive (tar.gz, Odoo''s zip, or a pg_dump file); or check an archive with --verify'
+            cand backups 'List the backups in a folder, newest first; with --max-age, exit 4 when a database''s newest backup is older or missing (for monitoring)'
             cand restore 'Restore a backup (ours, Odoo''s zip, a pg_dump file or folder, plain SQL) into a new database, atomically'
             cand duplicate 'Copy a database and its filestore under a new name, with a new identity'
             cand rename 'Rename a database and its filestore together, or neither'
@@ -142,6 +143,31 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --no-progress 'Never show progress bars'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'odoodb;backups'= {
+            cand --match 'Only the databases whose name matches this shell glob (`*`, `?`); repeatable'
+            cand --max-age 'Exit 4 when an Odoo database of the server (those --match names) has no backup in the folder newer than this: 90m, 26h, 7d, 3600s'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand -p 'PostgreSQL port'
+            cand --port 'PostgreSQL port'
+            cand -U 'PostgreSQL role to connect as'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'odoodb;restore'= {
             cand --owner 'The role that owns the restored database [default: the connecting role]'
@@ -663,6 +689,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand list 'List the Odoo databases on the server: version, sizes, filestore, neutralized, warnings'
             cand info 'Show one database in detail: version, modules, identity, mail, crons, filestore health, sessions'
             cand backup 'Back up a database and its filestore into one archive (tar.gz, Odoo''s zip, or a pg_dump file); or check an archive with --verify'
+            cand backups 'List the backups in a folder, newest first; with --max-age, exit 4 when a database''s newest backup is older or missing (for monitoring)'
             cand restore 'Restore a backup (ours, Odoo''s zip, a pg_dump file or folder, plain SQL) into a new database, atomically'
             cand duplicate 'Copy a database and its filestore under a new name, with a new identity'
             cand rename 'Rename a database and its filestore together, or neither'
@@ -680,6 +707,8 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;help;info'= {
         }
         &'odoodb;help;backup'= {
+        }
+        &'odoodb;help;backups'= {
         }
         &'odoodb;help;restore'= {
         }

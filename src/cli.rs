@@ -108,6 +108,9 @@ pub enum Command {
     /// Back up a database and its filestore into one archive (tar.gz, Odoo's zip, or a
     /// pg_dump file); or check an archive with --verify
     Backup(BackupArgs),
+    /// List the backups in a folder, newest first; with --max-age, exit 4 when a database's
+    /// newest backup is older or missing (for monitoring)
+    Backups(BackupsArgs),
     /// Restore a backup (ours, Odoo's zip, a pg_dump file or folder, plain SQL) into a new
     /// database, atomically
     Restore(RestoreArgs),
@@ -134,6 +137,21 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page, or write every page into a directory
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupsArgs {
+    /// The folder [default: settings backup.dir, else the current folder]
+    pub dir: Option<PathBuf>,
+
+    /// Only the databases whose name matches this shell glob (`*`, `?`); repeatable
+    #[arg(long = "match", value_name = "GLOB")]
+    pub matches: Vec<String>,
+
+    /// Exit 4 when an Odoo database of the server (those --match names) has no backup in the
+    /// folder newer than this: 90m, 26h, 7d, 3600s
+    #[arg(long, value_name = "DURATION")]
+    pub max_age: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -512,12 +512,22 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "Odoo's own format, for its database manager or the upgrade platform.",
             ),
             (
-                "odoodb backup prod --dir /var/backups/odoo --keep 7 --yes --json",
-                "A nightly backup from cron, keeping the last seven.",
+                "odoodb backup --all --dir /var/backups/odoo --keep-daily 7 --keep-weekly 4 --keep-monthly 3 -q",
+                "Every Odoo database, nightly from cron: silent unless something failed.",
             ),
             (
                 "odoodb backup --verify prod_2026-11-22_03-00-00.tar.gz",
                 "Check an archive end to end: exit 4 when anything is wrong.",
+            ),
+        ],
+    ),
+    (
+        "backups",
+        &[
+            ("odoodb backups /var/backups/odoo", "The backups in the folder, newest first."),
+            (
+                "odoodb backups /var/backups/odoo --max-age 26h",
+                "For monitoring: exit 4 when an Odoo database has no backup from the last 26 hours.",
             ),
         ],
     ),

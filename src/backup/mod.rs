@@ -31,13 +31,13 @@ use crate::pg::Client;
 use crate::pg::tools::Tool;
 use crate::{fault, odoo};
 
-pub use all::{make_each, odoo_databases, outcomes_table, verdict};
+pub use all::{glob_matches, make_each, odoo_databases, outcomes_table, verdict};
 use archive::Archive;
 use check::quick_check;
 use pg_dump::write_dump;
 pub use policy::Policy;
-pub use retention::backups_of;
 use retention::prune;
+pub use retention::{Found, all_backups, backups_of};
 pub use verify::{findings_table, verify_archive};
 
 /// Where the archive goes.

@@ -19,6 +19,45 @@ pub fn backup_time(db: &str, file_name: &str) -> Option<chrono::NaiveDateTime> {
     chrono::NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H-%M-%S").ok()
 }
 
+/// A backup file name of any database: `(db, time, extension)`.
+pub fn parse_backup_name(file_name: &str) -> Option<(String, chrono::NaiveDateTime, &'static str)> {
+    let (rest, ext) = ["tar.gz", "zip", "dump"]
+        .iter()
+        .find_map(|ext| Some((file_name.strip_suffix(ext)?.strip_suffix('.')?, *ext)))?;
+    let split = rest.len().checked_sub(20)?;
+    let (db, stamp) = (rest.get(..split)?, rest.get(split..)?.strip_prefix('_')?);
+    let time = chrono::NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H-%M-%S").ok()?;
+    (!db.is_empty()).then(|| (db.to_string(), time, ext))
+}
+
+/// Every backup in `dir` by its name, newest first: `(db, time, extension, path, size)`.
+pub fn all_backups(dir: &Path) -> Result<Vec<Found>> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let mut found: Vec<Found> = entries
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let (database, time, format) = parse_backup_name(&name)?;
+            let bytes = entry.metadata().ok()?.len();
+            Some(Found { database, time, format, path: entry.path(), bytes })
+        })
+        .collect();
+    found.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.database.cmp(&b.database)));
+    Ok(found)
+}
+
+/// A backup found in a folder.
+#[derive(Debug, serde::Serialize)]
+pub struct Found {
+    pub database: String,
+    pub time: chrono::NaiveDateTime,
+    pub format: &'static str,
+    pub path: PathBuf,
+    pub bytes: u64,
+}
+
 /// The backups of `db` in `dir`, newest first.
 pub fn backups_of(db: &str, dir: &Path) -> Vec<(chrono::NaiveDateTime, PathBuf)> {
     let mut found: Vec<(chrono::NaiveDateTime, PathBuf)> = std::fs::read_dir(dir)

@@ -2,6 +2,7 @@
 //! command stops at Ctrl-C.
 
 mod backup;
+mod backups;
 pub mod completions;
 mod config;
 mod delete;
@@ -36,6 +37,7 @@ pub fn cancellation(command: &Command) -> Cancellation {
     match command {
         Command::List(_)
         | Command::Info(_)
+        | Command::Backups(_)
         | Command::Config
         | Command::Completions(_)
         | Command::Man(_)
@@ -63,6 +65,7 @@ pub async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
         Command::List(args) => list::run(ctx, args).await,
         Command::Info(args) => info::run(ctx, args).await,
         Command::Backup(args) => backup::run(ctx, args).await,
+        Command::Backups(args) => backups::run(ctx, args).await,
         Command::Restore(args) => restore::run(ctx, args).await,
         Command::Duplicate(args) => duplicate::run(ctx, args).await,
         Command::Rename(args) => rename::run(ctx, args).await,

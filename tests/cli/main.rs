@@ -5,6 +5,7 @@ mod support;
 
 mod backup;
 mod backup_all;
+mod backups;
 mod completion;
 mod config;
 mod connect;
