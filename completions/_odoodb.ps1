@@ -114,6 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         'odoodb;backup' {
             [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'With --all: only the databases whose name matches this shell glob (`*`, `?`); repeatable')
             [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'With --all: how many databases at a time (pg_dump and compression already use the cores) [default: 1]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'With --all: when another `backup --all` is writing into the same folder, wait this long for it (90m, 2h, …) instead of exiting 1 at once')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Archive format [default: settings backup.format, else tar.gz]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed')

@@ -108,6 +108,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;backup'= {
             cand --match 'With --all: only the databases whose name matches this shell glob (`*`, `?`); repeatable'
             cand --parallel 'With --all: how many databases at a time (pg_dump and compression already use the cores) [default: 1]'
+            cand --wait 'With --all: when another `backup --all` is writing into the same folder, wait this long for it (90m, 2h, …) instead of exiting 1 at once'
             cand --format 'Archive format [default: settings backup.format, else tar.gz]'
             cand -o 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed'
             cand --output 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed'

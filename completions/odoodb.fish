@@ -107,6 +107,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand info" -l no-progress -d 'N
 complete -c odoodb -n "__fish_odoodb_using_subcommand info" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l match -d 'With --all: only the databases whose name matches this shell glob (`*`, `?`); repeatable' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l parallel -d 'With --all: how many databases at a time (pg_dump and compression already use the cores) [default: 1]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l wait -d 'With --all: when another `backup --all` is writing into the same folder, wait this long for it (90m, 2h, …) instead of exiting 1 at once' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l format -d 'Archive format [default: settings backup.format, else tar.gz]' -r -f -a "tar.gz\t'manifest.json, the database dump, filestore/: restored by odoodb, in parallel'
 zip\t'Odoo\'s own layout (dump.sql, manifest.json, filestore/): for Odoo\'s database manager, `odoo-bin db load` and the upgrade platform'
 dump\t'pg_dump\'s custom format, no filestore: Odoo\'s "dump" backups, pg_restore'"

@@ -304,6 +304,11 @@ pub struct BackupArgs {
     #[arg(long, value_name = "N", requires = "all", help_heading = "Every database")]
     pub parallel: Option<usize>,
 
+    /// With --all: when another `backup --all` is writing into the same folder, wait this long
+    /// for it (90m, 2h, …) instead of exiting 1 at once
+    #[arg(long, value_name = "DURATION", requires = "all", help_heading = "Every database")]
+    pub wait: Option<String>,
+
     /// Archive format [default: settings backup.format, else tar.gz]
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<BackupFormat>,

@@ -16,6 +16,7 @@ mod confirm;
 mod context;
 mod copy;
 pub mod docs;
+mod duration;
 mod error;
 mod fault;
 mod filestore;

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use futures_util::{StreamExt as _, stream};
 use serde::Serialize;
 
@@ -170,6 +170,93 @@ pub fn outcomes_table(printer: &Printer, outcomes: &[Outcome]) -> String {
         ]);
     }
     crate::output::terminal_safe(&table.to_string())
+}
+
+/// Held while a `backup --all` writes into a folder: one such run per folder at a time (two
+/// would dump every database twice, and prune each other's view).
+pub struct TargetLock(
+    #[allow(dead_code, reason = "held, never read")] nix::fcntl::Flock<std::fs::File>,
+);
+
+const LOCK_NAME: &str = ".odoodb-backup-all.lock";
+
+/// Takes the folder's lock, waiting up to `wait` (Ctrl-C stops the wait) for a run that holds
+/// it; without `wait`, a held lock is an error naming its holder.
+pub async fn lock_target(
+    ctx: &Context,
+    dir: &std::path::Path,
+    wait: Option<std::time::Duration>,
+) -> Result<TargetLock> {
+    use std::io::{Read as _, Seek as _, Write as _};
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let path = dir.join(LOCK_NAME);
+    let deadline = wait.map(|wait| Instant::now() + wait);
+    let mut said = false;
+    loop {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o644)
+            .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        match nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock) {
+            Ok(mut lock) => {
+                let holder = format!(
+                    "pid {} on {}, since {}\n",
+                    std::process::id(),
+                    nix::unistd::gethostname()
+                        .map_or_else(|_| "?".into(), |h| h.to_string_lossy().into_owned()),
+                    chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+                );
+                // Who holds it, for a run that finds it held; a failure to say so is harmless.
+                let _ = lock
+                    .set_len(0)
+                    .and_then(|()| lock.rewind())
+                    .and_then(|()| lock.write_all(holder.as_bytes()));
+                return Ok(TargetLock(lock));
+            }
+            Err((mut file, nix::errno::Errno::EWOULDBLOCK)) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = crate::output::terminal_safe(holder.trim());
+                match deadline {
+                    Some(deadline) if Instant::now() < deadline => {
+                        if !said {
+                            ctx.printer.status(&format!(
+                                "Another odoodb backup --all is writing into {} ({holder}); waiting for it …",
+                                dir.display()
+                            ));
+                            said = true;
+                        }
+                        tokio::select! {
+                            () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                            () = ctx.cancel.wait() => return Err(Failure::interrupted().into()),
+                        }
+                    }
+                    _ => {
+                        return Err(Failure::failed(format!(
+                            "another odoodb backup --all is writing into {} ({holder}){}",
+                            dir.display(),
+                            if deadline.is_some() {
+                                ", and still was when --wait ran out"
+                            } else {
+                                ""
+                            }
+                        ))
+                        .unchanged()
+                        .hint("let it finish, or pass --wait 2h to wait for it")
+                        .into());
+                    }
+                }
+            }
+            Err((_, error)) => {
+                return Err(error).with_context(|| format!("cannot lock {}", path.display()));
+            }
+        }
+    }
 }
 
 /// A shell glob over a whole name: `*` any run of characters, `?` one character.

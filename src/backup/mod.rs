@@ -31,7 +31,7 @@ use crate::pg::Client;
 use crate::pg::tools::Tool;
 use crate::{fault, odoo};
 
-pub use all::{glob_matches, make_each, odoo_databases, outcomes_table, verdict};
+pub use all::{glob_matches, lock_target, make_each, odoo_databases, outcomes_table, verdict};
 use archive::Archive;
 use check::quick_check;
 use pg_dump::write_dump;

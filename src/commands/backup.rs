@@ -17,6 +17,7 @@ use crate::backup::{
 };
 use crate::cli::BackupArgs;
 use crate::context::Context;
+use crate::duration::parse_duration;
 use crate::error::{Failure, usage_error};
 use crate::output::{Printer, bytes};
 
@@ -127,7 +128,12 @@ async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
     if args.parallel == Some(0) {
         return Err(usage_error("--parallel must be at least 1", "leave it out for one at a time"));
     }
+    let wait = args.wait.as_deref().map(|text| parse_duration("--wait", text)).transpose()?;
     let request = request(ctx, args)?;
+    let Target::Dir(dir) = &request.target else {
+        return Err(usage_error("--all writes into a folder", "use --dir DIR"));
+    };
+    let _lock = backup::lock_target(ctx, dir, wait.and_then(|w| w.to_std().ok())).await?;
     let selection = odoo_databases(ctx, &args.matches).await?;
     if selection.databases.is_empty() && selection.unreadable.is_empty() {
         let matching = if args.matches.is_empty() {

@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::backup::{self, Found, all_backups, glob_matches};
 use crate::cli::BackupsArgs;
 use crate::context::Context;
-use crate::error::{Failure, usage_error};
+use crate::duration::parse_duration;
+use crate::error::Failure;
 use crate::output::bytes;
 
 #[derive(Debug, Serialize)]
@@ -29,7 +30,8 @@ struct Freshness {
 }
 
 pub async fn run(ctx: &Context, args: &BackupsArgs) -> Result<()> {
-    let max_age = args.max_age.as_deref().map(parse_duration).transpose()?;
+    let max_age =
+        args.max_age.as_deref().map(|text| parse_duration("--max-age", text)).transpose()?;
     let dir = args.dir.clone().unwrap_or_else(|| backup::backup_dir(ctx));
     let found: Vec<Found> = all_backups(&dir)?
         .into_iter()
@@ -89,27 +91,6 @@ async fn freshness(
     Ok(checked)
 }
 
-/// `90m`, `26h`, `7d`, `3600s` (a number alone is seconds).
-fn parse_duration(text: &str) -> Result<chrono::TimeDelta> {
-    let text = text.trim();
-    let (number, unit) =
-        text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
-    let seconds = match unit {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => 0,
-    };
-    match number.parse::<i64>() {
-        Ok(n) if n > 0 && seconds > 0 => Ok(chrono::TimeDelta::seconds(n.saturating_mul(seconds))),
-        _ => Err(usage_error(
-            format!("--max-age {text:?} is not a duration"),
-            "give a number and a unit: 90m, 26h, 7d, 3600s",
-        )),
-    }
-}
-
 fn human(ctx: &Context, listing: &Listing) -> String {
     let mut out = String::new();
     if listing.backups.is_empty() {
@@ -150,21 +131,5 @@ fn age(seconds: i64) -> String {
         s if s < 3600 => format!("{}m", s / 60),
         s if s < 86_400 * 2 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
         s => format!("{}d{}h", s / 86_400, (s % 86_400) / 3600),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("26h").map(|d| d.num_seconds()).ok(), Some(93_600));
-        assert_eq!(parse_duration("90m").map(|d| d.num_seconds()).ok(), Some(5_400));
-        assert_eq!(parse_duration("7d").map(|d| d.num_seconds()).ok(), Some(604_800));
-        assert_eq!(parse_duration("3600").map(|d| d.num_seconds()).ok(), Some(3_600));
-        for bad in ["", "h", "0h", "-1h", "1w", "1.5h"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
     }
 }

@@ -12,6 +12,8 @@ fn archives(dir: &std::path::Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        // The run's lock file stays, hidden (removing it would race with a waiting run).
+        .filter(|name| !name.starts_with('.'))
         .collect();
     names.sort();
     names
@@ -123,4 +125,42 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files.sort();
     files
+}
+
+/// One `backup --all` per folder at a time: a second one exits 1 naming the holder, or with
+/// `--wait` waits for it and then runs.
+#[test]
+fn a_second_run_into_the_same_folder_waits_or_says_who_holds_it() {
+    let env = TestEnv::new();
+    let _db = fixtures::modern(&env, "lockx_a");
+    let glob = format!("{}{}_*_lockx_?", crate::support::PREFIX, std::process::id());
+    let dir = env.root.join("backups");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Another run, as far as the lock goes: flock(1) holds it for a few seconds.
+    let mut holder = std::process::Command::new("flock")
+        .arg("-x")
+        .arg(dir.join(".odoodb-backup-all.lock"))
+        .args(["-c", "sleep 6"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+
+    let refused =
+        env.cmd().args(["backup", "--all", "--match", &glob, "--dir"]).arg(&dir).output().unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("another odoodb backup --all is writing into"), "{stderr}");
+    assert!(stderr.contains("--wait"), "{stderr}");
+    assert!(archives(&dir).is_empty(), "nothing was made");
+
+    let waited = env
+        .cmd()
+        .args(["backup", "--all", "--match", &glob, "--wait", "60s", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(waited.status.success(), "{}", String::from_utf8_lossy(&waited.stderr));
+    assert!(String::from_utf8_lossy(&waited.stderr).contains("waiting for it"));
+    assert_eq!(archives(&dir).len(), 1);
+    holder.wait().unwrap();
 }
