@@ -376,15 +376,20 @@ fn ctrl_c_leaves_nothing_under_the_final_name() {
 
 /// A pg_path whose pg_dump says its version, then fails.
 fn failing_pg_path(env: &TestEnv) -> PathBuf {
-    let bin = env.root.join("failing-bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let script = bin.join("pg_dump");
-    std::fs::write(
-        &script,
+    pg_path_with(
+        env,
+        "failing-bin",
         "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'pg_dump (PostgreSQL) 99.1'; exit 0; fi\necho 'pg_dump: error: connection lost' >&2\nexit 1\n",
     )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A folder holding a `pg_dump` made of `script`, set as odoo.conf's `pg_path`.
+fn pg_path_with(env: &TestEnv, name: &str, script: &str) -> PathBuf {
+    let bin = env.root.join(name);
+    std::fs::create_dir_all(&bin).unwrap();
+    let program = bin.join("pg_dump");
+    std::fs::write(&program, script).unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
     // Another test thread may fork while the script is open for writing (its child then holds
     // the descriptor until it execs): running the script at once could fail with ETXTBSY.
     std::thread::sleep(Duration::from_millis(300));
@@ -591,18 +596,11 @@ fn an_output_that_is_a_folder_is_refused_before_anything_runs() {
 fn an_old_pg_dump_gives_way_to_the_servers_own() {
     let env = TestEnv::new();
     let db = fixtures::modern(&env, "bk_oldpgdump");
-    let bin = env.root.join("old-bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let script = bin.join("pg_dump");
-    std::fs::write(
-        &script,
+    pg_path_with(
+        &env,
+        "old-bin",
         "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'pg_dump (PostgreSQL) 9.6.24'; exit 0; fi\nexit 1\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    let conf = std::fs::read_to_string(&env.odoo_conf).unwrap();
-    std::fs::write(&env.odoo_conf, format!("{conf}pg_path = {}\n", bin.display())).unwrap();
+    );
     let server_major = support_admin_version() / 10_000;
     let own = std::path::Path::new("/usr/lib/postgresql")
         .join(server_major.to_string())
