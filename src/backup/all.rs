@@ -60,12 +60,20 @@ pub async fn odoo_databases(ctx: &Context, patterns: &[String]) -> Result<Select
     let mut selection = Selection { databases: Vec::new(), unreadable: Vec::new() };
     for row in rows {
         let candidate = !row.is_template
-            && row.allows_connections
             && !row.invalid
             && !SYSTEM_DATABASES.contains(&row.name.as_str())
             && !crate::safe::names::is_temporary(&row.name)
             && (patterns.is_empty() || patterns.iter().any(|p| glob_matches(p, &row.name)));
         if !candidate {
+            continue;
+        }
+        if !row.allows_connections {
+            // As Odoo and `list` do, it is left out; but said, since production is closed like
+            // this during `upgrade production`, and a night without its backup must be seen.
+            ctx.printer.warn(&format!(
+                "{} is closed to connections (an upgrade under way?): not backed up",
+                row.name
+            ));
             continue;
         }
         if row.size_bytes.is_none() {
