@@ -61,17 +61,27 @@ fn left(dir: &std::path::Path) -> BTreeSet<String> {
         .collect()
 }
 
+/// A backup folder holding `history` of `db`; returns it, the time it was made for, and the
+/// history.
+fn folder_with_history(
+    env: &TestEnv,
+    db: &str,
+) -> (std::path::PathBuf, NaiveDateTime, Vec<(NaiveDateTime, String)>) {
+    let dir = env.root.join("backups");
+    std::fs::create_dir_all(&dir).unwrap();
+    let now = chrono::Local::now().naive_local();
+    let old = history(db, now);
+    for (_, name) in &old {
+        std::fs::write(dir.join(name), b"x").unwrap();
+    }
+    (dir, now, old)
+}
+
 #[test]
 fn the_policy_keeps_exactly_what_its_rules_say_and_the_new_backup() {
     let env = TestEnv::new();
     let db = fixtures::modern(&env, "ret_policy");
-    let dir = env.root.join("backups");
-    std::fs::create_dir_all(&dir).unwrap();
-    let now = chrono::Local::now().naive_local();
-    let old = history(&db.name, now);
-    for (_, name) in &old {
-        std::fs::write(dir.join(name), b"x").unwrap();
-    }
+    let (dir, _, old) = folder_with_history(&env, &db.name);
     // Another database's backups and stray files are never candidates.
     std::fs::write(dir.join("other_2020-01-01_00-00-00.zip"), b"x").unwrap();
     std::fs::write(dir.join(format!("{}_notes.txt", db.name)), b"x").unwrap();
@@ -113,13 +123,7 @@ fn the_policy_keeps_exactly_what_its_rules_say_and_the_new_backup() {
 fn the_settings_hold_the_policy_and_a_failed_backup_removes_nothing() {
     let env = TestEnv::new();
     let db = fixtures::modern(&env, "ret_settings");
-    let dir = env.root.join("backups");
-    std::fs::create_dir_all(&dir).unwrap();
-    let now = chrono::Local::now().naive_local();
-    let old = history(&db.name, now);
-    for (_, name) in &old {
-        std::fs::write(dir.join(name), b"x").unwrap();
-    }
+    let (dir, now, old) = folder_with_history(&env, &db.name);
     let settings = env.root.join("settings.toml");
     std::fs::write(
         &settings,
