@@ -321,8 +321,15 @@ pub struct BackupArgs {
 
     /// Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir,
     /// else the current folder]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "to")]
     pub dir: Option<PathBuf>,
+
+    /// Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> under this object-storage prefix
+    /// (s3://BUCKET/PREFIX/), or into this folder; credentials and endpoint from AWS_* and
+    /// ~/.aws as every S3 tool reads them, or [backup.s3] in the settings [default: settings
+    /// backup.to]
+    #[arg(long, value_name = "TARGET", conflicts_with = "output")]
+    pub to: Option<String>,
 
     /// Replace the file named with -o if it exists (once the new backup is complete)
     #[arg(long, requires = "output")]
@@ -361,16 +368,16 @@ pub struct BackupArgs {
     #[arg(long, value_name = "N")]
     pub jobs: Option<u32>,
 
-    /// Check an archive end to end (checksums, manifest, dump, filestore names) instead of
-    /// making one; exit 4 when anything is wrong
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["db", "output", "dir", "keep", "keep_daily", "keep_weekly", "keep_monthly", "all", "format"])]
+    /// Check an archive (a file, an http(s) URL or s3://BUCKET/KEY) end to end (checksums,
+    /// manifest, dump, filestore names) instead of making one; exit 4 when anything is wrong
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["db", "output", "dir", "to", "keep", "keep_daily", "keep_weekly", "keep_monthly", "all", "format"])]
     pub verify: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// The archive: our tar.gz, Odoo's zip, a pg_dump file or folder, .sql or .sql.gz, `-` for
-    /// stdin, or an http(s) URL
+    /// stdin, an http(s) URL, or an object s3://BUCKET/KEY
     pub archive: String,
 
     /// The new database's name [default: the manifest's db_name, else the file's name]

@@ -21,6 +21,7 @@ mod error;
 mod fault;
 mod filestore;
 mod neutralize;
+mod objects;
 mod odoo;
 mod output;
 mod pg;

@@ -20,12 +20,25 @@ pub enum Input {
     Folder(PathBuf),
     Stdin,
     Url(String),
+    /// `s3://bucket/key`, and how to reach it.
+    Object(Box<(crate::objects::Address, crate::config::S3Settings)>),
 }
 
 impl Input {
-    pub fn parse(arg: &str) -> Result<Self> {
+    /// `s3` says how to reach object storage, for an `s3://` address.
+    pub fn parse(arg: &str, s3: &crate::config::S3Settings) -> Result<Self> {
         if arg == "-" {
             return Ok(Self::Stdin);
+        }
+        if crate::objects::is_object(arg) {
+            let address = crate::objects::Address::parse(arg)?;
+            if address.is_prefix() {
+                return Err(crate::error::usage_error(
+                    format!("{arg} is a prefix, not an object"),
+                    format!("name one backup under it: `odoodb backups {arg}` lists them"),
+                ));
+            }
+            return Ok(Self::Object(Box::new((address, s3.clone()))));
         }
         if arg.starts_with("http://") || arg.starts_with("https://") {
             return Ok(Self::Url(arg.to_string()));
@@ -48,6 +61,7 @@ impl Input {
                 let path = url.split(['?', '#']).next().unwrap_or(url);
                 path.rsplit('/').next().filter(|s| !s.is_empty())?.to_string()
             }
+            Self::Object(object) => object.0.name().to_string(),
             Self::Stdin => return None,
         };
         let mut stem = name.as_str();
@@ -63,6 +77,7 @@ impl Input {
             Self::File(path) | Self::Folder(path) => path.display().to_string(),
             Self::Stdin => "standard input".into(),
             Self::Url(url) => url.clone(),
+            Self::Object(object) => object.0.to_string(),
         }
     }
 
@@ -80,6 +95,7 @@ impl Input {
             }
             Self::Stdin => feed::stdin(cancel),
             Self::Url(url) => feed::url(url, timeouts, cancel),
+            Self::Object(object) => crate::objects::open(&object.1, &object.0, timeouts, cancel),
         }
     }
 }

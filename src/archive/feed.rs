@@ -74,6 +74,11 @@ pub fn stdin(cancel: &Cancel) -> Result<Stream> {
 /// An http(s) URL, downloaded on the runtime. Returns once the server has answered with
 /// success (so an HTTP error or a silent server fails here, before anything is changed).
 pub fn url(url: &str, timeouts: Timeouts, cancel: &Cancel) -> Result<Stream> {
+    url_shown(url, url, timeouts, cancel)
+}
+
+/// The same, the URL named `shown` in every message (a signed URL's query is a credential).
+pub fn url_shown(url: &str, shown: &str, timeouts: Timeouts, cancel: &Cancel) -> Result<Stream> {
     let handle = Handle::try_current().context("a download needs the runtime")?;
     let client = reqwest::Client::builder()
         .connect_timeout(timeouts.connect)
@@ -82,7 +87,8 @@ pub fn url(url: &str, timeouts: Timeouts, cancel: &Cancel) -> Result<Stream> {
         .context("cannot set up the HTTP client")?;
     let (answered, answer) = oneshot::channel();
     let (sender, receiver) = mpsc::channel(DEPTH);
-    let download = Download { url: url.to_string(), host: host_of(url), timeouts };
+    let download =
+        Download { url: url.to_string(), shown: shown.to_string(), host: host_of(url), timeouts };
     handle.spawn(download.run(client, answered, sender));
     let answer = handle.block_on(async {
         tokio::select! {
@@ -93,9 +99,9 @@ pub fn url(url: &str, timeouts: Timeouts, cancel: &Cancel) -> Result<Stream> {
     });
     match answer {
         None => Err(Failure::interrupted().into()),
-        Some(Err(_)) => Err(anyhow::anyhow!("the download of {url} stopped unexpectedly")),
+        Some(Err(_)) => Err(anyhow::anyhow!("the download of {shown} stopped unexpectedly")),
         Some(Ok(Err(error))) => Err(error),
-        Some(Ok(Ok(()))) => Ok(Box::new(Fed::new(receiver, cancel, handle, url))),
+        Some(Ok(Ok(()))) => Ok(Box::new(Fed::new(receiver, cancel, handle, shown))),
     }
 }
 
@@ -116,6 +122,8 @@ fn host_of(url: &str) -> String {
 
 struct Download {
     url: String,
+    /// The URL in messages.
+    shown: String,
     host: String,
     timeouts: Timeouts,
 }
@@ -149,7 +157,7 @@ impl Download {
         if !response.status().is_success() {
             let error = Failure::failed(format!(
                 "downloading {} failed: HTTP {}",
-                self.url,
+                self.shown,
                 response.status()
             ));
             let _ = answered.send(Err(error.into()));

@@ -1,6 +1,7 @@
 //! Where an archive goes: a temporary file beside the target (mode 0600: a backup holds every
 //! password hash and API key of the company), synced and renamed into place only when complete,
-//! so a failure or Ctrl-C never leaves a file under the final name; or stdout, for pipes.
+//! so a failure or Ctrl-C never leaves a file under the final name; an object in object
+//! storage, which likewise appears only when its upload is completed; or stdout, for pipes.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -91,6 +92,15 @@ pub fn resolve(path: &Path, force: bool) -> Result<Resolved> {
     Ok(Resolved::File(real))
 }
 
+/// Where a finished archive ended up.
+#[derive(Debug)]
+pub enum Placed {
+    File(PathBuf),
+    Object(crate::objects::Stored),
+    /// stdout, a pipe, a device: nothing to name or look at again.
+    Streamed,
+}
+
 pub enum Destination {
     /// A temporary file beside the target, renamed onto it once whole.
     /// `replace`: a file found under the target's name at the end may be replaced.
@@ -99,6 +109,9 @@ pub enum Destination {
     Stdout { run: RunFiles },
     /// A named pipe or a device, written through as the archive is made.
     Stream { path: PathBuf, file: File, run: RunFiles },
+    /// An object, uploaded as the archive is made; its scratch files go to the temporary
+    /// folder.
+    Object { upload: crate::objects::Upload, run: RunFiles },
 }
 
 impl Destination {
@@ -115,6 +128,11 @@ impl Destination {
             .with_context(|| format!("cannot create a file in {}", dir.display()))?;
         let (file, temp) = temp.into_parts();
         Ok(Self::File { target: target.to_path_buf(), temp, file, run, replace })
+    }
+
+    /// An upload already begun.
+    pub fn object(upload: crate::objects::Upload) -> Result<Self> {
+        Ok(Self::Object { upload, run: RunFiles::claim(&std::env::temp_dir())? })
     }
 
     pub fn stdout() -> Result<Self> {
@@ -172,7 +190,7 @@ impl Destination {
     /// (On stdout or a pipe, a reader that goes away is a failed backup, not the "closed pipe
     /// is success" of `list | head`: see `PipeEnd`.)
     pub fn writer(&self) -> Result<Counting> {
-        let inner: Box<dyn Write + Send> = match self {
+        let inner: Box<dyn Sink> = match self {
             Self::File { file, .. } => {
                 Box::new(file.try_clone().context("cannot write the archive")?)
             }
@@ -180,6 +198,7 @@ impl Destination {
             Self::Stream { file, .. } => {
                 Box::new(PipeEnd(file.try_clone().context("cannot write the archive")?))
             }
+            Self::Object { upload, .. } => Box::new(upload.writer()?),
         };
         Ok(Counting { inner: BufWriter::with_capacity(1 << 20, inner), count: Arc::default() })
     }
@@ -188,7 +207,10 @@ impl Destination {
     /// free space), or the system's temporary folder for a stream.
     pub fn run(&self) -> &RunFiles {
         match self {
-            Self::File { run, .. } | Self::Stdout { run } | Self::Stream { run, .. } => run,
+            Self::File { run, .. }
+            | Self::Stdout { run }
+            | Self::Stream { run, .. }
+            | Self::Object { run, .. } => run,
         }
     }
 
@@ -201,7 +223,7 @@ impl Destination {
     pub fn temp_path(&self) -> Option<&Path> {
         match self {
             Self::File { temp, .. } => Some(temp),
-            Self::Stdout { .. } | Self::Stream { .. } => None,
+            Self::Stdout { .. } | Self::Stream { .. } | Self::Object { .. } => None,
         }
     }
 
@@ -211,16 +233,28 @@ impl Destination {
     pub fn stream_file(&self) -> Option<&File> {
         match self {
             Self::Stream { file, .. } | Self::File { file, .. } => Some(file),
-            Self::Stdout { .. } => None,
+            Self::Stdout { .. } | Self::Object { .. } => None,
         }
     }
 
-    /// What the archive was written to, for the report: a path, or `-` for stdout.
+    /// What the archive was written to, for the report: a path, an `s3://` address, or `-`
+    /// for stdout.
     pub fn shown(&self) -> String {
         match self {
             Self::File { target, .. } => target.display().to_string(),
             Self::Stream { path, .. } => path.display().to_string(),
             Self::Stdout { .. } => "-".into(),
+            Self::Object { upload, .. } => upload.address().to_string(),
+        }
+    }
+
+    /// The archive failed or was stopped: a temporary file goes with its handle; an upload is
+    /// aborted on the server. Returns the error to report (an upload's own, when it failed
+    /// first).
+    pub async fn abandon(self, error: anyhow::Error) -> anyhow::Error {
+        match self {
+            Self::Object { upload, .. } => upload.abandon(error).await,
+            Self::File { .. } | Self::Stdout { .. } | Self::Stream { .. } => error,
         }
     }
 
@@ -229,8 +263,18 @@ impl Destination {
     /// The same; when the name was taken meanwhile (another run's archive, or the user's file)
     /// and `-o` did not say `--force`, the next name `another` offers is tried instead: a dated
     /// name in a backup folder moves on to the next second rather than fail a finished backup.
-    pub fn commit(self, another: &mut dyn FnMut() -> Option<PathBuf>) -> Result<Option<PathBuf>> {
+    /// An upload is completed, and its object checked against what was sent.
+    pub async fn commit(
+        self,
+        size: u64,
+        another: &mut dyn FnMut() -> Option<PathBuf>,
+    ) -> Result<Placed> {
         match self {
+            Self::Object { upload, run } => {
+                let stored = upload.complete(size).await?;
+                drop(run);
+                Ok(Placed::Object(stored))
+            }
             Self::File { mut target, mut temp, file, run, replace } => {
                 file.sync_all().context("cannot sync the archive to disk")?;
                 drop(file);
@@ -266,9 +310,9 @@ impl Destination {
                     .and_then(|d| d.sync_all())
                     .with_context(|| format!("cannot sync {}", dir.display()))?;
                 drop(run);
-                Ok(Some(target))
+                Ok(Placed::File(target))
             }
-            Self::Stdout { .. } | Self::Stream { .. } => Ok(None),
+            Self::Stdout { .. } | Self::Stream { .. } => Ok(Placed::Streamed),
         }
     }
 }
@@ -280,15 +324,46 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
+/// Where an archive's bytes land, closed once the archive is whole.
+pub trait Sink: Write + Send {
+    /// The archive is whole: what is held back goes out (an upload sends its last part).
+    fn close(&mut self) -> std::io::Result<()> {
+        self.flush()
+    }
+}
+
+impl Sink for File {}
+
+impl<W: Write + Send> Sink for PipeEnd<W> {}
+
+impl Sink for crate::objects::PartWriter {
+    fn close(&mut self) -> std::io::Result<()> {
+        crate::objects::PartWriter::close(self)
+    }
+}
+
 /// A buffered writer that counts bytes; the count can be read from another thread.
 pub struct Counting {
-    inner: BufWriter<Box<dyn Write + Send>>,
+    inner: BufWriter<Box<dyn Sink>>,
     count: Arc<AtomicU64>,
 }
 
 impl Counting {
     pub fn position(&self) -> u64 {
         self.count.load(Ordering::Relaxed)
+    }
+
+    /// The archive is whole: everything goes out, and the sink is closed. Returns the size
+    /// of what was stored.
+    pub fn finish(self) -> Result<u64> {
+        let size = self.position();
+        let mut sink = self
+            .inner
+            .into_inner()
+            .map_err(|error| anyhow::Error::from(error.into_error()))
+            .context("cannot write the archive")?;
+        sink.close().context("cannot write the archive")?;
+        Ok(size)
     }
 }
 

@@ -190,14 +190,30 @@ const LOCK_NAME: &str = ".odoodb-backup-all.lock";
 
 /// Takes the folder's lock, waiting up to `wait` (Ctrl-C stops the wait) for a run that holds
 /// it; without `wait`, a held lock is an error naming its holder.
+/// The lock of `backup --all` into a folder: a file in it, so runs from other machines that
+/// mount it see it too.
+pub fn folder_lock(dir: &std::path::Path) -> std::path::PathBuf {
+    dir.join(LOCK_NAME)
+}
+
+/// The lock of `backup --all` under an object-storage prefix: a file of this machine's, named
+/// after the prefix (object storage has no lock to take).
+pub fn prefix_lock(prefix: &crate::objects::Address) -> Result<std::path::PathBuf> {
+    use sha2::Digest as _;
+    let dir = crate::objects::state_dir()?.join("locks");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let digest = crate::archive::files::hex(&sha2::Sha256::digest(prefix.to_string().as_bytes()));
+    Ok(dir.join(format!("backup-all-{}.lock", &digest[..16])))
+}
+
 pub async fn lock_target(
     ctx: &Context,
-    dir: &std::path::Path,
+    path: &std::path::Path,
+    shown: &str,
     wait: Option<std::time::Duration>,
 ) -> Result<TargetLock> {
     use std::io::{Read as _, Seek as _, Write as _};
     use std::os::unix::fs::OpenOptionsExt as _;
-    let path = dir.join(LOCK_NAME);
     let deadline = wait.map(|wait| Instant::now() + wait);
     let mut said = false;
     loop {
@@ -234,8 +250,7 @@ pub async fn lock_target(
                     Some(deadline) if Instant::now() < deadline => {
                         if !said {
                             ctx.printer.status(&format!(
-                                "Another odoodb backup --all is writing into {} ({holder}); waiting for it …",
-                                dir.display()
+                                "Another odoodb backup --all is writing into {shown} ({holder}); waiting for it …"
                             ));
                             said = true;
                         }
@@ -246,8 +261,7 @@ pub async fn lock_target(
                     }
                     _ => {
                         return Err(Failure::failed(format!(
-                            "another odoodb backup --all is writing into {} ({holder}){}",
-                            dir.display(),
+                            "another odoodb backup --all is writing into {shown} ({holder}){}",
                             if deadline.is_some() {
                                 ", and still was when --wait ran out"
                             } else {

@@ -128,7 +128,7 @@ impl Archive<'_> {
                             &files_bar,
                             &mut between,
                         )?;
-                        Ok((out.position(), stats, listing, in_archive))
+                        Ok((out.finish()?, stats, listing, in_archive))
                     })
                     .await?;
                 drop(spool);
@@ -214,7 +214,7 @@ impl Archive<'_> {
                             &files_bar,
                             &mut between,
                         )?;
-                        Ok((out.position(), dump, stats, listing, dump_seconds))
+                        Ok((out.finish()?, dump, stats, listing, dump_seconds))
                     })
                     .await?;
                 let (size, dump, stats, listing, dump_seconds) = result;

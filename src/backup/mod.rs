@@ -23,7 +23,7 @@ use crate::archive::BackupFormat;
 use crate::archive::Manifest;
 use crate::archive::files;
 use crate::archive::manifest::{DumpPart, Ours};
-use crate::archive::output::Destination;
+use crate::archive::output::{Destination, Placed};
 use crate::cli::Compression;
 use crate::context::Context;
 use crate::error::Failure;
@@ -31,7 +31,10 @@ use crate::pg::Client;
 use crate::pg::tools::Tool;
 use crate::{fault, odoo};
 
-pub use all::{glob_matches, lock_target, make_each, odoo_databases, outcomes_table, verdict};
+pub use all::{
+    folder_lock, glob_matches, lock_target, make_each, odoo_databases, outcomes_table, prefix_lock,
+    verdict,
+};
 use archive::Archive;
 use check::quick_check;
 use pg_dump::write_dump;
@@ -52,6 +55,8 @@ pub enum Target {
     Stdout,
     /// `-o` a named pipe or a character device: written through.
     Stream(PathBuf),
+    /// `--to s3://bucket/prefix/`: `<prefix><db>_<YYYY-mm-dd_HH-MM-SS>.<ext>`.
+    Objects(crate::objects::Address),
 }
 
 /// A backup to make.
@@ -278,6 +283,9 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     drop(client);
 
     let created = chrono::Local::now();
+    let stamped = |when: chrono::DateTime<chrono::Local>| {
+        format!("{db}_{}.{}", when.format("%Y-%m-%d_%H-%M-%S"), extension(request.format))
+    };
     let target = match &request.target {
         Target::File(path, _) | Target::Stream(path) => Some(path.clone()),
         Target::Dir(dir) => {
@@ -289,15 +297,14 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
                 .hint("create it, or choose another with --dir (or backup.dir in the settings)")
                 .into());
             }
-            Some(dir.join(format!(
-                "{db}_{}.{}",
-                created.format("%Y-%m-%d_%H-%M-%S"),
-                extension(request.format)
-            )))
+            Some(dir.join(stamped(created)))
         }
-        Target::Stdout => None,
+        Target::Stdout | Target::Objects(_) => None,
     };
     let destination = match (&request.target, &target) {
+        (Target::Objects(prefix), _) => {
+            Destination::object(begin_upload(ctx, prefix, created, &stamped).await?)?
+        }
         (Target::Stream(path), _) => {
             let waiting = || {
                 ctx.printer.status(&format!(
@@ -316,7 +323,10 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     ctx.printer.status(&format!(
         "Backing up {db} ({}) to {} …",
         format_name(request.format),
-        target.as_ref().map_or_else(|| "stdout".to_string(), |p| p.display().to_string())
+        match destination.shown().as_str() {
+            "-" => "stdout".to_string(),
+            shown => shown.to_string(),
+        }
     ));
 
     let mut ours = Ours {
@@ -334,30 +344,23 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
         },
         filestore: None,
     };
-    let written = match request.format {
-        BackupFormat::Dump => {
-            write_dump(ctx, rows_db, request, &tool, &destination, pg_dump_version).await?
-        }
-        BackupFormat::TarGz | BackupFormat::Zip => {
-            let spool_dir = destination.spool_dir();
-            let listing_task = {
-                let spool_dir = spool_dir.clone();
-                let folder = match &plan {
-                    FilestorePlan::Folder(folder) => Some(folder.clone()),
-                    _ => None,
-                };
-                tokio::task::spawn_blocking(move || {
-                    folder.map(|folder| files::list(&folder, referenced, &spool_dir)).transpose()
-                })
-            };
-            let archive =
-                Archive { ctx, db: rows_db, request, tool: &tool, spool_dir, plan: &plan };
-            archive.write(&destination, listing_task, &mut manifest, &mut ours).await?
-        }
+    let written = write(
+        ctx,
+        rows_db,
+        request,
+        &tool,
+        &destination,
+        &plan,
+        referenced,
+        pg_dump_version,
+        &mut manifest,
+        &mut ours,
+    )
+    .await;
+    let written = match written {
+        Ok(written) => written,
+        Err(error) => return Err(destination.abandon(error).await),
     };
-    ctx.check_interrupt()?;
-    fault::point("backup:before-rename", &ctx.cancel).await?;
-    ctx.check_interrupt()?;
     let size = written.size;
     let shown = destination.shown();
     // Two backups of one database in one second (cron and a hand-made one) would want one
@@ -375,14 +378,22 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
             ))
         })
     };
-    let path = destination.commit(&mut another)?;
-    let shown = path.as_ref().map_or(shown, |p| p.display().to_string());
-    if let Some(path) = &path {
+    let placed = destination.commit(size, &mut another).await?;
+    let shown = match &placed {
+        Placed::File(path) => path.display().to_string(),
+        Placed::Object(stored) => stored.address.to_string(),
+        Placed::Streamed => shown,
+    };
+    if let Placed::File(path) = &placed {
         quick_check(path, request.format, size, ctx, db, &tool.program).await?;
     }
-    let pruned = match &path {
-        Some(path) if !request.retention.is_empty() => prune(db, path, &request.retention)?,
-        _ => Vec::new(),
+    let pruned = match &placed {
+        _ if request.retention.is_empty() => Vec::new(),
+        Placed::File(path) => prune(db, path, &request.retention)?,
+        Placed::Object(stored) => {
+            retention::prune_objects(ctx, db, &stored.address, &request.retention).await?
+        }
+        Placed::Streamed => Vec::new(),
     };
     let report = Report {
         database: db.to_string(),
@@ -399,6 +410,72 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     };
     warn_about(ctx, &report);
     Ok(report)
+}
+
+/// Writes the archive into `destination` (not yet under its final name).
+#[allow(clippy::too_many_arguments, reason = "the parts of one backup, each distinct")]
+async fn write(
+    ctx: &Context,
+    rows_db: &str,
+    request: &Request,
+    tool: &Tool,
+    destination: &Destination,
+    plan: &FilestorePlan,
+    referenced: Vec<String>,
+    pg_dump_version: String,
+    manifest: &mut Manifest,
+    ours: &mut Ours,
+) -> Result<Written> {
+    let written = match request.format {
+        BackupFormat::Dump => {
+            write_dump(ctx, rows_db, request, tool, destination, pg_dump_version).await?
+        }
+        BackupFormat::TarGz | BackupFormat::Zip => {
+            let spool_dir = destination.spool_dir();
+            let listing_task = {
+                let spool_dir = spool_dir.clone();
+                let folder = match plan {
+                    FilestorePlan::Folder(folder) => Some(folder.clone()),
+                    _ => None,
+                };
+                tokio::task::spawn_blocking(move || {
+                    folder.map(|folder| files::list(&folder, referenced, &spool_dir)).transpose()
+                })
+            };
+            let archive = Archive { ctx, db: rows_db, request, tool, spool_dir, plan };
+            archive.write(destination, listing_task, manifest, ours).await?
+        }
+    };
+    ctx.check_interrupt()?;
+    fault::point("backup:before-rename", &ctx.cancel).await?;
+    ctx.check_interrupt()?;
+    Ok(written)
+}
+
+/// Starts the upload of a new backup under `prefix`, at the first free second from `created`
+/// (an object is replaced by an upload of its key, so a taken name is looked for first).
+async fn begin_upload(
+    ctx: &Context,
+    prefix: &crate::objects::Address,
+    created: chrono::DateTime<chrono::Local>,
+    stamped: &dyn Fn(chrono::DateTime<chrono::Local>) -> String,
+) -> Result<crate::objects::Upload> {
+    let store = crate::objects::store(&ctx.config.settings.backup.s3, prefix)?;
+    let (settled, problems) =
+        crate::objects::settle_abandoned(&ctx.config.settings.backup.s3).await;
+    for line in settled.iter().chain(&problems) {
+        ctx.printer.warn(line);
+    }
+    let taken = crate::objects::names_under(&store, prefix).await?;
+    for later in 0..=60 {
+        let name = stamped(created + chrono::Duration::seconds(later));
+        if !taken.contains(&name) {
+            return crate::objects::Upload::begin(&store, &prefix.child(&name)).await;
+        }
+    }
+    Err(Failure::failed(format!("every name for a backup in {prefix} this minute is taken"))
+        .hint("run the backup again in a minute")
+        .into())
 }
 
 async fn filestore_plan(

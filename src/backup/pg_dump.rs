@@ -60,27 +60,19 @@ pub(super) async fn write_dump(
     // to (a cron mail, a log). A descriptor rather than `--file NAME`: a pg_dump that outlives
     // a killed run cannot recreate a name the next run's sweep removed. Custom format seeks in
     // a regular file on stdout as in one it opened, so the data offsets are written.
-    match destination.stream_file() {
-        Some(file) => {
+    let size = match (destination.stream_file(), destination) {
+        (Some(file), _) => {
             let file = file.try_clone().context("cannot write the archive")?;
             command.stdout(Stdio::from(file));
+            direct(ctx, command, destination, &bar).await?
         }
-        None => {
+        (None, Destination::Stdout { .. }) => {
             command.stdout(Stdio::inherit());
+            direct(ctx, command, destination, &bar).await?
         }
-    }
-    let watch = destination.temp_path().map(|path| watch_size(&bar, path));
-    let result = crate::pg::dump::run(&ctx.cancel, command, NO_BACKUP).await;
-    if let Some(watch) = watch {
-        watch.abort();
-    }
-    // Cleared now: the watcher's copy of the bar goes only when its task is reaped, after the
-    // error would have been printed under a bar still standing.
-    bar.finish_and_clear();
-    result?;
-    bar.finish_and_clear();
-    let size =
-        destination.temp_path().and_then(|p| std::fs::metadata(p).ok()).map_or(0, |m| m.len());
+        // An upload: pg_dump's output passes through the archive writer.
+        (None, _) => through_writer(ctx, command, destination, &bar).await?,
+    };
     Ok(Written {
         size,
         dump: DumpReport {
@@ -94,4 +86,61 @@ pub(super) async fn write_dump(
         files: None,
         missing: Vec::new(),
     })
+}
+
+/// pg_dump writes the file (or pipe, or stdout) itself; returns the size it wrote.
+async fn direct(
+    ctx: &Context,
+    command: tokio::process::Command,
+    destination: &Destination,
+    bar: &indicatif::ProgressBar,
+) -> Result<u64> {
+    let watch = destination.temp_path().map(|path| watch_size(bar, path));
+    let result = crate::pg::dump::run(&ctx.cancel, command, NO_BACKUP).await;
+    if let Some(watch) = watch {
+        watch.abort();
+    }
+    // Cleared now: the watcher's copy of the bar goes only when its task is reaped, after the
+    // error would have been printed under a bar still standing.
+    bar.finish_and_clear();
+    result?;
+    Ok(destination.temp_path().and_then(|p| std::fs::metadata(p).ok()).map_or(0, |m| m.len()))
+}
+
+/// pg_dump writes into a pipe that a blocking thread copies into the archive writer (an
+/// upload); returns the size stored.
+async fn through_writer(
+    ctx: &Context,
+    mut command: tokio::process::Command,
+    destination: &Destination,
+    bar: &indicatif::ProgressBar,
+) -> Result<u64> {
+    let (mut reader, writer) = std::io::pipe().context("cannot make a pipe for pg_dump")?;
+    command.stdout(Stdio::from(writer));
+    let mut out = destination.writer()?;
+    let (bar_copy, cancel) = (bar.clone(), ctx.cancel.clone());
+    let copy = tokio::task::spawn_blocking(move || -> Result<u64> {
+        let mut buffer = vec![0u8; 1 << 16];
+        loop {
+            cancel.check()?;
+            let n = std::io::Read::read(&mut reader, &mut buffer)
+                .context("cannot read pg_dump's output")?;
+            if n == 0 {
+                break;
+            }
+            std::io::Write::write_all(&mut out, &buffer[..n])
+                .context("cannot write the archive")?;
+            bar_copy.inc(n as u64);
+        }
+        out.finish()
+    });
+    // `command` (and the pipe's write end it holds) goes when pg_dump is done, so the copy
+    // sees the end of its output.
+    let dumped = crate::pg::dump::run(&ctx.cancel, command, NO_BACKUP).await;
+    let copied = copy.await.context("the archive writer stopped unexpectedly")?;
+    bar.finish_and_clear();
+    // The writer's failure first: pg_dump then only saw its reader go away.
+    let size = copied?;
+    dumped?;
+    Ok(size)
 }

@@ -106,3 +106,47 @@ pub(super) fn prune(db: &str, new: &Path, policy: &Policy) -> Result<Vec<String>
     }
     Ok(removed)
 }
+
+/// Which of `candidates` (backups of one database older than the new one, at `new_time`)
+/// `policy` lets go, oldest first: the new backup takes part as the newest and is always kept.
+fn let_go<T>(
+    new_time: chrono::NaiveDateTime,
+    mut candidates: Vec<(chrono::NaiveDateTime, T)>,
+    policy: &Policy,
+) -> Vec<T> {
+    candidates.sort_by(|a, b| b.0.cmp(&a.0));
+    let times: Vec<chrono::NaiveDateTime> =
+        std::iter::once(new_time).chain(candidates.iter().map(|(time, _)| *time)).collect();
+    let mut keep = kept(&times, policy).into_iter().skip(1);
+    candidates.retain(|_| !keep.next().unwrap_or(true));
+    candidates.into_iter().rev().map(|(_, item)| item).collect()
+}
+
+/// `prune` for a prefix in object storage: the objects of `db` beside `new` that `policy` does
+/// not keep are removed, oldest first; returns what was removed.
+pub(super) async fn prune_objects(
+    ctx: &crate::context::Context,
+    db: &str,
+    new: &crate::objects::Address,
+    policy: &Policy,
+) -> Result<Vec<String>> {
+    let prefix = new.parent();
+    let store = crate::objects::store(&ctx.config.settings.backup.s3, &prefix)?;
+    let new_time =
+        backup_time(db, new.name()).unwrap_or_else(|| chrono::Local::now().naive_local());
+    let candidates: Vec<(chrono::NaiveDateTime, crate::objects::Address)> =
+        crate::objects::list(&store, &prefix)
+            .await?
+            .into_iter()
+            .filter_map(|listed| {
+                let time = backup_time(db, listed.address.name())?;
+                (time < new_time && listed.address != *new).then_some((time, listed.address))
+            })
+            .collect();
+    let mut removed = Vec::new();
+    for address in let_go(new_time, candidates, policy) {
+        crate::objects::delete(&store, &address).await?;
+        removed.push(address.to_string());
+    }
+    Ok(removed)
+}

@@ -11,7 +11,7 @@ use crate::pg::tools::Tool;
 
 /// Reads `archive` (a path or a URL) end to end; the report says what failed, if anything.
 pub async fn verify_archive(ctx: &Context, archive: &str) -> Result<Report> {
-    let input = Input::parse(archive)?;
+    let input = Input::parse(archive, &ctx.config.settings.backup.s3)?;
     let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
     let program = pg_restore.program.clone();
     let (timeouts, cancel) = (ctx.download_timeouts(None, None), ctx.cancel.clone());

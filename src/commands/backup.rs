@@ -95,7 +95,11 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
                 Target::File(real, args.force)
             }
         },
-        None => Target::Dir(args.dir.clone().unwrap_or_else(|| backup_dir(ctx))),
+        None => match (&args.dir, &args.to, &ctx.config.settings.backup.to) {
+            (Some(dir), _, _) => Target::Dir(dir.clone()),
+            (None, Some(to), _) | (None, None, Some(to)) => target_of(to)?,
+            (None, None, None) => Target::Dir(backup_dir(ctx)),
+        },
     };
     if matches!(target, Target::Stdout) && ctx.printer.is_json() {
         return Err(usage_error(
@@ -123,6 +127,21 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
     })
 }
 
+/// `--to` (or the settings' `backup.to`): an object-storage prefix, or a folder.
+fn target_of(to: &str) -> Result<Target> {
+    if !crate::objects::is_object(to) {
+        return Ok(Target::Dir(to.into()));
+    }
+    let address = crate::objects::Address::parse(to)?;
+    if !address.is_prefix() {
+        return Err(usage_error(
+            format!("--to {to} names an object; backups go under a prefix"),
+            format!("end it with a slash: --to {to}/"),
+        ));
+    }
+    Ok(Target::Objects(address))
+}
+
 /// `--all`: each database in turn, then one table (or one JSON document) for the run.
 async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
     if args.parallel == Some(0) {
@@ -130,10 +149,17 @@ async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
     }
     let wait = args.wait.as_deref().map(|text| parse_duration("--wait", text)).transpose()?;
     let request = request(ctx, args)?;
-    let Target::Dir(dir) = &request.target else {
-        return Err(usage_error("--all writes into a folder", "use --dir DIR"));
+    let (lock, shown) = match &request.target {
+        Target::Dir(dir) => (backup::folder_lock(dir), dir.display().to_string()),
+        Target::Objects(prefix) => (backup::prefix_lock(prefix)?, prefix.to_string()),
+        _ => {
+            return Err(usage_error(
+                "--all writes into a folder or an object-storage prefix",
+                "use --dir DIR or --to s3://BUCKET/PREFIX/",
+            ));
+        }
     };
-    let _lock = backup::lock_target(ctx, dir, wait.and_then(|w| w.to_std().ok())).await?;
+    let _lock = backup::lock_target(ctx, &lock, &shown, wait.and_then(|w| w.to_std().ok())).await?;
     let selection = odoo_databases(ctx, &args.matches).await?;
     if selection.databases.is_empty() && selection.unreadable.is_empty() {
         let matching = if args.matches.is_empty() {
@@ -173,7 +199,10 @@ fn retention(ctx: &Context, args: &BackupArgs, streamed: bool) -> Result<Policy>
         monthly: args.keep_monthly,
     };
     if !flags.is_empty() && streamed {
-        return Err(usage_error("--keep needs a folder, not a stream", "use --dir DIR"));
+        return Err(usage_error(
+            "--keep needs a folder or a prefix, not a stream",
+            "use --dir DIR or --to s3://BUCKET/PREFIX/",
+        ));
     }
     if streamed {
         return Ok(Policy::default());
@@ -224,8 +253,10 @@ fn human(report: &Report) -> String {
 
 /// `--verify FILE`: the table of findings; exit 4 when anything is wrong.
 async fn verify(ctx: &Context, file: &Path) -> Result<()> {
-    ctx.printer
-        .status(&format!("Verifying {} …", Input::parse(&file.to_string_lossy())?.describe()));
+    ctx.printer.status(&format!(
+        "Verifying {} …",
+        Input::parse(&file.to_string_lossy(), &ctx.config.settings.backup.s3)?.describe()
+    ));
     let report = verify_archive(ctx, &file.to_string_lossy()).await?;
     let print = if report.ok() { Printer::done } else { Printer::emit };
     print(&ctx.printer, &report, || backup::findings_table(&ctx.printer, &report))?;

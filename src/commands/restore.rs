@@ -53,7 +53,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     if args.jobs == Some(0) {
         return Err(usage_error("--jobs must be at least 1", "leave it out to use every core"));
     }
-    let input = Input::parse(&args.archive)?;
+    let input = Input::parse(&args.archive, &ctx.config.settings.backup.s3)?;
     let timeouts = ctx.download_timeouts(args.connect_timeout, args.read_timeout);
     let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
     if args.inspect {

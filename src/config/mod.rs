@@ -15,7 +15,7 @@ use serde::Serialize;
 
 pub use environment::{Environment, ProcessEnvironment};
 pub use odoo_conf::OdooConf;
-pub use settings::{BackupSettings, Settings};
+pub use settings::{BackupSettings, S3Settings, Settings};
 
 use crate::pg::{ConnectParams, RootCert, SslMode};
 use crate::secret::Secret;

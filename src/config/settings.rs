@@ -42,6 +42,30 @@ pub struct BackupSettings {
     pub keep_monthly: Option<u32>,
     /// The default format (checked when the file is read).
     pub format: Option<crate::archive::BackupFormat>,
+    /// Where `backup` writes when neither `-o`, `--dir` nor `--to` says: a folder, or an
+    /// object-storage prefix `s3://bucket/prefix/` (then `dir` is only where `delete` looks).
+    pub to: Option<String>,
+    /// How to reach object storage, when the environment (`AWS_*`) does not say.
+    #[serde(default)]
+    pub s3: S3Settings,
+}
+
+/// `[backup.s3]`: the same facts every S3 tool reads from `AWS_*` and `~/.aws/`, for a cron
+/// line that carries none of them. The environment wins over these.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    /// `https://…` of a server other than AWS (MinIO, Ceph, Garage): requests are then
+    /// path-style.
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    /// A profile of `~/.aws/credentials` and `~/.aws/config`.
+    pub profile: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<crate::secret::Secret>,
+    pub session_token: Option<crate::secret::Secret>,
+    /// Seconds one request may take before it is retried, then given up [default: 120].
+    pub timeout: Option<std::num::NonZeroU64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
