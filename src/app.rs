@@ -53,7 +53,7 @@ async fn run(cli: Cli) -> u8 {
         // These need no settings, so a broken odoo.conf cannot stop them.
         Command::Completions(args) => commands::completions::run(&printer, args),
         Command::Man(args) => commands::man::run(&printer, args),
-        _ => run_with_context(cli, printer).await,
+        _ => Box::pin(run_with_context(cli, printer)).await,
     };
     match outcome {
         Ok(()) => exit::OK,

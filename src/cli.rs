@@ -141,8 +141,10 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct BackupsArgs {
-    /// The folder [default: settings backup.dir, else the current folder]
-    pub dir: Option<PathBuf>,
+    /// The folder, or an object-storage prefix s3://BUCKET/PREFIX/ [default: settings
+    /// backup.to, else backup.dir, else the current folder]
+    #[arg(value_name = "DIR")]
+    pub dir: Option<String>,
 
     /// Only the databases whose name matches this shell glob (`*`, `?`); repeatable
     #[arg(long = "match", value_name = "GLOB")]

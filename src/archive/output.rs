@@ -111,7 +111,7 @@ pub enum Destination {
     Stream { path: PathBuf, file: File, run: RunFiles },
     /// An object, uploaded as the archive is made; its scratch files go to the temporary
     /// folder.
-    Object { upload: crate::objects::Upload, run: RunFiles },
+    Object { upload: Box<crate::objects::Upload>, run: RunFiles },
 }
 
 impl Destination {
@@ -132,7 +132,7 @@ impl Destination {
 
     /// An upload already begun.
     pub fn object(upload: crate::objects::Upload) -> Result<Self> {
-        Ok(Self::Object { upload, run: RunFiles::claim(&std::env::temp_dir())? })
+        Ok(Self::Object { upload: Box::new(upload), run: RunFiles::claim(&std::env::temp_dir())? })
     }
 
     pub fn stdout() -> Result<Self> {
@@ -253,7 +253,7 @@ impl Destination {
     /// first).
     pub async fn abandon(self, error: anyhow::Error) -> anyhow::Error {
         match self {
-            Self::Object { upload, .. } => upload.abandon(error).await,
+            Self::Object { upload, .. } => (*upload).abandon(error).await,
             Self::File { .. } | Self::Stdout { .. } | Self::Stream { .. } => error,
         }
     }
@@ -271,7 +271,7 @@ impl Destination {
     ) -> Result<Placed> {
         match self {
             Self::Object { upload, run } => {
-                let stored = upload.complete(size).await?;
+                let stored = (*upload).complete(size).await?;
                 drop(run);
                 Ok(Placed::Object(stored))
             }

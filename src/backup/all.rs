@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 use futures_util::{StreamExt as _, stream};
 use serde::Serialize;
 
-use super::{Request, make};
+use super::{Request, Target, make};
 use crate::context::Context;
 use crate::error::{Failure, Kind};
 use crate::odoo;
@@ -191,14 +191,20 @@ const LOCK_NAME: &str = ".odoodb-backup-all.lock";
 /// Takes the folder's lock, waiting up to `wait` (Ctrl-C stops the wait) for a run that holds
 /// it; without `wait`, a held lock is an error naming its holder.
 /// The lock of `backup --all` into a folder: a file in it, so runs from other machines that
-/// mount it see it too.
-pub fn folder_lock(dir: &std::path::Path) -> std::path::PathBuf {
-    dir.join(LOCK_NAME)
+/// mount it see it too; under an object-storage prefix, a file of this machine's named after
+/// the prefix (object storage has no lock to take). Returns it and the target, for messages.
+fn lock_of(target: &Target) -> Result<(std::path::PathBuf, String)> {
+    match target {
+        Target::Dir(dir) => Ok((dir.join(LOCK_NAME), dir.display().to_string())),
+        Target::Objects(prefix) => Ok((prefix_lock(prefix)?, prefix.to_string())),
+        _ => Err(crate::error::usage_error(
+            "--all writes into a folder or an object-storage prefix",
+            "use --dir DIR or --to s3://BUCKET/PREFIX/",
+        )),
+    }
 }
 
-/// The lock of `backup --all` under an object-storage prefix: a file of this machine's, named
-/// after the prefix (object storage has no lock to take).
-pub fn prefix_lock(prefix: &crate::objects::Address) -> Result<std::path::PathBuf> {
+fn prefix_lock(prefix: &crate::objects::Address) -> Result<std::path::PathBuf> {
     use sha2::Digest as _;
     let dir = crate::objects::state_dir()?.join("locks");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -208,12 +214,12 @@ pub fn prefix_lock(prefix: &crate::objects::Address) -> Result<std::path::PathBu
 
 pub async fn lock_target(
     ctx: &Context,
-    path: &std::path::Path,
-    shown: &str,
+    target: &Target,
     wait: Option<std::time::Duration>,
 ) -> Result<TargetLock> {
     use std::io::{Read as _, Seek as _, Write as _};
     use std::os::unix::fs::OpenOptionsExt as _;
+    let (path, shown) = lock_of(target)?;
     let deadline = wait.map(|wait| Instant::now() + wait);
     let mut said = false;
     loop {

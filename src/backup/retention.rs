@@ -48,6 +48,26 @@ pub fn all_backups(dir: &Path) -> Result<Vec<Found>> {
     Ok(found)
 }
 
+/// Every backup under an object-storage prefix by its name, newest first.
+pub async fn all_backups_under(
+    ctx: &crate::context::Context,
+    prefix: &crate::objects::Address,
+) -> Result<Vec<Found>> {
+    let store = crate::objects::store(&ctx.config.settings.backup.s3, prefix)?;
+    let mut found: Vec<Found> =
+        crate::objects::or_cancel(&ctx.cancel, crate::objects::list(&store, prefix))
+            .await?
+            .into_iter()
+            .filter_map(|listed| {
+                let (database, time, format) = parse_backup_name(listed.address.name())?;
+                let path = PathBuf::from(listed.address.to_string());
+                Some(Found { database, time, format, path, bytes: listed.bytes })
+            })
+            .collect();
+    found.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.database.cmp(&b.database)));
+    Ok(found)
+}
+
 /// A backup found in a folder.
 #[derive(Debug, serde::Serialize)]
 pub struct Found {
@@ -114,7 +134,7 @@ fn let_go<T>(
     mut candidates: Vec<(chrono::NaiveDateTime, T)>,
     policy: &Policy,
 ) -> Vec<T> {
-    candidates.sort_by(|a, b| b.0.cmp(&a.0));
+    candidates.sort_by_key(|candidate| std::cmp::Reverse(candidate.0));
     let times: Vec<chrono::NaiveDateTime> =
         std::iter::once(new_time).chain(candidates.iter().map(|(time, _)| *time)).collect();
     let mut keep = kept(&times, policy).into_iter().skip(1);
@@ -135,7 +155,7 @@ pub(super) async fn prune_objects(
     let new_time =
         backup_time(db, new.name()).unwrap_or_else(|| chrono::Local::now().naive_local());
     let candidates: Vec<(chrono::NaiveDateTime, crate::objects::Address)> =
-        crate::objects::list(&store, &prefix)
+        crate::objects::or_cancel(&ctx.cancel, crate::objects::list(&store, &prefix))
             .await?
             .into_iter()
             .filter_map(|listed| {
@@ -145,7 +165,7 @@ pub(super) async fn prune_objects(
             .collect();
     let mut removed = Vec::new();
     for address in let_go(new_time, candidates, policy) {
-        crate::objects::delete(&store, &address).await?;
+        crate::objects::or_cancel(&ctx.cancel, crate::objects::delete(&store, &address)).await?;
         removed.push(address.to_string());
     }
     Ok(removed)

@@ -97,7 +97,7 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
         },
         None => match (&args.dir, &args.to, &ctx.config.settings.backup.to) {
             (Some(dir), _, _) => Target::Dir(dir.clone()),
-            (None, Some(to), _) | (None, None, Some(to)) => target_of(to)?,
+            (None, Some(to), _) | (None, None, Some(to)) => Target::from_to(to)?,
             (None, None, None) => Target::Dir(backup_dir(ctx)),
         },
     };
@@ -127,21 +127,6 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
     })
 }
 
-/// `--to` (or the settings' `backup.to`): an object-storage prefix, or a folder.
-fn target_of(to: &str) -> Result<Target> {
-    if !crate::objects::is_object(to) {
-        return Ok(Target::Dir(to.into()));
-    }
-    let address = crate::objects::Address::parse(to)?;
-    if !address.is_prefix() {
-        return Err(usage_error(
-            format!("--to {to} names an object; backups go under a prefix"),
-            format!("end it with a slash: --to {to}/"),
-        ));
-    }
-    Ok(Target::Objects(address))
-}
-
 /// `--all`: each database in turn, then one table (or one JSON document) for the run.
 async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
     if args.parallel == Some(0) {
@@ -149,17 +134,8 @@ async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
     }
     let wait = args.wait.as_deref().map(|text| parse_duration("--wait", text)).transpose()?;
     let request = request(ctx, args)?;
-    let (lock, shown) = match &request.target {
-        Target::Dir(dir) => (backup::folder_lock(dir), dir.display().to_string()),
-        Target::Objects(prefix) => (backup::prefix_lock(prefix)?, prefix.to_string()),
-        _ => {
-            return Err(usage_error(
-                "--all writes into a folder or an object-storage prefix",
-                "use --dir DIR or --to s3://BUCKET/PREFIX/",
-            ));
-        }
-    };
-    let _lock = backup::lock_target(ctx, &lock, &shown, wait.and_then(|w| w.to_std().ok())).await?;
+    let _lock =
+        backup::lock_target(ctx, &request.target, wait.and_then(|w| w.to_std().ok())).await?;
     let selection = odoo_databases(ctx, &args.matches).await?;
     if selection.databases.is_empty() && selection.unreadable.is_empty() {
         let matching = if args.matches.is_empty() {

@@ -32,8 +32,19 @@ struct Freshness {
 pub async fn run(ctx: &Context, args: &BackupsArgs) -> Result<()> {
     let max_age =
         args.max_age.as_deref().map(|text| parse_duration("--max-age", text)).transpose()?;
-    let dir = args.dir.clone().unwrap_or_else(|| backup::backup_dir(ctx));
-    let found: Vec<Found> = all_backups(&dir)?
+    let dir = args
+        .dir
+        .clone()
+        .or_else(|| ctx.config.settings.backup.to.clone())
+        .unwrap_or_else(|| backup::backup_dir(ctx).display().to_string());
+    let all = if crate::objects::is_object(&dir) {
+        let prefix = crate::objects::Address::parse(&dir)?;
+        let prefix = if prefix.is_prefix() { prefix } else { prefix.child("/") };
+        backup::all_backups_under(ctx, &prefix).await?
+    } else {
+        all_backups(std::path::Path::new(&dir))?
+    };
+    let found: Vec<Found> = all
         .into_iter()
         .filter(|b| {
             args.matches.is_empty() || args.matches.iter().any(|p| glob_matches(p, &b.database))
@@ -45,7 +56,7 @@ pub async fn run(ctx: &Context, args: &BackupsArgs) -> Result<()> {
     };
     let stale: Vec<String> =
         checked.iter().flatten().filter(|f| !f.ok).map(|f| f.database.clone()).collect();
-    let listing = Listing { dir: dir.display().to_string(), backups: found, checked };
+    let listing = Listing { dir: dir.clone(), backups: found, checked };
     ctx.printer.emit(&listing, || human(ctx, &listing))?;
     if stale.is_empty() {
         return Ok(());
@@ -53,7 +64,7 @@ pub async fn run(ctx: &Context, args: &BackupsArgs) -> Result<()> {
     Err(Failure::check_failed(format!(
         "no backup newer than {} in {} for: {}",
         args.max_age.as_deref().unwrap_or_default(),
-        dir.display(),
+        dir,
         stale.join(", ")
     ))
     .hint("check the backup job (its cron mail or `journalctl -u odoodb-backup`)")

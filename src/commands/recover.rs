@@ -32,8 +32,19 @@ pub async fn run(ctx: &Context, _args: &RecoverArgs) -> Result<()> {
         ctx.printer
             .warn(&format!("recovered: removed {}, left by a killed odoodb run", path.display()));
     }
+    // Uploads killed half way: their parts, invisible and billed, are aborted on the server.
+    let (aborted, upload_problems) =
+        crate::objects::settle_abandoned(&ctx.config.settings.backup.s3).await;
+    for line in &aborted {
+        ctx.printer.warn(&format!("recovered: {line}"));
+    }
+    for line in &upload_problems {
+        ctx.printer.warn(line);
+    }
     let admin_client = ctx.connect_admin().await?;
     let mut sweep = ctx.recover(&admin_client).await;
+    sweep.settled.extend(aborted);
+    sweep.problems.extend(upload_problems.into_iter().map(crate::safe::recover::Problem::unnamed));
     sweep.settled.extend(
         scratch
             .iter()

@@ -17,7 +17,7 @@ use crate::error::Failure;
 use crate::secret::Secret;
 
 const DEFAULT_REGION: &str = "us-east-1";
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+const DEFAULT_TIMEOUT: Duration = Duration::from_mins(2);
 
 /// Where and as whom requests go.
 #[derive(Debug, Clone)]
@@ -300,7 +300,9 @@ mod tests {
     fn no_credentials_is_one_clear_error() -> Result<()> {
         let home = tempfile::tempdir()?;
         let env = Env(HashMap::new(), home.path().to_path_buf());
-        let error = reach(&env, &S3Settings::default()).expect_err("no credentials");
+        let Err(error) = reach(&env, &S3Settings::default()) else {
+            anyhow::bail!("credentials out of nothing");
+        };
         assert!(error.to_string().contains("no credentials"), "{error}");
         Ok(())
     }

@@ -28,14 +28,13 @@ pub fn explain(error: &object_store::Error, doing: &str, store: &Store) -> anyho
         )
         .into();
     }
+    let refused = matches!(
+        error,
+        object_store::Error::PermissionDenied { .. } | object_store::Error::Unauthenticated { .. }
+    ) || status_of(&text)
+        .is_some_and(|status| status.starts_with("403") || status.starts_with("401"));
     match error {
-        object_store::Error::NotFound { .. } => {
-            Failure::failed(format!("{doing} failed: there is no such object on {server}"))
-                .hint("list what is there with `odoodb backups s3://BUCKET/PREFIX/`")
-                .into()
-        }
-        object_store::Error::PermissionDenied { .. }
-        | object_store::Error::Unauthenticated { .. } => {
+        _ if refused => {
             let why = [
                 "SignatureDoesNotMatch",
                 "InvalidAccessKeyId",
@@ -44,7 +43,7 @@ pub fn explain(error: &object_store::Error, doing: &str, store: &Store) -> anyho
                 "InvalidToken",
             ]
             .iter()
-            .find(|code| text.contains(*code))
+            .find(|code| chain.contains(*code))
             .map_or_else(String::new, |code| format!(" ({code})"));
             Failure::failed(format!(
                 "{doing} failed: {server} refused the credentials from {}{why}",
@@ -52,6 +51,11 @@ pub fn explain(error: &object_store::Error, doing: &str, store: &Store) -> anyho
             ))
             .hint("check the access key and secret (and AWS_SESSION_TOKEN), and that they may use this bucket")
             .into()
+        }
+        object_store::Error::NotFound { .. } => {
+            Failure::failed(format!("{doing} failed: there is no such object on {server}"))
+                .hint("list what is there with `odoodb backups s3://BUCKET/PREFIX/`")
+                .into()
         }
         _ => {
             // The library's message also names its retry settings ("retry_timeout: …").

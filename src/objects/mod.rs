@@ -31,6 +31,15 @@ pub fn store(settings: &S3Settings, address: &Address) -> Result<Store> {
     Store::new(&reach, &address.bucket)
 }
 
+/// `work`, or an interruption as soon as Ctrl-C comes: a request to a silent server gives way.
+pub async fn or_cancel<T>(cancel: &Cancel, work: impl Future<Output = Result<T>>) -> Result<T> {
+    tokio::select! {
+        biased;
+        () = cancel.wait() => Err(crate::error::Failure::interrupted().into()),
+        done = work => done,
+    }
+}
+
 /// An object found under a prefix.
 #[derive(Debug, Clone)]
 pub struct Listed {
@@ -81,7 +90,7 @@ pub async fn delete(store: &Store, address: &Address) -> Result<()> {
 
 /// How long a read's signed address stays good: the read starts at once; this only bounds
 /// what a leaked address could do.
-const READ_GRANT: Duration = Duration::from_secs(6 * 3600);
+const READ_GRANT: Duration = Duration::from_hours(6);
 
 /// Opens an object for reading (blocking: call it off the async threads, within the runtime):
 /// its existence and the credentials are checked first, each failure in one line; then it is

@@ -114,7 +114,8 @@ fn abandoned_in(dir: &Path) -> Vec<Abandoned> {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(".new") {
+        let extension = Path::new(&name).extension().and_then(|e| e.to_str()).unwrap_or("");
+        if name.starts_with('.') && extension == "new" {
             // Its run died between creating and naming it: no upload was recorded in it yet
             // that a named record does not also hold.
             let old = entry
@@ -128,7 +129,7 @@ fn abandoned_in(dir: &Path) -> Vec<Abandoned> {
             }
             continue;
         }
-        if !name.ends_with(".json") {
+        if extension != "json" {
             continue;
         }
         let Ok(file) = std::fs::OpenOptions::new()

@@ -19,6 +19,7 @@ use super::address::Address;
 use super::client::Store;
 use super::errors::explain;
 use super::pending::{self, Held, Record};
+use crate::cancel::Cancel;
 use crate::error::Failure;
 
 /// The first parts' size; S3 takes at most 10 000 parts, so later ones grow (see `part_size`).
@@ -45,6 +46,7 @@ struct Sent {
 
 pub struct Upload {
     store: Store,
+    cancel: Cancel,
     address: Address,
     path: Path,
     id: String,
@@ -57,8 +59,6 @@ pub struct Upload {
 #[derive(Debug, Clone)]
 pub struct Stored {
     pub address: Address,
-    pub bytes: u64,
-    pub e_tag: Option<String>,
 }
 
 pub fn object_path(address: &Address) -> Result<Path> {
@@ -71,10 +71,14 @@ pub fn object_path(address: &Address) -> Result<Path> {
 
 impl Upload {
     /// Starts the upload on the server and records it.
-    pub async fn begin(store: &Store, address: &Address) -> Result<Self> {
+    /// Ctrl-C (`cancel`) stops the parts on the wire too.
+    pub async fn begin(store: &Store, address: &Address, cancel: &Cancel) -> Result<Self> {
         let path = object_path(address)?;
         let doing = format!("starting the upload of {address}");
-        let id = store.s3.create_multipart(&path).await.map_err(|e| explain(&e, &doing, store))?;
+        let id = super::or_cancel(cancel, async {
+            store.s3.create_multipart(&path).await.map_err(|e| explain(&e, &doing, store))
+        })
+        .await?;
         let record = Record {
             endpoint: store.reach.endpoint.clone(),
             region: store.reach.region.clone(),
@@ -102,6 +106,7 @@ impl Upload {
         Ok(Self {
             store: store.clone(),
             address: address.clone(),
+            cancel: cancel.clone(),
             path,
             id,
             record: Some(record),
@@ -141,12 +146,16 @@ impl Upload {
         };
         let doing = format!("completing the upload of {}", self.address);
         let parts: Vec<PartId> = sent.parts.iter().map(|(id, _)| id.clone()).collect();
-        let done = match self.store.s3.complete_multipart(&self.path, &self.id, parts).await {
+        let completing = async {
+            self.store
+                .s3
+                .complete_multipart(&self.path, &self.id, parts)
+                .await
+                .map_err(|e| explain(&e, &doing, &self.store))
+        };
+        let done = match super::or_cancel(&self.cancel.clone(), completing).await {
             Ok(done) => done,
-            Err(error) => {
-                let error = explain(&error, &doing, &self.store);
-                return Err(self.abort_after(error).await);
-            }
+            Err(error) => return Err(self.abort_after(error).await),
         };
         if let Some(record) = self.record.take() {
             record.done();
@@ -176,13 +185,13 @@ impl Upload {
             // back, cut into the same parts, and hashed the same way.
             _ => {
                 let sizes: Vec<usize> = (0..sent.parts.len()).map(part_size).collect();
-                let read = self.read_back_etag(&sizes).await?;
+                let read = super::or_cancel(&self.cancel, self.read_back_etag(&sizes)).await?;
                 if read != expected {
                     return Err(broken("not what was sent (its bytes read back differ)".into()));
                 }
             }
         }
-        Ok(Stored { address: self.address.clone(), bytes: meta.size, e_tag })
+        Ok(Stored { address: self.address.clone() })
     }
 
     async fn read_back_etag(&self, sizes: &[usize]) -> Result<String> {
@@ -235,7 +244,17 @@ impl Upload {
     }
 
     async fn abort_after(&mut self, error: anyhow::Error) -> anyhow::Error {
-        match self.store.s3.abort_multipart(&self.path, &self.id).await {
+        // Bounded: after a failure or Ctrl-C the run must end soon; what it could not abort in
+        // time stays recorded for `recover`.
+        let bound = self.store.reach.timeout.min(std::time::Duration::from_secs(15));
+        let aborting = self.store.s3.abort_multipart(&self.path, &self.id);
+        let aborted = tokio::time::timeout(bound, aborting).await.unwrap_or_else(|_| {
+            Err(object_store::Error::Generic {
+                store: "S3",
+                source: format!("no answer within {} s (timed out)", bound.as_secs()).into(),
+            })
+        });
+        match aborted {
             Ok(()) => {
                 if let Some(record) = self.record.take() {
                     record.done();

@@ -22,6 +22,7 @@ mod layout;
 mod list;
 mod neutralize;
 mod neutralize_inventory;
+mod objects;
 mod quiet;
 mod rename;
 mod restore;

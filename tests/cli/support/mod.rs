@@ -6,6 +6,7 @@
 pub mod archives;
 pub mod fixtures;
 pub mod platform;
+pub mod s3;
 pub mod spawned;
 pub mod sshd;
 
