@@ -113,6 +113,7 @@ zip\t'Odoo\'s own layout (dump.sql, manifest.json, filestore/): for Odoo\'s data
 dump\t'pg_dump\'s custom format, no filestore: Odoo\'s "dump" backups, pg_restore'"
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s o -l output -d 'Write the archive here instead of into --dir: a new file (its extension chooses the format when --format is not given), `-` for stdout, or a named pipe or device, written through; an existing file only with --force, a link is followed' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l dir -d 'Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> into this folder [default: settings backup.dir, else the current folder]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l to -d 'Write <db>_<YYYY-mm-dd_HH-MM-SS>.<ext> under this object-storage prefix (s3://BUCKET/PREFIX/), or into this folder; credentials and endpoint from AWS_* and ~/.aws as every S3 tool reads them, or [backup.s3] in the settings [default: settings backup.to]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l keep -d 'Once the new backup is complete and verified, keep only the newest N backups of this database in the folder [default: settings backup.keep]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l keep-daily -d 'Also keep the newest backup of each of the last N days that have one (restic\'s rule; with --keep-weekly and --keep-monthly, what any rule keeps stays) [default: settings backup.keep_daily]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l keep-weekly -d 'Keep the newest backup of each of the last N ISO weeks that have one [default: settings backup.keep_weekly]' -r
@@ -121,7 +122,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l compression -d 
 default\t''
 best\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l jobs -d 'Parallel pg_dump/compression jobs [default: the number of cores]' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l verify -d 'Check an archive end to end (checksums, manifest, dump, filestore names) instead of making one; exit 4 when anything is wrong' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l verify -d 'Check an archive (a file, an http(s) URL or s3://BUCKET/KEY) end to end (checksums, manifest, dump, filestore names) instead of making one; exit 4 when anything is wrong' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -140,6 +141,8 @@ never\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l all -d 'Back up every Odoo database of the server (not templates, not the system\'s), one archive each into --dir; exit 1 if any failed (the others are still made and kept)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l force -d 'Replace the file named with -o if it exists (once the new backup is complete)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l no-filestore -d 'Leave the filestore out (a backup of the database alone)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l dry-run -d 'Check everything and write nothing: for each database the archive it would write, the space it may need and the space free, and the older backups retention would remove'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l no-space-check -d 'Do not check the target folder\'s free space first (for filesystems whose free space misleads: compressing ones, some network mounts)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l json -d 'Print one JSON document on stdout and nothing else there'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s q -l quiet -d 'Print only errors and warnings'

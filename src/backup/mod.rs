@@ -8,9 +8,11 @@
 mod all;
 mod archive;
 mod check;
+mod dry_run;
 mod pg_dump;
 mod policy;
 mod retention;
+mod space;
 mod verify;
 
 use std::path::PathBuf;
@@ -37,10 +39,12 @@ pub use all::{
 };
 use archive::Archive;
 use check::quick_check;
+pub use dry_run::dry_run;
 use pg_dump::write_dump;
 pub use policy::Policy;
 use retention::prune;
-pub use retention::{Found, all_backups, backups_of};
+pub use retention::{Found, all_backups, backups_of, retention_policy};
+pub use space::{preflight, require_folder};
 pub use verify::{findings_table, verify_archive};
 
 /// Where the archive goes.
@@ -289,14 +293,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     let target = match &request.target {
         Target::File(path, _) | Target::Stream(path) => Some(path.clone()),
         Target::Dir(dir) => {
-            if !dir.is_dir() {
-                return Err(Failure::failed(format!(
-                    "the backup folder {} does not exist",
-                    dir.display()
-                ))
-                .hint("create it, or choose another with --dir (or backup.dir in the settings)")
-                .into());
-            }
+            space::require_folder(&request.target)?;
             Some(dir.join(stamped(created)))
         }
         Target::Stdout | Target::Objects(_) => None,
@@ -369,14 +366,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     let mut another = || {
         let Target::Dir(dir) = &request.target else { return None };
         later += 1;
-        (later <= 60).then(|| {
-            let when = created + chrono::Duration::seconds(later);
-            dir.join(format!(
-                "{db}_{}.{}",
-                when.format("%Y-%m-%d_%H-%M-%S"),
-                extension(request.format)
-            ))
-        })
+        (later <= 60).then(|| dir.join(stamped(created + chrono::Duration::seconds(later))))
     };
     let placed = destination.commit(size, &mut another).await?;
     let shown = match &placed {
