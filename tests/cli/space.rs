@@ -121,8 +121,10 @@ fn backup_all_checks_the_space_of_every_database_first_and_dry_run_writes_nothin
         let name = entry["database"].as_str().unwrap();
         let estimate = &entry["estimate"];
         let db = if name == one.name { &one } else { &two };
-        let size = db.scalar_i64("SELECT pg_database_size(current_database())");
-        assert_eq!(estimate["database_bytes"].as_i64().unwrap(), size, "{entry}");
+        // The server's own figure (autovacuum may have grown the files a little since).
+        let server = db.scalar_i64("SELECT pg_database_size(current_database())");
+        let size = estimate["database_bytes"].as_i64().unwrap();
+        assert!((server - size).abs() < 1 << 20, "{entry}: the server says {server}");
         let files: u64 = crate::support::files_under(&env.filestore(name))
             .iter()
             .map(|f| std::fs::metadata(env.filestore(name).join(f)).unwrap().len())
