@@ -141,6 +141,8 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Back up every Odoo database of the server (not templates, not the system''s), one archive each into --dir; exit 1 if any failed (the others are still made and kept)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the file named with -o if it exists (once the new backup is complete)')
             [CompletionResult]::new('--no-filestore', '--no-filestore', [CompletionResultType]::ParameterName, 'Leave the filestore out (a backup of the database alone)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check everything and write nothing: for each database the archive it would write, the space it may need and the space free, and the older backups retention would remove')
+            [CompletionResult]::new('--no-space-check', '--no-space-check', [CompletionResultType]::ParameterName, 'Do not check the target folder''s free space first (for filesystems whose free space misleads: compressing ones, some network mounts)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')

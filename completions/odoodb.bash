@@ -231,7 +231,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__backup)
-            opts="-o -c -p -U -y -q -v -h --all --match --parallel --wait --format --output --dir --to --force --keep --keep-daily --keep-weekly --keep-monthly --no-filestore --compression --jobs --verify --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-o -c -p -U -y -q -v -h --all --match --parallel --wait --format --output --dir --to --force --keep --keep-daily --keep-weekly --keep-monthly --no-filestore --compression --jobs --dry-run --no-space-check --verify --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

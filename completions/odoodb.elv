@@ -135,6 +135,8 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --all 'Back up every Odoo database of the server (not templates, not the system''s), one archive each into --dir; exit 1 if any failed (the others are still made and kept)'
             cand --force 'Replace the file named with -o if it exists (once the new backup is complete)'
             cand --no-filestore 'Leave the filestore out (a backup of the database alone)'
+            cand --dry-run 'Check everything and write nothing: for each database the archive it would write, the space it may need and the space free, and the older backups retention would remove'
+            cand --no-space-check 'Do not check the target folder''s free space first (for filesystems whose free space misleads: compressing ones, some network mounts)'
             cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
             cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
             cand --json 'Print one JSON document on stdout and nothing else there'

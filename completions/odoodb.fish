@@ -141,6 +141,8 @@ never\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l all -d 'Back up every Odoo database of the server (not templates, not the system\'s), one archive each into --dir; exit 1 if any failed (the others are still made and kept)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l force -d 'Replace the file named with -o if it exists (once the new backup is complete)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l no-filestore -d 'Leave the filestore out (a backup of the database alone)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l dry-run -d 'Check everything and write nothing: for each database the archive it would write, the space it may need and the space free, and the older backups retention would remove'
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l no-space-check -d 'Do not check the target folder\'s free space first (for filesystems whose free space misleads: compressing ones, some network mounts)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l json -d 'Print one JSON document on stdout and nothing else there'
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s q -l quiet -d 'Print only errors and warnings'

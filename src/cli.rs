@@ -370,6 +370,16 @@ pub struct BackupArgs {
     #[arg(long, value_name = "N")]
     pub jobs: Option<u32>,
 
+    /// Check everything and write nothing: for each database the archive it would write, the
+    /// space it may need and the space free, and the older backups retention would remove
+    #[arg(long, conflicts_with = "verify")]
+    pub dry_run: bool,
+
+    /// Do not check the target folder's free space first (for filesystems whose free space
+    /// misleads: compressing ones, some network mounts)
+    #[arg(long, conflicts_with = "verify")]
+    pub no_space_check: bool,
+
     /// Check an archive (a file, an http(s) URL or s3://BUCKET/KEY) end to end (checksums,
     /// manifest, dump, filestore names) instead of making one; exit 4 when anything is wrong
     #[arg(long, value_name = "FILE", conflicts_with_all = ["db", "output", "dir", "to", "keep", "keep_daily", "keep_weekly", "keep_monthly", "all", "format"])]

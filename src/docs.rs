@@ -508,12 +508,12 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "prod and its filestore into prod_<date>.tar.gz in the backup folder.",
             ),
             (
-                "odoodb backup prod --format zip -o prod.zip",
-                "Odoo's own format, for its database manager or the upgrade platform.",
-            ),
-            (
                 "odoodb backup --all --dir /var/backups/odoo --keep-daily 7 --keep-weekly 4 --keep-monthly 3 -q",
                 "Every Odoo database, nightly from cron: silent unless something failed.",
+            ),
+            (
+                "odoodb backup --all --dir /var/backups/odoo --keep-daily 7 --dry-run",
+                "What that run would write, the space it may need against the space free, and the old backups retention would remove; nothing is written.",
             ),
             (
                 "odoodb backup --verify prod_2026-11-22_03-00-00.tar.gz",

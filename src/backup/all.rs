@@ -51,6 +51,23 @@ pub struct Selection {
     pub unreadable: Vec<Outcome>,
 }
 
+impl Selection {
+    /// Fails when there is nothing to back up, naming what was looked for.
+    pub fn require_some(&self, ctx: &Context, matches: &[String]) -> Result<()> {
+        if !self.databases.is_empty() || !self.unreadable.is_empty() {
+            return Ok(());
+        }
+        let matching = if matches.is_empty() {
+            String::new()
+        } else {
+            format!(" matches {}", matches.join(" or "))
+        };
+        Err(Failure::failed(format!("no Odoo database{matching} on {}", ctx.params.describe()))
+            .hint("`odoodb list` shows the databases odoodb sees")
+            .into())
+    }
+}
+
 /// The Odoo databases to back up, by name; `patterns` (shell globs, `*` and `?`) narrow them
 /// when given.
 pub async fn odoo_databases(ctx: &Context, patterns: &[String]) -> Result<Selection> {

@@ -95,14 +95,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     let target = match &request.target {
         Target::File(path, _) | Target::Stream(path) => Some(path.clone()),
         Target::Dir(dir) => {
-            if !dir.is_dir() {
-                return Err(Failure::failed(format!(
-                    "the backup folder {} does not exist",
-                    dir.display()
-                ))
-                .hint("create it, or choose another with --dir (or backup.dir in the settings)")
-                .into());
-            }
+            super::space::require_folder(&request.target)?;
             Some(dir.join(stamped(created)))
         }
         Target::Stdout | Target::Objects(_) => None,
@@ -175,14 +168,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     let mut another = || {
         let Target::Dir(dir) = &request.target else { return None };
         later += 1;
-        (later <= 60).then(|| {
-            let when = created + chrono::Duration::seconds(later);
-            dir.join(format!(
-                "{db}_{}.{}",
-                when.format("%Y-%m-%d_%H-%M-%S"),
-                extension(request.format)
-            ))
-        })
+        (later <= 60).then(|| dir.join(stamped(created + chrono::Duration::seconds(later))))
     };
     let placed = destination.commit(size, &mut another).await?;
     let shown = match &placed {
@@ -287,7 +273,7 @@ async fn begin_upload(
         .into())
 }
 
-async fn filestore_plan(
+pub(super) async fn filestore_plan(
     ctx: &Context,
     client: &Client,
     db: &str,

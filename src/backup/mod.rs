@@ -8,10 +8,12 @@
 mod all;
 mod archive;
 mod check;
+mod dry_run;
 mod make;
 mod pg_dump;
 mod policy;
 mod retention;
+mod space;
 mod verify;
 
 use std::path::PathBuf;
@@ -24,9 +26,11 @@ use crate::cli::Compression;
 use crate::context::Context;
 
 pub use all::{glob_matches, lock_target, make_each, odoo_databases, outcomes_table, verdict};
+pub use dry_run::dry_run;
 pub use make::make;
 pub use policy::Policy;
-pub use retention::{Found, all_backups, all_backups_under, backups_of};
+pub use retention::{Found, all_backups, all_backups_under, backups_of, retention_policy};
+pub use space::{preflight, require_folder};
 pub use verify::{findings_table, verify_archive};
 
 /// Where the archive goes.

@@ -1,10 +1,12 @@
-//! Backups of a database in a folder, by their name, and `--keep`.
+//! Backups of a database in a folder, by their name, and `--keep`: which would go once a new
+//! one exists (`would_prune`, also for `--dry-run`), and their removal (`prune`).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
 use super::policy::{Policy, kept};
+use crate::error::usage_error;
 
 /// A backup file name of `db`: `<db>_<YYYY-mm-dd_HH-MM-SS>.<tar.gz|zip|dump>`, Odoo's download
 /// name; returns its time.
@@ -94,9 +96,13 @@ pub fn backups_of(db: &str, dir: &Path) -> Vec<(chrono::NaiveDateTime, PathBuf)>
     found
 }
 
-/// Removes the backups of `db` beside `new` that `policy` does not keep (the new one counts and
-/// is never removed), oldest first; returns what was removed, in that order.
-pub(super) fn prune(db: &str, new: &Path, policy: &Policy) -> Result<Vec<String>> {
+/// The backups of `db` beside `new` that `policy` does not keep once `new` exists (it counts as
+/// the newest and is never among them), oldest first. Reads the folder, changes nothing: what
+/// `prune` removes and what `backup --dry-run` shows.
+pub(super) fn would_prune(db: &str, new: &Path, policy: &Policy) -> Vec<PathBuf> {
+    if policy.is_empty() {
+        return Vec::new();
+    }
     let dir = match new.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -108,19 +114,19 @@ pub(super) fn prune(db: &str, new: &Path, policy: &Policy) -> Result<Vec<String>
     let new_time = new_name
         .and_then(|name| backup_time(db, &name.to_string_lossy()))
         .unwrap_or_else(|| chrono::Local::now().naive_local());
-    let mut candidates: Vec<(chrono::NaiveDateTime, PathBuf)> = backups_of(db, dir)
+    let candidates: Vec<(chrono::NaiveDateTime, PathBuf)> = backups_of(db, dir)
         .into_iter()
         .filter(|(time, path)| *time < new_time && path.file_name() != new_name)
         .collect();
-    // The new backup takes part in the policy as the newest, and is always kept.
-    let times: Vec<chrono::NaiveDateTime> =
-        std::iter::once(new_time).chain(candidates.iter().map(|(time, _)| *time)).collect();
-    let mut keep = kept(&times, policy).into_iter().skip(1);
-    candidates.retain(|_| !keep.next().unwrap_or(true));
     // Oldest first: stopped midway, what is left is the newer ones.
-    let doomed: Vec<PathBuf> = candidates.into_iter().rev().map(|(_, path)| path).collect();
+    let_go(new_time, candidates, policy)
+}
+
+/// Removes the backups of `db` beside `new` that `policy` does not keep (`would_prune`), oldest
+/// first; returns what was removed, in that order.
+pub(super) fn prune(db: &str, new: &Path, policy: &Policy) -> Result<Vec<String>> {
     let mut removed = Vec::new();
-    for path in doomed {
+    for path in would_prune(db, new, policy) {
         std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
         removed.push(path.display().to_string());
     }
@@ -169,4 +175,39 @@ pub(super) async fn prune_objects(
         removed.push(address.to_string());
     }
     Ok(removed)
+}
+
+/// The retention rules of a backup: the flags' when any is given, else the settings'; none for
+/// a stream (where flags are refused). A rule of 0 is refused: it would keep nothing.
+pub fn retention_policy(
+    flags: Policy,
+    settings: &crate::config::BackupSettings,
+    streamed: bool,
+) -> Result<Policy> {
+    if !flags.is_empty() && streamed {
+        return Err(usage_error(
+            "--keep needs a folder or a prefix, not a stream",
+            "use --dir DIR or --to s3://BUCKET/PREFIX/",
+        ));
+    }
+    if streamed {
+        return Ok(Policy::default());
+    }
+    let policy = if flags.is_empty() { Policy::from(settings) } else { flags };
+    if policy.last == Some(0) {
+        return Err(usage_error("--keep 0 would remove the new backup too", "keep at least 1"));
+    }
+    for (name, value) in [
+        ("--keep-daily", policy.daily),
+        ("--keep-weekly", policy.weekly),
+        ("--keep-monthly", policy.monthly),
+    ] {
+        if value == Some(0) {
+            return Err(usage_error(
+                format!("{name} 0 keeps nothing by that rule"),
+                "leave it out, or keep at least 1",
+            ));
+        }
+    }
+    Ok(policy)
 }

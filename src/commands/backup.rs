@@ -32,6 +32,12 @@ pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<()> {
         usage_error("name the database to back up", "odoodb backup <db>, or --verify FILE")
     })?;
     let request = request(ctx, args)?;
+    if args.dry_run {
+        return dry_run(ctx, args, &[db.to_string()], Vec::new(), &request, 1).await;
+    }
+    if !args.no_space_check {
+        backup::preflight(ctx, &[db.to_string()], &request, 1).await?;
+    }
     let stdout = matches!(request.target, Target::Stdout);
     let report = make(ctx, db, &request).await?;
     if stdout {
@@ -108,7 +114,13 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
         ));
     }
     let streamed = matches!(target, Target::Stdout | Target::Stream(_));
-    let retention = retention(ctx, args, streamed)?;
+    let flags = Policy {
+        last: args.keep,
+        daily: args.keep_daily,
+        weekly: args.keep_weekly,
+        monthly: args.keep_monthly,
+    };
+    let retention = backup::retention_policy(flags, &ctx.config.settings.backup, streamed)?;
     let jobs = match args.jobs {
         Some(0) => {
             return Err(usage_error("--jobs must be at least 1", "leave it out to use every core"));
@@ -134,24 +146,24 @@ async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
     }
     let wait = args.wait.as_deref().map(|text| parse_duration("--wait", text)).transpose()?;
     let request = request(ctx, args)?;
-    let _lock =
-        backup::lock_target(ctx, &request.target, wait.and_then(|w| w.to_std().ok())).await?;
+    // A dry run writes nothing, not even the lock file.
+    let _lock = if args.dry_run {
+        backup::require_folder(&request.target)?;
+        None
+    } else {
+        Some(backup::lock_target(ctx, &request.target, wait.and_then(|w| w.to_std().ok())).await?)
+    };
     let selection = odoo_databases(ctx, &args.matches).await?;
-    if selection.databases.is_empty() && selection.unreadable.is_empty() {
-        let matching = if args.matches.is_empty() {
-            String::new()
-        } else {
-            format!(" matches {}", args.matches.join(" or "))
-        };
-        return Err(Failure::failed(format!(
-            "no Odoo database{matching} on {}",
-            ctx.params.describe()
-        ))
-        .hint("`odoodb list` shows the databases odoodb sees")
-        .into());
+    selection.require_some(ctx, &args.matches)?;
+    let parallel = args.parallel.unwrap_or(1);
+    if args.dry_run {
+        let unreadable = selection.unreadable.into_iter().map(|o| (o.database, o.error)).collect();
+        return dry_run(ctx, args, &selection.databases, unreadable, &request, parallel).await;
     }
-    let mut outcomes =
-        make_each(ctx, &selection.databases, &request, args.parallel.unwrap_or(1)).await;
+    if !args.no_space_check {
+        backup::preflight(ctx, &selection.databases, &request, parallel).await?;
+    }
+    let mut outcomes = make_each(ctx, &selection.databases, &request, parallel).await;
     ctx.check_interrupt()?;
     outcomes.extend(selection.unreadable);
     outcomes.sort_by(|a, b| a.database.cmp(&b.database));
@@ -166,40 +178,20 @@ async fn all(ctx: &Context, args: &BackupArgs) -> Result<()> {
     backup::verdict(&failed, &damaged, outcomes.len())
 }
 
-/// The retention rules: the flags when any is given, else the settings'; none for a stream.
-fn retention(ctx: &Context, args: &BackupArgs, streamed: bool) -> Result<Policy> {
-    let flags = Policy {
-        last: args.keep,
-        daily: args.keep_daily,
-        weekly: args.keep_weekly,
-        monthly: args.keep_monthly,
-    };
-    if !flags.is_empty() && streamed {
-        return Err(usage_error(
-            "--keep needs a folder or a prefix, not a stream",
-            "use --dir DIR or --to s3://BUCKET/PREFIX/",
-        ));
-    }
-    if streamed {
-        return Ok(Policy::default());
-    }
-    let policy = if flags.is_empty() { Policy::from(&ctx.config.settings.backup) } else { flags };
-    if policy.last == Some(0) {
-        return Err(usage_error("--keep 0 would remove the new backup too", "keep at least 1"));
-    }
-    for (name, value) in [
-        ("--keep-daily", policy.daily),
-        ("--keep-weekly", policy.weekly),
-        ("--keep-monthly", policy.monthly),
-    ] {
-        if value == Some(0) {
-            return Err(usage_error(
-                format!("{name} 0 keeps nothing by that rule"),
-                "leave it out, or keep at least 1",
-            ));
-        }
-    }
-    Ok(policy)
+/// `--dry-run`: what the backup would do, and exit as it would (see `backup::dry_run`).
+async fn dry_run(
+    ctx: &Context,
+    args: &BackupArgs,
+    databases: &[String],
+    unreadable: Vec<(String, Option<String>)>,
+    request: &Request,
+    parallel: usize,
+) -> Result<()> {
+    let check = !args.no_space_check;
+    let plan =
+        backup::dry_run(ctx, databases, unreadable, request, parallel, args.all, check).await?;
+    ctx.printer.emit(&plan, || plan.text())?;
+    plan.verdict()
 }
 
 fn human(report: &Report) -> String {

@@ -22,13 +22,14 @@ use super::pending::{self, Held, Record};
 use crate::cancel::Cancel;
 use crate::error::Failure;
 
-/// The first parts' size; S3 takes at most 10 000 parts, so later ones grow (see `part_size`).
-const PART: usize = 8 << 20;
+/// The first parts' size: S3's smallest (but for the last), which keeps memory low; S3 takes at
+/// most 10 000 parts, so later ones grow (see `part_size`).
+const PART: usize = 5 << 20;
 /// Parts on the wire at once.
 const IN_FLIGHT: usize = 2;
 
-/// Part `index` (from 0)'s size: 8 MiB for the first thousand, then 8 MiB more every thousand,
-/// which carries some 440 GB in 10 000 parts.
+/// Part `index` (from 0)'s size: 5 MiB for the first thousand, then 5 MiB more every thousand,
+/// which carries some 270 GiB in 10 000 parts.
 fn part_size(index: usize) -> usize {
     PART * (1 + index / 1000)
 }

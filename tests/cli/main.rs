@@ -32,6 +32,7 @@ mod review;
 mod safety;
 mod secrets;
 mod snapshots;
+mod space;
 mod standin;
 mod terminal;
 mod upgrade;

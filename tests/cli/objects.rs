@@ -113,8 +113,20 @@ fn zip_and_dump_archives_stream_up_and_back() {
     let Some(s3) = S3Server::start("zip and dump through object storage") else { return };
     let env = TestEnv::new();
     let db = fixtures::modern(&env, "s3fmt");
+    // Random bytes that do not compress: the zip spans several parts of the upload.
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let noise: Vec<u8> = (0..12 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_le_bytes()[3]
+        })
+        .collect();
+    db.add_attachment(&env, "noise.bin", &noise);
     let bucket = s3.bucket("formats");
     let rows = checksums(&db.name);
+    let files = file_contents(&env.filestore(&db.name));
     for format in ["zip", "dump"] {
         let prefix = format!("s3://{bucket}/{format}/");
         let mut backup = env.cmd();
@@ -136,6 +148,11 @@ fn zip_and_dump_archives_stream_up_and_back() {
             .unwrap();
         assert!(restored.status.success(), "{}", text(&restored.stderr));
         assert_eq!(checksums(&copy), rows, "{format}: the same rows");
+        if format == "zip" {
+            let stored = std::fs::metadata(s3.object_path(&bucket, &keys[0])).unwrap().len();
+            assert!(stored > 10 << 20, "several parts: {stored} bytes");
+            assert_eq!(file_contents(&env.filestore(&copy)), files, "the same files");
+        }
         crate::support::drop_database(&copy);
     }
 }
