@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::make::filestore_plan;
-use super::retention::would_prune;
+use super::retention::{would_prune, would_prune_objects};
 use super::space::{self, Estimate, Space, require_folder, would_write};
 use super::{Request, Target, extension, format_name};
 use crate::context::Context;
@@ -39,9 +39,8 @@ pub struct Planned {
     pub archive: String,
     pub format: &'static str,
     pub estimate: Estimate,
-    /// The older backups retention would remove once the new one is complete, oldest first;
-    /// `None` under an object-storage prefix, not listed by a dry run.
-    pub would_remove: Option<Vec<String>>,
+    /// The older backups retention would remove once the new one is complete, oldest first.
+    pub would_remove: Vec<String>,
 }
 
 /// A database the run could not back up, and why.
@@ -126,10 +125,9 @@ impl Plan {
                 );
             }
             text.push(')');
-            match plan.would_remove.as_deref() {
-                None => text.push_str("\n  retention under an object-storage prefix: not listed"),
-                Some([]) => text.push_str("\n  retention would remove nothing"),
-                Some(paths) => {
+            match plan.would_remove.as_slice() {
+                [] => text.push_str("\n  retention would remove nothing"),
+                paths => {
                     for path in paths {
                         let _ = write!(text, "\n  retention would remove {path}");
                     }
@@ -189,21 +187,22 @@ async fn plan(
     require_folder(&request.target)?;
     let new = would_write(db, request, when);
     let estimate = space::estimate(ctx, &admin_client, db, request, new.as_deref()).await?;
-    let shown = |paths: Vec<std::path::PathBuf>| {
-        Some(paths.iter().map(|p| p.display().to_string()).collect())
+    let shown = |paths: Vec<std::path::PathBuf>| -> Vec<String> {
+        paths.iter().map(|p| p.display().to_string()).collect()
     };
     let (archive, would_remove) = match (&request.target, new) {
         (Target::Objects(prefix), _) => {
             let stamp = when.format("%Y-%m-%d_%H-%M-%S");
             let name = format!("{db}_{stamp}.{}", extension(request.format));
-            let listed = request.retention.is_empty().then(Vec::new);
-            (prefix.child(&name).to_string(), listed)
+            let new = prefix.child(&name);
+            let doomed = would_prune_objects(ctx, db, &new, &request.retention).await?;
+            (new.to_string(), doomed.iter().map(ToString::to_string).collect())
         }
-        (Target::Stream(path), _) => (path.display().to_string(), Some(Vec::new())),
+        (Target::Stream(path), _) => (path.display().to_string(), Vec::new()),
         (_, Some(new)) => {
             (new.display().to_string(), shown(would_prune(db, &new, &request.retention)))
         }
-        (_, None) => ("-".to_string(), Some(Vec::new())),
+        (_, None) => ("-".to_string(), Vec::new()),
     };
     Ok(Planned {
         database: db.to_string(),

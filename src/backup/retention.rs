@@ -148,14 +148,17 @@ fn let_go<T>(
     candidates.into_iter().rev().map(|(_, item)| item).collect()
 }
 
-/// `prune` for a prefix in object storage: the objects of `db` beside `new` that `policy` does
-/// not keep are removed, oldest first; returns what was removed.
-pub(super) async fn prune_objects(
+/// `would_prune` for a prefix in object storage: the objects of `db` beside `new` that `policy`
+/// does not keep once `new` exists, oldest first (a listing; nothing is changed).
+pub(super) async fn would_prune_objects(
     ctx: &crate::context::Context,
     db: &str,
     new: &crate::objects::Address,
     policy: &Policy,
-) -> Result<Vec<String>> {
+) -> Result<Vec<crate::objects::Address>> {
+    if policy.is_empty() {
+        return Ok(Vec::new());
+    }
     let prefix = new.parent();
     let store = crate::objects::store(&ctx.config.settings.backup.s3, &prefix)?;
     let new_time =
@@ -169,8 +172,20 @@ pub(super) async fn prune_objects(
                 (time < new_time && listed.address != *new).then_some((time, listed.address))
             })
             .collect();
+    Ok(let_go(new_time, candidates, policy))
+}
+
+/// `prune` for a prefix in object storage; returns what was removed, oldest first.
+pub(super) async fn prune_objects(
+    ctx: &crate::context::Context,
+    db: &str,
+    new: &crate::objects::Address,
+    policy: &Policy,
+) -> Result<Vec<String>> {
+    let doomed = would_prune_objects(ctx, db, new, policy).await?;
+    let store = crate::objects::store(&ctx.config.settings.backup.s3, &new.parent())?;
     let mut removed = Vec::new();
-    for address in let_go(new_time, candidates, policy) {
+    for address in doomed {
         crate::objects::or_cancel(&ctx.cancel, crate::objects::delete(&store, &address)).await?;
         removed.push(address.to_string());
     }

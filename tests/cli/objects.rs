@@ -90,6 +90,28 @@ fn three_databases_round_trip_through_object_storage() {
         assert_eq!(&file_contents(&env.filestore(&db.name)), files, "{}: the same files", db.name);
     }
 
+    // A dry run names, per database, the one older object --keep 1 would remove, and removes
+    // nothing.
+    let mut dry = env.cmd();
+    dry.envs(s3.vars());
+    let output = dry
+        .args(["--json", "backup", "--all", "--match", &glob, "--to", &prefix, "--dry-run"])
+        .args(["--keep", "1"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let plan = json(&output);
+    for planned in plan["databases"].as_array().unwrap() {
+        let db = planned["database"].as_str().unwrap();
+        let older = objects.iter().find(|k| k.contains(db)).unwrap();
+        assert_eq!(
+            planned["would_remove"],
+            serde_json::json!([format!("s3://{bucket}/{older}")]),
+            "{db}"
+        );
+    }
+    assert_eq!(s3.objects(&bucket, "nightly/"), objects, "the dry run changed nothing");
+
     // Retention on the prefix: a second run keeping one leaves the new ones only.
     let mut again = env.cmd();
     again.envs(s3.vars());
