@@ -380,10 +380,25 @@ pub struct BackupArgs {
     #[arg(long, conflicts_with = "verify")]
     pub no_space_check: bool,
 
+    /// Encrypt the whole archive with age to this public key (age1…), as `age -r` does; its
+    /// name then ends in .age; repeatable [default: settings backup.encrypt_to]
+    #[arg(long, value_name = "RECIPIENT", help_heading = "Encryption")]
+    pub encrypt_to: Vec<String>,
+
+    /// Encrypt to the public keys in this file, one a line (`#` comments), as `age -R` reads;
+    /// repeatable
+    #[arg(long, value_name = "FILE", help_heading = "Encryption")]
+    pub encrypt_to_file: Vec<PathBuf>,
+
     /// Check an archive (a file, an http(s) URL or s3://BUCKET/KEY) end to end (checksums,
     /// manifest, dump, filestore names) instead of making one; exit 4 when anything is wrong
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["db", "output", "dir", "to", "keep", "keep_daily", "keep_weekly", "keep_monthly", "all", "format"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["db", "output", "dir", "to", "keep", "keep_daily", "keep_weekly", "keep_monthly", "all", "format", "encrypt_to", "encrypt_to_file"])]
     pub verify: Option<PathBuf>,
+
+    /// With --verify: the age identity file (AGE-SECRET-KEY-1… lines) that decrypts an
+    /// encrypted archive [default: $ODOODB_AGE_IDENTITY, else settings restore.identity]
+    #[arg(long, value_name = "FILE", requires = "verify", help_heading = "Encryption")]
+    pub identity: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -424,6 +439,11 @@ pub struct RestoreArgs {
     /// Show what the archive holds (manifest, format, versions, sizes) and restore nothing
     #[arg(long)]
     pub inspect: bool,
+
+    /// The age identity file (AGE-SECRET-KEY-1… lines) that decrypts an encrypted archive
+    /// [default: $ODOODB_AGE_IDENTITY, else settings restore.identity]
+    #[arg(long, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
 
     /// For an http(s) archive: seconds to wait for its server to accept the connection
     /// [default: settings [restore] connect_timeout, else 30]

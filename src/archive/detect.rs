@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
+use super::crypt::{self, Keys};
 use super::feed::{self, Timeouts};
 use crate::cancel::Cancel;
 use crate::error::Failure;
@@ -65,8 +66,9 @@ impl Input {
             Self::Stdin => return None,
         };
         let mut stem = name.as_str();
-        for ext in [".tar.gz", ".tgz", ".tar", ".zip", ".dump", ".pgdump", ".backup", ".gz", ".sql"]
-        {
+        for ext in [
+            ".age", ".tar.gz", ".tgz", ".tar", ".zip", ".dump", ".pgdump", ".backup", ".gz", ".sql",
+        ] {
             stem = stem.strip_suffix(ext).unwrap_or(stem);
         }
         Some(stem.to_string())
@@ -127,11 +129,13 @@ impl Format {
     }
 }
 
-/// A stream whose format is known, positioned at its start. Gzip is already undone (for tar and
-/// SQL), and `gzipped` says it was there.
+/// A stream whose format is known, positioned at its start. age encryption and gzip are
+/// already undone (gzip for tar and SQL); `encrypted_to` and `gzipped` say they were there.
 pub struct Sniffed {
     pub format: Format,
     pub gzipped: bool,
+    /// Encrypted (age): the recipients its header names.
+    pub encrypted_to: Option<Vec<String>>,
     pub stream: Stream,
 }
 
@@ -145,14 +149,36 @@ fn peek(mut stream: Stream) -> Result<(Vec<u8>, Stream), std::io::Error> {
     Ok((head, rest))
 }
 
-/// Tells the format of a stream by its first bytes.
-pub fn sniff(stream: Stream, what: &str) -> Result<Sniffed> {
+/// Tells the format of a stream by its first bytes. An age-encrypted one is decrypted with
+/// `keys` first (every reader gets the plaintext), or refused, naming its recipients.
+pub fn sniff(stream: Stream, what: &str, keys: &Keys) -> Result<Sniffed> {
     let (head, stream) = peek(stream).with_context(|| format!("cannot read {what}"))?;
+    if !crypt::is_age(&head) {
+        return sniff_plain(&head, stream, what);
+    }
+    let (plain, recipients) = crypt::decrypt(stream, keys, what)?;
+    let (head, plain) = peek(plain).map_err(|e| {
+        Failure::failed(format!("{what} is an age-encrypted file that cannot be decrypted: {e}"))
+            .unchanged()
+            .hint("the file is damaged or was not written whole; use another backup")
+    })?;
+    if crypt::is_age(&head) {
+        return Err(not_a_backup(what, "an age file inside an age file"));
+    }
+    let mut sniffed = sniff_plain(&head, plain, what)?;
+    sniffed.encrypted_to = Some(recipients);
+    Ok(sniffed)
+}
+
+/// Tells the format of a plaintext stream by its first bytes (`head`, which `stream` still
+/// starts with).
+fn sniff_plain(head: &[u8], stream: Stream, what: &str) -> Result<Sniffed> {
+    let known = |format, gzipped, stream| Sniffed { format, gzipped, encrypted_to: None, stream };
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
-        return Ok(Sniffed { format: Format::Zip, gzipped: false, stream });
+        return Ok(known(Format::Zip, false, stream));
     }
     if head.starts_with(b"PGDMP") {
-        return Ok(Sniffed { format: Format::PgCustom, gzipped: false, stream });
+        return Ok(known(Format::PgCustom, false, stream));
     }
     if head.starts_with(&[0x1f, 0x8b]) {
         let decoded: Stream = Box::new(flate2::read::MultiGzDecoder::new(stream));
@@ -160,12 +186,12 @@ pub fn sniff(stream: Stream, what: &str) -> Result<Sniffed> {
             Failure::failed(format!("{what} is a corrupt or truncated gzip file ({e})"))
         })?;
         return match plain_kind(&inner) {
-            Some(format) => Ok(Sniffed { format, gzipped: true, stream: decoded }),
+            Some(format) => Ok(known(format, true, decoded)),
             None => Err(not_a_backup(what, "a gzip file holding neither a tar archive nor SQL")),
         };
     }
-    match plain_kind(&head) {
-        Some(format) => Ok(Sniffed { format, gzipped: false, stream }),
+    match plain_kind(head) {
+        Some(format) => Ok(known(format, false, stream)),
         None => Err(not_a_backup(what, "not a format odoodb knows")),
     }
 }
@@ -201,7 +227,7 @@ fn looks_like_sql(head: &[u8]) -> bool {
 fn not_a_backup(what: &str, why: &str) -> anyhow::Error {
     Failure::failed(format!("{what} is not a backup: {why}"))
         .unchanged()
-        .hint("odoodb restores its tar.gz, Odoo's zip, pg_dump -Fc files and -Fd folders, .sql and .sql.gz")
+        .hint("odoodb restores its tar.gz, Odoo's zip, pg_dump -Fc files and -Fd folders, .sql and .sql.gz, and any of them encrypted with age")
         .into()
 }
 
@@ -219,7 +245,7 @@ mod tests {
     use super::*;
 
     fn format_of(bytes: &[u8]) -> Option<Format> {
-        sniff(Box::new(Cursor::new(bytes.to_vec())), "test").ok().map(|s| s.format)
+        sniff(Box::new(Cursor::new(bytes.to_vec())), "test", &Keys::none()).ok().map(|s| s.format)
     }
 
     #[test]
@@ -240,5 +266,6 @@ mod tests {
         assert_eq!(input.stem().as_deref(), Some("prod_2024-01-01_10-00-00"));
         assert_eq!(Input::File("/b/prod.sql.gz".into()).stem().as_deref(), Some("prod"));
         assert_eq!(Input::File("/b/prod.tar.gz".into()).stem().as_deref(), Some("prod"));
+        assert_eq!(Input::File("/b/prod.zip.age".into()).stem().as_deref(), Some("prod"));
     }
 }

@@ -12,6 +12,7 @@
 //! Readers check every entry's name and kind (`names`) before any of it is written, and hand
 //! each part to a `Visitor`: the restore's extractor (`extract`) or the verifier (`verify`).
 
+pub mod crypt;
 pub mod detect;
 mod dump_check;
 pub mod extract;

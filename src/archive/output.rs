@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context as _, Result};
 
+use super::crypt::Recipients;
 use crate::run_files::RunFiles;
 
 /// What `-o PATH` names, once looked at (links followed): what the archive goes into.
@@ -189,8 +190,9 @@ impl Destination {
     ///
     /// (On stdout or a pipe, a reader that goes away is a failed backup, not the "closed pipe
     /// is success" of `list | head`: see `PipeEnd`.)
-    pub fn writer(&self) -> Result<Counting> {
-        let inner: Box<dyn Sink> = match self {
+    /// With `encrypt`, what is written is encrypted (age) on its way to the sink.
+    pub fn writer(&self, encrypt: Option<&Recipients>) -> Result<Counting> {
+        let sink: Box<dyn Sink> = match self {
             Self::File { file, .. } => {
                 Box::new(file.try_clone().context("cannot write the archive")?)
             }
@@ -200,7 +202,14 @@ impl Destination {
             }
             Self::Object { upload, .. } => Box::new(upload.writer()?),
         };
-        Ok(Counting { inner: BufWriter::with_capacity(1 << 20, inner), count: Arc::default() })
+        let stored = BufWriter::with_capacity(1 << 20, Stored { sink, bytes: 0 });
+        let inner = match encrypt {
+            None => Layer::Plain(stored),
+            Some(recipients) => {
+                Layer::Age(recipients.encrypt(stored).context("cannot write the archive")?)
+            }
+        };
+        Ok(Counting { inner, count: Arc::default() })
     }
 
     /// This run's mark where its scratch files go: beside the target (same filesystem, same
@@ -342,40 +351,75 @@ impl Sink for crate::objects::PartWriter {
     }
 }
 
-/// A buffered writer that counts bytes; the count can be read from another thread.
+/// A buffered writer that counts bytes; the count can be read from another thread. What it
+/// counts is the archive's own bytes (a zip's offsets are positions in it), before any
+/// encryption; what reached the sink is counted below it.
 pub struct Counting {
-    inner: BufWriter<Box<dyn Sink>>,
+    inner: Layer,
     count: Arc<AtomicU64>,
 }
 
+/// The archive's bytes as they go to the sink: as they are, or encrypted (age).
+enum Layer {
+    Plain(BufWriter<Stored>),
+    Age(age::stream::StreamWriter<BufWriter<Stored>>),
+}
+
+/// The sink, and how many bytes reached it: the size stored.
+struct Stored {
+    sink: Box<dyn Sink>,
+    bytes: u64,
+}
+
+impl Write for Stored {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = self.sink.write(data)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.sink.flush()
+    }
+}
+
 impl Counting {
+    /// How many bytes of the archive were written (before any encryption).
     pub fn position(&self) -> u64 {
         self.count.load(Ordering::Relaxed)
     }
 
-    /// The archive is whole: everything goes out, and the sink is closed. Returns the size
-    /// of what was stored.
+    /// The archive is whole: an age stream gets its last chunk, everything goes out, and the
+    /// sink is closed. Returns the size of what was stored.
     pub fn finish(self) -> Result<u64> {
-        let size = self.position();
-        let mut sink = self
-            .inner
+        let buffered = match self.inner {
+            Layer::Plain(buffered) => buffered,
+            Layer::Age(encrypting) => encrypting.finish().context("cannot write the archive")?,
+        };
+        let mut stored = buffered
             .into_inner()
             .map_err(|error| anyhow::Error::from(error.into_error()))
             .context("cannot write the archive")?;
-        sink.close().context("cannot write the archive")?;
-        Ok(size)
+        stored.sink.close().context("cannot write the archive")?;
+        Ok(stored.bytes)
     }
 }
 
 impl Write for Counting {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(data)?;
+        let n = match &mut self.inner {
+            Layer::Plain(buffered) => buffered.write(data)?,
+            Layer::Age(encrypting) => encrypting.write(data)?,
+        };
         self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
+        match &mut self.inner {
+            Layer::Plain(buffered) => buffered.flush(),
+            Layer::Age(encrypting) => encrypting.flush(),
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use sha1::Digest as _;
 
+use super::crypt::Keys;
 use super::detect::{Format, Input, Sniffed};
 use super::dump_check::DumpChecker;
 pub use super::dump_check::{dump_header, list_dump};
@@ -27,6 +28,8 @@ pub struct Report {
     pub archive: String,
     pub format: Option<Format>,
     pub gzipped: bool,
+    /// Encrypted (age): the recipients its header names.
+    pub encrypted_to: Option<Vec<String>>,
     /// Whether the archive carries odoodb's checksums (Odoo's own zips do not).
     pub checksums: bool,
     pub counts: Counts,
@@ -47,19 +50,22 @@ impl Report {
     }
 }
 
-/// Checks `input` end to end; `pg_restore` is the program that reads custom and directory
-/// dumps. Problems are findings, not errors: the caller prints them all (and checks `cancel`,
-/// which stops the reading).
+/// Checks `input` end to end, decrypted with `keys` when it is encrypted; `pg_restore` is the
+/// program that reads custom and directory dumps. Problems are findings, not errors: the caller
+/// prints them all (and checks `cancel`, which stops the reading). The one error is an
+/// encrypted archive that `keys` cannot open: then nothing could be checked.
 pub fn verify(
     input: &Input,
+    keys: &Keys,
     pg_restore: &Path,
     timeouts: super::feed::Timeouts,
     cancel: &crate::cancel::Cancel,
-) -> Report {
+) -> Result<Report> {
     let mut report = Report {
         archive: input.describe(),
         format: None,
         gzipped: false,
+        encrypted_to: None,
         checksums: false,
         counts: Counts::default(),
         findings: Vec::new(),
@@ -72,24 +78,33 @@ pub fn verify(
             }
             Err(error) => report.fail("dump readable", &error),
         }
-        return report;
+        return Ok(report);
     }
     let sniffed = input
         .open(timeouts, cancel)
-        .and_then(|stream| super::detect::sniff(stream, &input.describe()));
-    let Sniffed { format, gzipped, stream } = match sniffed {
+        .and_then(|stream| super::detect::sniff(stream, &input.describe(), keys));
+    let Sniffed { format, gzipped, encrypted_to, stream } = match sniffed {
         Ok(sniffed) => sniffed,
+        Err(error) if super::crypt::is_key_problem(&error) => return Err(error),
         Err(error) => {
             report.fail("format", &error);
-            return report;
+            return Ok(report);
         }
     };
     report.format = Some(format);
     report.gzipped = gzipped;
+    if let Some(recipients) = &encrypted_to {
+        report.add("decryption", true, format!("age, to {}", recipients.join(", ")));
+    }
+    let plain_file = match input {
+        Input::File(path) if encrypted_to.is_none() => Some(path.as_path()),
+        _ => None,
+    };
+    report.encrypted_to = encrypted_to;
     report.add("format", true, format.as_str());
     match format {
         Format::Tar => verify_tar(stream, pg_restore, &mut report),
-        Format::Zip => verify_zip(input, stream, pg_restore, &mut report),
+        Format::Zip => verify_zip(plain_file, stream, pg_restore, &mut report),
         Format::PgCustom => {
             let mut checker = DumpChecker::new(DumpForm::Custom, pg_restore);
             let result =
@@ -104,7 +119,7 @@ pub fn verify(
         }
         Format::PgDirectory => {}
     }
-    report
+    Ok(report)
 }
 
 fn verify_tar(stream: super::detect::Stream, pg_restore: &Path, report: &mut Report) {
@@ -122,15 +137,16 @@ fn verify_tar(stream: super::detect::Stream, pg_restore: &Path, report: &mut Rep
     conclude(visitor, &walked, head.manifest.odoodb.as_ref(), report);
 }
 
+/// `plain_file`: the zip itself, when it is a local file as read (not encrypted).
 fn verify_zip(
-    input: &Input,
+    plain_file: Option<&Path>,
     stream: super::detect::Stream,
     pg_restore: &Path,
     report: &mut Report,
 ) {
-    let file = match input {
-        Input::File(path) => std::fs::File::open(path).map_err(anyhow::Error::from),
-        _ => spool(stream),
+    let file = match plain_file {
+        Some(path) => std::fs::File::open(path).map_err(anyhow::Error::from),
+        None => spool(stream),
     };
     let mut archive = match file.and_then(read_zip::open) {
         Ok(archive) => archive,

@@ -45,7 +45,7 @@ impl Archive<'_> {
         manifest: &mut Manifest,
         ours: &mut Ours,
     ) -> Result<Written> {
-        let out = destination.writer()?;
+        let out = destination.writer(self.request.encrypt.as_ref())?;
         // pg_dump's output has no size known in advance (the database's size is not it): a
         // count of what it wrote; the archive's copy of the dump then has an exact total.
         let pg_dump_bar =

@@ -11,10 +11,11 @@ use crate::error::Failure;
 use crate::pg::tools::Tool;
 
 /// A cheap check of the file under its final name: its size, its framing, and for a dump its
-/// table of contents. (`backup --verify` reads it end to end.)
+/// table of contents; of an encrypted one (`format` None), its size and its age header.
+/// (`backup --verify` reads it end to end.)
 pub(super) async fn quick_check(
     path: &Path,
-    format: BackupFormat,
+    format: Option<BackupFormat>,
     size: u64,
     ctx: &Context,
     db: &str,
@@ -33,6 +34,14 @@ pub(super) async fn quick_check(
     }
     let mut file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let Some(format) = format else {
+        let mut head = [0u8; crate::archive::crypt::MAGIC.len()];
+        file.read_exact(&mut head).map_err(|_| broken("too short"))?;
+        if !crate::archive::crypt::is_age(&head) {
+            return Err(broken("not an age-encrypted file"));
+        }
+        return Ok(());
+    };
     let mut head = [0u8; 4];
     file.read_exact(&mut head).map_err(|_| broken("empty"))?;
     match format {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::make::filestore_plan;
 use super::retention::{would_prune, would_prune_objects};
 use super::space::{self, Estimate, Space, require_folder, would_write};
-use super::{Request, Target, extension, format_name};
+use super::{Request, Target, format_name};
 use crate::context::Context;
 use crate::odoo;
 use crate::output::bytes;
@@ -193,7 +193,10 @@ async fn plan(
     let (archive, would_remove) = match (&request.target, new) {
         (Target::Objects(prefix), _) => {
             let stamp = when.format("%Y-%m-%d_%H-%M-%S");
-            let name = format!("{db}_{stamp}.{}", extension(request.format));
+            let name = format!(
+                "{db}_{stamp}.{}",
+                super::suffix(request.format, request.encrypt.is_some())
+            );
             let new = prefix.child(&name);
             let doomed = would_prune_objects(ctx, db, &new, &request.retention).await?;
             (new.to_string(), doomed.iter().map(ToString::to_string).collect())

@@ -8,6 +8,7 @@ use anyhow::{Context as _, Result};
 
 use crate::archive::BackupFormat;
 use crate::archive::Manifest;
+use crate::archive::crypt::Recipients;
 use crate::archive::files;
 use crate::archive::manifest::{DumpPart, Ours};
 use crate::archive::output::{Destination, Placed};
@@ -21,7 +22,7 @@ use super::archive::Archive;
 use super::check::quick_check;
 use super::pg_dump::write_dump;
 use super::retention::{self, prune};
-use super::{FilestorePlan, Report, Request, Target, Written, extension, format_name};
+use super::{FilestorePlan, Report, Request, Target, Written, format_name, suffix};
 
 /// Odoo's own part of the manifest, read from the database.
 async fn odoo_manifest(client: &Client, admin_client: &Client, db: &str) -> Result<Manifest> {
@@ -89,8 +90,9 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     drop(client);
 
     let created = chrono::Local::now();
+    let suffix = suffix(request.format, request.encrypt.is_some());
     let stamped = |when: chrono::DateTime<chrono::Local>| {
-        format!("{db}_{}.{}", when.format("%Y-%m-%d_%H-%M-%S"), extension(request.format))
+        format!("{db}_{}.{suffix}", when.format("%Y-%m-%d_%H-%M-%S"))
     };
     let target = match &request.target {
         Target::File(path, _) | Target::Stream(path) => Some(path.clone()),
@@ -120,8 +122,9 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
         (_, None) => Destination::stdout()?,
     };
     ctx.printer.status(&format!(
-        "Backing up {db} ({}) to {} …",
+        "Backing up {db} ({}{}) to {} …",
         format_name(request.format),
+        if request.encrypt.is_some() { ", encrypted" } else { "" },
         match destination.shown().as_str() {
             "-" => "stdout".to_string(),
             shown => shown.to_string(),
@@ -177,7 +180,8 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
         Placed::Streamed => shown,
     };
     if let Placed::File(path) = &placed {
-        quick_check(path, request.format, size, ctx, db, &tool.program).await?;
+        let format = if request.encrypt.is_some() { None } else { Some(request.format) };
+        quick_check(path, format, size, ctx, db, &tool.program).await?;
     }
     let pruned = match &placed {
         _ if request.retention.is_empty() => Vec::new(),
@@ -198,6 +202,7 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
         missing_examples: written.missing.iter().take(20).cloned().collect(),
         filestore: written.files,
         pruned,
+        encrypted_to: request.encrypt.as_ref().map(Recipients::shown).unwrap_or_default(),
         total_seconds: started.elapsed().as_secs_f64(),
     };
     warn_about(ctx, &report);

@@ -22,6 +22,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::archive::BackupFormat;
+use crate::archive::crypt::Recipients;
 use crate::cli::Compression;
 use crate::context::Context;
 
@@ -80,6 +81,8 @@ pub struct Request {
     /// while that one is closed to connections (which pg_dump could not open either). The
     /// archive is still the backed-up database's: its name, its filestore.
     pub read_from: Option<String>,
+    /// Encrypt the whole archive (age) to these recipients; its name then ends in `.age`.
+    pub encrypt: Option<Recipients>,
 }
 
 impl Request {
@@ -94,6 +97,7 @@ impl Request {
             compression: Compression::Default,
             jobs: default_jobs(),
             read_from: None,
+            encrypt: None,
         }
     }
 }
@@ -113,6 +117,8 @@ pub struct Report {
     pub missing_examples: Vec<String>,
     /// Backups of this database removed by `--keep`.
     pub pruned: Vec<String>,
+    /// The age recipients the archive is encrypted to (empty: not encrypted).
+    pub encrypted_to: Vec<String>,
     pub total_seconds: f64,
 }
 
@@ -165,9 +171,15 @@ pub fn extension(format: BackupFormat) -> &'static str {
     }
 }
 
-/// The format a file name's extension says, if it says one.
+/// A backup's file name: `.<ext>`, and `.age` after it when encrypted.
+pub fn suffix(format: BackupFormat, encrypted: bool) -> String {
+    format!("{}{}", extension(format), if encrypted { ".age" } else { "" })
+}
+
+/// The format a file name's extension says (under an `.age` one), if it says one.
 pub fn format_of_name(path: &std::path::Path) -> Option<BackupFormat> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    let name = name.strip_suffix(".age").unwrap_or(&name).to_string();
     let said = |ext: &str| {
         std::path::Path::new(&name).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
     };

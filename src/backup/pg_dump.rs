@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
+use crate::archive::crypt::Recipients;
 use crate::archive::output::Destination;
 use crate::cli::Compression;
 use crate::context::Context;
@@ -60,18 +61,20 @@ pub(super) async fn write_dump(
     // to (a cron mail, a log). A descriptor rather than `--file NAME`: a pg_dump that outlives
     // a killed run cannot recreate a name the next run's sweep removed. Custom format seeks in
     // a regular file on stdout as in one it opened, so the data offsets are written.
-    let size = match (destination.stream_file(), destination) {
+    // Encrypted, it always passes through the archive writer, which encrypts.
+    let encrypt = request.encrypt.as_ref();
+    let size = match (destination.stream_file().filter(|_| encrypt.is_none()), destination) {
         (Some(file), _) => {
             let file = file.try_clone().context("cannot write the archive")?;
             command.stdout(Stdio::from(file));
             direct(ctx, command, destination, &bar).await?
         }
-        (None, Destination::Stdout { .. }) => {
+        (None, Destination::Stdout { .. }) if encrypt.is_none() => {
             command.stdout(Stdio::inherit());
             direct(ctx, command, destination, &bar).await?
         }
-        // An upload: pg_dump's output passes through the archive writer.
-        (None, _) => through_writer(ctx, command, destination, &bar).await?,
+        // An upload, or an encrypted dump: pg_dump's output passes through the archive writer.
+        (None, _) => through_writer(ctx, command, destination, encrypt, &bar).await?,
     };
     Ok(Written {
         size,
@@ -108,16 +111,17 @@ async fn direct(
 }
 
 /// pg_dump writes into a pipe that a blocking thread copies into the archive writer (an
-/// upload); returns the size stored.
+/// upload, an encryption); returns the size stored.
 async fn through_writer(
     ctx: &Context,
     mut command: tokio::process::Command,
     destination: &Destination,
+    encrypt: Option<&Recipients>,
     bar: &indicatif::ProgressBar,
 ) -> Result<u64> {
     let (mut reader, writer) = std::io::pipe().context("cannot make a pipe for pg_dump")?;
     command.stdout(Stdio::from(writer));
-    let mut out = destination.writer()?;
+    let mut out = destination.writer(encrypt)?;
     let (bar_copy, cancel) = (bar.clone(), ctx.cancel.clone());
     let copy = tokio::task::spawn_blocking(move || -> Result<u64> {
         let mut buffer = vec![0u8; 1 << 16];

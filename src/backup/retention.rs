@@ -8,22 +8,37 @@ use anyhow::{Context as _, Result};
 use super::policy::{Policy, kept};
 use crate::error::usage_error;
 
-/// A backup file name of `db`: `<db>_<YYYY-mm-dd_HH-MM-SS>.<tar.gz|zip|dump>`, Odoo's download
-/// name; returns its time.
+/// The formats' extensions, as backup names end (before `.age`, when encrypted).
+const EXTENSIONS: [&str; 3] = ["tar.gz", "zip", "dump"];
+
+/// A name without its `.age` (an encrypted backup's), and whether it had one.
+fn unsealed(file_name: &str) -> (&str, bool) {
+    match file_name.strip_suffix(".age") {
+        Some(name) => (name, true),
+        None => (file_name, false),
+    }
+}
+
+/// A backup file name of `db`: `<db>_<YYYY-mm-dd_HH-MM-SS>.<tar.gz|zip|dump>[.age]`, Odoo's
+/// download name (encrypted: with `.age`); returns its time.
 pub fn backup_time(db: &str, file_name: &str) -> Option<chrono::NaiveDateTime> {
-    let rest = file_name.strip_prefix(db)?.strip_prefix('_')?;
-    let stamp = ["tar.gz", "zip", "dump"]
-        .iter()
-        .find_map(|ext| rest.strip_suffix(ext)?.strip_suffix('.'))?;
+    let rest = unsealed(file_name).0.strip_prefix(db)?.strip_prefix('_')?;
+    let stamp = EXTENSIONS.iter().find_map(|ext| rest.strip_suffix(ext)?.strip_suffix('.'))?;
     if stamp.len() != 19 {
         return None;
     }
     chrono::NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H-%M-%S").ok()
 }
 
-/// A backup file name of any database: `(db, time, extension)`.
+/// Whether a backup's name says it is encrypted (age): it ends in `.age`.
+pub fn encrypted_name(file_name: &str) -> bool {
+    unsealed(file_name).1
+}
+
+/// A backup file name of any database (encrypted or not): `(db, time, extension)`.
 pub fn parse_backup_name(file_name: &str) -> Option<(String, chrono::NaiveDateTime, &'static str)> {
-    let (rest, ext) = ["tar.gz", "zip", "dump"]
+    let file_name = unsealed(file_name).0;
+    let (rest, ext) = EXTENSIONS
         .iter()
         .find_map(|ext| Some((file_name.strip_suffix(ext)?.strip_suffix('.')?, *ext)))?;
     let split = rest.len().checked_sub(20)?;
@@ -32,7 +47,7 @@ pub fn parse_backup_name(file_name: &str) -> Option<(String, chrono::NaiveDateTi
     (!db.is_empty()).then(|| (db.to_string(), time, ext))
 }
 
-/// Every backup in `dir` by its name, newest first: `(db, time, extension, path, size)`.
+/// Every backup in `dir` by its name, newest first.
 pub fn all_backups(dir: &Path) -> Result<Vec<Found>> {
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
@@ -42,8 +57,9 @@ pub fn all_backups(dir: &Path) -> Result<Vec<Found>> {
         .filter_map(|entry| {
             let name = entry.file_name().into_string().ok()?;
             let (database, time, format) = parse_backup_name(&name)?;
+            let encrypted = encrypted_name(&name);
             let bytes = entry.metadata().ok()?.len();
-            Some(Found { database, time, format, path: entry.path(), bytes })
+            Some(Found { database, time, format, encrypted, path: entry.path(), bytes })
         })
         .collect();
     found.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.database.cmp(&b.database)));
@@ -61,9 +77,11 @@ pub async fn all_backups_under(
             .await?
             .into_iter()
             .filter_map(|listed| {
-                let (database, time, format) = parse_backup_name(listed.address.name())?;
+                let name = listed.address.name();
+                let (database, time, format) = parse_backup_name(name)?;
+                let encrypted = encrypted_name(name);
                 let path = PathBuf::from(listed.address.to_string());
-                Some(Found { database, time, format, path, bytes: listed.bytes })
+                Some(Found { database, time, format, encrypted, path, bytes: listed.bytes })
             })
             .collect();
     found.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.database.cmp(&b.database)));
@@ -76,6 +94,8 @@ pub struct Found {
     pub database: String,
     pub time: chrono::NaiveDateTime,
     pub format: &'static str,
+    /// Encrypted with age (a `.age` name).
+    pub encrypted: bool,
     pub path: PathBuf,
     pub bytes: u64,
 }
@@ -225,4 +245,25 @@ pub fn retention_policy(
         }
     }
     Ok(policy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encrypted_names_are_backups() {
+        let time =
+            chrono::NaiveDateTime::parse_from_str("2024-05-06_07-08-09", "%Y-%m-%d_%H-%M-%S").ok();
+        assert_eq!(backup_time("prod", "prod_2024-05-06_07-08-09.tar.gz.age"), time);
+        assert_eq!(backup_time("prod", "prod_2024-05-06_07-08-09.dump.age"), time);
+        assert_eq!(backup_time("prod", "prod_2024-05-06_07-08-09.age"), None);
+        assert_eq!(backup_time("prod", "prod_2024-05-06_07-08-09.zip.age.age"), None);
+        assert_eq!(
+            parse_backup_name("my_db_2024-05-06_07-08-09.zip.age").map(|(db, _, ext)| (db, ext)),
+            Some(("my_db".to_string(), "zip"))
+        );
+        assert!(encrypted_name("my_db_2024-05-06_07-08-09.zip.age"));
+        assert!(!encrypted_name("my_db_2024-05-06_07-08-09.zip"));
+    }
 }

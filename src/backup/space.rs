@@ -147,7 +147,7 @@ pub fn would_write(
         Target::Dir(dir) => Some(dir.join(format!(
             "{db}_{}.{}",
             when.format("%Y-%m-%d_%H-%M-%S"),
-            super::extension(request.format)
+            super::suffix(request.format, request.encrypt.is_some())
         ))),
         Target::File(path, _) | Target::Stream(path) => Some(path.clone()),
         Target::Stdout | Target::Objects(_) => None,

@@ -9,6 +9,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::archive::BackupFormat;
+use crate::archive::crypt::{Keys, Recipients};
 use crate::archive::detect::Input;
 use crate::archive::output::{self, Resolved};
 use crate::backup::{
@@ -23,7 +24,7 @@ use crate::output::{Printer, bytes};
 
 pub async fn run(ctx: &Context, args: &BackupArgs) -> Result<()> {
     if let Some(file) = &args.verify {
-        return verify(ctx, file).await;
+        return verify(ctx, file, args.identity.as_deref()).await;
     }
     if args.all {
         return all(ctx, args).await;
@@ -136,6 +137,7 @@ fn request(ctx: &Context, args: &BackupArgs) -> Result<Request> {
         compression: args.compression,
         jobs,
         read_from: None,
+        encrypt: Recipients::chosen(&args.encrypt_to, &args.encrypt_to_file, &ctx.config.settings)?,
     })
 }
 
@@ -210,6 +212,9 @@ fn human(report: &Report) -> String {
         bytes(report.dump.bytes),
         report.dump.seconds,
     );
+    if !report.encrypted_to.is_empty() {
+        let _ = write!(text, "\nEncrypted (age) to {}", report.encrypted_to.join(", "));
+    }
     if report.missing_attachments > 0 {
         let _ = write!(text, "\n{} attachments without a file", report.missing_attachments);
     }
@@ -219,13 +224,15 @@ fn human(report: &Report) -> String {
     text
 }
 
-/// `--verify FILE`: the table of findings; exit 4 when anything is wrong.
-async fn verify(ctx: &Context, file: &Path) -> Result<()> {
+/// `--verify FILE`: the table of findings; exit 4 when anything is wrong. An encrypted archive
+/// is decrypted with `identity` (else `ODOODB_AGE_IDENTITY`, else the settings').
+async fn verify(ctx: &Context, file: &Path, identity: Option<&Path>) -> Result<()> {
+    let keys = Keys::chosen(identity, &ctx.config.settings)?;
     ctx.printer.status(&format!(
         "Verifying {} …",
         Input::parse(&file.to_string_lossy(), &ctx.config.settings.backup.s3)?.describe()
     ));
-    let report = verify_archive(ctx, &file.to_string_lossy()).await?;
+    let report = verify_archive(ctx, &file.to_string_lossy(), &keys).await?;
     let print = if report.ok() { Printer::done } else { Printer::emit };
     print(&ctx.printer, &report, || backup::findings_table(&ctx.printer, &report))?;
     if !report.ok() {

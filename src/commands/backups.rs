@@ -107,12 +107,14 @@ fn human(ctx: &Context, listing: &Listing) -> String {
     if listing.backups.is_empty() {
         out = format!("No backups in {}.", listing.dir);
     } else {
-        let mut table = ctx.printer.table(&["DATABASE", "TIME", "FORMAT", "SIZE", "FILE"]);
+        let mut table =
+            ctx.printer.table(&["DATABASE", "TIME", "FORMAT", "ENCRYPTED", "SIZE", "FILE"]);
         for backup in &listing.backups {
             table.add_row(vec![
                 backup.database.clone(),
                 backup.time.format("%Y-%m-%d %H:%M:%S").to_string(),
                 backup.format.to_string(),
+                if backup.encrypted { "age".into() } else { "no".into() },
                 bytes(backup.bytes),
                 backup.path.display().to_string(),
             ]);

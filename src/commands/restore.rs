@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::archive::crypt::Keys;
 use crate::archive::detect::{Format, Input};
 use crate::cli::RestoreArgs;
 use crate::context::Context;
@@ -56,8 +57,9 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     let input = Input::parse(&args.archive, &ctx.config.settings.backup.s3)?;
     let timeouts = ctx.download_timeouts(args.connect_timeout, args.read_timeout);
     let pg_restore = Tool::find("pg_restore", ctx.config.pg_path.as_deref(), &ctx.params)?;
+    let keys = Keys::chosen(args.identity.as_deref(), &ctx.config.settings)?;
     if args.inspect {
-        let inspection = restore::inspect(ctx, &input, timeouts, &pg_restore).await?;
+        let inspection = restore::inspect(ctx, &input, &keys, timeouts, &pg_restore).await?;
         return ctx.printer.emit(&inspection, || restore::inspection_text(ctx, &inspection));
     }
     if let Some(db) = &args.db {
@@ -67,7 +69,8 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     filestore::require_root_usable(&ctx.filestore_root())?;
 
     ctx.printer.status(&format!("Reading {} …", input.describe()));
-    let (described, source) = restore::open_checked(ctx, &input, timeouts, &pg_restore).await?;
+    let (described, source) =
+        restore::open_checked(ctx, &input, &keys, timeouts, &pg_restore).await?;
     let target = match args.db.clone() {
         Some(db) => db,
         None => restore::default_name(&described, &input)?,

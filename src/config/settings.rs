@@ -48,6 +48,10 @@ pub struct BackupSettings {
     /// How to reach object storage, when the environment (`AWS_*`) does not say.
     #[serde(default)]
     pub s3: S3Settings,
+    /// age public keys (`age1…`) every backup is encrypted to, when `--encrypt-to` and
+    /// `--encrypt-to-file` do not say.
+    #[serde(default)]
+    pub encrypt_to: Vec<String>,
 }
 
 /// `[backup.s3]`: the same facts every S3 tool reads from `AWS_*` and `~/.aws/`, for a cron
@@ -76,6 +80,9 @@ pub struct RestoreSettings {
     /// Seconds the server of an http(s) archive may send nothing (its answer, then each part of
     /// the download) before the restore gives up.
     pub read_timeout: Option<std::num::NonZeroU64>,
+    /// The age identity file (`AGE-SECRET-KEY-1…` lines) that decrypts encrypted backups, when
+    /// neither `--identity` nor `ODOODB_AGE_IDENTITY` says.
+    pub identity: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -208,6 +215,17 @@ mod tests {
         assert_eq!(settings.restore.read_timeout.map(std::num::NonZeroU64::get), Some(7));
         assert_eq!(settings.upgrade.data_server_user, "odoo");
         assert_eq!(settings.upgrade.data_server_path, "/data");
+    }
+
+    #[test]
+    fn encryption_keys_are_read() {
+        let settings: Settings = toml::from_str(
+            "[backup]\nencrypt_to = ['age1x', 'age1y']\n[restore]\nidentity = '/k/key.txt'\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(settings.backup.encrypt_to, vec!["age1x", "age1y"]);
+        assert_eq!(settings.restore.identity.as_deref(), Some(Path::new("/k/key.txt")));
+        assert!(toml::from_str::<Settings>("[backup]\nencrypt_to = 'age1x'\n").is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use super::Described;
+use crate::archive::crypt::Keys;
 use crate::archive::detect::Input;
 use crate::archive::feed::Timeouts;
 use crate::archive::{self, read_zip};
@@ -66,10 +67,12 @@ pub struct Inspection {
 pub async fn inspect(
     ctx: &Context,
     input: &Input,
+    keys: &Keys,
     timeouts: Timeouts,
     pg_restore: &Tool,
 ) -> Result<Inspection> {
-    let (described, source) = super::open::open_checked(ctx, input, timeouts, pg_restore).await?;
+    let (described, source) =
+        super::open::open_checked(ctx, input, keys, timeouts, pg_restore).await?;
     let program = pg_restore.program.clone();
     let headers = tokio::task::spawn_blocking(move || dump_headers(source, &program))
         .await
@@ -100,6 +103,14 @@ pub fn inspection_text(ctx: &Context, inspection: &Inspection) -> String {
         "format".to_string(),
         format!("{}{}", d.format.as_str(), if d.gzipped { ", gzipped" } else { "" }),
     ]);
+    if let Some(recipients) = &d.encrypted_to {
+        let named = if recipients.is_empty() {
+            "recipients it does not name".to_string()
+        } else {
+            recipients.join(", ")
+        };
+        table.add_row(vec!["encrypted".to_string(), format!("age, to {named}")]);
+    }
     if let Some(manifest) = &d.manifest {
         table.add_row(vec!["database name".to_string(), manifest.db_name.clone()]);
         table.add_row(vec!["modules".to_string(), manifest.modules.len().to_string()]);

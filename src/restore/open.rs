@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
+use crate::archive::crypt::Keys;
 use crate::archive::detect::{self, Format, Input, Stream};
 use crate::archive::extract::Watched;
 use crate::archive::feed::Timeouts;
@@ -24,16 +25,20 @@ pub struct Described {
     pub archive: String,
     pub format: Format,
     pub gzipped: bool,
+    /// Encrypted (age): the recipients its header names.
+    pub encrypted_to: Option<Vec<String>>,
     pub manifest: Option<Manifest>,
     /// Sizes known before reading: from the zip's table of contents or our manifest.
     pub declared: Option<Counts>,
 }
 
 /// Opens `input`, tells its format, and checks what can be checked before the load (blocking):
-/// a zip that arrives as a stream is spooled into an unnamed file in `spool_dir`; pg_restore
-/// (`program`) lists a dump's table of contents.
+/// an encrypted one is decrypted with `keys` as it is read (never to a file); a zip that
+/// arrives as a stream (or encrypted) is spooled into an unnamed file in `spool_dir`;
+/// pg_restore (`program`) lists a dump's table of contents.
 pub fn open(
     input: &Input,
+    keys: &Keys,
     program: &Path,
     spool_dir: &Path,
     timeouts: Timeouts,
@@ -47,25 +52,32 @@ pub fn open(
             archive,
             format: Format::PgDirectory,
             gzipped: false,
+            encrypted_to: None,
             manifest: None,
             declared: None,
         };
         return Ok((described, Source::Directory(path.clone())));
     }
-    let sniffed = detect::sniff(input.open(timeouts, cancel)?, &archive)?;
+    let sniffed = detect::sniff(input.open(timeouts, cancel)?, &archive, keys)?;
+    // The file itself, when what it holds is the archive as read (not encrypted).
+    let plain_file = match &input {
+        Input::File(path) if sniffed.encrypted_to.is_none() => Some(path),
+        _ => None,
+    };
     let mut described = Described {
         archive,
         format: sniffed.format,
         gzipped: sniffed.gzipped,
+        encrypted_to: sniffed.encrypted_to,
         manifest: None,
         declared: None,
     };
     let source = match sniffed.format {
         Format::Zip => {
-            let file = match &input {
-                Input::File(path) => std::fs::File::open(path)
+            let file = match plain_file {
+                Some(path) => std::fs::File::open(path)
                     .with_context(|| format!("cannot open {}", path.display()))?,
-                _ => spool(sniffed.stream, spool_dir, cancel)?,
+                None => spool(sniffed.stream, spool_dir, cancel)?,
             };
             let mut zip = read_zip::open(file.try_clone()?)?;
             let head = read_zip::scan(&mut zip)?;
@@ -90,12 +102,12 @@ pub fn open(
                 // twice: every entry checked (and counted) before any is written.
                 drop(stream);
                 let again =
-                    detect::sniff(input.open(timeouts, cancel)?, &described.archive)?.stream;
+                    detect::sniff(input.open(timeouts, cancel)?, &described.archive, keys)?.stream;
                 let watched = CancelRead { inner: again, cancel: cancel.clone() };
                 let counts = read_tar::walk(Box::new(watched), &head, &mut archive::Skip)?;
                 described.declared = Some(counts);
                 let stream =
-                    detect::sniff(input.open(timeouts, cancel)?, &described.archive)?.stream;
+                    detect::sniff(input.open(timeouts, cancel)?, &described.archive, keys)?.stream;
                 Source::Tar { head: Box::new(head), stream }
             } else {
                 // Our own tar.gz declares every size: it is read once, each entry checked
@@ -105,12 +117,12 @@ pub fn open(
                 Source::Tar { head: Box::new(head), stream }
             }
         }
-        Format::PgCustom => match &input {
-            Input::File(path) => {
+        Format::PgCustom => match plain_file {
+            Some(path) => {
                 archive::verify::list_dump(program, path)?;
                 Source::CustomFile(path.clone())
             }
-            _ => Source::CustomStream(sniffed.stream),
+            None => Source::CustomStream(sniffed.stream),
         },
         Format::PgDirectory => unreachable_folder()?,
         Format::Sql => Source::Sql(sniffed.stream),
@@ -153,15 +165,17 @@ fn spool(mut stream: Stream, dir: &Path, cancel: &crate::cancel::Cancel) -> Resu
 pub async fn open_checked(
     ctx: &Context,
     input: &Input,
+    keys: &Keys,
     timeouts: Timeouts,
     pg_restore: &Tool,
 ) -> Result<(Described, Source)> {
-    let input = input.clone();
+    let (input, keys) = (input.clone(), keys.clone());
     let spool_dir = spool_dir(ctx);
     let program = pg_restore.program.clone();
     let cancel = ctx.cancel.clone();
-    let work =
-        tokio::task::spawn_blocking(move || open(&input, &program, &spool_dir, timeouts, &cancel));
+    let work = tokio::task::spawn_blocking(move || {
+        open(&input, &keys, &program, &spool_dir, timeouts, &cancel)
+    });
     let result = work.await.context("reading the archive stopped unexpectedly")?;
     if ctx.cancel.is_set() {
         return Err(Failure::interrupted().into());
