@@ -14,6 +14,7 @@ mod crash;
 mod delete;
 mod docs;
 mod duplicate;
+mod encryption;
 mod errors;
 mod faults;
 mod harness;
