@@ -126,7 +126,10 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--keep-monthly', '--keep-monthly', [CompletionResultType]::ParameterName, 'Keep the newest backup of each of the last N calendar months that have one [default: settings backup.keep_monthly]')
             [CompletionResult]::new('--compression', '--compression', [CompletionResultType]::ParameterName, 'How hard to compress')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel pg_dump/compression jobs [default: the number of cores]')
+            [CompletionResult]::new('--encrypt-to', '--encrypt-to', [CompletionResultType]::ParameterName, 'Encrypt the whole archive with age to this public key (age1…), as `age -r` does; its name then ends in .age; repeatable [default: settings backup.encrypt_to]')
+            [CompletionResult]::new('--encrypt-to-file', '--encrypt-to-file', [CompletionResultType]::ParameterName, 'Encrypt to the public keys in this file, one a line (`#` comments), as `age -R` reads; repeatable')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Check an archive (a file, an http(s) URL or s3://BUCKET/KEY) end to end (checksums, manifest, dump, filestore names) instead of making one; exit 4 when anything is wrong')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'With --verify: the age identity file (AGE-SECRET-KEY-1… lines) that decrypts an encrypted archive [default: $ODOODB_AGE_IDENTITY, else settings restore.identity]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
@@ -184,6 +187,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         'odoodb;restore' {
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'The role that owns the restored database [default: the connecting role]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel pg_restore jobs [default: the number of cores]')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The age identity file (AGE-SECRET-KEY-1… lines) that decrypts an encrypted archive [default: $ODOODB_AGE_IDENTITY, else settings restore.identity]')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'For an http(s) archive: seconds to wait for its server to accept the connection [default: settings [restore] connect_timeout, else 30]')
             [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'For an http(s) archive: seconds its server may send nothing (its answer, then each part of the download) before the restore gives up [default: settings [restore] read_timeout, else 60]')
             [CompletionResult]::new('--addons-path', '--addons-path', [CompletionResultType]::ParameterName, 'Where to find modules'' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]')

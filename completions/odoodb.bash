@@ -231,7 +231,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__backup)
-            opts="-o -c -p -U -y -q -v -h --all --match --parallel --wait --format --output --dir --to --force --keep --keep-daily --keep-weekly --keep-monthly --no-filestore --compression --jobs --dry-run --no-space-check --verify --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-o -c -p -U -y -q -v -h --all --match --parallel --wait --format --output --dir --to --force --keep --keep-daily --keep-weekly --keep-monthly --no-filestore --compression --jobs --dry-run --no-space-check --encrypt-to --encrypt-to-file --verify --identity --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,7 +293,19 @@ _odoodb() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --encrypt-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encrypt-to-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1347,7 +1359,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__restore)
-            opts="-c -p -U -y -q -v -h --copy --move --neutralize --force --owner --jobs --inspect --connect-timeout --read-timeout --addons-path --no-module-files --ignore-module --continue-on-error --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --copy --move --neutralize --force --owner --jobs --inspect --identity --connect-timeout --read-timeout --addons-path --no-module-files --ignore-module --continue-on-error --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1358,6 +1370,10 @@ _odoodb() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -120,7 +120,10 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --keep-monthly 'Keep the newest backup of each of the last N calendar months that have one [default: settings backup.keep_monthly]'
             cand --compression 'How hard to compress'
             cand --jobs 'Parallel pg_dump/compression jobs [default: the number of cores]'
+            cand --encrypt-to 'Encrypt the whole archive with age to this public key (age1…), as `age -r` does; its name then ends in .age; repeatable [default: settings backup.encrypt_to]'
+            cand --encrypt-to-file 'Encrypt to the public keys in this file, one a line (`#` comments), as `age -R` reads; repeatable'
             cand --verify 'Check an archive (a file, an http(s) URL or s3://BUCKET/KEY) end to end (checksums, manifest, dump, filestore names) instead of making one; exit 4 when anything is wrong'
+            cand --identity 'With --verify: the age identity file (AGE-SECRET-KEY-1… lines) that decrypts an encrypted archive [default: $ODOODB_AGE_IDENTITY, else settings restore.identity]'
             cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
             cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
             cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
@@ -176,6 +179,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;restore'= {
             cand --owner 'The role that owns the restored database [default: the connecting role]'
             cand --jobs 'Parallel pg_restore jobs [default: the number of cores]'
+            cand --identity 'The age identity file (AGE-SECRET-KEY-1… lines) that decrypts an encrypted archive [default: $ODOODB_AGE_IDENTITY, else settings restore.identity]'
             cand --connect-timeout 'For an http(s) archive: seconds to wait for its server to accept the connection [default: settings [restore] connect_timeout, else 30]'
             cand --read-timeout 'For an http(s) archive: seconds its server may send nothing (its answer, then each part of the download) before the restore gives up [default: settings [restore] read_timeout, else 60]'
             cand --addons-path 'Where to find modules'' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]'

@@ -122,7 +122,10 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l compression -d 
 default\t''
 best\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l jobs -d 'Parallel pg_dump/compression jobs [default: the number of cores]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l encrypt-to -d 'Encrypt the whole archive with age to this public key (age1…), as `age -r` does; its name then ends in .age; repeatable [default: settings backup.encrypt_to]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l encrypt-to-file -d 'Encrypt to the public keys in this file, one a line (`#` comments), as `age -R` reads; repeatable' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l verify -d 'Check an archive (a file, an http(s) URL or s3://BUCKET/KEY) end to end (checksums, manifest, dump, filestore names) instead of making one; exit 4 when anything is wrong' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l identity -d 'With --verify: the age identity file (AGE-SECRET-KEY-1… lines) that decrypts an encrypted archive [default: $ODOODB_AGE_IDENTITY, else settings restore.identity]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand backup" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -174,6 +177,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand backups" -l no-progress -d
 complete -c odoodb -n "__fish_odoodb_using_subcommand backups" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l owner -d 'The role that owns the restored database [default: the connecting role]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l jobs -d 'Parallel pg_restore jobs [default: the number of cores]' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l identity -d 'The age identity file (AGE-SECRET-KEY-1… lines) that decrypts an encrypted archive [default: $ODOODB_AGE_IDENTITY, else settings restore.identity]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l connect-timeout -d 'For an http(s) archive: seconds to wait for its server to accept the connection [default: settings [restore] connect_timeout, else 30]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l read-timeout -d 'For an http(s) archive: seconds its server may send nothing (its answer, then each part of the download) before the restore gives up [default: settings [restore] read_timeout, else 60]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l addons-path -d 'Where to find modules\' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]' -r -F

@@ -508,8 +508,8 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "prod and its filestore into prod_<date>.tar.gz in the backup folder.",
             ),
             (
-                "odoodb backup --all --dir /var/backups/odoo --keep-daily 7 --keep-weekly 4 --keep-monthly 3 -q",
-                "Every Odoo database, nightly from cron: silent unless something failed.",
+                "odoodb backup --all --dir /var/backups/odoo --encrypt-to age1… --keep-daily 7 --keep-weekly 4 --keep-monthly 3 -q",
+                "Every Odoo database, nightly from cron, encrypted to an age public key (<db>_<date>.tar.gz.age): silent unless something failed.",
             ),
             (
                 "odoodb backup --all --dir /var/backups/odoo --keep-daily 7 --dry-run",
@@ -543,8 +543,8 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "Put prod back from Odoo's zip, identity kept, replacing the current prod once the restore is complete.",
             ),
             (
-                "odoodb restore prod.dump ci_copy --neutralize --yes",
-                "A neutralized copy from a pg_dump file, for CI.",
+                "odoodb restore prod_2026-11-22_03-00-00.dump.age ci_copy --identity key.txt --neutralize --yes",
+                "A neutralized copy for CI from an encrypted backup, decrypted as it is read with the age identity file key.txt.",
             ),
             ("odoodb restore --inspect prod.zip", "What the archive holds, without restoring it."),
         ],
