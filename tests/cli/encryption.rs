@@ -423,3 +423,65 @@ fn a_file_the_age_tool_encrypted_is_read_too() {
         .unwrap();
     assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
 }
+
+#[test]
+fn encrypted_backups_go_through_object_storage_and_back() {
+    let Some(s3) = crate::support::s3::S3Server::start("encrypted backups in object storage")
+    else {
+        return;
+    };
+    let env = TestEnv::new();
+    let source = fixtures::modern(&env, "enc_s3");
+    // Random bytes that do not compress: the upload spans several parts.
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    let noise: Vec<u8> = (0..12 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_le_bytes()[5]
+        })
+        .collect();
+    source.add_attachment(&env, "noise.bin", &noise);
+    let key = key(&env, "k");
+    let bucket = s3.bucket("encrypted");
+    let prefix = format!("s3://{bucket}/nightly/");
+    let output = env
+        .cmd()
+        .envs(s3.vars())
+        .args(["backup", "--all", "--match", &source.name, "--to", &prefix])
+        .args(["--encrypt-to", &key.public, "-q"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let objects = s3.objects(&bucket, "nightly/");
+    assert_eq!(objects.len(), 1, "{objects:?}");
+    assert!(objects[0].ends_with(".tar.gz.age"), "{objects:?}");
+    let stored = std::fs::read(s3.object_path(&bucket, &objects[0])).unwrap();
+    assert!(stored.starts_with(MAGIC) && stored.len() > 12 << 20);
+    assert!(!contains(&stored[..1 << 20], b"manifest.json"));
+    let address = format!("s3://{bucket}/{}", objects[0]);
+
+    let output = env.cmd().envs(s3.vars()).args(["--json", "backups", &prefix]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(json(&output)["backups"][0]["encrypted"], true);
+    let output = env
+        .cmd()
+        .envs(s3.vars())
+        .args(["backup", "--verify", &address, "--identity"])
+        .arg(&key.file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let target = PgTestDb::reserve("enc_s3_r");
+    let output = env
+        .cmd()
+        .envs(s3.vars())
+        .args(["restore", &address, &target.name, "--move", "--identity"])
+        .arg(&key.file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(checksums(&target.name), checksums(&source.name));
+    assert_eq!(filestore_entries(&env, &target.name), filestore_entries(&env, &source.name));
+}
