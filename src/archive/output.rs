@@ -132,8 +132,13 @@ impl Destination {
     }
 
     /// An upload already begun.
-    pub fn object(upload: crate::objects::Upload) -> Result<Self> {
-        Ok(Self::Object { upload: Box::new(upload), run: RunFiles::claim(&std::env::temp_dir())? })
+    /// Claims this run's mark first, then starts the upload (`begin`): a claim failing after the
+    /// upload began would leave it open on the server.
+    pub async fn object(
+        begin: impl Future<Output = Result<crate::objects::Upload>>,
+    ) -> Result<Self> {
+        let run = RunFiles::claim(&std::env::temp_dir())?;
+        Ok(Self::Object { upload: Box::new(begin.await?), run })
     }
 
     pub fn stdout() -> Result<Self> {

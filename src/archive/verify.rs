@@ -52,8 +52,9 @@ impl Report {
 
 /// Checks `input` end to end, decrypted with `keys` when it is encrypted; `pg_restore` is the
 /// program that reads custom and directory dumps. Problems are findings, not errors: the caller
-/// prints them all (and checks `cancel`, which stops the reading). The one error is an
-/// encrypted archive that `keys` cannot open: then nothing could be checked.
+/// prints them all (and checks `cancel`, which stops the reading). The errors are an archive
+/// that cannot be opened at all, and an encrypted one that `keys` cannot open: then nothing
+/// could be checked.
 pub fn verify(
     input: &Input,
     keys: &Keys,
@@ -80,9 +81,10 @@ pub fn verify(
         }
         return Ok(report);
     }
-    let sniffed = input
-        .open(timeouts, cancel)
-        .and_then(|stream| super::detect::sniff(stream, &input.describe(), keys));
+    // Not reaching the archive (a missing object, refused keys, a server down) says nothing of
+    // its state: an error, not a finding of damage.
+    let stream = input.open(timeouts, cancel)?;
+    let sniffed = super::detect::sniff(stream, &input.describe(), keys);
     let Sniffed { format, gzipped, encrypted_to, stream } = match sniffed {
         Ok(sniffed) => sniffed,
         Err(error) if super::crypt::is_key_problem(&error) => return Err(error),

@@ -21,7 +21,8 @@ pub struct Plan {
     pub databases: Vec<Planned>,
     /// Under `--all`: the databases that could not be backed up, and why.
     pub failed: Vec<Unplanned>,
-    /// The target folder's free space against what the backups may need (none for a stream).
+    /// The target folder's free space against what the backups may need; for a tar.gz streamed
+    /// or uploaded, the temporary folder's, for its spooled dump (none otherwise).
     pub space: Option<Space>,
     /// Whether the real run would check it (not with `--no-space-check`).
     pub space_check: bool,
@@ -79,9 +80,8 @@ pub async fn dry_run(
         }
     }
     let estimates: Vec<Estimate> = planned.iter().map(|p| p.estimate.clone()).collect();
-    let space = space::target_folder(&request.target)
-        .map(|folder| space::measure(&folder, &estimates, parallel))
-        .transpose()?;
+    let space =
+        space::room(request).map(|room| space::measure(&room, &estimates, parallel)).transpose()?;
     Ok(Plan {
         dry_run: true,
         databases: planned,
@@ -120,8 +120,12 @@ impl Plan {
             if estimate.spool_bytes > 0 {
                 let _ = write!(
                     text,
-                    "; and its dump, up to {}, spooled beside it meanwhile",
-                    bytes(estimate.spool_bytes)
+                    "; and its dump, up to {}, spooled {} meanwhile",
+                    bytes(estimate.spool_bytes),
+                    match &self.space {
+                        Some(space) if space.spool_only => format!("in {}", space.folder.display()),
+                        _ => "beside it".to_string(),
+                    }
                 );
             }
             text.push(')');
@@ -141,7 +145,8 @@ impl Plan {
         if let Some(space) = &self.space {
             let _ = write!(
                 text,
-                "\nFree space in {}: {}; needed at most about {} ({} at a time, plus {}%): {}",
+                "\nFree space in {}{}: {}; needed at most about {} ({} at a time, plus {}%): {}",
+                if space.spool_only { "the temporary folder " } else { "" },
                 space.folder.display(),
                 bytes(space.free_bytes),
                 bytes(space.needed_bytes),

@@ -104,7 +104,10 @@ pub async fn make(ctx: &Context, db: &str, request: &Request) -> Result<Report> 
     };
     let destination = match (&request.target, &target) {
         (Target::Objects(prefix), _) => {
-            Destination::object(begin_upload(ctx, prefix, created, &stamped).await?)?
+            // The upload's parts are sized for it (memory holds a few).
+            let estimate = super::space::estimate(ctx, &admin_client, db, request, None).await?;
+            let begin = begin_upload(ctx, prefix, created, &stamped, estimate.archive_bytes);
+            Destination::object(begin).await?
         }
         (Target::Stream(path), _) => {
             let waiting = || {
@@ -256,13 +259,16 @@ async fn begin_upload(
     prefix: &crate::objects::Address,
     created: chrono::DateTime<chrono::Local>,
     stamped: &dyn Fn(chrono::DateTime<chrono::Local>) -> String,
+    expected: u64,
 ) -> Result<crate::objects::Upload> {
     let store = crate::objects::store(&ctx.config.settings.backup.s3, prefix)?;
-    let (settled, problems) = crate::objects::or_cancel(&ctx.cancel, async {
-        Ok(crate::objects::settle_abandoned(&ctx.config.settings.backup.s3).await)
-    })
-    .await?;
-    for line in settled.iter().chain(&problems) {
+    let settings = &ctx.config.settings.backup.s3;
+    let swept = crate::objects::settle_abandoned_in(settings, &store, &ctx.cancel).await?;
+    // Settling another run's leftovers is no news for cron; failing to is.
+    for line in &swept.aborted {
+        ctx.printer.status(line);
+    }
+    for line in &swept.problems {
         ctx.printer.warn(line);
     }
     let taken =
@@ -270,7 +276,13 @@ async fn begin_upload(
     for later in 0..=60 {
         let name = stamped(created + chrono::Duration::seconds(later));
         if !taken.contains(&name) {
-            return crate::objects::Upload::begin(&store, &prefix.child(&name), &ctx.cancel).await;
+            return crate::objects::Upload::begin(
+                &store,
+                &prefix.child(&name),
+                expected,
+                &ctx.cancel,
+            )
+            .await;
         }
     }
     Err(Failure::failed(format!("every name for a backup in {prefix} this minute is taken"))

@@ -1,7 +1,9 @@
 //! Free space before a backup into a local folder (`--dir`, `-o FILE`, `--all`): what the
 //! archives may need, from the database's size (`pg_database_size`) and its filestore folder's
 //! (the files' sizes, walked once), against what the folder's filesystem has free; checked before
-//! anything is dumped, skipped with `--no-space-check`. Never for stdout, pipes or devices.
+//! anything is dumped, skipped with `--no-space-check`. A tar.gz made for stdout, a pipe or
+//! object storage keeps no archive here, but spools its dump in the temporary folder meanwhile
+//! (often a small tmpfs): that folder is checked for the dumps instead.
 //!
 //! The estimate is an upper bound in practice, not a promise: a compressed archive is usually
 //! much smaller than the database's files (which hold indexes and free space), and only the
@@ -75,6 +77,8 @@ pub struct Space {
     pub needed_bytes: u64,
     pub free_bytes: u64,
     pub margin_percent: u64,
+    /// The temporary folder, where only the tar.gz dumps pass (no archive stays).
+    pub spool_only: bool,
 }
 
 impl Space {
@@ -86,6 +90,21 @@ impl Space {
     pub fn require(&self, estimates: &[Estimate], parallel: usize) -> Result<()> {
         if self.enough() {
             return Ok(());
+        }
+        if self.spool_only {
+            return Err(Failure::failed(crate::output::terminal_safe(&format!(
+                "not enough free space in the temporary folder {}: the tar.gz needs its dump spooled there while it is made, about {} ({} at a time, plus {}%), {} free; nothing was backed up",
+                self.folder.display(),
+                bytes(self.needed_bytes),
+                parallel.max(1),
+                self.margin_percent,
+                bytes(self.free_bytes)
+            )))
+            .hint(
+                "point TMPDIR at a folder with room, or use --format zip or dump (which spool \
+                 nothing); --no-space-check skips the check",
+            )
+            .into());
         }
         let what = match estimates {
             [one] => format!(
@@ -124,14 +143,38 @@ impl Space {
     }
 }
 
-/// The folder whose free space a backup needs; `None` for stdout, pipes and devices.
-pub fn target_folder(target: &Target) -> Option<PathBuf> {
-    match target {
-        Target::Dir(dir) => Some(dir.clone()),
-        Target::File(path, _) => Some(match path.parent() {
+/// The local folder whose free space a backup needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Room {
+    /// The archives stay there (and a tar.gz's dump is spooled beside them meanwhile).
+    Archives(PathBuf),
+    /// The temporary folder, where a tar.gz made for a stream or object storage spools its
+    /// dump; nothing stays.
+    Spool(PathBuf),
+}
+
+impl Room {
+    pub fn folder(&self) -> &Path {
+        match self {
+            Self::Archives(folder) | Self::Spool(folder) => folder,
+        }
+    }
+}
+
+/// Where `request`'s backups take room locally; `None` when they take none (a zip or a dump
+/// for stdout, a pipe, a device or object storage).
+pub fn room(request: &Request) -> Option<Room> {
+    match &request.target {
+        Target::Dir(dir) => Some(Room::Archives(dir.clone())),
+        Target::File(path, _) => Some(Room::Archives(match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
-        }),
+        })),
+        Target::Stdout | Target::Stream(_) | Target::Objects(_)
+            if request.format == BackupFormat::TarGz =>
+        {
+            Some(Room::Spool(std::env::temp_dir()))
+        }
         Target::Stdout | Target::Stream(_) | Target::Objects(_) => None,
     }
 }
@@ -169,12 +212,18 @@ pub fn require_folder(target: &Target) -> Result<()> {
 /// The bytes the backups of `estimates` may need at most in their folder, `parallel` at a time,
 /// margin included. Every new archive stays, less the older backups retention removes once it
 /// is complete; while a backup is made, its spooled dump and the backups it will replace are
-/// there too, for the `parallel` biggest at once.
-pub fn needed(estimates: &[Estimate], parallel: usize) -> u64 {
-    let lasting: u64 =
-        estimates.iter().map(|e| e.archive_bytes.saturating_sub(e.freed_bytes)).sum();
-    let mut while_made: Vec<u64> =
-        estimates.iter().map(|e| e.spool_bytes + e.freed_bytes.min(e.archive_bytes)).collect();
+/// there too, for the `parallel` biggest at once. In the temporary folder (`spool_only`), only
+/// the spooled dumps, `parallel` at once.
+pub fn needed(estimates: &[Estimate], parallel: usize, spool_only: bool) -> u64 {
+    let lasting: u64 = if spool_only {
+        0
+    } else {
+        estimates.iter().map(|e| e.archive_bytes.saturating_sub(e.freed_bytes)).sum()
+    };
+    let mut while_made: Vec<u64> = estimates
+        .iter()
+        .map(|e| e.spool_bytes + if spool_only { 0 } else { e.freed_bytes.min(e.archive_bytes) })
+        .collect();
     while_made.sort_unstable_by(|a, b| b.cmp(a));
     let at_once: u64 = while_made.iter().take(parallel.max(1)).sum();
     let total = lasting + at_once;
@@ -225,16 +274,17 @@ pub async fn estimate(
 }
 
 /// The check before the backups of `databases` (`parallel` at a time) write anything: fails
-/// when their folder has less free space than they may need. Nothing for a stream, nor for a
-/// folder that is not there (the backup says so itself).
+/// when their folder (or, for a tar.gz streamed or uploaded, the temporary folder) has less
+/// free space than they may need. Nothing for a folder that is not there (the backup says so
+/// itself).
 pub async fn preflight(
     ctx: &Context,
     databases: &[String],
     request: &Request,
     parallel: usize,
 ) -> Result<()> {
-    let Some(folder) = target_folder(&request.target) else { return Ok(()) };
-    if !folder.is_dir() || databases.is_empty() {
+    let Some(room) = room(request) else { return Ok(()) };
+    if !room.folder().is_dir() || databases.is_empty() {
         return Ok(());
     }
     let admin_client = ctx.connect_admin().await?;
@@ -250,12 +300,12 @@ pub async fn preflight(
         let new = would_write(db, request, now);
         estimates.push(estimate(ctx, &admin_client, db, request, new.as_deref()).await?);
     }
-    let space = measure(&folder, &estimates, parallel)?;
+    let space = measure(&room, &estimates, parallel)?;
     ctx.printer.verbose(
         1,
         &format!(
             "Free space in {}: {} needed at most (plus {MARGIN_PERCENT}%), {} free",
-            folder.display(),
+            space.folder.display(),
             bytes(space.needed_bytes),
             bytes(space.free_bytes)
         ),
@@ -264,12 +314,14 @@ pub async fn preflight(
 }
 
 /// The folder's free space against what `estimates` need.
-pub fn measure(folder: &Path, estimates: &[Estimate], parallel: usize) -> Result<Space> {
+pub fn measure(room: &Room, estimates: &[Estimate], parallel: usize) -> Result<Space> {
+    let spool_only = matches!(room, Room::Spool(_));
     Ok(Space {
-        folder: folder.to_path_buf(),
-        needed_bytes: needed(estimates, parallel),
-        free_bytes: free_bytes(folder)?,
+        folder: room.folder().to_path_buf(),
+        needed_bytes: needed(estimates, parallel, spool_only),
+        free_bytes: free_bytes(room.folder())?,
         margin_percent: MARGIN_PERCENT,
+        spool_only,
     })
 }
 
@@ -285,9 +337,9 @@ mod tests {
 
     #[test]
     fn tar_gz_needs_room_for_the_spooled_dump_too() {
-        assert_eq!(needed(&[one(2, 3, BackupFormat::TarGz, 0)], 1), 7 * GB + 7 * GB / 10);
-        assert_eq!(needed(&[one(2, 3, BackupFormat::Zip, 0)], 1), 5 * GB + 5 * GB / 10);
-        assert_eq!(needed(&[one(2, 3, BackupFormat::Dump, 0)], 1), 2 * GB + 2 * GB / 10);
+        assert_eq!(needed(&[one(2, 3, BackupFormat::TarGz, 0)], 1, false), 7 * GB + 7 * GB / 10);
+        assert_eq!(needed(&[one(2, 3, BackupFormat::Zip, 0)], 1, false), 5 * GB + 5 * GB / 10);
+        assert_eq!(needed(&[one(2, 3, BackupFormat::Dump, 0)], 1, false), 2 * GB + 2 * GB / 10);
     }
 
     #[test]
@@ -298,9 +350,9 @@ mod tests {
             one(2, 0, BackupFormat::TarGz, 0),
         ];
         // All three archives (7), and the spooled dumps of the biggest one or two.
-        assert_eq!(needed(&zips, 1), (7 + 4) * GB + (7 + 4) * GB / 10);
-        assert_eq!(needed(&zips, 2), (7 + 6) * GB + (7 + 6) * GB / 10);
-        assert_eq!(needed(&zips, 9), (7 + 7) * GB + (7 + 7) * GB / 10);
+        assert_eq!(needed(&zips, 1, false), (7 + 4) * GB + (7 + 4) * GB / 10);
+        assert_eq!(needed(&zips, 2, false), (7 + 6) * GB + (7 + 6) * GB / 10);
+        assert_eq!(needed(&zips, 9, false), (7 + 7) * GB + (7 + 7) * GB / 10);
     }
 
     #[test]
@@ -308,9 +360,16 @@ mod tests {
         // Each new archive replaces an old one of its size: only those being made at once
         // need room beside the old ones.
         let replaced = [one(0, 3, BackupFormat::Zip, 3), one(0, 1, BackupFormat::Zip, 1)];
-        assert_eq!(needed(&replaced, 1), 3 * GB + 3 * GB / 10);
-        assert_eq!(needed(&replaced, 2), 4 * GB + 4 * GB / 10);
+        assert_eq!(needed(&replaced, 1, false), 3 * GB + 3 * GB / 10);
+        assert_eq!(needed(&replaced, 2, false), 4 * GB + 4 * GB / 10);
         // A single backup gets no credit at all: its old ones go after it is made.
-        assert_eq!(needed(&[one(0, 3, BackupFormat::Zip, 9)], 1), 3 * GB + 3 * GB / 10);
+        assert_eq!(needed(&[one(0, 3, BackupFormat::Zip, 9)], 1, false), 3 * GB + 3 * GB / 10);
+    }
+
+    #[test]
+    fn the_temporary_folder_holds_only_the_dumps_being_spooled() {
+        let tars = [one(1, 5, BackupFormat::TarGz, 0), one(4, 5, BackupFormat::TarGz, 2)];
+        assert_eq!(needed(&tars, 1, true), 4 * GB + 4 * GB / 10);
+        assert_eq!(needed(&tars, 2, true), 5 * GB + 5 * GB / 10);
     }
 }

@@ -33,8 +33,8 @@ pub async fn run(ctx: &Context, _args: &RecoverArgs) -> Result<()> {
             .warn(&format!("recovered: removed {}, left by a killed odoodb run", path.display()));
     }
     // Uploads killed half way: their parts, invisible and billed, are aborted on the server.
-    let (aborted, upload_problems) =
-        crate::objects::settle_abandoned(&ctx.config.settings.backup.s3).await;
+    let crate::objects::Settled { aborted, problems: upload_problems } =
+        crate::objects::settle_abandoned(&ctx.config.settings.backup.s3, &ctx.cancel).await?;
     for line in &aborted {
         ctx.printer.warn(&format!("recovered: {line}"));
     }

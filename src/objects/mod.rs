@@ -1,12 +1,14 @@
 //! Object storage (S3, and what speaks its protocol: MinIO, Ceph RGW, Garage, every cloud) as
 //! a place for backups: where the client reaches (`client`), one archive streamed into one
-//! object (`upload`), the uploads killed runs left (`pending`), and listing, reading and
-//! removing objects (here).
+//! object (`upload`), the uploads killed runs left (`pending`, `settle`), and listing, reading
+//! and removing objects (here).
 
 mod address;
 mod client;
 mod errors;
+mod parts;
 mod pending;
+mod settle;
 mod upload;
 
 use std::time::Duration;
@@ -17,8 +19,10 @@ use object_store::{ObjectStore as _, ObjectStoreExt as _};
 
 pub use address::{Address, is_object};
 pub use client::Store;
+pub use parts::PartWriter;
 pub use pending::state_dir;
-pub use upload::{PartWriter, Stored, Upload};
+pub use settle::Settled;
+pub use upload::{Stored, Upload};
 
 use crate::archive::detect::Stream;
 use crate::archive::feed::Timeouts;
@@ -134,14 +138,29 @@ pub fn open(
 }
 
 /// Aborts what killed runs left on the servers they uploaded to (credentials read now, from
-/// the environment and `settings`); returns what was settled and what could not be.
-pub async fn settle_abandoned(settings: &S3Settings) -> (Vec<String>, Vec<String>) {
-    upload::settle_abandoned(|record| {
-        let mut reach = client::reach(&crate::config::ProcessEnvironment, settings)?;
-        // Where the upload went, whatever the environment says now.
-        reach.endpoint.clone_from(&record.endpoint);
-        reach.region.clone_from(&record.region);
-        Store::new(&reach, &record.bucket)
-    })
-    .await
+/// the environment and `settings`): all of it (`recover`).
+pub async fn settle_abandoned(settings: &S3Settings, cancel: &Cancel) -> Result<Settled> {
+    settle::settle(&settle::Scope::All, |record| reach_recorded(settings, record), cancel).await
+}
+
+/// Before a backup uploads to `store`'s bucket: aborts what killed runs left there, once per
+/// run.
+pub async fn settle_abandoned_in(
+    settings: &S3Settings,
+    store: &Store,
+    cancel: &Cancel,
+) -> Result<Settled> {
+    if !settle::first_time(store) {
+        return Ok(Settled::default());
+    }
+    let scope = settle::Scope::Bucket(store);
+    settle::settle(&scope, |record| reach_recorded(settings, record), cancel).await
+}
+
+fn reach_recorded(settings: &S3Settings, record: &pending::Record) -> Result<Store> {
+    let mut reach = client::reach(&crate::config::ProcessEnvironment, settings)?;
+    // Where the upload went, whatever the environment says now.
+    reach.endpoint.clone_from(&record.endpoint);
+    reach.region.clone_from(&record.region);
+    Store::new(&reach, &record.bucket)
 }

@@ -6,7 +6,7 @@
 //! take a free lock as proof the run is gone and abort its upload on the server.
 
 use std::fs::File;
-use std::io::Write as _;
+use std::io::{Seek as _, Write as _};
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
@@ -26,6 +26,10 @@ pub struct Record {
     pub upload_id: String,
     pub started_at: String,
     pub pid: u32,
+    /// Set just before the upload is completed: an object under `key` may then exist, complete
+    /// but not yet checked against what was sent; a killed run's is removed, never trusted.
+    #[serde(default)]
+    pub completing: bool,
 }
 
 /// The folder of the records: `$XDG_STATE_HOME/odoodb/uploads`, else
@@ -50,7 +54,7 @@ pub fn state_dir() -> Result<PathBuf> {
 /// This run's record of one upload, locked while it lives; `done` removes it.
 pub struct Held {
     path: PathBuf,
-    _lock: Flock<File>,
+    lock: Flock<File>,
 }
 
 impl Held {
@@ -78,7 +82,18 @@ impl Held {
         std::fs::rename(&fresh, &path)
             .with_context(|| format!("cannot write {}", path.display()))?;
         let _ = File::open(&dir).and_then(|d| d.sync_all());
-        Ok(Self { path, _lock: lock })
+        Ok(Self { path, lock })
+    }
+
+    /// Rewrites the record in place (it stays locked), synced before the step it announces.
+    pub fn rewrite(&mut self, record: &Record) -> Result<()> {
+        let text = serde_json::to_vec_pretty(record).context("cannot encode the upload record")?;
+        let file: &mut File = &mut self.lock;
+        file.set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| file.write_all(&text))
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("cannot write {}", self.path.display()))
     }
 
     /// The upload is settled (completed or aborted): its record goes.

@@ -1,11 +1,9 @@
 //! One archive streamed into one object: a multipart upload fed part by part as the archive
-//! is written (memory: a part being filled, one waiting and two on the wire, whatever the
-//! archive's size), completed only when the archive is whole, so nothing appears under the key
-//! before; aborted on any failure or Ctrl-C (and, after kill -9, by `recover` or the next
-//! upload, from its record). Once completed, the object's size and checksum are read back
-//! from the server and compared with what was sent.
-
-use std::io::{self, Write};
+//! is written (memory: a part being filled, one waiting and two on the wire, the parts sized
+//! from the archive's estimate), completed only when the archive is whole, so nothing appears
+//! under the key before; aborted on any failure or Ctrl-C (and, after kill -9, by `recover` or
+//! the next upload, from its record). Once completed, the object's size and checksum are read
+//! back from the server and compared with what was sent; an object that fails is removed.
 
 use anyhow::Result;
 use futures_util::{StreamExt as _, TryStreamExt as _};
@@ -18,31 +16,18 @@ use tokio::sync::mpsc;
 use super::address::Address;
 use super::client::Store;
 use super::errors::explain;
-use super::pending::{self, Held, Record};
+use super::parts::{Part, PartSizes, PartWriter, is_closed_channel};
+use super::pending::{Held, Record};
 use crate::cancel::Cancel;
 use crate::error::Failure;
 
-/// The first parts' size: S3's smallest (but for the last), which keeps memory low; S3 takes at
-/// most 10 000 parts, so later ones grow (see `part_size`).
-const PART: usize = 5 << 20;
 /// Parts on the wire at once.
 const IN_FLIGHT: usize = 2;
 
-/// Part `index` (from 0)'s size: 5 MiB for the first thousand, then 5 MiB more every thousand,
-/// which carries some 270 GiB in 10 000 parts.
-fn part_size(index: usize) -> usize {
-    PART * (1 + index / 1000)
-}
-
-struct Part {
-    index: usize,
-    data: Vec<u8>,
-}
-
-/// What was sent: each part's MD5 (for the ETag S3 computes) and the total.
+/// What was sent: each part's id, size and MD5 (for the ETag S3 computes).
 #[derive(Debug, Default)]
 struct Sent {
-    parts: Vec<(PartId, [u8; 16])>,
+    parts: Vec<(PartId, usize, [u8; 16])>,
 }
 
 pub struct Upload {
@@ -51,7 +36,8 @@ pub struct Upload {
     address: Address,
     path: Path,
     id: String,
-    record: Option<Held>,
+    sizes: PartSizes,
+    record: Option<(Held, Record)>,
     sender: Option<mpsc::Sender<Part>>,
     task: Option<tokio::task::JoinHandle<Result<Sent>>>,
 }
@@ -71,9 +57,14 @@ pub fn object_path(address: &Address) -> Result<Path> {
 }
 
 impl Upload {
-    /// Starts the upload on the server and records it.
-    /// Ctrl-C (`cancel`) stops the parts on the wire too.
-    pub async fn begin(store: &Store, address: &Address, cancel: &Cancel) -> Result<Self> {
+    /// Starts the upload on the server and records it; its parts are sized for an archive of
+    /// about `expected` bytes. Ctrl-C (`cancel`) stops the parts on the wire too.
+    pub async fn begin(
+        store: &Store,
+        address: &Address,
+        expected: u64,
+        cancel: &Cancel,
+    ) -> Result<Self> {
         let path = object_path(address)?;
         let doing = format!("starting the upload of {address}");
         let id = super::or_cancel(cancel, async {
@@ -88,9 +79,10 @@ impl Upload {
             upload_id: id.clone(),
             started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             pid: std::process::id(),
+            completing: false,
         };
         let record = match Held::write(&record) {
-            Ok(held) => held,
+            Ok(held) => (held, record),
             Err(error) => {
                 let _ = store.s3.abort_multipart(&path, &id).await;
                 return Err(error.context("the upload was not started"));
@@ -110,6 +102,7 @@ impl Upload {
             cancel: cancel.clone(),
             path,
             id,
+            sizes: PartSizes::for_expected(expected),
             record: Some(record),
             sender: Some(sender),
             task: Some(task),
@@ -123,12 +116,7 @@ impl Upload {
     /// The archive's bytes go in here, on a blocking thread.
     pub fn writer(&self) -> Result<PartWriter> {
         let sender = self.sender.clone().ok_or_else(|| anyhow::anyhow!("the upload is closed"))?;
-        Ok(PartWriter {
-            buffer: Vec::with_capacity(part_size(0)),
-            index: 0,
-            sender: Some(sender),
-            shown: self.address.to_string(),
-        })
+        Ok(PartWriter::new(self.sizes, sender, self.address.to_string()))
     }
 
     /// Every part sent (the writers closed): completes the object, then checks what the
@@ -145,8 +133,16 @@ impl Upload {
                     .await);
             }
         };
+        // From here an object may appear under the key before it is checked: the record says
+        // so first, so that a killed run's object is removed, never trusted.
+        if let Some((held, record)) = &mut self.record {
+            record.completing = true;
+            if let Err(error) = held.rewrite(record) {
+                return Err(self.abort_after(error).await);
+            }
+        }
         let doing = format!("completing the upload of {}", self.address);
-        let parts: Vec<PartId> = sent.parts.iter().map(|(id, _)| id.clone()).collect();
+        let parts: Vec<PartId> = sent.parts.iter().map(|(id, _, _)| id.clone()).collect();
         let completing = async {
             self.store
                 .s3
@@ -156,27 +152,40 @@ impl Upload {
         };
         let done = match super::or_cancel(&self.cancel.clone(), completing).await {
             Ok(done) => done,
-            Err(error) => return Err(self.abort_after(error).await),
+            Err(error) => return Err(self.roll_back(error).await),
         };
-        if let Some(record) = self.record.take() {
-            record.done();
+        let checked = async {
+            crate::fault::point("upload:after-complete", &self.cancel).await?;
+            self.check(written, &sent, done.e_tag).await
+        };
+        match super::or_cancel(&self.cancel.clone(), checked).await {
+            Ok(()) => {
+                if let Some((held, _)) = self.record.take() {
+                    held.done();
+                }
+                Ok(Stored { address: self.address.clone() })
+            }
+            Err(error) => Err(self.roll_back(error).await),
         }
+    }
+
+    /// What the server holds against what was sent: its size, then its ETag (or its bytes).
+    async fn check(&self, written: u64, sent: &Sent, e_tag: Option<String>) -> Result<()> {
         let doing = format!("reading back {}", self.address);
         let meta =
             self.store.s3.head(&self.path).await.map_err(|e| explain(&e, &doing, &self.store))?;
         let broken = |what: String| -> anyhow::Error {
             Failure::failed(format!("the uploaded {} is {what}", self.address))
-                .hint(
-                    "the object is kept for inspection; check the server and run the backup again",
-                )
+                .hint("check the server, and run the backup again")
                 .into()
         };
         if meta.size != written {
             return Err(broken(format!("{} bytes on the server, {written} sent", meta.size)));
         }
-        let expected = multipart_etag(&sent.parts.iter().map(|(_, md5)| *md5).collect::<Vec<_>>());
-        let e_tag = done.e_tag.or(meta.e_tag);
-        match e_tag.as_deref().map(|tag| tag.trim_matches('"').to_ascii_lowercase()) {
+        let expected =
+            multipart_etag(&sent.parts.iter().map(|(_, _, md5)| *md5).collect::<Vec<_>>());
+        match e_tag.or(meta.e_tag).as_deref().map(|tag| tag.trim_matches('"').to_ascii_lowercase())
+        {
             Some(tag) if looks_like_md5_etag(&tag) => {
                 if tag != expected {
                     return Err(broken(format!("not what was sent (ETag {tag}, sent {expected})")));
@@ -185,14 +194,30 @@ impl Upload {
             // An ETag that is no MD5 (server-side encryption, some servers): the object is read
             // back, cut into the same parts, and hashed the same way.
             _ => {
-                let sizes: Vec<usize> = (0..sent.parts.len()).map(part_size).collect();
-                let read = super::or_cancel(&self.cancel, self.read_back_etag(&sizes)).await?;
-                if read != expected {
+                let sizes: Vec<usize> = sent.parts.iter().map(|(_, size, _)| *size).collect();
+                if self.read_back_etag(&sizes).await? != expected {
                     return Err(broken("not what was sent (its bytes read back differ)".into()));
                 }
             }
         }
-        Ok(Stored { address: self.address.clone() })
+        Ok(())
+    }
+
+    /// Once completion was asked: the upload aborted (if it was not completed) and the object
+    /// removed (if it was; unchecked, it must not pass for a backup), each in a bounded time.
+    /// What could not be done stays recorded for `recover`.
+    async fn roll_back(&mut self, error: anyhow::Error) -> anyhow::Error {
+        if undo(&self.store, &self.path, &self.id, true).await.is_ok() {
+            if let Some((held, _)) = self.record.take() {
+                held.done();
+            }
+            return AndThen { cause: error, then: format!("{} was not kept", self.address) }.into();
+        }
+        let then = format!(
+            "{} may be left on the server, unchecked, until `odoodb recover` removes it",
+            self.address
+        );
+        AndThen { cause: error, then }.into()
     }
 
     async fn read_back_etag(&self, sizes: &[usize]) -> Result<String> {
@@ -247,38 +272,86 @@ impl Upload {
     async fn abort_after(&mut self, error: anyhow::Error) -> anyhow::Error {
         // Bounded: after a failure or Ctrl-C the run must end soon; what it could not abort in
         // time stays recorded for `recover`.
-        let bound = self.store.reach.timeout.min(std::time::Duration::from_secs(15));
+        let bound = abort_bound(&self.store);
         let aborting = self.store.s3.abort_multipart(&self.path, &self.id);
-        let aborted = tokio::time::timeout(bound, aborting).await.unwrap_or_else(|_| {
-            Err(object_store::Error::Generic {
-                store: "S3",
-                source: format!("no answer within {} s (timed out)", bound.as_secs()).into(),
-            })
-        });
-        match aborted {
-            Ok(()) => {
-                if let Some(record) = self.record.take() {
-                    record.done();
+        let why = match tokio::time::timeout(bound, aborting).await {
+            Ok(Ok(())) => {
+                if let Some((held, _)) = self.record.take() {
+                    held.done();
                 }
+                return error;
             }
-            Err(abort) => {
-                // The record stays (its lock goes with us): `recover` aborts it later.
+            Ok(Err(abort)) => {
                 let doing = format!("aborting the upload of {}", self.address);
-                let abort = explain(&abort, &doing, &self.store);
-                return error.context(format!(
-                    "{}; `odoodb recover` will abort it later",
-                    crate::error::one_line(&abort)
-                ));
+                crate::error::one_line(&explain(&abort, &doing, &self.store))
             }
-        }
-        error
+            Err(_) => {
+                format!("{} did not answer within {} s", self.store.server(), bound.as_secs())
+            }
+        };
+        // The record stays (its lock goes with us): `recover` aborts the upload later.
+        let then =
+            format!("the parts sent stay on the server until `odoodb recover` aborts them ({why})");
+        AndThen { cause: error, then }.into()
     }
 }
 
-const CLOSED: &str = "the upload stopped";
+/// Undoes an upload: aborted on the server, and when its completion was asked (`completing`),
+/// its object removed too (complete perhaps, but never checked). Each request is bounded; the
+/// error is the server's, or `None` when it did not answer in time.
+pub async fn undo(
+    store: &Store,
+    path: &Path,
+    upload_id: &String,
+    completing: bool,
+) -> std::result::Result<(), Option<object_store::Error>> {
+    let bound = abort_bound(store);
+    let aborted = match tokio::time::timeout(bound, store.s3.abort_multipart(path, upload_id)).await
+    {
+        // Gone already (aborted, completed, or expired by the bucket's lifecycle rule).
+        Ok(Ok(()) | Err(object_store::Error::NotFound { .. })) => Ok(()),
+        Ok(Err(error)) => Err(Some(error)),
+        Err(_) => Err(None),
+    };
+    if !completing {
+        return aborted;
+    }
+    // After a completion, some servers refuse to abort the upload they no longer know (with
+    // 403, not 404): the object's removal is what counts then. A server that does not answer
+    // is no answer.
+    if matches!(aborted, Err(None)) {
+        return aborted;
+    }
+    match tokio::time::timeout(bound, store.s3.delete(path)).await {
+        Ok(Ok(()) | Err(object_store::Error::NotFound { .. })) => Ok(()),
+        Ok(Err(error)) => Err(Some(error)),
+        Err(_) => Err(None),
+    }
+}
 
-fn is_closed_channel(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| cause.to_string().contains(CLOSED))
+/// How long aborting (or removing) may take after a failure or Ctrl-C.
+pub fn abort_bound(store: &Store) -> std::time::Duration {
+    store.reach.timeout.min(std::time::Duration::from_secs(15))
+}
+
+/// An upload's failure, then what became of what it sent: the failure comes first (its exit
+/// code and hint stand).
+#[derive(Debug)]
+struct AndThen {
+    cause: anyhow::Error,
+    then: String,
+}
+
+impl std::fmt::Display for AndThen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}; {}", crate::error::one_line(&self.cause), self.then)
+    }
+}
+
+impl std::error::Error for AndThen {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.cause)
+    }
 }
 
 /// S3's ETag of a multipart object: the MD5 of the parts' MD5s, and their count.
@@ -309,120 +382,24 @@ async fn send_parts(
     let parts = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|part| (part, receiver))
     });
-    let sent: Vec<(PartId, [u8; 16])> = parts
+    let sent: Vec<(PartId, usize, [u8; 16])> = parts
         .map(|part| {
             let (store, path, id, address) =
                 (store.clone(), path.clone(), id.clone(), address.clone());
             async move {
                 let digest: [u8; 16] = md5::Md5::digest(&part.data).into();
+                let size = part.data.len();
                 let doing = format!("uploading part {} of {address}", part.index + 1);
                 let part_id = store
                     .s3
                     .put_part(&path, &id, part.index, part.data.into())
                     .await
                     .map_err(|e| explain(&e, &doing, &store))?;
-                Ok::<_, anyhow::Error>((part_id, digest))
+                Ok::<_, anyhow::Error>((part_id, size, digest))
             }
         })
         .buffered(IN_FLIGHT)
         .try_collect()
         .await?;
     Ok(Sent { parts: sent })
-}
-
-/// The archive writer's end: fills a part, hands it over whole. Blocking (its thread waits
-/// while the parts before are on the wire): call it off the async threads.
-pub struct PartWriter {
-    buffer: Vec<u8>,
-    index: usize,
-    sender: Option<mpsc::Sender<Part>>,
-    shown: String,
-}
-
-impl PartWriter {
-    fn send(&mut self) -> io::Result<()> {
-        let data =
-            std::mem::replace(&mut self.buffer, Vec::with_capacity(part_size(self.index + 1)));
-        let sender = self
-            .sender
-            .as_ref()
-            .ok_or_else(|| io::Error::other(format!("{CLOSED}: {}", self.shown)))?;
-        sender
-            .blocking_send(Part { index: self.index, data })
-            .map_err(|_| io::Error::other(format!("{CLOSED}: {}", self.shown)))?;
-        self.index += 1;
-        Ok(())
-    }
-
-    /// The archive is whole: the last part goes (an empty archive is one empty part).
-    pub fn close(&mut self) -> io::Result<()> {
-        if !self.buffer.is_empty() || self.index == 0 {
-            self.send()?;
-        }
-        self.sender = None;
-        Ok(())
-    }
-}
-
-impl Write for PartWriter {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let room = part_size(self.index) - self.buffer.len();
-        let take = room.min(data.len());
-        self.buffer.extend_from_slice(&data[..take]);
-        if self.buffer.len() == part_size(self.index) {
-            self.send()?;
-        }
-        Ok(take)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Aborts the uploads that killed runs left (see `pending`); returns what it settled and what
-/// it could not.
-pub async fn settle_abandoned(
-    env_reach: impl Fn(&Record) -> Result<Store>,
-) -> (Vec<String>, Vec<String>) {
-    let (mut settled, mut problems) = (Vec::new(), Vec::new());
-    for abandoned in pending::abandoned() {
-        let Some(record) = abandoned.record.clone() else {
-            problems.push(format!(
-                "{} is not an upload record odoodb can read; remove it by hand",
-                abandoned.path.display()
-            ));
-            continue;
-        };
-        let shown = Address { bucket: record.bucket.clone(), key: record.key.clone() };
-        let store = match env_reach(&record) {
-            Ok(store) => store,
-            Err(error) => {
-                problems.push(format!(
-                    "cannot abort the upload of {shown} a killed run left: {}",
-                    crate::error::one_line(&error)
-                ));
-                continue;
-            }
-        };
-        let Ok(path) = Path::parse(&record.key) else {
-            abandoned.remove();
-            continue;
-        };
-        match store.s3.abort_multipart(&path, &record.upload_id).await {
-            // Gone already (aborted, completed, or expired by the bucket's lifecycle rule).
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => {
-                settled.push(format!(
-                    "aborted the upload of {shown} a killed run left (pid {})",
-                    record.pid
-                ));
-                abandoned.remove();
-            }
-            Err(error) => {
-                let doing = format!("aborting the upload of {shown} a killed run left");
-                problems.push(crate::error::one_line(&explain(&error, &doing, &store)));
-            }
-        }
-    }
-    (settled, problems)
 }

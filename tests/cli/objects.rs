@@ -220,6 +220,16 @@ fn wrong_credentials_a_missing_bucket_or_key_fail_in_one_line_and_leave_nothing(
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("no such object"), "{}", text(&output.stderr));
 
+    // An archive that cannot be reached is no damaged archive: exit 1, not 4.
+    let mut verify_missing = env.cmd();
+    verify_missing.envs(s3.vars());
+    let output = verify_missing
+        .args(["backup", "--verify", &format!("s3://{bucket}/p/nothing.tar.gz")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("no such object"), "{}", text(&output.stderr));
+
     let mut no_credentials = env.cmd();
     no_credentials.env("AWS_ENDPOINT_URL", s3.endpoint());
     let output = no_credentials.args(["backup", &db.name, "--to", &prefix]).output().unwrap();
@@ -276,6 +286,81 @@ fn a_killed_upload_never_shows_and_recover_aborts_it() {
         assert!(s3.open_uploads().is_empty(), "{point}: {:?}", s3.open_uploads());
         assert!(records(&env).is_empty(), "{point}");
     }
+
+    // Killed once the upload was completed but before the object was checked: the object is
+    // there, complete but unchecked, and `recover` removes it rather than trust it.
+    let mut backup = env.cmd();
+    backup.envs(s3.vars());
+    let output = backup
+        .env("ODOODB_FAULT", "crash:upload:after-complete")
+        .args(["backup", &db.name, "--to", &format!("s3://{bucket}/p/")])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert_eq!(s3.objects(&bucket, "").len(), 1, "completed before the kill");
+    assert_eq!(records(&env).len(), 1, "still recorded");
+    let mut recover = env.cmd();
+    recover.envs(s3.vars());
+    let output = recover.arg("recover").output().unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("removed the unchecked object"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(s3.objects(&bucket, "").is_empty(), "{:?}", s3.objects(&bucket, ""));
+    assert!(records(&env).is_empty());
+
+    // A check that fails after completion: the object is not kept, and the run says so.
+    let mut backup = env.cmd();
+    backup.envs(s3.vars());
+    let output = backup
+        .env("ODOODB_FAULT", "fail:upload:after-complete")
+        .args(["backup", &db.name, "--to", &format!("s3://{bucket}/p/")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let error = text(&output.stderr);
+    let error = error.lines().find(|l| l.starts_with("error:")).unwrap_or_default().to_string();
+    assert!(error.starts_with("error: injected failure"), "the cause first: {error}");
+    assert!(error.contains("was not kept"), "{error}");
+    assert!(s3.objects(&bucket, "").is_empty(), "{:?}", s3.objects(&bucket, ""));
+    assert!(s3.open_uploads().is_empty());
+    assert!(records(&env).is_empty());
+}
+
+#[test]
+fn a_tar_gz_upload_needs_room_for_its_spooled_dump_in_the_temporary_folder() {
+    let Some(s3) = S3Server::start("the temporary folder's space") else { return };
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "s3spool");
+    let bucket = s3.bucket("spool");
+    let prefix = format!("s3://{bucket}/p/");
+    let run = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.envs(s3.vars()).env("ODOODB_TEST_FREE_BYTES", "4096");
+        cmd.args(args).output().unwrap()
+    };
+    let output = run(&["backup", &db.name, "--to", &prefix]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("not enough free space in the temporary folder"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(s3.open_uploads().is_empty() && s3.objects(&bucket, "").is_empty(), "nothing sent");
+
+    let output = run(&["backup", &db.name, "--to", &prefix, "--dry-run"]);
+    assert_eq!(output.status.code(), Some(1), "the dry run exits as the run would");
+    let said = text(&output.stdout);
+    let temp = std::env::temp_dir();
+    assert!(said.contains(&format!("spooled in {}", temp.display())), "{said}");
+    assert!(said.contains("Free space in the temporary folder"), "{said}");
+
+    // A zip spools nothing: no such check.
+    let output = run(&["backup", &db.name, "--to", &prefix, "--format", "zip"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(s3.objects(&bucket, "").len(), 1);
 }
 
 #[test]
@@ -301,11 +386,11 @@ fn a_server_gone_mid_upload_fails_the_backup_and_leaves_nothing_after_recover() 
     std::fs::write(&resume, b"").unwrap();
     let output = backup.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
-    assert!(
-        text(&output.stderr).contains("recover"),
-        "says recover will abort it: {}",
-        text(&output.stderr)
-    );
+    let error = text(&output.stderr);
+    let error = error.lines().find(|l| l.starts_with("error:")).unwrap_or_default().to_string();
+    let (cause, then) = error.split_once("; the parts sent stay on the server").unwrap_or_default();
+    assert!(cause.contains("failed: cannot connect to"), "the cause first: {error}");
+    assert!(then.contains("until `odoodb recover` aborts them"), "{error}");
 
     s3.restart();
     assert!(s3.objects(&bucket, "").is_empty(), "no object under a key");
@@ -371,6 +456,34 @@ fn a_silent_server_fails_within_the_timeout_and_ctrl_c_stops_the_wait() {
     let interrupted = Instant::now();
     restore.signal(nix::sys::signal::Signal::SIGINT);
     let output = restore.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
+    assert!(interrupted.elapsed() < Duration::from_secs(5), "Ctrl-C is honoured at once");
+
+    // An upload a killed run left on the silent server: `recover` gives up on it within the
+    // timeout (keeping its record), and gives way to Ctrl-C.
+    let uploads = env.home.join(".local/state/odoodb/uploads");
+    std::fs::create_dir_all(&uploads).unwrap();
+    let record = serde_json::json!({
+        "endpoint": endpoint, "region": "us-east-1", "bucket": "silent", "key": "p/x.tar.gz",
+        "upload_id": "u1", "started_at": "2026-01-01T00:00:00Z", "pid": 1,
+    });
+    std::fs::write(uploads.join("left.json"), record.to_string()).unwrap();
+    let started = Instant::now();
+    let mut recover = env.cmd();
+    recover.envs(server);
+    let output = recover.arg("recover").output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("did not answer within 2 s"), "{}", text(&output.stderr));
+    assert!(started.elapsed() < Duration::from_secs(20), "bounded: {:?}", started.elapsed());
+    assert_eq!(records(&env), ["left.json"], "kept for the next try");
+
+    let recover = env.spawn(["recover"], |c| {
+        c.envs(server);
+    });
+    std::thread::sleep(Duration::from_millis(700));
+    let interrupted = Instant::now();
+    recover.signal(nix::sys::signal::Signal::SIGINT);
+    let output = recover.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130), "{}", text(&output.stderr));
     assert!(interrupted.elapsed() < Duration::from_secs(5), "Ctrl-C is honoured at once");
 }

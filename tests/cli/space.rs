@@ -75,8 +75,18 @@ fn too_little_free_space_refuses_before_anything_is_written() {
     assert!(enough.status.success(), "{}", stderr(&enough));
     assert!(file.is_file());
 
-    // stdout is not a folder: never checked.
+    // stdout is not a folder, but a tar.gz spools its dump in the temporary folder meanwhile:
+    // that folder is checked; a zip spools nothing and is never checked.
     let piped = env.cmd().args(["backup", &db.name, "-o", "-"]).env(FREE, "1").output().unwrap();
+    assert_eq!(piped.status.code(), Some(1), "{}", stderr(&piped));
+    assert!(stderr(&piped).contains("in the temporary folder"), "{}", stderr(&piped));
+    assert!(piped.stdout.is_empty(), "nothing written");
+    let piped = env
+        .cmd()
+        .args(["backup", &db.name, "--format", "zip", "-o", "-"])
+        .env(FREE, "1")
+        .output()
+        .unwrap();
     assert!(piped.status.success(), "{}", stderr(&piped));
     assert!(!piped.stdout.is_empty());
 }
