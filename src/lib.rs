@@ -20,6 +20,7 @@ mod duration;
 mod error;
 mod fault;
 mod filestore;
+mod locked_file;
 mod neutralize;
 mod objects;
 mod odoo;

@@ -7,12 +7,11 @@
 //! database, mode 0600, that nobody else would ever find.
 
 use std::fs::File;
-use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Context as _, Result};
-use nix::fcntl::{Flock, FlockArg};
+use anyhow::Result;
+use nix::fcntl::Flock;
 
 pub const PREFIX: &str = ".odoodb-run-";
 const LOCK: &str = "lock";
@@ -36,16 +35,8 @@ impl RunFiles {
         sweep(dir);
         let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
         let fresh = dir.join(format!("{PREFIX}{id}.{UNLOCKED}"));
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&fresh)
-            .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-        let lock = Flock::lock(file, FlockArg::LockExclusiveNonblock)
-            .map_err(|(_, errno)| anyhow::anyhow!("cannot lock {}: {errno}", fresh.display()))?;
-        std::fs::rename(&fresh, dir.join(format!("{PREFIX}{id}.{LOCK}")))
-            .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+        let lock =
+            crate::locked_file::create(&fresh, &dir.join(format!("{PREFIX}{id}.{LOCK}")), b"")?;
         Ok(Self { dir: dir.to_path_buf(), id, lock: Some(lock) })
     }
 
@@ -89,10 +80,9 @@ pub fn sweep(dir: &Path) -> Vec<PathBuf> {
             continue;
         }
         let lock_path = dir.join(name);
-        let Some(file) = open_lock(&lock_path) else { continue };
         // Held: the run is alive. Free: it is gone, and holding it now keeps a second sweeper
         // from racing this one.
-        let Ok(_held) = Flock::lock(file, FlockArg::LockExclusiveNonblock) else { continue };
+        let Some(_held) = crate::locked_file::take_abandoned(&lock_path) else { continue };
         let marked = format!("{PREFIX}{id}.");
         for other in &names {
             if other.starts_with(&marked) && other != name {
@@ -127,18 +117,6 @@ pub fn sweep(dir: &Path) -> Vec<PathBuf> {
 /// A run id as `claim` makes them: 12 lowercase hex digits.
 fn is_run_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// Opens a lock file to test its lock, if it is one: a regular file, not through a link. A
-/// named pipe under that name (anyone can make one in the temporary folder) would otherwise
-/// keep the open waiting for a writer forever, where Ctrl-C cannot reach.
-fn open_lock(path: &Path) -> Option<File> {
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags((nix::fcntl::OFlag::O_NONBLOCK | nix::fcntl::OFlag::O_NOFOLLOW).bits())
-        .open(path)
-        .ok()?;
-    file.metadata().ok()?.is_file().then_some(file)
 }
 
 fn remove(path: &Path) -> bool {

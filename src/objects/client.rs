@@ -173,11 +173,13 @@ impl Profile {
     fn read(env: &dyn Environment, name: &str) -> Result<Option<Self>> {
         let mut values = Vec::new();
         let mut found = false;
-        let config_section =
-            if name == "default" { "default".to_string() } else { format!("profile {name}") };
-        for (path, section) in
-            [(credentials_file(env), name.to_string()), (config_file(env), config_section)]
-        {
+        // The config file names the default profile `[default]` or `[profile default]`.
+        let profile_section = format!("profile {name}");
+        let config_sections: &[&str] =
+            if name == "default" { &["default", "profile default"] } else { &[&profile_section] };
+        let places = std::iter::once((credentials_file(env), name))
+            .chain(config_sections.iter().map(|section| (config_file(env), *section)));
+        for (path, section) in places {
             let text = match std::fs::read_to_string(&path) {
                 Ok(text) => text,
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
@@ -189,7 +191,7 @@ impl Profile {
                     .into());
                 }
             };
-            if let Some(lines) = ini_section(&text, &section) {
+            if let Some(lines) = ini_section(&text, section) {
                 found = true;
                 values.extend(lines);
             }
@@ -293,6 +295,23 @@ mod tests {
         vars.insert("AWS_PROFILE", "nope".to_string());
         let env = Env(vars, home.path().to_path_buf());
         assert!(reach(&env, &settings).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn the_config_file_may_name_the_default_profile_either_way() -> Result<()> {
+        let settings = S3Settings::default();
+        for section in ["[default]", "[profile default]"] {
+            let home = home_with(
+                "",
+                &format!(
+                    "{section}\nregion = eu-north-1\naws_access_key_id = C\naws_secret_access_key = cs\n"
+                ),
+            )?;
+            let env = Env(HashMap::new(), home.path().to_path_buf());
+            let reached = reach(&env, &settings)?;
+            assert_eq!((reached.key_id.as_str(), reached.region.as_str()), ("C", "eu-north-1"));
+        }
         Ok(())
     }
 

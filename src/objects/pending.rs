@@ -7,11 +7,10 @@
 
 use std::fs::File;
 use std::io::{Seek as _, Write as _};
-use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use nix::fcntl::{Flock, FlockArg};
+use nix::fcntl::Flock;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Environment as _;
@@ -58,29 +57,15 @@ pub struct Held {
 }
 
 impl Held {
-    /// Writes and syncs the record, then locks it. (Written to a locked file first, then
-    /// renamed: a record seen under its final name is held by a live run or by nobody.)
+    /// Writes, syncs and locks the record (see `locked_file::create`).
     pub fn write(record: &Record) -> Result<Self> {
         let dir = dir()?;
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
         let id = uuid::Uuid::new_v4().simple().to_string();
-        let fresh = dir.join(format!(".{id}.new"));
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&fresh)
-            .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-        let mut lock = Flock::lock(file, FlockArg::LockExclusiveNonblock)
-            .map_err(|(_, errno)| anyhow::anyhow!("cannot lock {}: {errno}", fresh.display()))?;
         let text = serde_json::to_vec_pretty(record).context("cannot encode the upload record")?;
-        lock.write_all(&text)
-            .and_then(|()| lock.sync_all())
-            .with_context(|| format!("cannot write {}", fresh.display()))?;
         let path = dir.join(format!("{id}.json"));
-        std::fs::rename(&fresh, &path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let lock = crate::locked_file::create(&dir.join(format!(".{id}.new")), &path, &text)?;
         let _ = File::open(&dir).and_then(|d| d.sync_all());
         Ok(Self { path, lock })
     }
@@ -147,14 +132,7 @@ fn abandoned_in(dir: &Path) -> Vec<Abandoned> {
         if extension != "json" {
             continue;
         }
-        let Ok(file) = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
-            .open(&path)
-        else {
-            continue;
-        };
-        let Ok(lock) = Flock::lock(file, FlockArg::LockExclusiveNonblock) else { continue };
+        let Some(lock) = crate::locked_file::take_abandoned(&path) else { continue };
         let record = std::fs::read(&path).ok().and_then(|text| serde_json::from_slice(&text).ok());
         found.push(Abandoned { path, record, _lock: lock });
     }
@@ -163,6 +141,8 @@ fn abandoned_in(dir: &Path) -> Vec<Abandoned> {
 
 #[cfg(test)]
 mod tests {
+    use nix::fcntl::FlockArg;
+
     use super::*;
 
     #[test]
