@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a database and its filestore together, or neither')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Drop a database and remove its filestore, after a typed confirmation')
             [CompletionResult]::new('neutralize', 'neutralize', [CompletionResultType]::ParameterValue, 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check')
+            [CompletionResult]::new('pseudonymize', 'pseudonymize', [CompletionResultType]::ParameterValue, 'Rewrite every person''s data of a copy into consistent pseudonyms and reset every credential, in one transaction; or prove a copy with --check --against its source')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade a database (Odoo''s upgrade platform, or a local program such as OpenUpgrade): preflight, an upgraded test copy, production with a backup first and an automatic revert, a platform request''s status and log')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each one came from')
@@ -192,6 +193,8 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'For an http(s) archive: seconds its server may send nothing (its answer, then each part of the download) before the restore gives up [default: settings [restore] read_timeout, else 60]')
             [CompletionResult]::new('--addons-path', '--addons-path', [CompletionResultType]::ParameterName, 'Where to find modules'' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]')
             [CompletionResult]::new('--ignore-module', '--ignore-module', [CompletionResultType]::ParameterName, 'Do not run this module''s data/neutralize.sql (repeatable)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Repeatable pseudonyms (for CI): the same seed gives the same pseudonyms. Anyone who has it can test a guessed value, so keep copies made with it among those who may know')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Every user''s new password: the first line of this file [default: a random one, printed once]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
@@ -210,6 +213,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--inspect', '--inspect', [CompletionResultType]::ParameterName, 'Show what the archive holds (manifest, format, versions, sizes) and restore nothing')
             [CompletionResult]::new('--no-module-files', '--no-module-files', [CompletionResultType]::ParameterName, 'Do not run any module''s data/neutralize.sql, only the built-in steps')
             [CompletionResult]::new('--continue-on-error', '--continue-on-error', [CompletionResultType]::ParameterName, 'Keep going when a module''s neutralize.sql fails (its own changes are undone; the run then exits 3); without it, one failure rolls everything back')
+            [CompletionResult]::new('--pseudonymize', '--pseudonymize', [CompletionResultType]::ParameterName, 'Pseudonymize the new database (every person''s data rewritten, every credential reset; see `odoodb pseudonymize`) before it gets its name')
+            [CompletionResult]::new('--keep-admin', '--keep-admin', [CompletionResultType]::ParameterName, 'The administrator keeps its login (its password is reset all the same)')
+            [CompletionResult]::new('--keep-internal', '--keep-internal', [CompletionResultType]::ParameterName, 'Internal users keep their names and details (portal users and contacts do not)')
             [CompletionResult]::new('--force-disconnect', '--force-disconnect', [CompletionResultType]::ParameterName, 'End other sessions on the database without asking (Odoo reconnects fast)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (SQL and filesystem steps) and change nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
@@ -230,6 +236,8 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--owner', '--owner', [CompletionResultType]::ParameterName, 'The role that owns the copy [default: the source''s owner, so the Odoo that serves the source lists the copy too]')
             [CompletionResult]::new('--addons-path', '--addons-path', [CompletionResultType]::ParameterName, 'Where to find modules'' data/neutralize.sql (comma-separated) [default: odoo.conf addons_path]')
             [CompletionResult]::new('--ignore-module', '--ignore-module', [CompletionResultType]::ParameterName, 'Do not run this module''s data/neutralize.sql (repeatable)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Repeatable pseudonyms (for CI): the same seed gives the same pseudonyms. Anyone who has it can test a guessed value, so keep copies made with it among those who may know')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Every user''s new password: the first line of this file [default: a random one, printed once]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
@@ -246,6 +254,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing TARGET (database and filestore), after confirmation; the old one is removed only once the new copy is complete')
             [CompletionResult]::new('--no-module-files', '--no-module-files', [CompletionResultType]::ParameterName, 'Do not run any module''s data/neutralize.sql, only the built-in steps')
             [CompletionResult]::new('--continue-on-error', '--continue-on-error', [CompletionResultType]::ParameterName, 'Keep going when a module''s neutralize.sql fails (its own changes are undone; the run then exits 3); without it, one failure rolls everything back')
+            [CompletionResult]::new('--pseudonymize', '--pseudonymize', [CompletionResultType]::ParameterName, 'Pseudonymize the new database (every person''s data rewritten, every credential reset; see `odoodb pseudonymize`) before it gets its name')
+            [CompletionResult]::new('--keep-admin', '--keep-admin', [CompletionResultType]::ParameterName, 'The administrator keeps its login (its password is reset all the same)')
+            [CompletionResult]::new('--keep-internal', '--keep-internal', [CompletionResultType]::ParameterName, 'Internal users keep their names and details (portal users and contacts do not)')
             [CompletionResult]::new('--backup-first', '--backup-first', [CompletionResultType]::ParameterName, 'With --force: back up the database being replaced into the backup folder (settings backup.dir) first, and change nothing if that fails')
             [CompletionResult]::new('--force-disconnect', '--force-disconnect', [CompletionResultType]::ParameterName, 'End other sessions on the database without asking (Odoo reconnects fast)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (SQL and filesystem steps) and change nothing')
@@ -342,6 +353,38 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--no-module-files', '--no-module-files', [CompletionResultType]::ParameterName, 'Do not run any module''s data/neutralize.sql, only the built-in steps')
             [CompletionResult]::new('--continue-on-error', '--continue-on-error', [CompletionResultType]::ParameterName, 'Keep going when a module''s neutralize.sql fails (its own changes are undone; the run then exits 3); without it, one failure rolls everything back')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Do not ask for the name of a database that looks like production (odoo.conf db_name, or listed in the settings'' [neutralize] protect)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'odoodb;pseudonymize' {
+            [CompletionResult]::new('--against', '--against', [CompletionResultType]::ParameterName, 'With --check: the source database the copy was made from')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Repeatable pseudonyms (for CI): the same seed gives the same pseudonyms. Anyone who has it can test a guessed value, so keep copies made with it among those who may know')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Every user''s new password: the first line of this file [default: a random one, printed once]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Prove a copy: compare it with its source (--against) and exit 4 when a value or a credential of the source is still there; changes nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan with row counts; change nothing')
+            [CompletionResult]::new('--keep-admin', '--keep-admin', [CompletionResultType]::ParameterName, 'The administrator keeps its login (its password is reset all the same)')
+            [CompletionResult]::new('--keep-internal', '--keep-internal', [CompletionResultType]::ParameterName, 'Internal users keep their names and details (portal users and contacts do not)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Do not ask for the name of a database that looks like production (odoo.conf db_name, listed in the settings'' [neutralize] protect, or not neutralized)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
@@ -735,6 +778,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('rename', 'rename', [CompletionResultType]::ParameterValue, 'Rename a database and its filestore together, or neither')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Drop a database and remove its filestore, after a typed confirmation')
             [CompletionResult]::new('neutralize', 'neutralize', [CompletionResultType]::ParameterValue, 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check')
+            [CompletionResult]::new('pseudonymize', 'pseudonymize', [CompletionResultType]::ParameterValue, 'Rewrite every person''s data of a copy into consistent pseudonyms and reset every credential, in one transaction; or prove a copy with --check --against its source')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade a database (Odoo''s upgrade platform, or a local program such as OpenUpgrade): preflight, an upgraded test copy, production with a backup first and an automatic revert, a platform request''s status and log')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each one came from')
@@ -768,6 +812,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;help;neutralize' {
+            break
+        }
+        'odoodb;help;pseudonymize' {
             break
         }
         'odoodb;help;upgrade' {

@@ -49,6 +49,9 @@ _odoodb() {
             odoodb,neutralize)
                 cmd="odoodb__subcmd__neutralize"
                 ;;
+            odoodb,pseudonymize)
+                cmd="odoodb__subcmd__pseudonymize"
+                ;;
             odoodb,recover)
                 cmd="odoodb__subcmd__recover"
                 ;;
@@ -93,6 +96,9 @@ _odoodb() {
                 ;;
             odoodb__subcmd__help,neutralize)
                 cmd="odoodb__subcmd__help__subcmd__neutralize"
+                ;;
+            odoodb__subcmd__help,pseudonymize)
+                cmd="odoodb__subcmd__help__subcmd__pseudonymize"
                 ;;
             odoodb__subcmd__help,recover)
                 cmd="odoodb__subcmd__help__subcmd__recover"
@@ -173,7 +179,7 @@ _odoodb() {
 
     case "${cmd}" in
         odoodb)
-            opts="-c -p -U -y -q -v -h -V --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help --version list info backup backups restore duplicate rename delete neutralize upgrade recover config completions man help"
+            opts="-c -p -U -y -q -v -h -V --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help --version list info backup backups restore duplicate rename delete neutralize pseudonymize upgrade recover config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -605,7 +611,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__duplicate)
-            opts="-c -p -U -y -q -v -h --filestore --strategy --neutralize --keep-enterprise-code --force --owner --addons-path --no-module-files --ignore-module --continue-on-error --backup-first --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --filestore --strategy --neutralize --keep-enterprise-code --force --owner --addons-path --no-module-files --ignore-module --continue-on-error --pseudonymize --seed --password-file --keep-admin --keep-internal --backup-first --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +634,14 @@ _odoodb() {
                     return 0
                     ;;
                 --ignore-module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -683,7 +697,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__help)
-            opts="list info backup backups restore duplicate rename delete neutralize upgrade recover config completions man help"
+            opts="list info backup backups restore duplicate rename delete neutralize pseudonymize upgrade recover config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -837,6 +851,20 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__help__subcmd__neutralize)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        odoodb__subcmd__help__subcmd__pseudonymize)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1242,6 +1270,76 @@ _odoodb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        odoodb__subcmd__pseudonymize)
+            opts="-c -p -U -y -q -v -h --check --against --dry-run --seed --password-file --keep-admin --keep-internal --force --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --against)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -U)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sslmode)
+                    COMPREPLY=($(compgen -W "disable allow prefer require verify-ca verify-full" -- "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         odoodb__subcmd__recover)
             opts="-c -p -U -y -q -v -h --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1359,7 +1457,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__restore)
-            opts="-c -p -U -y -q -v -h --copy --move --neutralize --force --owner --jobs --inspect --identity --connect-timeout --read-timeout --addons-path --no-module-files --ignore-module --continue-on-error --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --copy --move --neutralize --force --owner --jobs --inspect --identity --connect-timeout --read-timeout --addons-path --no-module-files --ignore-module --continue-on-error --pseudonymize --seed --password-file --keep-admin --keep-internal --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1390,6 +1488,14 @@ _odoodb() {
                     return 0
                     ;;
                 --ignore-module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

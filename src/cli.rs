@@ -124,6 +124,10 @@ pub enum Command {
     /// or audit one with --check
     #[command(after_help = NEUTRALIZE_AFTER_HELP)]
     Neutralize(NeutralizeArgs),
+    /// Rewrite every person's data of a copy into consistent pseudonyms and reset every
+    /// credential, in one transaction; or prove a copy with --check --against its source
+    #[command(after_help = PSEUDONYMIZE_AFTER_HELP)]
+    Pseudonymize(PseudonymizeArgs),
     /// Upgrade a database (Odoo's upgrade platform, or a local program such as OpenUpgrade):
     /// preflight, an upgraded test copy, production with a backup first and an automatic
     /// revert, a platform request's status and log
@@ -251,6 +255,14 @@ pub struct DuplicateArgs {
     /// With --neutralize: how the modules' data/neutralize.sql files run
     #[command(flatten)]
     pub module_files: ModuleFileArgs,
+
+    /// Pseudonymize the new database (every person's data rewritten, every credential
+    /// reset; see `odoodb pseudonymize`) before it gets its name
+    #[arg(long)]
+    pub pseudonymize: bool,
+
+    #[command(flatten)]
+    pub pseudonymize_options: PseudonymizeOptions,
 
     /// With --force: back up the database being replaced into the backup folder (settings
     /// backup.dir) first, and change nothing if that fails
@@ -460,6 +472,14 @@ pub struct RestoreArgs {
     #[command(flatten)]
     pub module_files: ModuleFileArgs,
 
+    /// Pseudonymize the new database (every person's data rewritten, every credential
+    /// reset; see `odoodb pseudonymize`) before it gets its name
+    #[arg(long)]
+    pub pseudonymize: bool,
+
+    #[command(flatten)]
+    pub pseudonymize_options: PseudonymizeOptions,
+
     #[command(flatten)]
     pub change: ChangeArgs,
 }
@@ -600,6 +620,77 @@ pub struct NeutralizeArgs {
     #[arg(long)]
     pub force: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct PseudonymizeArgs {
+    /// The database to pseudonymize (or to prove with --check)
+    pub db: String,
+
+    /// Prove a copy: compare it with its source (--against) and exit 4 when a value or a
+    /// credential of the source is still there; changes nothing
+    #[arg(long, requires = "against", conflicts_with = "dry_run")]
+    pub check: bool,
+
+    /// With --check: the source database the copy was made from
+    #[arg(long, value_name = "SOURCE")]
+    pub against: Option<String>,
+
+    /// Show the plan with row counts; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub options: PseudonymizeOptions,
+
+    /// Do not ask for the name of a database that looks like production (odoo.conf db_name,
+    /// listed in the settings' [neutralize] protect, or not neutralized)
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// How pseudonyms and credentials are made: shared by every command that pseudonymizes.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Pseudonymization")]
+pub struct PseudonymizeOptions {
+    /// Repeatable pseudonyms (for CI): the same seed gives the same pseudonyms. Anyone who has
+    /// it can test a guessed value, so keep copies made with it among those who may know
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<String>,
+
+    /// Every user's new password: the first line of this file [default: a random one, printed
+    /// once]
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// The administrator keeps its login (its password is reset all the same)
+    #[arg(long)]
+    pub keep_admin: bool,
+
+    /// Internal users keep their names and details (portal users and contacts do not)
+    #[arg(long)]
+    pub keep_internal: bool,
+}
+
+impl PseudonymizeOptions {
+    /// Whether any was given (they only apply where something is pseudonymized).
+    pub fn any(&self) -> bool {
+        self.seed.is_some() || self.password_file.is_some() || self.keep_admin || self.keep_internal
+    }
+}
+
+const PSEUDONYMIZE_AFTER_HELP: &str = "\
+Rewrites partners (names, emails, phones, addresses, VAT, bank accounts), users' logins and \
+signatures, employees' private data, leads, applicants, messages, mails and tracked values, and \
+the text indexed from attachments. The same value gives the same pseudonym in every table (an \
+email stays an email at example.invalid, a phone a phone, an IBAN a valid IBAN); NULLs stay \
+NULL; the companies' own partners are kept. Every user gets one new password, stored as Odoo \
+stores it; second factors, trusted devices, API keys, passkeys, OAuth tokens and the tokens of \
+shared links are removed. Tables a version lacks are skipped and listed.
+
+A database that looks like production (odoo.conf db_name, [neutralize] protect, or not \
+neutralized) needs its name typed, even with --yes. `odoodb pseudonymize --check COPY --against \
+SOURCE` compares up to 10 000 rows of every covered column by id and exits 4 naming each table \
+and column whose value survived (never the value).";
 
 #[derive(Debug, Args)]
 pub struct UpgradeArgs {

@@ -627,6 +627,25 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "pseudonymize",
+        &[
+            (
+                "odoodb duplicate prod dev_copy --neutralize --pseudonymize --yes",
+                "A copy safe to hand to a developer: neutralized, every person's data \
+              rewritten, one new password for every user (printed once).",
+            ),
+            (
+                "odoodb pseudonymize ci_copy --seed \"$CI_SEED\" --password-file pw.txt --yes",
+                "In CI: the same pseudonyms on every run, and a known password.",
+            ),
+            (
+                "odoodb pseudonymize dev_copy --check --against prod",
+                "The proof: exit status 4, naming table and column, when a value or a \
+              credential of prod is still in the copy.",
+            ),
+        ],
+    ),
+    (
         "upgrade",
         &[
             (

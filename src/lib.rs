@@ -26,6 +26,7 @@ mod objects;
 mod odoo;
 mod output;
 mod pg;
+mod pseudonymize;
 mod restore;
 mod run_files;
 mod safe;

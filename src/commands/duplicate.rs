@@ -31,6 +31,8 @@ struct Report {
     identity: identity::NewIdentity,
     /// Rows changed by `--neutralize`, per step, when asked.
     neutralized: Option<Vec<(String, u64)>>,
+    /// What `--pseudonymize` did (with the new password when odoodb made it).
+    pseudonymized: Option<crate::pseudonymize::Summary>,
     filestore_mode: Option<Mode>,
     filestore_files: u64,
     filestore_bytes: u64,
@@ -60,13 +62,15 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
             "add --neutralize, or leave them out",
         ));
     }
+    let pseudonymize = super::pseudonymize_request(args.pseudonymize, &args.pseudonymize_options)?;
     let admin_client = ctx.connect_admin().await?;
     if !args.change.dry_run {
         let sweep = ctx.recover(&admin_client).await;
         sweep.require_free(&args.source)?;
         sweep.require_free(&args.target)?;
     }
-    let plan = prepare(ctx, &admin_client, args).await?;
+    let mut plan = prepare(ctx, &admin_client, args).await?;
+    plan.pseudonymize = pseudonymize;
     if args.change.dry_run {
         let dry = DryRun { dry_run: true, steps: describe(&plan) };
         return ctx
@@ -111,12 +115,17 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
         database_seconds: built.database_seconds,
         identity: built.identity,
         neutralized: built.neutralized,
+        pseudonymized: built.pseudonymized,
         filestore_mode: plan.filestore_mode,
         filestore_files: built.stats.files,
         filestore_bytes: built.stats.bytes,
         filestore_seconds: built.filestore_seconds,
         total_seconds: started.elapsed().as_secs_f64(),
     };
+    // A password made here is shown even under --quiet: it is not written anywhere else.
+    if report.pseudonymized.as_ref().is_some_and(|p| p.new_password.is_some()) {
+        return ctx.printer.emit(&report, || human(&report));
+    }
     ctx.printer.done(&report, || human(&report))
 }
 
@@ -197,6 +206,7 @@ async fn prepare(ctx: &Context, admin_client: &Client, args: &DuplicateArgs) -> 
             mark_regenerated: args.neutralize,
         },
         neutralize: args.neutralize.then(|| ctx.module_file_options(&args.module_files)),
+        pseudonymize: None,
         filestore_mode,
         source_folder,
         target_folder,
@@ -265,5 +275,5 @@ fn human(report: &Report) -> String {
         report.identity.uuid,
         report.identity.base_url,
         if report.identity.enterprise_code_kept { "; enterprise code kept" } else { "" }
-    )
+    ) + &super::pseudonymized_text(report.pseudonymized.as_ref())
 }

@@ -11,6 +11,7 @@ mod info;
 mod list;
 pub mod man;
 mod neutralize;
+mod pseudonymize;
 mod recover;
 mod rename;
 mod restore;
@@ -52,6 +53,7 @@ pub fn cancellation(command: &Command) -> Cancellation {
         | Command::Rename(_)
         | Command::Delete(_)
         | Command::Neutralize(_)
+        | Command::Pseudonymize(_)
         | Command::Recover(_)
         | Command::Upgrade(UpgradeArgs {
             command:
@@ -71,9 +73,61 @@ pub async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
         Command::Rename(args) => rename::run(ctx, args).await,
         Command::Delete(args) => delete::run(ctx, args).await,
         Command::Neutralize(args) => neutralize::run(ctx, args).await,
+        Command::Pseudonymize(args) => pseudonymize::run(ctx, args).await,
         Command::Recover(args) => recover::run(ctx, args).await,
         Command::Upgrade(args) => upgrade::run(ctx, args).await,
         Command::Config => config::run(ctx),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }
+}
+
+/// The pseudonymization options as the layer takes them.
+fn pseudonymize_options(args: &crate::cli::PseudonymizeOptions) -> crate::pseudonymize::Options {
+    crate::pseudonymize::Options {
+        seed: args.seed.clone(),
+        keep_admin: args.keep_admin,
+        keep_internal: args.keep_internal,
+    }
+}
+
+/// What a pseudonymization reports, with the new password when it was made here (shown once).
+#[derive(serde::Serialize)]
+struct Pseudonymized<'r> {
+    #[serde(flatten)]
+    report: &'r crate::pseudonymize::Report,
+    new_password: Option<&'r str>,
+}
+
+/// The pseudonymization `--pseudonymize` asks of a new database; its options alone are a usage
+/// error. The new password is chosen now, so a bad file changes nothing.
+fn pseudonymize_request(
+    asked: bool,
+    args: &crate::cli::PseudonymizeOptions,
+) -> anyhow::Result<Option<crate::pseudonymize::Request>> {
+    if !asked {
+        if args.any() {
+            return Err(crate::error::usage_error(
+                "--seed, --password-file, --keep-admin and --keep-internal only apply with --pseudonymize",
+                "add --pseudonymize, or leave them out",
+            ));
+        }
+        return Ok(None);
+    }
+    Ok(Some(crate::pseudonymize::Request {
+        options: pseudonymize_options(args),
+        password: crate::pseudonymize::NewPassword::choose(args.password_file.as_deref())?,
+    }))
+}
+
+/// The lines a command's report adds for a pseudonymized new database.
+fn pseudonymized_text(summary: Option<&crate::pseudonymize::Summary>) -> String {
+    let Some(summary) = summary else { return String::new() };
+    let mut text = format!(
+        "\nPseudonymized: {} rows in {} tables; every credential reset",
+        summary.rows, summary.tables
+    );
+    if let Some(password) = &summary.new_password {
+        text = format!("{text}\nEvery user's password is now: {password} (shown this once)");
+    }
+    text
 }

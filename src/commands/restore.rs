@@ -34,6 +34,8 @@ struct Report {
     mode: &'static str,
     identity: identity::NewIdentity,
     neutralized: Option<Vec<(String, u64)>>,
+    /// What `--pseudonymize` did (with the new password when odoodb made it).
+    pseudonymized: Option<crate::pseudonymize::Summary>,
     filestore_files: u64,
     filestore_bytes: u64,
     /// Attachments stored in the filestore while the archive carried no file at all (a dump
@@ -51,6 +53,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
             "add --neutralize, or leave them out",
         ));
     }
+    let pseudonymize = super::pseudonymize_request(args.pseudonymize, &args.pseudonymize_options)?;
     if args.jobs == Some(0) {
         return Err(usage_error("--jobs must be at least 1", "leave it out to use every core"));
     }
@@ -86,6 +89,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
         force: args.force,
         owner: args.owner.clone(),
         neutralize: args.neutralize.then(|| ctx.module_file_options(&args.module_files)),
+        pseudonymize,
         jobs: args.jobs,
     };
     let mut plan = restore::prepare(ctx, &admin_client, wanted, &described).await?;
@@ -111,6 +115,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
         mode: if plan.copy { "copy" } else { "move" },
         identity: built.identity,
         neutralized: built.neutralized,
+        pseudonymized: built.pseudonymized,
         filestore_files: built.files,
         filestore_bytes: built.bytes,
         attachments_without_files: built.attachments_without_files,
@@ -124,6 +129,10 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
             report.database,
             ctx.filestore(&report.database).display()
         ));
+    }
+    // A password made here is shown even under --quiet: it is not written anywhere else.
+    if report.pseudonymized.as_ref().is_some_and(|p| p.new_password.is_some()) {
+        return ctx.printer.emit(&report, || human(&report));
     }
     ctx.printer.done(&report, || human(&report))
 }
@@ -208,5 +217,5 @@ fn human(report: &Report) -> String {
         if report.mode == "copy" { "As a copy" } else { "Moved (identity kept)" },
         report.identity.uuid,
         report.identity.base_url,
-    )
+    ) + &super::pseudonymized_text(report.pseudonymized.as_ref())
 }

@@ -1,6 +1,6 @@
 //! The finish of a new database, before it takes its name: Odoo's grant, a new identity, every
-//! neutralize step — in the order that lets each see what the one before did (the identity
-//! before neutralization, which marks the copy; the check after it).
+//! neutralize step, the pseudonymization — in the order that lets each see what the one before
+//! did (the identity before neutralization, which marks the copy; the check after it).
 
 use anyhow::Result;
 
@@ -19,6 +19,8 @@ pub struct Finish<'f> {
     pub identity: Option<identity::Options>,
     /// Every neutralize step, with the modules' neutralize.sql as these options say.
     pub neutralize: Option<&'f module_files::Options>,
+    /// Every person's data rewritten and every credential reset, after neutralizing.
+    pub pseudonymize: Option<&'f crate::pseudonymize::Request>,
     /// No step may still find live rows after neutralizing (else the copy is not made).
     pub require_neutral: bool,
     /// The copy as the status line names it ("the copy of prod").
@@ -30,6 +32,7 @@ pub struct Finished {
     /// The identity the new database has now.
     pub identity: identity::NewIdentity,
     pub neutralized: Option<neutralize::Report>,
+    pub pseudonymized: Option<crate::pseudonymize::Summary>,
 }
 
 impl Finished {
@@ -59,7 +62,25 @@ pub async fn finish(
         Some(files) => Some(neutralize_all(ctx, client, building, files, finish).await?),
         None => None,
     };
-    Ok(Finished { identity: identity::read(&*client).await?, neutralized })
+    ctx.check_interrupt()?;
+    let pseudonymized = match finish.pseudonymize {
+        Some(request) => {
+            ctx.printer.status(&format!("Pseudonymizing {} …", finish.label));
+            let log = |line: &str| ctx.printer.verbose(2, line);
+            let summary = crate::pseudonymize::unattended(
+                client,
+                building,
+                request,
+                &ctx.cancel,
+                &ctx.params,
+                &log,
+            )
+            .await?;
+            Some(summary)
+        }
+        None => None,
+    };
+    Ok(Finished { identity: identity::read(&*client).await?, neutralized, pseudonymized })
 }
 
 async fn neutralize_all(

@@ -27,6 +27,7 @@ pub struct Plan {
     pub owner: String,
     pub identity: identity::Options,
     pub neutralize: Option<module_files::Options>,
+    pub pseudonymize: Option<crate::pseudonymize::Request>,
     pub filestore_mode: Option<Mode>,
     pub source_folder: PathBuf,
     pub target_folder: PathBuf,
@@ -38,6 +39,7 @@ pub struct Built {
     pub database_seconds: f64,
     pub identity: identity::NewIdentity,
     pub neutralized: Option<Vec<(String, u64)>>,
+    pub pseudonymized: Option<crate::pseudonymize::Summary>,
     pub stats: filestore::CopyStats,
     pub filestore_seconds: f64,
 }
@@ -110,6 +112,7 @@ pub async fn build(
     let finish = super::Finish {
         identity: Some(plan.identity.clone()),
         neutralize: plan.neutralize.as_ref(),
+        pseudonymize: plan.pseudonymize.as_ref(),
         label: &format!("the copy of {}", plan.source),
         ..super::Finish::default()
     };
@@ -128,6 +131,7 @@ pub async fn build(
     Ok(Built {
         database_seconds,
         neutralized: finished.neutralized_steps(),
+        pseudonymized: finished.pseudonymized,
         identity: finished.identity,
         stats,
         filestore_seconds,

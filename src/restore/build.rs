@@ -20,6 +20,7 @@ use crate::safe::install::Install;
 pub struct Built {
     pub identity: identity::NewIdentity,
     pub neutralized: Option<Vec<(String, u64)>>,
+    pub pseudonymized: Option<crate::pseudonymize::Summary>,
     pub files: u64,
     pub bytes: u64,
     /// Attachments stored in the filestore while the archive carried no file at all.
@@ -80,6 +81,7 @@ pub async fn build(
             mark_regenerated: plan.neutralize.is_some(),
         }),
         neutralize: plan.neutralize.as_ref(),
+        pseudonymize: plan.pseudonymize.as_ref(),
         label: &format!("the restore of {}", plan.target),
         ..copy::Finish::default()
     };
@@ -93,6 +95,7 @@ pub async fn build(
     ctx.check_interrupt()?;
     Ok(Built {
         neutralized: finished.neutralized_steps(),
+        pseudonymized: finished.pseudonymized,
         identity: finished.identity,
         files: counts.files,
         bytes: counts.file_bytes,

@@ -23,6 +23,7 @@ pub struct Wanted {
     /// The role that owns the new database (else the connecting role).
     pub owner: Option<String>,
     pub neutralize: Option<module_files::Options>,
+    pub pseudonymize: Option<crate::pseudonymize::Request>,
     /// pg_restore's parallel jobs (else one per core).
     pub jobs: Option<u32>,
 }
@@ -35,6 +36,7 @@ pub struct Plan {
     /// A new identity (a copy), else the archive's kept (moved); the command decides it last.
     pub copy: bool,
     pub neutralize: Option<module_files::Options>,
+    pub pseudonymize: Option<crate::pseudonymize::Request>,
     pub jobs: u32,
     /// The new database gets a filestore folder (the archive carries one).
     pub with_folder: bool,
@@ -122,6 +124,7 @@ pub async fn prepare(
         owner: wanted.owner.unwrap_or_else(|| ctx.params.user.clone()),
         copy: true,
         neutralize: wanted.neutralize,
+        pseudonymize: wanted.pseudonymize,
         jobs,
         with_folder,
     })
@@ -163,6 +166,12 @@ pub fn describe(plan: &Plan, described: &Described) -> Vec<String> {
     }
     if plan.neutralize.is_some() {
         steps.push("every neutralize step, in one transaction".into());
+    }
+    if plan.pseudonymize.is_some() {
+        steps.push(
+            "every person's data pseudonymized and every credential reset, in one transaction"
+                .into(),
+        );
     }
     if plan.replace {
         steps.push(format!("the existing {} moved aside", plan.target));

@@ -277,6 +277,7 @@ async fn make_usable(
             mark_regenerated: true,
         }),
         neutralize: Some(&job.neutralize),
+        pseudonymize: None,
         require_neutral: true,
         label: name,
     };
