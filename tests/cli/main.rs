@@ -24,6 +24,7 @@ mod list;
 mod neutralize;
 mod neutralize_inventory;
 mod objects;
+mod pseudonymize;
 mod quiet;
 mod rename;
 mod restore;

@@ -1,0 +1,318 @@
+//! `odoodb pseudonymize` and `--pseudonymize`: on the real Odoo 15 and 17 databases, no source
+//! value of a covered column is left in the copy (every row compared), the same email gets the
+//! same pseudonym in every table, the new password logs in (checked by Python's own PBKDF2),
+//! second factors and API keys are gone, `--seed` repeats, the source is untouched, and
+//! `--check --against` proves it (and fails when it should).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command as Process;
+
+use serde_json::Value;
+
+use crate::neutralize::fingerprint;
+use crate::support::fixtures::{self, Real};
+use crate::support::{PgTestDb, TestEnv, json, row_counts, text};
+
+/// The rows odoodb keeps as they are, as the issue says: the companies' own partners, Odoo's
+/// technical users, and attachments of records that are not people's.
+fn kept(table: &str) -> &'static str {
+    match table {
+        "res_partner" => "id IN (SELECT partner_id FROM res_company)",
+        "res_users" => "login IN ('__system__', 'default', 'portaltemplate', 'public')",
+        "ir_attachment" => {
+            "coalesce(res_model, '') NOT IN ('res.partner', 'res.users', 'hr.employee', \
+             'hr.applicant', 'hr.candidate', 'crm.lead', 'mail.channel', 'discuss.channel')"
+        }
+        _ => "false",
+    }
+}
+
+/// `(id, value)` of every row of `table.column` with a value, rows kept left out.
+fn values(db: &PgTestDb, table: &str, column: &str, only_rewritten: bool) -> BTreeMap<i32, String> {
+    let keep = if only_rewritten { kept(table) } else { "false" };
+    let sql = format!(
+        "SELECT id, \"{column}\"::text FROM \"{table}\" \
+          WHERE \"{column}\" IS NOT NULL AND \"{column}\"::text <> '' AND NOT ({keep})"
+    );
+    db.client()
+        .query(&sql, &[])
+        .unwrap()
+        .iter()
+        .map(|row| (row.get::<_, i32>(0), row.get::<_, String>(1)))
+        .collect()
+}
+
+/// The tables and columns the plan says it rewrites.
+fn covered(plan: &Value) -> Vec<(String, String)> {
+    plan["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|table| {
+            let name = table["table"].as_str().unwrap().to_string();
+            table["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |c| (name.clone(), c.as_str().unwrap().to_string()))
+        })
+        .collect()
+}
+
+/// Odoo's check of a password against its stored hash, by Python's own PBKDF2 (hashlib), not
+/// by odoodb's code.
+fn python_verifies(hash: &str, password: &str) -> bool {
+    let script = r#"
+import base64, hashlib, sys
+_, scheme, rounds, salt, check = sys.argv[1].split('$')
+unab = lambda s: base64.b64decode(s.replace('.', '+') + '=' * (-len(s) % 4))
+assert scheme == 'pbkdf2-sha512'
+got = hashlib.pbkdf2_hmac('sha512', sys.argv[2].encode(), unab(salt), int(rounds), 64)
+sys.exit(0 if got == unab(check) else 1)
+"#;
+    Process::new("python3")
+        .args(["-c", script, hash, password])
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// Credentials to be removed: a second factor, an API key, a trusted device, an OAuth token.
+fn add_credentials(db: &PgTestDb) {
+    db.client()
+        .batch_execute(
+            "UPDATE res_users SET totp_secret = 'JBSWY3DPEHPK3PXPJBSWY3DP', \
+                    oauth_access_token = 'ya29.a0-secret-token' WHERE login = 'admin'; \
+             INSERT INTO res_users_apikeys (id, name, user_id, scope, index, key) \
+             SELECT 900, 'ci key', id, NULL, 'abcd1234', '$pbkdf2-sha512$6000$c2FsdA$aGFzaA' \
+               FROM res_users WHERE login = 'admin'; \
+             INSERT INTO auth_totp_device (id, name, user_id, scope, index, key) \
+             SELECT 901, 'laptop', id, 'browser', 'efgh5678', '$pbkdf2-sha512$6000$c2FsdA$aGFzaA' \
+               FROM res_users WHERE login = 'admin';",
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_pseudonymized_copy_of_real_odoo_keeps_no_source_value_and_logs_in_with_the_new_password() {
+    for version in [Real::Odoo17, Real::Odoo15] {
+        let env = TestEnv::new();
+        let Some(source) = fixtures::real(&env, version, "ps_src") else { return };
+        add_credentials(&source);
+        let before = fingerprint(&source);
+        let copy = PgTestDb::reserve("ps_copy");
+        let password_file = env.root.join("password.txt");
+        std::fs::write(&password_file, "correct horse battery\n").unwrap();
+
+        let plan = env.cmd().args(["pseudonymize", &source.name, "--dry-run", "--json"]).output();
+        let plan = plan.unwrap();
+        assert!(plan.status.success(), "{}", text(&plan.stderr));
+        let plan = json(&plan);
+        assert_eq!(fingerprint(&source), before, "{version:?}: a dry run changes nothing");
+
+        let made = env
+            .cmd()
+            .args(["duplicate", &source.name, &copy.name, "--neutralize", "--pseudonymize"])
+            .args(["--seed", "ci-seed", "--password-file"])
+            .arg(&password_file)
+            .args(["--yes", "--json"])
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{version:?}: {}", text(&made.stderr));
+        let report = json(&made);
+        assert!(report["pseudonymized"]["rows"].as_u64().unwrap() > 100, "{report}");
+        assert!(report["pseudonymized"]["new_password"].is_null(), "a given password is not shown");
+        assert!(!text(&made.stdout).contains("correct horse"), "never printed");
+
+        // Every row of every covered column: no source value left.
+        let columns = covered(&plan);
+        assert!(columns.len() > 40, "{version:?}: {columns:?}");
+        let mut compared = 0;
+        for (table, column) in &columns {
+            let original = values(&source, table, column, true);
+            let now = values(&copy, table, column, false);
+            for (id, value) in &original {
+                assert_ne!(
+                    now.get(id),
+                    Some(value),
+                    "{version:?}: {table}.{column} of row {id} kept"
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 1000, "{version:?}: only {compared} values compared");
+        // Rewritten, not removed: the rewritten tables keep every row (credentials and
+        // neutralization add and remove their own).
+        let (before_rows, after_rows) = (row_counts(&source.name), row_counts(&copy.name));
+        for table in columns.iter().map(|(t, _)| t).collect::<BTreeSet<_>>() {
+            assert_eq!(
+                after_rows.get(table),
+                before_rows.get(table),
+                "{version:?}: rows of {table}"
+            );
+        }
+        assert_eq!(fingerprint(&source), before, "{version:?}: the source is untouched");
+
+        // The same email, the same pseudonym, in every table; shapes kept.
+        let mut client = copy.client();
+        let pair = source.client().query_opt(
+            "SELECT p.id, m.id FROM res_partner p JOIN mail_message m \
+               ON m.email_from ILIKE '%<' || p.email || '>%' WHERE p.email <> '' LIMIT 1",
+            &[],
+        );
+        let (partner, message): (i32, i32) = pair.unwrap().map(|r| (r.get(0), r.get(1))).unwrap();
+        let email: String = client
+            .query_one("SELECT email FROM res_partner WHERE id = $1", &[&partner])
+            .unwrap()
+            .get(0);
+        let from: String = client
+            .query_one("SELECT email_from FROM mail_message WHERE id = $1", &[&message])
+            .unwrap()
+            .get(0);
+        assert!(email.ends_with("@example.invalid"), "{email}");
+        assert_eq!(email, from, "{version:?}: one pseudonym for one address");
+        let mismatched: i64 = client
+            .query_one(
+                "SELECT count(*) FROM res_partner WHERE email_normalized IS DISTINCT FROM email \
+                  AND email_normalized IS NOT NULL AND id NOT IN (SELECT partner_id FROM res_company)",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(mismatched, 0, "{version:?}: email_normalized follows email");
+        let ibans: Vec<String> = client
+            .query("SELECT acc_number FROM res_partner_bank", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert!(!ibans.is_empty() && ibans.iter().all(|a| a.len() >= 8), "{ibans:?}");
+
+        // Logging in: every user with a password has the new one, as Odoo checks it.
+        let hashes: Vec<(String, String)> = client
+            .query("SELECT login, password FROM res_users WHERE coalesce(password, '') <> ''", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        assert!(hashes.len() >= 3, "{hashes:?}");
+        for (login, hash) in &hashes {
+            assert!(python_verifies(hash, "correct horse battery"), "{version:?}: {login}: {hash}");
+            assert!(!python_verifies(hash, "admin"), "{version:?}: {login} keeps no old password");
+        }
+        let rounds = if version == Real::Odoo17 { "$600000$" } else { "$25000$" };
+        assert!(hashes.iter().all(|(_, h)| h.contains(rounds)), "{version:?}: Odoo's own rounds");
+        for (what, sql) in [
+            ("API keys", "SELECT count(*) FROM res_users_apikeys"),
+            ("trusted devices", "SELECT count(*) FROM auth_totp_device"),
+            ("TOTP", "SELECT count(*) FROM res_users WHERE totp_secret IS NOT NULL"),
+            ("OAuth", "SELECT count(*) FROM res_users WHERE oauth_access_token IS NOT NULL"),
+        ] {
+            assert_eq!(copy.scalar_i64(sql), 0, "{version:?}: {what} removed");
+        }
+
+        // The proof passes on the copy, and fails on a database that is not one.
+        let check = env
+            .cmd()
+            .args(["pseudonymize", &copy.name, "--check", "--against", &source.name])
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{version:?}: {}{}",
+            text(&check.stdout),
+            text(&check.stderr)
+        );
+        let itself = env
+            .cmd()
+            .args(["pseudonymize", &source.name, "--check", "--against", &source.name, "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(itself.status.code(), Some(4), "{}", text(&itself.stderr));
+        let found = json(&itself);
+        let names: BTreeSet<&str> = found["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["what"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains("res_partner.email") && names.contains("res_users.password"),
+            "{names:?}"
+        );
+        assert!(names.iter().any(|n| n.starts_with("res_users_apikeys")), "{names:?}");
+        assert!(!text(&itself.stdout).contains("yourcompany"), "never a value");
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_pseudonyms_and_another_seed_others() {
+    let env = TestEnv::new();
+    let Some(source) = fixtures::real(&env, Real::Odoo15, "ps_seed") else { return };
+    let names = |db: &PgTestDb| -> Vec<(i32, String, Option<String>)> {
+        db.client()
+            .query("SELECT id, name, email FROM res_partner ORDER BY id", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    };
+    let copy = |seed: &str| -> PgTestDb {
+        let copy = PgTestDb::reserve("ps_seeded");
+        let made = env
+            .cmd()
+            .args(["duplicate", &source.name, &copy.name, "--pseudonymize", "--seed", seed])
+            .args(["--yes", "-q"])
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{}", text(&made.stderr));
+        // A password odoodb made is shown even under -q: nowhere else has it.
+        assert!(
+            text(&made.stdout).contains("Every user's password is now: "),
+            "{}",
+            text(&made.stdout)
+        );
+        copy
+    };
+    let (first, again, other) = (copy("one"), copy("one"), copy("two"));
+    assert_eq!(names(&first), names(&again));
+    assert_ne!(names(&first), names(&other));
+    assert_ne!(names(&first), names(&source));
+}
+
+#[test]
+fn pseudonymize_in_place_asks_for_the_name_of_what_looks_like_production() {
+    let env = TestEnv::new();
+    let Some(db) = fixtures::real(&env, Real::Odoo15, "ps_prod") else { return };
+    let before = fingerprint(&db);
+    // Not neutralized: --yes is not enough without a terminal to type the name on.
+    let refused = env.cmd().args(["pseudonymize", &db.name, "--yes"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert!(text(&refused.stderr).contains("it is not neutralized"), "{}", text(&refused.stderr));
+    // Options that only apply with --pseudonymize are refused elsewhere, changing nothing.
+    let stray = env.cmd().args(["duplicate", &db.name, "x_never", "--seed", "s"]).output().unwrap();
+    assert_eq!(stray.status.code(), Some(2), "{}", text(&stray.stderr));
+    let missing = env.root.join("no-such-file");
+    let bad = env
+        .cmd()
+        .args(["pseudonymize", &db.name, "--yes", "--force", "--password-file"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad.stderr));
+    assert!(text(&bad.stderr).contains("cannot read the password file"), "{}", text(&bad.stderr));
+    assert_eq!(fingerprint(&db), before, "nothing changed");
+
+    let done = env
+        .cmd()
+        .args(["pseudonymize", &db.name, "--yes", "--force", "--keep-admin", "--json"])
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    let report = json(&done);
+    assert_eq!(report["committed"], true);
+    assert!(report["new_password"].as_str().is_some_and(|p| p.len() == 20), "{report}");
+    assert_eq!(
+        db.scalar_string("SELECT login FROM res_users WHERE id = 2").as_deref(),
+        Some("admin")
+    );
+}
