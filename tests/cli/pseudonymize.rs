@@ -62,14 +62,14 @@ fn covered(plan: &Value) -> Vec<(String, String)> {
 /// Odoo's check of a password against its stored hash, by Python's own PBKDF2 (hashlib), not
 /// by odoodb's code.
 fn python_verifies(hash: &str, password: &str) -> bool {
-    let script = r#"
+    let script = r"
 import base64, hashlib, sys
 _, scheme, rounds, salt, check = sys.argv[1].split('$')
 unab = lambda s: base64.b64decode(s.replace('.', '+') + '=' * (-len(s) % 4))
 assert scheme == 'pbkdf2-sha512'
 got = hashlib.pbkdf2_hmac('sha512', sys.argv[2].encode(), unab(salt), int(rounds), 64)
 sys.exit(0 if got == unab(check) else 1)
-"#;
+";
     Process::new("python3")
         .args(["-c", script, hash, password])
         .status()
@@ -187,61 +187,62 @@ fn a_pseudonymized_copy_of_real_odoo_keeps_no_source_value_and_logs_in_with_the_
             .collect();
         assert!(!ibans.is_empty() && ibans.iter().all(|a| a.len() >= 8), "{ibans:?}");
 
-        // Logging in: every user with a password has the new one, as Odoo checks it.
-        let hashes: Vec<(String, String)> = client
-            .query("SELECT login, password FROM res_users WHERE coalesce(password, '') <> ''", &[])
-            .unwrap()
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        assert!(hashes.len() >= 3, "{hashes:?}");
-        for (login, hash) in &hashes {
-            assert!(python_verifies(hash, "correct horse battery"), "{version:?}: {login}: {hash}");
-            assert!(!python_verifies(hash, "admin"), "{version:?}: {login} keeps no old password");
-        }
-        let rounds = if version == Real::Odoo17 { "$600000$" } else { "$25000$" };
-        assert!(hashes.iter().all(|(_, h)| h.contains(rounds)), "{version:?}: Odoo's own rounds");
-        for (what, sql) in [
-            ("API keys", "SELECT count(*) FROM res_users_apikeys"),
-            ("trusted devices", "SELECT count(*) FROM auth_totp_device"),
-            ("TOTP", "SELECT count(*) FROM res_users WHERE totp_secret IS NOT NULL"),
-            ("OAuth", "SELECT count(*) FROM res_users WHERE oauth_access_token IS NOT NULL"),
-        ] {
-            assert_eq!(copy.scalar_i64(sql), 0, "{version:?}: {what} removed");
-        }
-
-        // The proof passes on the copy, and fails on a database that is not one.
-        let check = env
-            .cmd()
-            .args(["pseudonymize", &copy.name, "--check", "--against", &source.name])
-            .output()
-            .unwrap();
-        assert!(
-            check.status.success(),
-            "{version:?}: {}{}",
-            text(&check.stdout),
-            text(&check.stderr)
-        );
-        let itself = env
-            .cmd()
-            .args(["pseudonymize", &source.name, "--check", "--against", &source.name, "--json"])
-            .output()
-            .unwrap();
-        assert_eq!(itself.status.code(), Some(4), "{}", text(&itself.stderr));
-        let found = json(&itself);
-        let names: BTreeSet<&str> = found["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["what"].as_str().unwrap())
-            .collect();
-        assert!(
-            names.contains("res_partner.email") && names.contains("res_users.password"),
-            "{names:?}"
-        );
-        assert!(names.iter().any(|n| n.starts_with("res_users_apikeys")), "{names:?}");
-        assert!(!text(&itself.stdout).contains("yourcompany"), "never a value");
+        assert_logins(&copy, version);
+        assert_proof(&env, &copy, &source, version);
     }
+}
+
+/// Every user with a password has the new one, as Odoo checks it; no other credential is left.
+fn assert_logins(copy: &PgTestDb, version: Real) {
+    let mut client = copy.client();
+    // Logging in: every user with a password has the new one, as Odoo checks it.
+    let hashes: Vec<(String, String)> = client
+        .query("SELECT login, password FROM res_users WHERE coalesce(password, '') <> ''", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert!(hashes.len() >= 3, "{hashes:?}");
+    for (login, hash) in &hashes {
+        assert!(python_verifies(hash, "correct horse battery"), "{version:?}: {login}: {hash}");
+        assert!(!python_verifies(hash, "admin"), "{version:?}: {login} keeps no old password");
+    }
+    let rounds = if version == Real::Odoo17 { "$600000$" } else { "$25000$" };
+    assert!(hashes.iter().all(|(_, h)| h.contains(rounds)), "{version:?}: Odoo's own rounds");
+    for (what, sql) in [
+        ("API keys", "SELECT count(*) FROM res_users_apikeys"),
+        ("trusted devices", "SELECT count(*) FROM auth_totp_device"),
+        ("TOTP", "SELECT count(*) FROM res_users WHERE totp_secret IS NOT NULL"),
+        ("OAuth", "SELECT count(*) FROM res_users WHERE oauth_access_token IS NOT NULL"),
+    ] {
+        assert_eq!(copy.scalar_i64(sql), 0, "{version:?}: {what} removed");
+    }
+}
+
+/// The proof passes on the copy, and fails on a database that is not one.
+fn assert_proof(env: &TestEnv, copy: &PgTestDb, source: &PgTestDb, version: Real) {
+    // The proof passes on the copy, and fails on a database that is not one.
+    let check = env
+        .cmd()
+        .args(["pseudonymize", &copy.name, "--check", "--against", &source.name])
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{version:?}: {}{}", text(&check.stdout), text(&check.stderr));
+    let itself = env
+        .cmd()
+        .args(["pseudonymize", &source.name, "--check", "--against", &source.name, "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(itself.status.code(), Some(4), "{}", text(&itself.stderr));
+    let found = json(&itself);
+    let names: BTreeSet<&str> =
+        found["findings"].as_array().unwrap().iter().map(|f| f["what"].as_str().unwrap()).collect();
+    assert!(
+        names.contains("res_partner.email") && names.contains("res_users.password"),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n.starts_with("res_users_apikeys")), "{names:?}");
+    assert!(!text(&itself.stdout).contains("yourcompany"), "never a value");
 }
 
 #[test]
