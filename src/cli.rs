@@ -592,6 +592,12 @@ pub struct NeutralizeArgs {
     #[arg(long)]
     pub list_steps: bool,
 
+    /// Also blank the parameters that look like credentials (keys with secret, token, api_key,
+    /// password, private_key…) that no step covers; without it they are only reported, and
+    /// --check counts them
+    #[arg(long, conflicts_with = "check")]
+    pub clear_unknown_secrets: bool,
+
     #[command(flatten)]
     pub module_files: ModuleFileArgs,
 

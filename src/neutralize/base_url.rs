@@ -35,6 +35,7 @@ fn probe(schema: &Schema) -> Probe {
         ],
         params: vec![LOCAL_URL.into(), LOCAL_URL_PATTERN.into()],
         finding: true,
+        names_sql: None,
     };
     let mut actions = vec![
         base_url,
