@@ -228,8 +228,9 @@ pub struct DuplicateArgs {
     #[arg(long, value_enum, value_name = "STRATEGY", default_value_t = CopyStrategy::Auto)]
     pub strategy: CopyStrategy,
 
-    /// Neutralize the copy (every `odoodb neutralize` step, in one transaction) before it gets
-    /// its final name, so it is never reachable un-neutralized
+    /// Neutralize the copy (every `odoodb neutralize` step, in one transaction, parameters that
+    /// look like credentials blanked too) before it gets its final name, so it is never
+    /// reachable un-neutralized
     #[arg(long)]
     pub neutralize: bool,
 
@@ -419,7 +420,8 @@ pub struct RestoreArgs {
     #[arg(long = "move", id = "move_")]
     pub move_: bool,
 
-    /// Neutralize the restored database before it gets its name
+    /// Neutralize the restored database before it gets its name (every `odoodb neutralize`
+    /// step, parameters that look like credentials blanked too)
     #[arg(long, conflicts_with = "move_")]
     pub neutralize: bool,
 
