@@ -1197,7 +1197,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__neutralize)
-            opts="-c -p -U -y -q -v -h --check --dry-run --interactive --only --skip --list-steps --addons-path --no-module-files --ignore-module --continue-on-error --force --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --check --dry-run --interactive --only --skip --list-steps --clear-unknown-secrets --addons-path --no-module-files --ignore-module --continue-on-error --force --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -232,8 +232,9 @@ pub struct DuplicateArgs {
     #[arg(long, value_enum, value_name = "STRATEGY", default_value_t = CopyStrategy::Auto)]
     pub strategy: CopyStrategy,
 
-    /// Neutralize the copy (every `odoodb neutralize` step, in one transaction) before it gets
-    /// its final name, so it is never reachable un-neutralized
+    /// Neutralize the copy (every `odoodb neutralize` step, in one transaction, parameters that
+    /// look like credentials blanked too) before it gets its final name, so it is never
+    /// reachable un-neutralized
     #[arg(long)]
     pub neutralize: bool,
 
@@ -431,7 +432,8 @@ pub struct RestoreArgs {
     #[arg(long = "move", id = "move_")]
     pub move_: bool,
 
-    /// Neutralize the restored database before it gets its name
+    /// Neutralize the restored database before it gets its name (every `odoodb neutralize`
+    /// step, parameters that look like credentials blanked too)
     #[arg(long, conflicts_with = "move_")]
     pub neutralize: bool,
 
@@ -611,6 +613,12 @@ pub struct NeutralizeArgs {
     /// List the steps and exit
     #[arg(long)]
     pub list_steps: bool,
+
+    /// Also blank the parameters that look like credentials (keys with secret, token, api_key,
+    /// password, private_key…) that no step covers; without it they are only reported, and
+    /// --check counts them
+    #[arg(long, conflicts_with = "check")]
+    pub clear_unknown_secrets: bool,
 
     #[command(flatten)]
     pub module_files: ModuleFileArgs,

@@ -15,6 +15,9 @@ use crate::neutralize::{
 use crate::odoo;
 use crate::output::{Printer, terminal_safe};
 
+/// The step whose findings only `--clear-unknown-secrets` clears.
+const UNKNOWN_SECRETS: &str = "unknown-secrets";
+
 pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     if args.list_steps {
         return list_steps(ctx);
@@ -23,7 +26,11 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
         return Err(usage_error("name the database to neutralize", "odoodb neutralize <db>"));
     };
     odoo::name::validate_existing(db)?;
-    let selection = Selection { only: args.only.clone(), skip: args.skip.clone() };
+    let selection = Selection {
+        only: args.only.clone(),
+        skip: args.skip.clone(),
+        clear_unknown_secrets: args.clear_unknown_secrets,
+    };
     let unknown = selection.unknown();
     if !unknown.is_empty() {
         let ids: Vec<&str> = STEPS.iter().map(|s| s.id).collect();
@@ -51,7 +58,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
     let mode = if args.dry_run { "dry-run" } else { "apply" };
     let mut report = Report::new(db, mode, was_flagged);
     report.steps = neutralize::plan(&client, &selection).await?;
-    report.live = report.steps.iter().map(|s| s.live).sum();
+    report.live = neutralize::to_change(&report.steps);
     if !files.addons_path.is_empty() {
         report.module_files = module_files::plan(&client, &files).await?;
     }
@@ -69,14 +76,19 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
         return ctx.printer.emit(&report, || plan_text(ctx, &report, true));
     }
     if report.live == 0 && planned_files == 0 {
-        return ctx.printer.done(&report, || {
+        // Only what is reported and not changed can be live here (unknown secrets).
+        report.set_findings(neutralize::planned_findings(&report.steps));
+        warn_findings(ctx, &report);
+        let print = if report.findings.is_empty() { Printer::done } else { Printer::emit };
+        print(&ctx.printer, &report, || {
             format!(
                 "Nothing to do: {} is already neutralized ({} steps checked, {} skipped: no table).",
                 terminal_safe(db),
                 report.steps.iter().filter(|s| s.status == StepStatus::NothingToDo).count(),
                 report.skipped().count()
             )
-        });
+        })?;
+        return still_live(db, &report);
     }
 
     if !ctx.printer.is_json() {
@@ -112,12 +124,7 @@ pub async fn run(ctx: &Context, args: &NeutralizeArgs) -> Result<()> {
 /// After the commit: what is still live, what was left out, which module files failed (exit
 /// status 3, so a script can tell a partial run from a clean one).
 fn finish(ctx: &Context, db: &str, report: &Report) -> Result<()> {
-    for finding in &report.findings {
-        ctx.printer.warn(&format!(
-            "still live after neutralizing: {} (step {}: {})",
-            finding.what, finding.step, finding.count
-        ));
-    }
+    warn_findings(ctx, report);
     left_out_note(ctx, report);
     let failed: Vec<&neutralize::ModuleFile> =
         report.module_files.iter().filter(|m| m.status == ModuleFileStatus::Failed).collect();
@@ -148,6 +155,34 @@ fn finish(ctx: &Context, db: &str, report: &Report) -> Result<()> {
     .into())
 }
 
+/// One warning per finding still live after a run.
+fn warn_findings(ctx: &Context, report: &Report) {
+    for finding in &report.findings {
+        let verb = if finding.step == UNKNOWN_SECRETS { "not cleared" } else { "still live" };
+        ctx.printer.warn(&format!(
+            "{verb} after neutralizing: {} (step {}: {})",
+            finding.what, finding.step, finding.count
+        ));
+    }
+}
+
+/// The hint for findings: what switches them off.
+fn findings_hint(db: &str, report: &Report) -> String {
+    let secrets = report.findings.iter().any(|f| f.step == UNKNOWN_SECRETS);
+    let others = report.findings.iter().any(|f| f.step != UNKNOWN_SECRETS);
+    match (secrets, others) {
+        (true, false) => format!(
+            "`odoodb neutralize {db} --clear-unknown-secrets` blanks the parameters that look \
+             like credentials (or --skip unknown-secrets if they are not)"
+        ),
+        (true, true) => format!(
+            "`odoodb neutralize {db} --clear-unknown-secrets` switches them off, blanking the \
+             parameters that look like credentials too"
+        ),
+        _ => format!("`odoodb neutralize {db}` switches them off"),
+    }
+}
+
 /// Committed, but findings stay live (steps declined at `--interactive`, or rows that came back):
 /// done, but partly, so exit status 3 as with a failed module file.
 fn still_live(db: &str, report: &Report) -> Result<()> {
@@ -168,7 +203,7 @@ fn still_live(db: &str, report: &Report) -> Result<()> {
             report.findings.len()
         ),
     )
-    .hint(format!("exit status 3: `odoodb neutralize {db}` switches the rest off"))
+    .hint(format!("exit status 3: {}", findings_hint(db, report)))
     .into())
 }
 
@@ -199,7 +234,7 @@ async fn replan(
         step.status = StepStatus::Declined;
     }
     report.steps = steps;
-    report.live = report.steps.iter().map(|s| s.live).sum();
+    report.live = neutralize::to_change(&report.steps);
     if report.live != shown {
         ctx.printer.status(&format!(
             "the database changed since the plan was shown: {} rows are live now (the plan said {shown})",
@@ -270,7 +305,7 @@ async fn check(
     let was_flagged = neutralize::is_flagged(client).await?;
     let mut report = Report::new(db, "check", was_flagged);
     report.steps = neutralize::plan(client, selection).await?;
-    report.live = report.steps.iter().map(|s| s.live).sum();
+    report.live = neutralize::to_change(&report.steps);
     report.set_findings(neutralize::planned_findings(&report.steps));
     left_out_note(ctx, &report);
     let print = if report.findings.is_empty() { Printer::done } else { Printer::emit };
@@ -300,7 +335,7 @@ async fn check(
             "{db} is not neutralized: {} findings",
             report.findings.len()
         ))
-        .hint(format!("`odoodb neutralize {db}` switches them off"))
+        .hint(findings_hint(db, &report))
         .into())
     }
 }
@@ -330,6 +365,11 @@ fn with_unprobed(text: String, step: &StepReport) -> String {
     }
 }
 
+/// A step whose live rows are reported, not changed.
+fn report_only(step: &StepReport) -> String {
+    format!("{} — reported only: --clear-unknown-secrets clears them", live_detail(step))
+}
+
 fn live_detail(step: &StepReport) -> String {
     step.actions
         .iter()
@@ -344,6 +384,7 @@ fn plan_text(ctx: &Context, report: &Report, dry_run: bool) -> String {
     for step in &report.steps {
         let (rows, what) = match step.status {
             StepStatus::Planned => (step.live.to_string(), with_unprobed(live_detail(step), step)),
+            StepStatus::ReportOnly => (step.live.to_string(), report_only(step)),
             StepStatus::Skipped => {
                 ("-".into(), format!("skipped: {}", step.reason.as_deref().unwrap_or("")))
             }
@@ -414,6 +455,7 @@ fn done_text(ctx: &Context, report: &Report) -> String {
             StepStatus::Excluded => ("-".into(), "excluded".into()),
             StepStatus::Declined => ("-".into(), "declined".into()),
             StepStatus::Withheld => ("-".into(), step.reason.clone().unwrap_or_default()),
+            StepStatus::ReportOnly => ("-".into(), report_only(step)),
             _ => ("0".into(), with_unprobed("nothing to do".into(), step)),
         };
         table.add_row(vec![step.id.to_string(), rows, what]);

@@ -22,6 +22,9 @@ pub struct Action {
     /// Whether a live row is a finding for `--check`: true for everything a step would change
     /// (`--check` is exhaustive), false only where the content cannot tell (see `identity`).
     pub finding: bool,
+    /// `SELECT name …`: what the live rows are called, one row each, for a plan and a finding
+    /// that must name them (`unknown-secrets`: the keys, never their values).
+    pub names_sql: Option<String>,
 }
 
 impl Action {
@@ -35,6 +38,7 @@ impl Action {
             apply_sql: vec![format!("UPDATE {quoted} SET {set} WHERE {live}")],
             params: Vec::new(),
             finding: true,
+            names_sql: None,
         }
     }
 
@@ -59,6 +63,7 @@ impl Action {
             apply_sql: vec![format!("DELETE FROM {quoted} WHERE {live}")],
             params: Vec::new(),
             finding: true,
+            names_sql: None,
         }
     }
 
@@ -82,6 +87,18 @@ impl Action {
             .await
             .with_context(|| format!("cannot count {}", self.what))?;
         Ok(row.get(0))
+    }
+
+    /// The names of the live rows (empty without `names_sql`).
+    pub(super) async fn names(&self, client: &impl GenericClient) -> Result<Vec<String>> {
+        let Some(sql) = &self.names_sql else {
+            return Ok(Vec::new());
+        };
+        let rows = client
+            .query(sql.as_str(), &self.bind(sql))
+            .await
+            .with_context(|| format!("cannot list {}", self.what))?;
+        Ok(rows.iter().map(|row| row.get(0)).collect())
     }
 
     pub(super) async fn apply(&self, client: &impl GenericClient) -> Result<()> {

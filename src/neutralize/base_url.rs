@@ -1,4 +1,12 @@
 //! `base-url`: links and mail domains point at the local machine.
+//!
+//! `web.base.url` is set to localhost *and* frozen. Odoo rewrites the URL at an administrator's
+//! login unless `web.base.url.freeze` holds anything non-empty, and Odoo's own copy keeps the
+//! freeze with production's URL, so a frozen copy would keep production's links for good. The
+//! other way out, deleting the freeze, would let the first login record whatever host it came
+//! through, production's name included when a proxy serves both. Localhost, frozen, is the one
+//! value that never leads anywhere real; each half is a finding of its own, so `--check` sees a
+//! production URL under the freeze as well as a removed freeze.
 
 use super::{Action, Probe, Schema, Step, params};
 
@@ -35,6 +43,7 @@ fn probe(schema: &Schema) -> Probe {
         ],
         params: vec![LOCAL_URL.into(), LOCAL_URL_PATTERN.into()],
         finding: true,
+        names_sql: None,
     };
     let mut actions = vec![
         base_url,

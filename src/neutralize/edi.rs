@@ -134,6 +134,7 @@ fn mode_parameters(schema: &Schema) -> Vec<Action> {
             ],
             params: vec![key.into()],
             finding: true,
+            names_sql: None,
         });
     }
     let peppol = "account_peppol.edi.mode";
@@ -162,6 +163,7 @@ fn mode_parameter(key: &str, insert: bool) -> Action {
         )],
         params: vec![key.into()],
         finding: true,
+        names_sql: None,
     };
     if insert {
         let absent = "NOT EXISTS (SELECT 1 FROM ir_config_parameter WHERE key = $1::text)";

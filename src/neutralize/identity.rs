@@ -58,6 +58,7 @@ fn probe(schema: &Schema) -> Probe {
         apply_sql: statements.clone(),
         params: Vec::new(),
         finding: true,
+        names_sql: None,
     };
     let odoo_flagged = Action {
         what: "database.uuid of unknown origin (flagged neutralized by Odoo) regenerated".into(),

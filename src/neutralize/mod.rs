@@ -18,6 +18,7 @@ mod report;
 mod schema;
 
 mod api_keys;
+mod automations;
 mod banner;
 mod base_url;
 mod calendar_sync;
@@ -44,6 +45,8 @@ mod outgoing_mail;
 mod parts;
 mod payment;
 mod pos_terminals;
+mod queue_jobs;
+mod unknown_secrets;
 mod web_push;
 mod webhooks;
 mod website;
@@ -51,7 +54,7 @@ mod website;
 pub use action::Action;
 pub use engine::{begin, explain, is_flagged, plan, planned_findings, run_all, unattended};
 pub use module_files::{ModuleFile, ModuleFileStatus};
-pub use report::{Report, Selection, StepReport, StepStatus};
+pub use report::{Report, Selection, StepReport, StepStatus, to_change};
 pub use schema::Schema;
 
 /// One step of the sanitizer.
@@ -78,6 +81,7 @@ pub const STEPS: &[Step] = &[
     mail_templates::STEP,
     incoming_mail::STEP,
     mail_queue::STEP,
+    queue_jobs::STEP,
     web_push::STEP,
     calls::STEP,
     base_url::STEP,
@@ -95,6 +99,8 @@ pub const STEPS: &[Step] = &[
     captcha::STEP,
     website::STEP,
     webhooks::STEP,
+    automations::STEP,
+    unknown_secrets::STEP,
     banner::STEP,
     flag::STEP,
 ];
@@ -159,9 +165,10 @@ mod tests {
 
     #[test]
     fn selection_filters() {
-        let selection = Selection { only: vec!["crons".into()], skip: vec![] };
+        let selection = Selection { only: vec!["crons".into()], ..Selection::default() };
         assert!(selection.includes("crons") && !selection.includes("payment"));
-        let selection = Selection { only: vec![], skip: vec!["payment".into(), "nope".into()] };
+        let selection =
+            Selection { skip: vec!["payment".into(), "nope".into()], ..Selection::default() };
         assert!(selection.includes("crons") && !selection.includes("payment"));
         assert_eq!(selection.unknown(), vec!["nope".to_string()]);
     }

@@ -60,6 +60,7 @@ fn probe(schema: &Schema) -> Probe {
         )],
         params: Vec::new(),
         finding: true,
+        names_sql: None,
     };
     let mut actions = vec![archive, insert];
     actions.extend(columns::actions(schema, table, CREDENTIALS));

@@ -27,6 +27,7 @@ pub fn upsert(what: &str, key: &str, value: &str) -> Action {
         ],
         params: vec![key.to_string(), value.to_string()],
         finding: true,
+        names_sql: None,
     }
 }
 

@@ -22,6 +22,9 @@ pub enum StepStatus {
     Declined,
     /// `flag` only: not set, because something is still live (a step was left out or declined).
     Withheld,
+    /// Rows are live and reported, but only an option changes them (`unknown-secrets` without
+    /// `--clear-unknown-secrets`).
+    ReportOnly,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,6 +126,13 @@ impl Report {
 pub struct Selection {
     pub only: Vec<String>,
     pub skip: Vec<String>,
+    /// `unknown-secrets` blanks what it finds (else it only reports).
+    pub clear_unknown_secrets: bool,
+}
+
+/// The live rows the steps will change (those only reported are not counted).
+pub fn to_change(steps: &[StepReport]) -> i64 {
+    steps.iter().filter(|s| s.status != StepStatus::ReportOnly).map(|s| s.live).sum()
 }
 
 impl Selection {

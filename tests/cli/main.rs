@@ -22,6 +22,7 @@ mod info;
 mod layout;
 mod list;
 mod neutralize;
+mod neutralize_extras;
 mod neutralize_inventory;
 mod objects;
 mod pseudonymize;

@@ -31,7 +31,7 @@ fn stdout(output: &std::process::Output) -> String {
 }
 
 /// How many steps `--list-steps` shows.
-const STEPS_COUNT: usize = 24;
+const STEPS_COUNT: usize = 27;
 
 fn step<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["steps"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()
