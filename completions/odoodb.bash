@@ -611,7 +611,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__duplicate)
-            opts="-c -p -U -y -q -v -h --filestore --strategy --neutralize --keep-enterprise-code --force --owner --addons-path --no-module-files --ignore-module --continue-on-error --pseudonymize --seed --password-file --keep-admin --keep-internal --backup-first --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --filestore --strategy --neutralize --keep-enterprise-code --force --owner --addons-path --no-module-files --ignore-module --continue-on-error --pseudonymize --seed --password-file --keep-admin --keep-internal --profile --sql --backup-first --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,6 +642,14 @@ _odoodb() {
                     return 0
                     ;;
                 --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sql)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1271,7 +1279,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__pseudonymize)
-            opts="-c -p -U -y -q -v -h --check --against --dry-run --seed --password-file --keep-admin --keep-internal --force --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --check --against --dry-run --seed --password-file --keep-admin --keep-internal --profile --sql --force --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1286,6 +1294,14 @@ _odoodb() {
                     return 0
                     ;;
                 --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sql)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1457,7 +1473,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__restore)
-            opts="-c -p -U -y -q -v -h --copy --move --neutralize --force --owner --jobs --inspect --identity --connect-timeout --read-timeout --addons-path --no-module-files --ignore-module --continue-on-error --pseudonymize --seed --password-file --keep-admin --keep-internal --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --copy --move --neutralize --force --owner --jobs --inspect --identity --connect-timeout --read-timeout --addons-path --no-module-files --ignore-module --continue-on-error --pseudonymize --seed --password-file --keep-admin --keep-internal --profile --sql --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1496,6 +1512,14 @@ _odoodb() {
                     return 0
                     ;;
                 --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sql)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -185,6 +185,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l addons-path -d
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l seed -d 'Repeatable pseudonyms (for CI): the same seed gives the same pseudonyms. Anyone who has it can test a guessed value, so keep copies made with it among those who may know' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l password-file -d 'Every user\'s new password: the first line of this file [default: a random one, printed once]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l profile -d 'A TOML file whose [columns] table adds the columns of custom modules ("res_partner.x_ref" = "hash") or keeps built-in ones (= "keep"); on top of the settings\' [pseudonymize.columns]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l sql -d 'SQL run after the built-in rules, in the same transaction (repeatable): if it fails, nothing is changed' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand restore" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -231,6 +233,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l addons-path 
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l seed -d 'Repeatable pseudonyms (for CI): the same seed gives the same pseudonyms. Anyone who has it can test a guessed value, so keep copies made with it among those who may know' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l password-file -d 'Every user\'s new password: the first line of this file [default: a random one, printed once]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l profile -d 'A TOML file whose [columns] table adds the columns of custom modules ("res_partner.x_ref" = "hash") or keeps built-in ones (= "keep"); on top of the settings\' [pseudonymize.columns]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l sql -d 'SQL run after the built-in rules, in the same transaction (repeatable): if it fails, nothing is changed' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand duplicate" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -351,6 +355,8 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand neutralize" -s h -l help -
 complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -l against -d 'With --check: the source database the copy was made from' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -l seed -d 'Repeatable pseudonyms (for CI): the same seed gives the same pseudonyms. Anyone who has it can test a guessed value, so keep copies made with it among those who may know' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -l password-file -d 'Every user\'s new password: the first line of this file [default: a random one, printed once]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -l profile -d 'A TOML file whose [columns] table adds the columns of custom modules ("res_partner.x_ref" = "hash") or keeps built-in ones (= "keep"); on top of the settings\' [pseudonymize.columns]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -l sql -d 'SQL run after the built-in rules, in the same transaction (repeatable): if it fails, nothing is changed' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r

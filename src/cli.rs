@@ -677,12 +677,28 @@ pub struct PseudonymizeOptions {
     /// Internal users keep their names and details (portal users and contacts do not)
     #[arg(long)]
     pub keep_internal: bool,
+
+    /// A TOML file whose [columns] table adds the columns of custom modules
+    /// ("res_partner.x_ref" = "hash") or keeps built-in ones (= "keep"); on top of the
+    /// settings' [pseudonymize.columns]
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+
+    /// SQL run after the built-in rules, in the same transaction (repeatable): if it fails,
+    /// nothing is changed
+    #[arg(long = "sql", value_name = "FILE")]
+    pub sql: Vec<PathBuf>,
 }
 
 impl PseudonymizeOptions {
     /// Whether any was given (they only apply where something is pseudonymized).
     pub fn any(&self) -> bool {
-        self.seed.is_some() || self.password_file.is_some() || self.keep_admin || self.keep_internal
+        self.seed.is_some()
+            || self.password_file.is_some()
+            || self.keep_admin
+            || self.keep_internal
+            || self.profile.is_some()
+            || !self.sql.is_empty()
     }
 }
 

@@ -62,7 +62,8 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
             "add --neutralize, or leave them out",
         ));
     }
-    let pseudonymize = super::pseudonymize_request(args.pseudonymize, &args.pseudonymize_options)?;
+    let pseudonymize =
+        super::pseudonymize_request(ctx, args.pseudonymize, &args.pseudonymize_options)?;
     let admin_client = ctx.connect_admin().await?;
     if !args.change.dry_run {
         let sweep = ctx.recover(&admin_client).await;

@@ -81,13 +81,22 @@ pub async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
     }
 }
 
-/// The pseudonymization options as the layer takes them.
-fn pseudonymize_options(args: &crate::cli::PseudonymizeOptions) -> crate::pseudonymize::Options {
-    crate::pseudonymize::Options {
+/// The pseudonymization options as the layer takes them, the profile and hooks read (and
+/// checked) now.
+fn pseudonymize_options(
+    ctx: &Context,
+    args: &crate::cli::PseudonymizeOptions,
+) -> anyhow::Result<crate::pseudonymize::Options> {
+    Ok(crate::pseudonymize::Options {
         seed: args.seed.clone(),
         keep_admin: args.keep_admin,
         keep_internal: args.keep_internal,
-    }
+        profile: crate::pseudonymize::profile::Profile::load(
+            &ctx.config.settings.pseudonymize.columns,
+            args.profile.as_deref(),
+            &args.sql,
+        )?,
+    })
 }
 
 /// What a pseudonymization reports, with the new password when it was made here (shown once).
@@ -101,20 +110,21 @@ struct Pseudonymized<'r> {
 /// The pseudonymization `--pseudonymize` asks of a new database; its options alone are a usage
 /// error. The new password is chosen now, so a bad file changes nothing.
 fn pseudonymize_request(
+    ctx: &Context,
     asked: bool,
     args: &crate::cli::PseudonymizeOptions,
 ) -> anyhow::Result<Option<crate::pseudonymize::Request>> {
     if !asked {
         if args.any() {
             return Err(crate::error::usage_error(
-                "--seed, --password-file, --keep-admin and --keep-internal only apply with --pseudonymize",
+                "--seed, --password-file, --keep-admin, --keep-internal, --profile and --sql only apply with --pseudonymize",
                 "add --pseudonymize, or leave them out",
             ));
         }
         return Ok(None);
     }
     Ok(Some(crate::pseudonymize::Request {
-        options: pseudonymize_options(args),
+        options: pseudonymize_options(ctx, args)?,
         password: crate::pseudonymize::NewPassword::choose(args.password_file.as_deref())?,
     }))
 }

@@ -19,6 +19,8 @@ pub struct Settings {
     #[serde(default)]
     pub neutralize: NeutralizeSettings,
     #[serde(default)]
+    pub pseudonymize: PseudonymizeSettings,
+    #[serde(default)]
     pub connection: ConnectionSettings,
     #[serde(default)]
     pub upgrade: UpgradeSettings,
@@ -99,6 +101,15 @@ pub struct NeutralizeSettings {
     /// Databases that are production: neutralizing them always needs the name typed.
     #[serde(default)]
     pub protect: Vec<String>,
+}
+
+/// `[pseudonymize]`: the columns of custom modules, and built-in ones to keep.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PseudonymizeSettings {
+    /// `"table.column" = "shape"` (hash, clear, keep, name, email, …).
+    #[serde(default)]
+    pub columns: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

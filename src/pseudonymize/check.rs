@@ -37,7 +37,7 @@ pub async fn check(
     options: &Options,
     cancel: &crate::cancel::Cancel,
 ) -> Result<CheckReport> {
-    let tables = super::tables();
+    let tables = super::tables(options);
     let source_schema = Schema::load(source, &tables).await?;
     let copy_schema = Schema::load(copy, &tables).await?;
     let mut report = CheckReport {
@@ -48,10 +48,10 @@ pub async fn check(
         findings: Vec::new(),
     };
     let mut columns = rewrite::covered(&source_schema, options);
-    columns.retain(|c| copy_schema.column(c.table, c.column).is_some());
+    columns.retain(|c| copy_schema.column(&c.table, &c.column).is_some());
     columns.push(rewrite::Covered {
-        table: "res_users",
-        column: "password",
+        table: "res_users".into(),
+        column: "password".into(),
         rows: "coalesce(password, '') <> ''".into(),
     });
     for covered in &columns {
@@ -85,7 +85,7 @@ async fn compare(
     source: &impl GenericClient,
     covered: &rewrite::Covered,
 ) -> Result<(u64, u64)> {
-    let (table, column) = (covered.table, covered.column);
+    let (table, column) = (covered.table.as_str(), covered.column.as_str());
     let sample = format!(
         "SELECT id, \"{column}\"::text FROM \"{table}\" WHERE {} ORDER BY random() LIMIT {SAMPLE}",
         covered.rows

@@ -8,6 +8,7 @@ pub mod check;
 mod credentials;
 mod derived;
 pub mod password;
+pub mod profile;
 mod rewrite;
 mod rules;
 mod schema;
@@ -31,6 +32,8 @@ pub struct Options {
     pub keep_admin: bool,
     /// Internal users' partners keep their names and details.
     pub keep_internal: bool,
+    /// The site's own columns and hooks.
+    pub profile: profile::Profile,
 }
 
 /// What a pseudonymization does (the plan) or did.
@@ -46,6 +49,8 @@ pub struct Report {
     pub absent: Vec<String>,
     /// The hashing rounds of the new password (Odoo's for this version).
     pub password_rounds: u32,
+    /// The `--sql` files run, in order.
+    pub hooks: Vec<String>,
     pub seeded: bool,
     pub committed: bool,
 }
@@ -63,11 +68,11 @@ impl Report {
     }
 }
 
-/// Every table the rules and the credential actions name.
-fn tables() -> Vec<&'static str> {
-    let mut tables: Vec<&str> = rules::RULES.iter().map(|r| r.table).collect();
-    tables.extend(credentials::tables());
-    tables.extend(["res_company", "ir_model_data"]);
+/// Every table the rules, the profile and the credential actions name.
+fn tables(options: &Options) -> Vec<String> {
+    let mut tables: Vec<String> = rewrite::specs(options).into_iter().map(|s| s.table).collect();
+    tables.extend(credentials::tables().into_iter().map(String::from));
+    tables.extend(["res_company".to_string(), "ir_model_data".to_string()]);
     tables
 }
 
@@ -77,7 +82,7 @@ pub async fn plan(
     database: &str,
     options: &Options,
 ) -> Result<Report> {
-    let schema = schema::Schema::load(client, &tables()).await?;
+    let schema = schema::Schema::load(client, &tables(options)).await?;
     let (mut tables, absent) = rewrite::rewrites(&schema, options);
     for table in &mut tables {
         table.count(client).await?;
@@ -93,6 +98,7 @@ pub async fn plan(
         credentials,
         absent,
         password_rounds: rounds(client).await?,
+        hooks: Vec::new(),
         seeded: options.seed.is_some(),
         committed: false,
     })
@@ -121,7 +127,7 @@ pub async fn apply(
     log: &(dyn Fn(&str) + Sync),
 ) -> Result<()> {
     set_key(transaction, options.seed.as_deref()).await?;
-    let schema = schema::Schema::load(transaction, &tables()).await?;
+    let schema = schema::Schema::load(transaction, &tables(options)).await?;
     // Odoo may have written since the plan: the statements are made again, on the same schema.
     let (tables, absent) = rewrite::rewrites(&schema, options);
     report.tables = tables;
@@ -147,6 +153,19 @@ pub async fn apply(
     for reset in &mut report.credentials {
         cancel.check()?;
         reset.apply(transaction, &hash).await?;
+    }
+    for hook in &options.profile.hooks {
+        cancel.check()?;
+        log(&format!("-- {}", hook.path.display()));
+        transaction.batch_execute(&hook.sql).await.map_err(|error| {
+            crate::error::Failure::failed(format!(
+                "the --sql file {} failed: {}",
+                hook.path.display(),
+                crate::error::one_line(&error.into())
+            ))
+            .hint("fix the file; nothing was changed")
+        })?;
+        report.hooks.push(hook.path.display().to_string());
     }
     transaction
         .batch_execute(&format!("DROP TABLE IF EXISTS {}", shapes::KEY_TABLE))

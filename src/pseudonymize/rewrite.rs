@@ -6,6 +6,7 @@ use serde::Serialize;
 use tokio_postgres::GenericClient;
 
 use super::Options;
+use super::profile::Choice;
 use super::rules::{Keep, PEOPLE_MODELS, RULES, Rule};
 use super::schema::Schema;
 use super::shapes::{Kind, expression};
@@ -24,32 +25,85 @@ pub struct Rewrite {
     rows_sql: String,
 }
 
-/// The statements of the rules for this database; the tables it lacks are returned apart.
+/// One table's columns to rewrite, the built-in rules and the profile's merged.
+#[derive(Debug)]
+pub struct Spec {
+    pub table: String,
+    pub columns: Vec<(String, Kind)>,
+    pub keep: Keep,
+}
+
+/// The built-in rules with the profile's columns: a kept column leaves its rule, a named one
+/// takes the profile's shape, a custom one joins its table's rule (and its kept rows) or makes
+/// a rule of its own.
+pub fn specs(options: &Options) -> Vec<Spec> {
+    let profile = &options.profile;
+    let mut specs: Vec<Spec> = RULES
+        .iter()
+        .map(|rule: &Rule| Spec {
+            table: rule.table.to_string(),
+            columns: rule
+                .columns
+                .iter()
+                .filter_map(|&(column, kind)| match profile.choice(rule.table, column) {
+                    Some(Choice::Keep) => None,
+                    Some(Choice::Rewrite(chosen)) => Some((column.to_string(), chosen)),
+                    None => Some((column.to_string(), kind)),
+                })
+                .collect(),
+            keep: rule.keep,
+        })
+        .collect();
+    for (table, column, choice) in &profile.columns {
+        let Choice::Rewrite(kind) = *choice else { continue };
+        if specs.iter().any(|s| &s.table == table && s.columns.iter().any(|(c, _)| c == column)) {
+            continue;
+        }
+        match specs.iter_mut().find(|s| &s.table == table && s.keep != Keep::NotPeoples) {
+            Some(spec) => spec.columns.push((column.clone(), kind)),
+            None => specs.push(Spec {
+                table: table.clone(),
+                columns: vec![(column.clone(), kind)],
+                keep: Keep::Nothing,
+            }),
+        }
+    }
+    specs
+}
+
+/// The statements of the rules for this database; the tables (and the profile's columns) it
+/// lacks are returned apart.
 pub fn rewrites(schema: &Schema, options: &Options) -> (Vec<Rewrite>, Vec<String>) {
     let mut planned = Vec::new();
     let mut absent = Vec::new();
-    for rule in RULES {
-        if !schema.has(rule.table) {
-            if !absent.iter().any(|t| t == rule.table) {
-                absent.push(rule.table.to_string());
+    for spec in specs(options) {
+        if !schema.has(&spec.table) {
+            if !absent.contains(&spec.table) {
+                absent.push(spec.table.clone());
             }
             continue;
         }
-        if let Some(rewrite) = rewrite(schema, rule, options) {
+        if let Some(rewrite) = rewrite(schema, &spec, options) {
             planned.push(rewrite);
+        }
+    }
+    for (table, column, _) in &options.profile.columns {
+        if schema.has(table) && schema.column(table, column).is_none() {
+            absent.push(format!("{table}.{column}"));
         }
     }
     (planned, absent)
 }
 
-fn rewrite(schema: &Schema, rule: &Rule, options: &Options) -> Option<Rewrite> {
+fn rewrite(schema: &Schema, rule: &Spec, options: &Options) -> Option<Rewrite> {
     let mut sets = Vec::new();
     let mut present = Vec::new();
     let mut columns = Vec::new();
-    for &(name, kind) in rule.columns {
-        let Some(column) = schema.column(rule.table, name) else { continue };
+    for (name, kind) in &rule.columns {
+        let (name, kind) = (name.as_str(), *kind);
+        let Some(column) = schema.column(&rule.table, name) else { continue };
         let kind = match kind {
-            Kind::Partner if schema.column(rule.table, "is_company").is_none() => Kind::Person,
+            Kind::Partner if schema.column(&rule.table, "is_company").is_none() => Kind::Person,
             other => other,
         };
         let quoted = format!("\"{name}\"");
@@ -87,17 +141,11 @@ fn rewrite(schema: &Schema, rule: &Rule, options: &Options) -> Option<Rewrite> {
     }
     let keep = keep_sql(schema, rule, options);
     let rows_sql = format!("NOT ({keep}) AND ({})", present.join(" OR "));
-    Some(Rewrite {
-        table: rule.table.to_string(),
-        columns,
-        rows: 0,
-        set: sets.join(", "),
-        rows_sql,
-    })
+    Some(Rewrite { table: rule.table.clone(), columns, rows: 0, set: sets.join(", "), rows_sql })
 }
 
 /// The SQL condition of the rows `rule` leaves as they are.
-fn keep_sql(schema: &Schema, rule: &Rule, options: &Options) -> String {
+fn keep_sql(schema: &Schema, rule: &Spec, options: &Options) -> String {
     match rule.keep {
         Keep::Nothing => "false".into(),
         Keep::OwnPartners => {
@@ -163,8 +211,8 @@ impl Rewrite {
 /// A covered column, for `check`: the rows whose value must have changed.
 #[derive(Debug, Clone)]
 pub struct Covered {
-    pub table: &'static str,
-    pub column: &'static str,
+    pub table: String,
+    pub column: String,
     /// SQL condition of the rows pseudonymized (not kept, value present).
     pub rows: String,
 }
@@ -172,10 +220,10 @@ pub struct Covered {
 /// Every column the rules rewrite in this database (cleared ones included).
 pub fn covered(schema: &Schema, options: &Options) -> Vec<Covered> {
     let mut covered = Vec::new();
-    for rule in RULES.iter().filter(|rule| schema.has(rule.table)) {
-        let keep = keep_sql(schema, rule, options);
-        for &(column, _) in rule.columns {
-            let Some(found) = schema.column(rule.table, column) else { continue };
+    for spec in specs(options).iter().filter(|spec| schema.has(&spec.table)) {
+        let keep = keep_sql(schema, spec, options);
+        for (column, _) in &spec.columns {
+            let Some(found) = schema.column(&spec.table, column) else { continue };
             let present = match found.data_type.as_str() {
                 "character varying" | "text" | "character" => {
                     format!("\"{column}\" IS NOT NULL AND \"{column}\"::text <> ''")
@@ -183,8 +231,8 @@ pub fn covered(schema: &Schema, options: &Options) -> Vec<Covered> {
                 _ => format!("\"{column}\" IS NOT NULL"),
             };
             covered.push(Covered {
-                table: rule.table,
-                column,
+                table: spec.table.clone(),
+                column: column.clone(),
                 rows: format!("NOT ({keep}) AND {present}"),
             });
         }

@@ -163,6 +163,8 @@ pub const RULES: &[Rule] = &[
     rule(
         "crm_lead",
         &[
+            // Its title often names the customer ("Chairs for Diaz").
+            ("name", Text),
             ("contact_name", Person),
             ("partner_name", Company),
             ("email_from", Email),

@@ -23,7 +23,7 @@ pub struct Schema {
 
 impl Schema {
     /// The columns of `tables` (of schema public), in one catalog query.
-    pub async fn load(client: &impl GenericClient, tables: &[&str]) -> Result<Self> {
+    pub async fn load(client: &impl GenericClient, tables: &[String]) -> Result<Self> {
         let rows = client
             .query(
                 "SELECT table_name::text, column_name::text, data_type::text, \

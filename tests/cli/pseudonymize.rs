@@ -317,3 +317,188 @@ fn pseudonymize_in_place_asks_for_the_name_of_what_looks_like_production() {
         Some("admin")
     );
 }
+
+const PEOPLE_19: &str = include_str!("../fixtures/people-19.sql");
+
+/// An IBAN's own check: the rearranged number mod 97 is 1.
+fn iban_is_valid(iban: &str) -> bool {
+    let (head, rest) = iban.split_at(4);
+    let mut remainder = 0u32;
+    for c in rest.chars().chain(head.chars()) {
+        let digits = if c.is_ascii_digit() { c.to_string() } else { (c as u32 - 55).to_string() };
+        for d in digits.chars() {
+            remainder = (remainder * 10 + d.to_digit(10).unwrap_or(0)) % 97;
+        }
+    }
+    remainder == 1
+}
+
+#[test]
+fn odoo_19_people_are_pseudonymized_by_schema_and_nothing_of_them_is_left() {
+    let env = TestEnv::new();
+    let db = fixtures::shaped(19, "ps_people19");
+    db.client().batch_execute(PEOPLE_19).unwrap();
+    // A custom module's columns through a profile; a built-in one kept; a hook after the rules.
+    let profile = env.root.join("profile.toml");
+    std::fs::write(
+        &profile,
+        "[columns]\n\"res_partner.x_loyalty_ref\" = \"hash\"\n\"res_partner.x_notes\" = \"clear\"\n\"res_partner.function\" = \"keep\"\n",
+    )
+    .unwrap();
+    let hook = env.root.join("after.sql");
+    std::fs::write(&hook, "UPDATE res_partner SET website = NULL WHERE website IS NOT NULL;\n")
+        .unwrap();
+    let broken = env.root.join("broken.sql");
+    std::fs::write(&broken, "UPDATE no_such_table SET x = 1;\n").unwrap();
+    let before = fingerprint(&db);
+    let failed = env
+        .cmd()
+        .args(["pseudonymize", &db.name, "--yes", "--force", "--sql"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
+    assert!(text(&failed.stderr).contains("broken.sql failed"), "{}", text(&failed.stderr));
+    assert_eq!(fingerprint(&db), before, "a failing hook rolls everything back");
+
+    let done = env
+        .cmd()
+        .args(["pseudonymize", &db.name, "--yes", "--force", "--keep-admin", "--seed", "s"])
+        .arg("--profile")
+        .arg(&profile)
+        .arg("--sql")
+        .arg(&hook)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    let report = json(&done);
+    let hooks = &report["hooks"];
+    assert_eq!(hooks[0].as_str().map(|h| h.ends_with("after.sql")), Some(true), "{report}");
+    assert!(report["absent"].as_array().unwrap().iter().any(|t| t == "hr_candidate"), "{report}");
+
+    // Not one of them is anywhere in the data any more.
+    let dump = Process::new("pg_dump").args(["--data-only", &db.name]).output().unwrap();
+    assert!(dump.status.success());
+    let data = text(&dump.stdout);
+    for original in [
+        "Colleen",
+        "Diaz",
+        "Brandon",
+        "Freeman",
+        "colleen.diaz83",
+        "mark.brown23",
+        "Azure",
+        "Julia",
+        "EM123456",
+        "830412",
+        "BE68",
+        "5390 0754",
+        "NL91",
+        "+32475123456",
+        "475 12 34",
+        "penicillin",
+        "1-ABC-123",
+        "041000000123",
+        "Liège",
+        "Bailli",
+        "81.246.12.7",
+        "1093847561",
+        "JBSWY3DP",
+        "f3c1a9e2",
+        "7d1f0c2e9b8a4f6e",
+        "CUST-0042",
+        "wife Julia",
+        "1983-04-12",
+        "LOY-778899",
+        "VIP since",
+        "Diaz Consulting",
+        "erp sync",
+        "yubikey",
+    ] {
+        assert!(!data.contains(original), "{original:?} is still in the data");
+    }
+    assert!(data.contains("My Company"), "the company's own partner is kept");
+    assert!(data.contains("Purchasing manager"), "a column the profile keeps is kept");
+    assert_eq!(
+        db.scalar_i64("SELECT count(*) FROM res_partner WHERE website IS NOT NULL"),
+        0,
+        "the hook ran"
+    );
+
+    assert_one_pseudonym_per_value(&db);
+}
+
+/// One value, one pseudonym, in every table; what Odoo derives follows; credentials are gone.
+fn assert_one_pseudonym_per_value(db: &PgTestDb) {
+    let mut client = db.client();
+    let one = |client: &mut postgres::Client, sql: &str| -> Option<String> {
+        client.query_one(sql, &[]).unwrap().get(0)
+    };
+    // One address, one pseudonym, in every table; the sanitized forms follow.
+    let colleen = one(&mut client, "SELECT email FROM res_partner WHERE id = 4").unwrap();
+    assert!(colleen.ends_with("@example.invalid"), "{colleen}");
+    for sql in [
+        "SELECT email_normalized FROM res_partner WHERE id = 4",
+        "SELECT email_normalized FROM crm_lead",
+        "SELECT email_from FROM crm_lead",
+        "SELECT email_from FROM mail_message WHERE author_id = 4",
+        "SELECT login FROM res_users WHERE partner_id = 4",
+        "SELECT private_email FROM hr_employee",
+    ] {
+        assert_eq!(one(&mut client, sql).as_deref(), Some(colleen.as_str()), "{sql}");
+    }
+    let brandon = one(&mut client, "SELECT email FROM res_partner WHERE id = 3").unwrap();
+    assert_eq!(one(&mut client, "SELECT email FROM mailing_contact").unwrap(), brandon);
+    let mark = one(&mut client, "SELECT email FROM res_partner WHERE id = 5").unwrap();
+    assert_eq!(one(&mut client, "SELECT email FROM mail_blacklist").unwrap(), mark);
+    assert_eq!(
+        one(&mut client, "SELECT email_cc FROM crm_lead").unwrap(),
+        format!("{brandon}, {mark}")
+    );
+    let sanitized =
+        one(&mut client, "SELECT phone_sanitized FROM res_partner WHERE id = 4").unwrap();
+    assert_eq!(one(&mut client, "SELECT number FROM phone_blacklist").unwrap(), sanitized);
+    assert_eq!(one(&mut client, "SELECT phone_sanitized FROM crm_lead").unwrap(), sanitized);
+    assert!(sanitized.starts_with("+32") && sanitized.len() == 12, "{sanitized}");
+    // A person of a company reads as Odoo would write it, from the pseudonyms.
+    let company = one(&mut client, "SELECT name FROM res_partner WHERE id = 2").unwrap();
+    let person = one(&mut client, "SELECT name FROM res_partner WHERE id = 3").unwrap();
+    assert_eq!(
+        one(&mut client, "SELECT complete_name FROM res_partner WHERE id = 3").unwrap(),
+        format!("{company}, {person}")
+    );
+    assert_eq!(
+        one(&mut client, "SELECT commercial_company_name FROM res_partner WHERE id = 3").unwrap(),
+        company
+    );
+    // The same name, the same pseudonym: the spouse is the emergency contact.
+    assert_eq!(
+        one(&mut client, "SELECT spouse_complete_name FROM hr_version"),
+        one(&mut client, "SELECT emergency_contact FROM hr_employee")
+    );
+    // Bank accounts: valid IBANs of the same country, sanitized alike.
+    for row in
+        client.query("SELECT acc_number, sanitized_acc_number FROM res_partner_bank", &[]).unwrap()
+    {
+        let (number, sanitized): (String, String) = (row.get(0), row.get(1));
+        assert_eq!(number, sanitized);
+        assert!(iban_is_valid(&number), "{number}");
+        assert!(number.starts_with("BE") || number.starts_with("NL"), "{number}");
+    }
+    // Credentials.
+    assert_eq!(
+        one(&mut client, "SELECT login FROM res_users WHERE login = 'admin'").as_deref(),
+        Some("admin")
+    );
+    for sql in [
+        "SELECT count(*)::text FROM res_users_apikeys",
+        "SELECT count(*)::text FROM auth_passkey_key",
+        "SELECT count(*)::text FROM res_users WHERE totp_secret IS NOT NULL OR totp_last_counter IS NOT NULL OR oauth_uid IS NOT NULL",
+        "SELECT count(*)::text FROM res_device_log WHERE ip_address IS NOT NULL",
+        "SELECT count(*)::text FROM sale_order WHERE access_token IS NOT NULL",
+        "SELECT count(*)::text FROM mail_guest WHERE access_token IS NULL",
+    ] {
+        assert_eq!(one(&mut client, sql).as_deref(), Some("0"), "{sql}");
+    }
+}
