@@ -2047,7 +2047,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__upgrade__subcmd__resume)
-            opts="-j -c -p -U -y -q -v -h --jobs --poll-interval --addons-path --upgrade-server --upgrade-ca --upgrade-timeout --no-module-files --ignore-module --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-j -c -p -U -y -q -v -h --jobs --poll-interval --addons-path --upgrade-server --upgrade-ca --upgrade-timeout --no-module-files --ignore-module --pseudonymize --seed --password-file --keep-admin --keep-internal --profile --sql --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2082,6 +2082,22 @@ _odoodb() {
                     return 0
                     ;;
                 --ignore-module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sql)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2211,7 +2227,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__upgrade__subcmd__test)
-            opts="-t -j -c -p -U -y -q -v -h --name --force --target --engine --upgrade-command --contract --addons-path --work-dir --jobs --env --env-file --data-server-user --data-server-path --poll-interval --upgrade-server --upgrade-ca --upgrade-timeout --no-module-files --ignore-module --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-t -j -c -p -U -y -q -v -h --name --force --target --engine --upgrade-command --contract --addons-path --work-dir --jobs --env --env-file --data-server-user --data-server-path --poll-interval --upgrade-server --upgrade-ca --upgrade-timeout --no-module-files --ignore-module --pseudonymize --seed --password-file --keep-admin --keep-internal --profile --sql --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2290,6 +2306,22 @@ _odoodb() {
                     return 0
                     ;;
                 --ignore-module)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sql)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -457,6 +457,10 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l upgrade-ca -d 'PEM file of root certificates to trust for the platform, on top of the system\'s (TLS is never turned off) [default: settings [upgrade] ca]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l upgrade-timeout -d 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l seed -d 'Repeatable pseudonyms (for CI): the same seed gives the same pseudonyms. Anyone who has it can test a guessed value, so keep copies made with it among those who may know' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l password-file -d 'Every user\'s new password: the first line of this file [default: a random one, printed once]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l profile -d 'A TOML file whose [columns] table adds the columns of custom modules ("res_partner.x_ref" = "hash") or keeps built-in ones (= "keep"); on top of the settings\' [pseudonymize.columns]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l sql -d 'SQL run after the built-in rules, in the same transaction (repeatable): if it fails, nothing is changed' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -474,6 +478,9 @@ always\t''
 never\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l force -d 'Replace an existing copy of that name (after typing its name), once the new one is complete'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l no-module-files -d 'Do not run any module\'s data/neutralize.sql on the test copy, only the built-in steps'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l pseudonymize -d 'Pseudonymize the test copy too (every person\'s data, every credential; see `odoodb pseudonymize`); pass it again to `upgrade resume`'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l keep-admin -d 'The administrator keeps its login (its password is reset all the same)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l keep-internal -d 'Internal users keep their names and details (portal users and contacts do not)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l json -d 'Print one JSON document on stdout and nothing else there'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print only errors and warnings'
@@ -528,6 +535,10 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l upgrade-ca -d 'PEM file of root certificates to trust for the platform, on top of the system\'s (TLS is never turned off) [default: settings [upgrade] ca]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l upgrade-timeout -d 'Seconds to wait for each answer of the platform [default: settings [upgrade] timeout, else 60]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l ignore-module -d 'Do not run this module\'s data/neutralize.sql (repeatable)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l seed -d 'Repeatable pseudonyms (for CI): the same seed gives the same pseudonyms. Anyone who has it can test a guessed value, so keep copies made with it among those who may know' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l password-file -d 'Every user\'s new password: the first line of this file [default: a random one, printed once]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l profile -d 'A TOML file whose [columns] table adds the columns of custom modules ("res_partner.x_ref" = "hash") or keeps built-in ones (= "keep"); on top of the settings\' [pseudonymize.columns]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l sql -d 'SQL run after the built-in rules, in the same transaction (repeatable): if it fails, nothing is changed' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
@@ -544,6 +555,9 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 always\t''
 never\t''"
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l no-module-files -d 'Do not run any module\'s data/neutralize.sql on the test copy, only the built-in steps'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l pseudonymize -d 'Pseudonymize the test copy too (every person\'s data, every credential; see `odoodb pseudonymize`); pass it again to `upgrade resume`'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l keep-admin -d 'The administrator keeps its login (its password is reset all the same)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l keep-internal -d 'Internal users keep their names and details (portal users and contacts do not)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l json -d 'Print one JSON document on stdout and nothing else there'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s q -l quiet -d 'Print only errors and warnings'

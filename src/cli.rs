@@ -861,6 +861,13 @@ pub struct UpgradeTestArgs {
 
     #[command(flatten)]
     pub neutralize: UpgradeNeutralizeArgs,
+    /// Pseudonymize the test copy too (every person's data, every credential; see `odoodb
+    /// pseudonymize`); pass it again to `upgrade resume`
+    #[arg(long)]
+    pub pseudonymize: bool,
+
+    #[command(flatten)]
+    pub pseudonymize_options: PseudonymizeOptions,
 }
 
 /// How a test copy's modules' data/neutralize.sql run (from --addons-path, the target's).
@@ -924,6 +931,13 @@ pub struct UpgradeResumeArgs {
 
     #[command(flatten)]
     pub neutralize: UpgradeNeutralizeArgs,
+    /// Pseudonymize the test copy too (every person's data, every credential; see `odoodb
+    /// pseudonymize`); pass it again to `upgrade resume`
+    #[arg(long)]
+    pub pseudonymize: bool,
+
+    #[command(flatten)]
+    pub pseudonymize_options: PseudonymizeOptions,
 }
 
 /// Where the upgrade platform is and how long to wait for it: shared by every upgrade command

@@ -83,7 +83,7 @@ pub async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
 
 /// The pseudonymization options as the layer takes them, the profile and hooks read (and
 /// checked) now.
-fn pseudonymize_options(
+pub(crate) fn pseudonymize_options(
     ctx: &Context,
     args: &crate::cli::PseudonymizeOptions,
 ) -> anyhow::Result<crate::pseudonymize::Options> {
@@ -109,7 +109,7 @@ struct Pseudonymized<'r> {
 
 /// The pseudonymization `--pseudonymize` asks of a new database; its options alone are a usage
 /// error. The new password is chosen now, so a bad file changes nothing.
-fn pseudonymize_request(
+pub(crate) fn pseudonymize_request(
     ctx: &Context,
     asked: bool,
     args: &crate::cli::PseudonymizeOptions,
@@ -130,7 +130,7 @@ fn pseudonymize_request(
 }
 
 /// The lines a command's report adds for a pseudonymized new database.
-fn pseudonymized_text(summary: Option<&crate::pseudonymize::Summary>) -> String {
+pub(crate) fn pseudonymized_text(summary: Option<&crate::pseudonymize::Summary>) -> String {
     let Some(summary) = summary else { return String::new() };
     let mut text = format!(
         "\nPseudonymized: {} rows in {} tables; every credential reset",

@@ -29,6 +29,8 @@ pub struct Report {
     pub replaced_existing: bool,
     pub uuid: String,
     pub neutralized_rows: u64,
+    /// What `--pseudonymize` did (with the new password when odoodb made it).
+    pub pseudonymized: Option<crate::pseudonymize::Summary>,
     pub filestore_files: u64,
     pub platform_log: Option<PathBuf>,
     pub total_seconds: f64,
@@ -52,6 +54,7 @@ pub struct Job<'a> {
     pub run: Option<&'a Resolved>,
     pub jobs: u32,
     pub neutralize: neutralize::module_files::Options,
+    pub pseudonymize: Option<&'a crate::pseudonymize::Request>,
 }
 
 /// The request (platform), the dump, the upgrade and the install of the copy.
@@ -160,6 +163,7 @@ async fn build(
         replaced_existing: job.replace,
         uuid: done.uuid,
         neutralized_rows: done.neutralized_rows,
+        pseudonymized: done.pseudonymized,
         filestore_files: done.filestore_files,
         platform_log,
         total_seconds: 0.0,
@@ -253,6 +257,7 @@ async fn hops_keeping_the_last_good(
 struct Usable {
     uuid: String,
     neutralized_rows: u64,
+    pseudonymized: Option<crate::pseudonymize::Summary>,
     filestore_files: u64,
 }
 
@@ -277,7 +282,7 @@ async fn make_usable(
             mark_regenerated: true,
         }),
         neutralize: Some(&job.neutralize),
-        pseudonymize: None,
+        pseudonymize: job.pseudonymize,
         require_neutral: true,
         label: name,
     };
@@ -289,6 +294,7 @@ async fn make_usable(
     Ok(Usable {
         uuid: finished.identity.uuid,
         neutralized_rows: finished.neutralized.map_or(0, |report| report.changed),
+        pseudonymized: finished.pseudonymized,
         filestore_files: stats.files,
     })
 }

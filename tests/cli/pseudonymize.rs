@@ -502,3 +502,27 @@ fn assert_one_pseudonym_per_value(db: &PgTestDb) {
         assert_eq!(one(&mut client, sql).as_deref(), Some("0"), "{sql}");
     }
 }
+
+#[test]
+fn an_upgraded_test_copy_can_be_pseudonymized_too() {
+    let env = TestEnv::new();
+    let Some(source) = fixtures::real(&env, Real::Odoo15, "ps_upgrade") else { return };
+    let copy = PgTestDb::reserve("ps_upg_copy");
+    let emails = |db: &PgTestDb| values(db, "res_partner", "email", true);
+    let before = emails(&source);
+    let output = env
+        .cmd()
+        .args(["upgrade", "test", &source.name, "--target", "16.0", "--engine", "command"])
+        .args(["--upgrade-command", crate::upgrade_command::UPGRADER, "--name", &copy.name])
+        .args(["--pseudonymize", "--seed", "up", "-q"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("Every user's password is now: "), "shown even under -q");
+    let after = emails(&copy);
+    assert_eq!(after.len(), before.len());
+    assert!(after.values().all(|e| e.ends_with("@example.invalid")), "{after:?}");
+    assert_eq!(emails(&source), before, "the original is untouched");
+    let check = env.cmd().args(["neutralize", &copy.name, "--check"]).output().unwrap();
+    assert!(check.status.success(), "{}", text(&check.stdout));
+}

@@ -179,7 +179,13 @@ fn module_files(
 
 /// What `upgrade test` and `upgrade resume` print when the copy is ready.
 fn emit_test_copy(ctx: &Context, report: &crate::upgrade::test_copy::Report) -> Result<()> {
-    ctx.printer.done(report, || {
+    // A password made here is shown even under --quiet: it is not written anywhere else.
+    let print = if report.pseudonymized.as_ref().is_some_and(|p| p.new_password.is_some()) {
+        crate::output::Printer::emit
+    } else {
+        crate::output::Printer::done
+    };
+    print(&ctx.printer, report, || {
         let hops = match report.hops.first() {
             Some(first) if report.hops.len() > 1 => {
                 let path: Vec<&str> = report.hops.iter().map(|h| h.to.as_str()).collect();
@@ -199,6 +205,6 @@ fn emit_test_copy(ctx: &Context, report: &crate::upgrade::test_copy::Report) -> 
             report.target,
             report.test_copy,
             report.database
-        )
+        ) + &crate::commands::pseudonymized_text(report.pseudonymized.as_ref())
     })
 }

@@ -17,6 +17,8 @@ use crate::upgrade::{self as engine, Resolved};
 pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
     let started = Instant::now();
     odoo::name::validate_existing(&args.db)?;
+    let pseudonymize =
+        crate::commands::pseudonymize_request(ctx, args.pseudonymize, &args.pseudonymize_options)?;
     let run = super::resolve(ctx, &args.db, &args.run)?;
     let name = args.name.clone().unwrap_or_else(|| default_name(&args.db, &run.target));
     odoo::name::validate(&name)?;
@@ -54,6 +56,7 @@ pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
         run: Some(&run),
         jobs: run.jobs,
         neutralize: super::module_files(&run.addons_path, &args.neutralize),
+        pseudonymize: pseudonymize.as_ref(),
     };
     let made = make_copy(ctx, &admin_client, &job, &run, original, &mut remote).await;
     let mut report = match made {
