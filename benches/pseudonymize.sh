@@ -57,7 +57,7 @@ grow res_partner "$partners" "email IS NOT NULL AND NOT is_company AND parent_id
 grow mail_message "$messages" "email_from IS NOT NULL AND message_type = 'comment'" \
     "body='<p>Hello ' || g || ', about your order ' || md5(g::text) || '</p>'" \
     "subject='Order ' || g" "email_from='\"Person ' || g || '\" <person' || g || '@customer' || (g % 997) || '.com>'"
-psql -X -q -d "$src" -c "VACUUM ANALYZE res_partner; VACUUM ANALYZE mail_message"
+psql -X -q -d "$src" -c "VACUUM ANALYZE res_partner" -c "VACUUM ANALYZE mail_message"
 db_size=$(psql -X -At -d postgres -c "SELECT pg_size_pretty(pg_database_size('$src'))")
 echo "source: $db_size, $(psql -X -At -d "$src" -c 'SELECT count(*) FROM res_partner') partners, $(psql -X -At -d "$src" -c 'SELECT count(*) FROM mail_message') messages, $(nproc) cores" >&2
 

@@ -236,6 +236,21 @@ pub fn covered(schema: &Schema, options: &Options) -> Vec<Covered> {
                 rows: format!("NOT ({keep}) AND {present}"),
             });
         }
+        // The name Odoo shows, made again from the pseudonyms (a nameless address keeps its
+        // company's name and its label, which may be the company's own).
+        if spec.table == "res_partner" {
+            for derived in ["complete_name", "display_name"] {
+                if schema.column("res_partner", derived).is_some() {
+                    covered.push(Covered {
+                        table: spec.table.clone(),
+                        column: derived.to_string(),
+                        rows: format!(
+                            "NOT ({keep}) AND {derived} IS NOT NULL AND coalesce(name, '') <> ''"
+                        ),
+                    });
+                }
+            }
+        }
     }
     covered
 }
