@@ -67,9 +67,16 @@ async fn consent(
 ) -> Result<()> {
     let production = confirm::production_reason(ctx, db)
         .or_else(|| (!neutralized).then(|| "it is not neutralized".to_string()));
-    if let Some(reason) = production {
-        return confirm::guard_production(ctx, db, &reason, "pseudonymize it", Some(args.force))
-            .await;
+    if let Some(reason) = &production
+        && !args.force
+    {
+        // The typed name is the confirmation.
+        return confirm::guard_production(ctx, db, reason, "pseudonymize it", Some(false)).await;
+    }
+    if !neutralized {
+        ctx.printer.warn(&format!(
+            "{db} is not neutralized: pseudonymize resets users' credentials, not the servers' (mail, payment, API keys); run `odoodb neutralize {db}` too"
+        ));
     }
     let question = format!(
         "Pseudonymize {db}: rewrite {} rows in {} tables and reset every credential?",

@@ -39,6 +39,8 @@ const EMPTIED: &[(&str, &str)] = &[
 
 /// Columns cleared, table by table: second factors, OAuth and calendar tokens.
 const CLEARED: &[(&str, &[&str])] = &[
+    // Reset-password links, on every partner (kept ones too).
+    ("res_partner", &["signup_token", "signup_expiration"]),
     (
         "res_users",
         &[

@@ -112,13 +112,11 @@ fn rewrite(schema: &Schema, rule: &Spec, options: &Options) -> Option<Rewrite> {
             "jsonb" if matches!(kind, Kind::Text | Kind::Html | Kind::Person | Kind::Company) => {
                 format!(
                     "CASE WHEN {quoted} IS NULL THEN NULL ELSE jsonb_build_object('en_US', {}) END",
-                    expression(kind, &quoted)
+                    expression(kind, &format!("({quoted}::text)"))
                 )
             }
             "jsonb" => continue,
-            "date" | "timestamp without time zone" if kind == Kind::Date => {
-                expression(kind, &quoted)
-            }
+            "date" if kind == Kind::Date => expression(kind, &quoted),
             "character varying" | "text" | "character" => {
                 let shaped = expression(kind, &quoted);
                 match column.max_length {
@@ -128,6 +126,12 @@ fn rewrite(schema: &Schema, rule: &Spec, options: &Options) -> Option<Rewrite> {
             }
             _ if kind == Kind::Clear && column.nullable => "NULL".to_string(),
             _ => continue,
+        };
+        // The administrator keeps its login (not its row: its signature names a person).
+        let value = if options.keep_admin && rule.table == "res_users" && name == "login" {
+            format!("CASE WHEN {ADMIN_SQL} THEN {quoted} ELSE {value} END")
+        } else {
+            value
         };
         sets.push(format!("{quoted} = {value}"));
         present.push(match (kind, column.data_type.as_str()) {
@@ -163,12 +167,8 @@ fn keep_sql(schema: &Schema, rule: &Spec, options: &Options) -> String {
         }
         Keep::TechnicalUsers => {
             // Odoo's own technical users name no one.
-            let mut kept =
-                vec!["login IN ('__system__', 'default', 'portaltemplate', 'public')".to_string()];
-            if options.keep_admin {
-                kept.push(ADMIN_SQL.into());
-            }
-            kept.join(" OR ")
+            // (`--keep-admin` keeps the administrator's login only: see `rewrite`.)
+            "login IN ('__system__', 'default', 'portaltemplate', 'public')".to_string()
         }
         Keep::NotPeoples => {
             let models =
@@ -195,10 +195,17 @@ impl Rewrite {
 
     pub async fn apply(&mut self, client: &impl GenericClient) -> Result<()> {
         let sql = format!("UPDATE \"{}\" SET {} WHERE {}", self.table, self.set, self.rows_sql);
-        self.rows = client
-            .execute(&sql, &[])
-            .await
-            .with_context(|| format!("cannot pseudonymize {}", self.table))?;
+        self.rows = client.execute(&sql, &[]).await.map_err(|error| {
+            // The server's DETAIL may quote the row (values not yet rewritten): never shown.
+            let why = error.as_db_error().map_or_else(
+                || "the connection failed".to_string(),
+                |db| match db.constraint() {
+                    Some(constraint) => format!("{} ({constraint})", db.message()),
+                    None => db.message().to_string(),
+                },
+            );
+            anyhow::anyhow!("cannot pseudonymize {}: {why}", self.table)
+        })?;
         Ok(())
     }
 
@@ -230,10 +237,15 @@ pub fn covered(schema: &Schema, options: &Options) -> Vec<Covered> {
                 }
                 _ => format!("\"{column}\" IS NOT NULL"),
             };
+            let admin = if options.keep_admin && spec.table == "res_users" && column == "login" {
+                format!(" AND NOT ({ADMIN_SQL})")
+            } else {
+                String::new()
+            };
             covered.push(Covered {
                 table: spec.table.clone(),
                 column: column.clone(),
-                rows: format!("NOT ({keep}) AND {present}"),
+                rows: format!("NOT ({keep}) AND {present}{admin}"),
             });
         }
         // The name Odoo shows, made again from the pseudonyms (a nameless address keeps its

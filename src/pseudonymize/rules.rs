@@ -75,7 +75,6 @@ pub const RULES: &[Rule] = &[
             ("partner_latitude", Clear),
             ("partner_longitude", Clear),
             ("additional_info", Clear),
-            ("signup_token", Clear),
             ("invoice_warn_msg", Text),
             ("sale_warn_msg", Text),
             ("purchase_warn_msg", Text),

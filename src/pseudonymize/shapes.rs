@@ -130,10 +130,14 @@ pub fn expression(kind: Kind, column: &str) -> String {
             format!("CASE WHEN is_company THEN {} ELSE {} END", company(&value), person(&value))
         }
         Kind::Email => email_of(&address(&value)),
+        // An address as Odoo stores it (lower case, bare) gets the email's pseudonym; anything
+        // else is hashed as it is, so two logins Odoo tells apart ("John@x", "john@x") never
+        // meet under its UNIQUE constraint.
         Kind::Login => format!(
-            "CASE WHEN {value} LIKE '%@%' THEN {} ELSE 'user-' || left({}, 16) END",
+            "CASE WHEN {value} = {} THEN {} ELSE 'user-' || left({}, 16) END",
+            address(&value),
             email_of(&address(&value)),
-            hex("login", &format!("lower(btrim({value}))"))
+            hex("login", &value)
         ),
         Kind::Emails => format!(
             "coalesce((SELECT string_agg({}, ', ') FROM regexp_matches({value}, '[^[:space:]<>,;\"()]+@[^[:space:]<>,;\"()]+', 'g') AS found(m)), {})",
@@ -157,10 +161,17 @@ pub fn expression(kind: Kind, column: &str) -> String {
             let h = hash("city", &format!("lower(btrim({value}))"));
             format!("{} || 'ton'", word(&h, 0, 2))
         }
-        Kind::Zip => format!(
-            "translate({value}, '0123456789', left({}, 10))",
-            digits("zip", &format!("upper(btrim({value}))"))
-        ),
+        // Each digit replaced; should the replacement give the code back, every digit moves
+        // by one instead, so no code stays as it was.
+        Kind::Zip => {
+            let replaced = format!(
+                "translate({value}, '0123456789', left({}, 10))",
+                digits("zip", &format!("upper(btrim({value}))"))
+            );
+            format!(
+                "CASE WHEN {replaced} = {value} THEN translate({value}, '0123456789', '1234567890') ELSE {replaced} END"
+            )
+        }
         Kind::Vat => {
             let clean = format!("upper(regexp_replace({value}, '[^[:alnum:]]', '', 'g'))");
             let d = digits("vat", &clean);

@@ -96,7 +96,7 @@ fn add_credentials(db: &PgTestDb) {
 fn a_pseudonymized_copy_of_real_odoo_keeps_no_source_value_and_logs_in_with_the_new_password() {
     for version in [Real::Odoo17, Real::Odoo15] {
         let env = TestEnv::new();
-        let Some(source) = fixtures::real(&env, version, "ps_src") else { return };
+        let Some(source) = fixtures::real(&env, version, "ps_src") else { continue };
         add_credentials(&source);
         let before = fingerprint(&source);
         let copy = PgTestDb::reserve("ps_copy");
@@ -297,6 +297,9 @@ fn pseudonymize_in_place_asks_for_the_name_of_what_looks_like_production() {
     let refused = env.cmd().args(["pseudonymize", &db.name, "--yes"]).output().unwrap();
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
     assert!(text(&refused.stderr).contains("it is not neutralized"), "{}", text(&refused.stderr));
+    // --force lifts the typed name, not the confirmation: no terminal and no --yes is refused.
+    let unconfirmed = env.cmd().args(["pseudonymize", &db.name, "--force"]).output().unwrap();
+    assert_eq!(unconfirmed.status.code(), Some(2), "{}", text(&unconfirmed.stderr));
     // Options that only apply with --pseudonymize are refused elsewhere, changing nothing.
     let stray = env.cmd().args(["duplicate", &db.name, "x_never", "--seed", "s"]).output().unwrap();
     assert_eq!(stray.status.code(), Some(2), "{}", text(&stray.stderr));
@@ -434,6 +437,15 @@ fn odoo_19_people_are_pseudonymized_by_schema_and_nothing_of_them_is_left() {
         "the hook ran"
     );
 
+    // --keep-admin keeps the login, not the person: the signature is rewritten.
+    assert_ne!(
+        db.scalar_string("SELECT signature FROM res_users WHERE login = 'admin'").as_deref(),
+        Some("<p>Administrator</p>")
+    );
+    assert_eq!(
+        db.scalar_i64("SELECT count(DISTINCT login) FROM res_users WHERE login LIKE 'user-%'"),
+        4
+    );
     assert_one_pseudonym_per_value(&db);
 }
 
