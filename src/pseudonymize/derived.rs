@@ -2,7 +2,8 @@
 //! original name survives in them, and the copy reads as Odoo would have written it): the
 //! commercial company's name on every contact, then the name shown everywhere
 //! (`complete_name` from 17, `display_name` before): "<company>, <contact>" for a person of a
-//! company.
+//! company. A partner that stands alone got both in the rewrite's own pass; these passes only
+//! read the others.
 
 use anyhow::{Context as _, Result};
 use tokio_postgres::GenericClient;
@@ -22,7 +23,7 @@ pub async fn rederive(client: &impl GenericClient, schema: &Schema) -> Result<Ve
                 "UPDATE res_partner p \
                     SET commercial_company_name = CASE WHEN c.is_company THEN c.name ELSE p.company_name END \
                    FROM res_partner c \
-                  WHERE c.id = p.commercial_partner_id \
+                  WHERE c.id = p.commercial_partner_id AND p.commercial_partner_id <> p.id \
                     AND p.commercial_company_name IS DISTINCT FROM \
                         (CASE WHEN c.is_company THEN c.name ELSE p.company_name END)",
                 &[],
@@ -52,7 +53,8 @@ pub async fn rederive(client: &impl GenericClient, schema: &Schema) -> Result<Ve
                         WHEN NOT coalesce(p.is_company, false) AND {of_company} AND {company} IS NOT NULL \
                         THEN {company} || ', ' || coalesce(nullif(p.name, ''), regexp_replace(p.{column}, '^.*, ', '')) \
                         ELSE coalesce(nullif(p.name, ''), p.{column}) END AS value \
-                       FROM res_partner p LEFT JOIN res_partner parent ON parent.id = p.parent_id) AS shown \
+                       FROM res_partner p LEFT JOIN res_partner parent ON parent.id = p.parent_id \
+                      WHERE {of_company}) AS shown \
               WHERE shown.id = p.id AND p.{column} IS DISTINCT FROM shown.value"
         );
         let rows = client

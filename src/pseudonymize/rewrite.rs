@@ -143,9 +143,48 @@ fn rewrite(schema: &Schema, rule: &Spec, options: &Options) -> Option<Rewrite> {
     if sets.is_empty() {
         return None;
     }
+    if rule.table == "res_partner" {
+        sets.extend(derived_in_the_same_pass(schema, rule));
+    }
     let keep = keep_sql(schema, rule, options);
     let rows_sql = format!("NOT ({keep}) AND ({})", present.join(" OR "));
     Some(Rewrite { table: rule.table.clone(), columns, rows: 0, set: sets.join(", "), rows_sql })
+}
+
+/// A partner's shown name and commercial company name, where they come from its own row alone
+/// (no parent, its own commercial partner), set in the rewrite's own pass: on a large table a
+/// second pass over every row would cost as much again. `derived` does the rest.
+fn derived_in_the_same_pass(schema: &Schema, rule: &Spec) -> Vec<String> {
+    let has = |column: &str| schema.column("res_partner", column).is_some();
+    let shape = |column: &str| {
+        rule.columns.iter().find(|(c, _)| c == column).map_or_else(
+            || format!("\"{column}\""),
+            |(_, kind)| {
+                let kind =
+                    if *kind == Kind::Partner && !has("is_company") { Kind::Person } else { *kind };
+                expression(kind, &format!("\"{column}\""))
+            },
+        )
+    };
+    let mut sets = Vec::new();
+    if !has("parent_id") || !has("company_name") || !has("is_company") {
+        return sets;
+    }
+    let name = shape("name");
+    for shown in ["complete_name", "display_name"].into_iter().filter(|c| has(c)) {
+        sets.push(format!(
+            "\"{shown}\" = CASE WHEN parent_id IS NULL AND coalesce(company_name, '') = '' \
+             AND coalesce(name, '') <> '' THEN {name} ELSE \"{shown}\" END"
+        ));
+    }
+    if has("commercial_company_name") && has("commercial_partner_id") {
+        let company = shape("company_name");
+        sets.push(format!(
+            "commercial_company_name = CASE WHEN commercial_partner_id = id \
+             THEN (CASE WHEN is_company THEN {name} ELSE {company} END) ELSE commercial_company_name END"
+        ));
+    }
+    sets
 }
 
 /// The SQL condition of the rows `rule` leaves as they are.
