@@ -63,7 +63,7 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
         ));
     }
     let pseudonymize =
-        super::pseudonymize_request(ctx, args.pseudonymize, &args.pseudonymize_options)?;
+        super::pseudonymization_request(ctx, args.pseudonymize, &args.pseudonymize_options)?;
     let admin_client = ctx.connect_admin().await?;
     if !args.change.dry_run {
         let sweep = ctx.recover(&admin_client).await;
@@ -276,5 +276,5 @@ fn human(report: &Report) -> String {
         report.identity.uuid,
         report.identity.base_url,
         if report.identity.enterprise_code_kept { "; enterprise code kept" } else { "" }
-    ) + &super::pseudonymized_text(report.pseudonymized.as_ref())
+    ) + &super::pseudonymization_text(report.pseudonymized.as_ref())
 }

@@ -83,7 +83,7 @@ pub async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
 
 /// The pseudonymization options as the layer takes them, the profile and hooks read (and
 /// checked) now.
-pub(crate) fn pseudonymize_options(
+pub(crate) fn pseudonymization_options(
     ctx: &Context,
     args: &crate::cli::PseudonymizeOptions,
 ) -> anyhow::Result<crate::pseudonymize::Options> {
@@ -109,7 +109,7 @@ struct Pseudonymized<'r> {
 
 /// The pseudonymization `--pseudonymize` asks of a new database; its options alone are a usage
 /// error. The new password is chosen now, so a bad file changes nothing.
-pub(crate) fn pseudonymize_request(
+pub(crate) fn pseudonymization_request(
     ctx: &Context,
     asked: bool,
     args: &crate::cli::PseudonymizeOptions,
@@ -124,13 +124,13 @@ pub(crate) fn pseudonymize_request(
         return Ok(None);
     }
     Ok(Some(crate::pseudonymize::Request {
-        options: pseudonymize_options(ctx, args)?,
+        options: pseudonymization_options(ctx, args)?,
         password: crate::pseudonymize::NewPassword::choose(args.password_file.as_deref())?,
     }))
 }
 
 /// The lines a command's report adds for a pseudonymized new database.
-pub(crate) fn pseudonymized_text(summary: Option<&crate::pseudonymize::Summary>) -> String {
+pub(crate) fn pseudonymization_text(summary: Option<&crate::pseudonymize::Summary>) -> String {
     let Some(summary) = summary else { return String::new() };
     let mut text = format!(
         "\nPseudonymized: {} rows in {} tables; every credential reset",

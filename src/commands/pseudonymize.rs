@@ -14,7 +14,7 @@ use crate::pseudonymize::{self, NewPassword, Report, check};
 pub async fn run(ctx: &Context, args: &PseudonymizeArgs) -> Result<()> {
     let db = args.db.as_str();
     odoo::name::validate_existing(db)?;
-    let options = super::pseudonymize_options(ctx, &args.options)?;
+    let options = super::pseudonymization_options(ctx, &args.options)?;
     if args.check {
         let Some(source) = args.against.as_deref() else {
             return Err(usage_error("--check needs the source", "add --against SOURCE"));

@@ -54,7 +54,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
         ));
     }
     let pseudonymize =
-        super::pseudonymize_request(ctx, args.pseudonymize, &args.pseudonymize_options)?;
+        super::pseudonymization_request(ctx, args.pseudonymize, &args.pseudonymize_options)?;
     if args.jobs == Some(0) {
         return Err(usage_error("--jobs must be at least 1", "leave it out to use every core"));
     }
@@ -218,5 +218,5 @@ fn human(report: &Report) -> String {
         if report.mode == "copy" { "As a copy" } else { "Moved (identity kept)" },
         report.identity.uuid,
         report.identity.base_url,
-    ) + &super::pseudonymized_text(report.pseudonymized.as_ref())
+    ) + &super::pseudonymization_text(report.pseudonymized.as_ref())
 }

@@ -205,6 +205,6 @@ fn emit_test_copy(ctx: &Context, report: &crate::upgrade::test_copy::Report) -> 
             report.target,
             report.test_copy,
             report.database
-        ) + &crate::commands::pseudonymized_text(report.pseudonymized.as_ref())
+        ) + &crate::commands::pseudonymization_text(report.pseudonymized.as_ref())
     })
 }

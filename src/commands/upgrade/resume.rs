@@ -23,8 +23,11 @@ pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
     let started = Instant::now();
     let db = args.db.as_str();
     odoo::name::validate_existing(db)?;
-    let pseudonymize =
-        crate::commands::pseudonymize_request(ctx, args.pseudonymize, &args.pseudonymize_options)?;
+    let pseudonymize = crate::commands::pseudonymization_request(
+        ctx,
+        args.pseudonymize,
+        &args.pseudonymize_options,
+    )?;
     if !(args.poll_interval > 0.0 && args.poll_interval <= 3600.0) {
         return Err(crate::error::usage_error(
             "--poll-interval must be between 0 and 3600 seconds",

@@ -17,8 +17,11 @@ use crate::upgrade::{self as engine, Resolved};
 pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
     let started = Instant::now();
     odoo::name::validate_existing(&args.db)?;
-    let pseudonymize =
-        crate::commands::pseudonymize_request(ctx, args.pseudonymize, &args.pseudonymize_options)?;
+    let pseudonymize = crate::commands::pseudonymization_request(
+        ctx,
+        args.pseudonymize,
+        &args.pseudonymize_options,
+    )?;
     let run = super::resolve(ctx, &args.db, &args.run)?;
     let name = args.name.clone().unwrap_or_else(|| default_name(&args.db, &run.target));
     odoo::name::validate(&name)?;
