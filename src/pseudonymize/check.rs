@@ -87,7 +87,7 @@ async fn compare(
 ) -> Result<(u64, u64)> {
     let (table, column) = (covered.table.as_str(), covered.column.as_str());
     let sample = format!(
-        "SELECT id, \"{column}\"::text FROM \"{table}\" WHERE {} ORDER BY random() LIMIT {SAMPLE}",
+        "SELECT id::text, \"{column}\"::text FROM \"{table}\" WHERE {} ORDER BY random() LIMIT {SAMPLE}",
         covered.rows
     );
     let rows = source
@@ -97,11 +97,14 @@ async fn compare(
     if rows.is_empty() {
         return Ok((0, 0));
     }
-    let ids: Vec<i32> = rows.iter().map(|row| row.get(0)).collect();
-    let values: Vec<String> = rows.iter().map(|row| row.get(1)).collect();
+    // A custom table's id may be a bigint: compared as text, never read as the wrong type.
+    let (ids, values): (Vec<String>, Vec<String>) = rows
+        .iter()
+        .filter_map(|row| Some((row.try_get::<_, String>(0).ok()?, row.try_get(1).ok()?)))
+        .unzip();
     let same = format!(
         "SELECT count(*) FROM \"{table}\" t \
-           JOIN unnest($1::int[], $2::text[]) AS s(id, value) ON t.id = s.id \
+           JOIN unnest($1::text[], $2::text[]) AS s(id, value) ON t.id = s.id::bigint \
           WHERE t.\"{column}\"::text = s.value"
     );
     let row = copy

@@ -154,6 +154,11 @@ pub async fn apply(
         cancel.check()?;
         reset.apply(transaction, &hash).await?;
     }
+    // The site's own SQL never sees the key.
+    transaction
+        .batch_execute(&format!("DROP TABLE IF EXISTS {}", shapes::KEY_TABLE))
+        .await
+        .context("cannot drop the pseudonymization key")?;
     for hook in &options.profile.hooks {
         cancel.check()?;
         log(&format!("-- {}", hook.path.display()));
@@ -167,10 +172,6 @@ pub async fn apply(
         })?;
         report.hooks.push(hook.path.display().to_string());
     }
-    transaction
-        .batch_execute(&format!("DROP TABLE IF EXISTS {}", shapes::KEY_TABLE))
-        .await
-        .context("cannot drop the pseudonymization key")?;
     Ok(())
 }
 
