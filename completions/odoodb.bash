@@ -611,7 +611,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__duplicate)
-            opts="-c -p -U -y -q -v -h --filestore --strategy --neutralize --keep-enterprise-code --force --owner --addons-path --no-module-files --ignore-module --continue-on-error --pseudonymize --seed --password-file --keep-admin --keep-internal --profile --sql --backup-first --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --filestore --strategy --neutralize --keep-enterprise-code --force --owner --addons-path --no-module-files --ignore-module --continue-on-error --pseudonymize --seed --attachments --password-file --keep-admin --keep-internal --profile --sql --backup-first --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,6 +639,10 @@ _odoodb() {
                     ;;
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attachments)
+                    COMPREPLY=($(compgen -W "placeholder drop keep" -- "${cur}"))
                     return 0
                     ;;
                 --password-file)
@@ -1279,7 +1283,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__pseudonymize)
-            opts="-c -p -U -y -q -v -h --check --against --dry-run --seed --password-file --keep-admin --keep-internal --profile --sql --force --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --check --against --dry-run --seed --attachments --password-file --keep-admin --keep-internal --profile --sql --force --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1291,6 +1295,10 @@ _odoodb() {
                     ;;
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attachments)
+                    COMPREPLY=($(compgen -W "placeholder drop keep" -- "${cur}"))
                     return 0
                     ;;
                 --password-file)
@@ -1473,7 +1481,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__restore)
-            opts="-c -p -U -y -q -v -h --copy --move --neutralize --force --owner --jobs --inspect --identity --connect-timeout --read-timeout --addons-path --no-module-files --ignore-module --continue-on-error --pseudonymize --seed --password-file --keep-admin --keep-internal --profile --sql --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-c -p -U -y -q -v -h --copy --move --neutralize --force --owner --jobs --inspect --identity --connect-timeout --read-timeout --addons-path --no-module-files --ignore-module --continue-on-error --pseudonymize --seed --attachments --password-file --keep-admin --keep-internal --profile --sql --force-disconnect --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1509,6 +1517,10 @@ _odoodb() {
                     ;;
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attachments)
+                    COMPREPLY=($(compgen -W "placeholder drop keep" -- "${cur}"))
                     return 0
                     ;;
                 --password-file)
@@ -2047,7 +2059,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__upgrade__subcmd__resume)
-            opts="-j -c -p -U -y -q -v -h --jobs --poll-interval --addons-path --upgrade-server --upgrade-ca --upgrade-timeout --no-module-files --ignore-module --pseudonymize --seed --password-file --keep-admin --keep-internal --profile --sql --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-j -c -p -U -y -q -v -h --jobs --poll-interval --addons-path --upgrade-server --upgrade-ca --upgrade-timeout --no-module-files --ignore-module --pseudonymize --seed --attachments --password-file --keep-admin --keep-internal --profile --sql --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2087,6 +2099,10 @@ _odoodb() {
                     ;;
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attachments)
+                    COMPREPLY=($(compgen -W "placeholder drop keep" -- "${cur}"))
                     return 0
                     ;;
                 --password-file)
@@ -2227,7 +2243,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__upgrade__subcmd__test)
-            opts="-t -j -c -p -U -y -q -v -h --name --force --target --engine --upgrade-command --contract --addons-path --work-dir --jobs --env --env-file --data-server-user --data-server-path --poll-interval --upgrade-server --upgrade-ca --upgrade-timeout --no-module-files --ignore-module --pseudonymize --seed --password-file --keep-admin --keep-internal --profile --sql --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-t -j -c -p -U -y -q -v -h --name --force --target --engine --upgrade-command --contract --addons-path --work-dir --jobs --env --env-file --data-server-user --data-server-path --poll-interval --upgrade-server --upgrade-ca --upgrade-timeout --no-module-files --ignore-module --pseudonymize --seed --attachments --password-file --keep-admin --keep-internal --profile --sql --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2311,6 +2327,10 @@ _odoodb() {
                     ;;
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attachments)
+                    COMPREPLY=($(compgen -W "placeholder drop keep" -- "${cur}"))
                     return 0
                     ;;
                 --password-file)

@@ -661,9 +661,17 @@ pub struct PseudonymizeArgs {
 #[command(next_help_heading = "Pseudonymization")]
 pub struct PseudonymizeOptions {
     /// Repeatable pseudonyms (for CI): the same seed gives the same pseudonyms. Anyone who has
-    /// it can test a guessed value, so keep copies made with it among those who may know
+    /// it can test a guessed value, so keep copies made with it among those who may know.
+    /// Prefer the environment variable ODOODB_PSEUDONYMIZE_SEED (read where something is
+    /// pseudonymized): arguments are visible to every user of the machine
     #[arg(long, value_name = "SEED")]
     pub seed: Option<String>,
+
+    /// The files attached to people's records (photos, CVs, IDs, documents sent to them):
+    /// replaced by a placeholder (a one-pixel image, a line of text), dropped (emptied), or
+    /// kept; the filestore of the result then holds only what remains [default: placeholder]
+    #[arg(long, value_name = "WHAT")]
+    pub attachments: Option<AttachmentFiles>,
 
     /// Every user's new password: the first line of this file [default: a random one, printed
     /// once]
@@ -690,10 +698,19 @@ pub struct PseudonymizeOptions {
     pub sql: Vec<PathBuf>,
 }
 
+/// What `--attachments` does with the files of people's attachments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AttachmentFiles {
+    Placeholder,
+    Drop,
+    Keep,
+}
+
 impl PseudonymizeOptions {
     /// Whether any was given (they only apply where something is pseudonymized).
     pub fn any(&self) -> bool {
         self.seed.is_some()
+            || self.attachments.is_some()
             || self.password_file.is_some()
             || self.keep_admin
             || self.keep_internal

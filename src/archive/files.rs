@@ -2,6 +2,7 @@
 //! file so memory stays flat whatever the count), its digest, the attachments whose file is
 //! missing, and the checks made while each file streams into the archive.
 
+use super::hex;
 use std::collections::HashSet;
 use std::io::{BufRead as _, BufReader, BufWriter, Read, Write as _};
 use std::path::{Path, PathBuf};
@@ -287,14 +288,6 @@ impl Read for FileReader {
         self.read += n as u64;
         Ok(n)
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
 }
 
 /// sha256 of a file, streamed.

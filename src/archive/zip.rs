@@ -12,7 +12,8 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 use indicatif::ProgressBar;
 
-use super::files::{FileReader, Listing, already_compressed, content_addressed, hex};
+use super::files::{FileReader, Listing, already_compressed, content_addressed};
+use super::hex;
 use super::output::Counting;
 use super::pipeline::{BLOCK, Blocks, DEFLATE_END, Done, Encoding, Pipeline, Sink};
 use super::tar_gz::FilesStats;

@@ -225,7 +225,7 @@ fn prefix_lock(prefix: &crate::objects::Address) -> Result<std::path::PathBuf> {
     use sha2::Digest as _;
     let dir = crate::objects::state_dir()?.join("locks");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let digest = crate::archive::files::hex(&sha2::Sha256::digest(prefix.to_string().as_bytes()));
+    let digest = crate::archive::hex(&sha2::Sha256::digest(prefix.to_string().as_bytes()));
     Ok(dir.join(format!("backup-all-{}.lock", &digest[..16])))
 }
 

@@ -251,7 +251,7 @@ impl Archive<'_> {
             (_, None) => Some(FilestorePart {
                 files: 0,
                 bytes: 0,
-                list_sha256: files::hex(&<sha2::Sha256 as sha2::Digest>::digest(b"")),
+                list_sha256: crate::archive::hex(&<sha2::Sha256 as sha2::Digest>::digest(b"")),
             }),
         }
     }

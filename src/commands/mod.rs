@@ -88,9 +88,23 @@ pub(crate) fn pseudonymization_options(
     args: &crate::cli::PseudonymizeOptions,
 ) -> anyhow::Result<crate::pseudonymize::Options> {
     Ok(crate::pseudonymize::Options {
-        seed: args.seed.clone(),
+        // The environment keeps the seed out of `ps`.
+        seed: args.seed.clone().or_else(|| {
+            std::env::var("ODOODB_PSEUDONYMIZE_SEED").ok().filter(|seed| !seed.is_empty())
+        }),
         keep_admin: args.keep_admin,
         keep_internal: args.keep_internal,
+        files: match args.attachments {
+            Some(crate::cli::AttachmentFiles::Keep) => {
+                crate::pseudonymize::attachments::Files::Keep
+            }
+            Some(crate::cli::AttachmentFiles::Drop) => {
+                crate::pseudonymize::attachments::Files::Drop
+            }
+            Some(crate::cli::AttachmentFiles::Placeholder) | None => {
+                crate::pseudonymize::attachments::Files::Placeholder
+            }
+        },
         profile: crate::pseudonymize::profile::Profile::load(
             &ctx.config.settings.pseudonymize.columns,
             args.profile.as_deref(),
@@ -117,7 +131,7 @@ pub(crate) fn pseudonymization_request(
     if !asked {
         if args.any() {
             return Err(crate::error::usage_error(
-                "--seed, --password-file, --keep-admin, --keep-internal, --profile and --sql only apply with --pseudonymize",
+                "--seed, --attachments, --password-file, --keep-admin, --keep-internal, --profile and --sql only apply with --pseudonymize",
                 "add --pseudonymize, or leave them out",
             ));
         }
@@ -131,11 +145,20 @@ pub(crate) fn pseudonymization_request(
 
 /// The lines a command's report adds for a pseudonymized new database.
 pub(crate) fn pseudonymization_text(summary: Option<&crate::pseudonymize::Summary>) -> String {
+    use std::fmt::Write as _;
     let Some(summary) = summary else { return String::new() };
     let mut text = format!(
         "\nPseudonymized: {} rows in {} tables; every credential reset",
         summary.rows, summary.tables
     );
+    if let Some(files) = summary.attachments.as_ref().filter(|a| a.rows > 0) {
+        let _ = write!(
+            text,
+            "\nPeople's attachments: {} ({}); their files are not in the new filestore",
+            files.rows,
+            files.mode.as_str()
+        );
+    }
     if let Some(password) = &summary.new_password {
         text = format!("{text}\nEvery user's password is now: {password} (shown this once)");
     }

@@ -7,6 +7,7 @@ use crate::cli::PseudonymizeArgs;
 use crate::confirm;
 use crate::context::Context;
 use crate::error::{Failure, usage_error};
+use crate::fault;
 use crate::odoo;
 use crate::output::terminal_safe;
 use crate::pseudonymize::{self, NewPassword, Report, check};
@@ -25,6 +26,8 @@ pub async fn run(ctx: &Context, args: &PseudonymizeArgs) -> Result<()> {
     let mut client = ctx.open_odoo(&admin_client, db).await?;
     let neutralized = crate::neutralize::is_flagged(&client).await?;
     drop(admin_client);
+    // A run cut after its commit left files to remove: that run is finished first.
+    pseudonymize::attachments::settle(&client, &ctx.filestore(db)).await?;
     let mut report = pseudonymize::plan(&client, db, &options).await?;
     if args.dry_run {
         return ctx.printer.emit(&report, || text(&report, None, "Dry run: nothing was changed."));
@@ -48,6 +51,11 @@ pub async fn run(ctx: &Context, args: &PseudonymizeArgs) -> Result<()> {
     )
     .await
     .map_err(|error| error.context(format!("{db} was not changed: it was all rolled back")))?;
+    fault::point("pseudonymize:after-commit", &ctx.cancel).await?;
+    let removed = pseudonymize::attachments::settle(&client, &ctx.filestore(db)).await?;
+    if let Some(attachments) = &mut report.attachments {
+        attachments.files_removed = removed;
+    }
     let shown = new_password.generated.then(|| new_password.secret.expose().to_string());
     let done = super::Pseudonymized { report: &report, new_password: shown.as_deref() };
     // A password made here is shown even under --quiet: it is not written anywhere else.
@@ -146,6 +154,19 @@ fn text(report: &Report, new_password: Option<&str>, head: &str) -> String {
     }
     for reset in report.credentials.iter().filter(|c| c.rows > 0) {
         let _ = write!(text, "\n  {}: {} rows", reset.what, reset.rows);
+    }
+    if let Some(files) = report.attachments.as_ref().filter(|a| a.rows > 0) {
+        let _ = write!(
+            text,
+            "\n  ir_attachment: {} files of people's records ({}{})",
+            files.rows,
+            files.mode.as_str(),
+            if files.files_removed > 0 {
+                format!("; {} removed from the filestore", files.files_removed)
+            } else {
+                String::new()
+            }
+        );
     }
     if !report.absent.is_empty() {
         let _ = write!(text, "\n  not in this database: {}", report.absent.join(", "));

@@ -105,3 +105,16 @@ async fn neutralize_all(
     }
     Ok(report)
 }
+
+/// Once a pseudonymized new database's filestore is in `folder`: the files of people's
+/// attachments the pseudonymization emptied leave it, and so do the files no attachment uses
+/// (deleted ones, anyone's). Unlinked only: they may be the source's, linked.
+pub async fn remove_pseudonymized_files(
+    ctx: &Context,
+    building: &str,
+    folder: &std::path::Path,
+) -> Result<u64> {
+    let client = ctx.connect(building).await?;
+    let emptied = crate::pseudonymize::attachments::settle(&client, folder).await?;
+    Ok(emptied + crate::pseudonymize::attachments::sweep(&client, folder).await?)
+}

@@ -11,7 +11,7 @@ mod strategy;
 mod target;
 pub mod template;
 
-pub use finish::{Finish, finish};
+pub use finish::{Finish, finish, remove_pseudonymized_files};
 pub use install::{NotMade, Spec, make};
 pub use strategy::template_strategy;
 pub use target::{confirm_replace, existing};

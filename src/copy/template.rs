@@ -125,6 +125,10 @@ pub async fn build(
         Some(mode) => copy_filestore(ctx, plan, mode, install.building_folder()).await?,
         None => filestore::CopyStats::default(),
     };
+    if plan.pseudonymize.is_some() {
+        super::remove_pseudonymized_files(ctx, install.building(), &install.building_folder())
+            .await?;
+    }
     let filestore_seconds = step.elapsed().as_secs_f64();
     fault::point("before-swap", &ctx.cancel).await?;
     ctx.check_interrupt()?;

@@ -360,7 +360,7 @@ fn multipart_etag(parts: &[[u8; 16]]) -> String {
     for digest in parts {
         all.update(digest);
     }
-    format!("{}-{}", crate::archive::files::hex(&all.finalize()), parts.len())
+    format!("{}-{}", crate::archive::hex(&all.finalize()), parts.len())
 }
 
 fn looks_like_md5_etag(tag: &str) -> bool {

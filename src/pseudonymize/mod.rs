@@ -4,6 +4,7 @@
 //! credentials reset (`credentials`); all in the caller's one transaction. `check` compares a
 //! copy with its source.
 
+pub mod attachments;
 pub mod check;
 mod credentials;
 mod derived;
@@ -34,6 +35,8 @@ pub struct Options {
     pub keep_internal: bool,
     /// The site's own columns and hooks.
     pub profile: profile::Profile,
+    /// What becomes of the files attached to people's records.
+    pub files: attachments::Files,
 }
 
 /// What a pseudonymization does (the plan) or did.
@@ -45,6 +48,8 @@ pub struct Report {
     /// Values Odoo derives from names, made again.
     pub derived: Vec<Derived>,
     pub credentials: Vec<Reset>,
+    /// People's attachments emptied or replaced (none with `--attachments keep`).
+    pub attachments: Option<attachments::Emptied>,
     /// Tables of the rules this database does not have.
     pub absent: Vec<String>,
     /// The hashing rounds of the new password (Odoo's for this version).
@@ -65,6 +70,7 @@ impl Report {
     pub fn rows(&self) -> u64 {
         self.tables.iter().map(|t| t.rows).sum::<u64>()
             + self.credentials.iter().map(|c| c.rows).sum::<u64>()
+            + self.attachments.as_ref().map_or(0, |a| a.rows)
     }
 }
 
@@ -96,6 +102,7 @@ pub async fn plan(
         tables,
         derived: Vec::new(),
         credentials,
+        attachments: attachments::plan(client, &schema, options.files).await?,
         absent,
         password_rounds: rounds(client).await?,
         hooks: Vec::new(),
@@ -137,6 +144,8 @@ pub async fn apply(
         log(&table.sql());
         table.apply(transaction).await?;
     }
+    cancel.check()?;
+    report.attachments = attachments::apply(transaction, &schema, options.files).await?;
     cancel.check()?;
     report.derived = derived::rederive(transaction, &schema)
         .await?
@@ -268,6 +277,8 @@ pub struct Summary {
     pub tables: usize,
     pub rows: u64,
     pub absent: Vec<String>,
+    /// People's attachments emptied or replaced (their files leave the copy's folder).
+    pub attachments: Option<attachments::Emptied>,
     /// Every user's new password, when odoodb made it (shown once).
     pub new_password: Option<String>,
 }
@@ -288,6 +299,7 @@ pub async fn unattended(
         tables: report.tables.iter().filter(|t| t.rows > 0).count(),
         rows: report.rows(),
         absent: report.absent,
+        attachments: report.attachments,
         new_password: request
             .password
             .generated

@@ -7,7 +7,7 @@ use tokio_postgres::GenericClient;
 
 use super::Options;
 use super::profile::Choice;
-use super::rules::{Keep, PEOPLE_MODELS, RULES, Rule};
+use super::rules::{Keep, RULES, Rule};
 use super::schema::Schema;
 use super::shapes::{Kind, expression};
 
@@ -59,7 +59,7 @@ pub fn specs(options: &Options) -> Vec<Spec> {
         if specs.iter().any(|s| &s.table == table && s.columns.iter().any(|(c, _)| c == column)) {
             continue;
         }
-        match specs.iter_mut().find(|s| &s.table == table && s.keep != Keep::NotPeoples) {
+        match specs.iter_mut().find(|s| &s.table == table && s.keep != Keep::SiteAttachments) {
             Some(spec) => spec.columns.push((column.clone(), kind)),
             None => specs.push(Spec {
                 table: table.clone(),
@@ -209,11 +209,7 @@ fn keep_sql(schema: &Schema, rule: &Spec, options: &Options) -> String {
             // (`--keep-admin` keeps the administrator's login only: see `rewrite`.)
             "login IN ('__system__', 'default', 'portaltemplate', 'public')".to_string()
         }
-        Keep::NotPeoples => {
-            let models =
-                PEOPLE_MODELS.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", ");
-            format!("res_model IS NULL OR res_model NOT IN ({models})")
-        }
+        Keep::SiteAttachments => super::rules::site_attachments_sql(),
     }
 }
 

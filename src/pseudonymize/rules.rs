@@ -17,8 +17,8 @@ pub enum Keep {
     OwnPartners,
     /// Odoo's technical users (and, with `--keep-admin`, the administrator's login).
     TechnicalUsers,
-    /// Attachments of records that are not people's.
-    NotPeoples,
+    /// Attachments of the site's own material (see `site_attachments_sql`).
+    SiteAttachments,
 }
 
 /// One table's columns and their shapes.
@@ -33,17 +33,56 @@ const fn rule(table: &'static str, columns: &'static [(&'static str, Kind)]) -> 
     Rule { table, columns, keep: Keep::Nothing }
 }
 
-/// The models whose records are people: their attachments' names are rewritten.
-pub const PEOPLE_MODELS: &[&str] = &[
-    "res.partner",
-    "res.users",
-    "hr.employee",
-    "hr.applicant",
-    "hr.candidate",
-    "crm.lead",
-    "mail.channel",
-    "discuss.channel",
+/// The models whose attachments are the site's own material, not anyone's: assets and
+/// website pages, products, the companies' logos, templates. Every other model's attachments,
+/// custom ones included, are taken as people's (their names, their files): the safe side.
+const SITE_MODELS: &[&str] = &[
+    "res.company",
+    "res.country",
+    "res.currency",
+    "res.lang",
+    "mail.template",
+    "payment.provider",
+    "payment.method",
+    // Their names before Odoo 16.
+    "payment.acquirer",
+    "payment.icon",
+    "delivery.carrier",
+    "pos.config",
+    "pos.category",
+    "im_livechat.channel",
+    "event.event",
+    "slide.channel",
+    "slide.slide",
+    "blog.blog",
+    "blog.post",
 ];
+
+/// Prefixes of the site's own models: Odoo's technical ones, the website's, themes, products,
+/// onboarding pictures, the standard dashboards.
+const SITE_MODEL_PREFIXES: &[&str] = &[
+    "ir.",
+    "website",
+    "theme.",
+    "web_editor.",
+    "product.",
+    "onboarding.",
+    "spreadsheet.dashboard",
+];
+
+/// The SQL condition of the attachments that are the site's own (no model: assets, uploads).
+pub fn site_attachments_sql() -> String {
+    let models = SITE_MODELS.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", ");
+    let prefixes: Vec<String> =
+        SITE_MODEL_PREFIXES.iter().map(|p| format!("res_model LIKE '{p}%'")).collect();
+    // A visitor of the website is a person, whatever the prefix says; the companies' own
+    // partners (their logos) are the site's, as their names are.
+    format!(
+        "res_model IS NULL OR ((res_model IN ({models}) OR {}) AND res_model <> 'website.visitor') \
+         OR (res_model = 'res.partner' AND res_id IN (SELECT partner_id FROM res_company))",
+        prefixes.join(" OR ")
+    )
+}
 
 /// The built-in rules. `display_name`/`complete_name` and `commercial_company_name` of partners
 /// are derived after (see `derived`), as Odoo computes them.
@@ -305,6 +344,6 @@ pub const RULES: &[Rule] = &[
     Rule {
         table: "ir_attachment",
         columns: &[("name", FileName), ("description", Text)],
-        keep: Keep::NotPeoples,
+        keep: Keep::SiteAttachments,
     },
 ];

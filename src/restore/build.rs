@@ -87,6 +87,9 @@ pub async fn build(
     };
     let finished = copy::finish(ctx, &mut client, &building, &finish).await?;
     drop(client);
+    if plan.pseudonymize.is_some() {
+        copy::remove_pseudonymized_files(ctx, &building, &folder).await?;
+    }
     if !plan.with_folder {
         // The scratch space of a dump-only restore: the new database has no folder of its own.
         filestore::remove(&folder)?;

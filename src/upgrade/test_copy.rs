@@ -291,6 +291,9 @@ async fn make_usable(
     ctx.check_interrupt()?;
     let stats =
         engine::build_filestore(ctx, &ctx.filestore(job.db), install, platform_files).await?;
+    if job.pseudonymize.is_some() {
+        copy::remove_pseudonymized_files(ctx, &building, &install.building_folder()).await?;
+    }
     Ok(Usable {
         uuid: finished.identity.uuid,
         neutralized_rows: finished.neutralized.map_or(0, |report| report.changed),

@@ -26,6 +26,7 @@ mod neutralize_extras;
 mod neutralize_inventory;
 mod objects;
 mod pseudonymize;
+mod pseudonymize_files;
 mod quiet;
 mod rename;
 mod restore;
