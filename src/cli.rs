@@ -13,7 +13,7 @@ libpq's defaults (local socket, current OS user). Passwords are never taken from
 
 /// Back up, restore, copy, rename, delete and neutralize Odoo databases and their filestores.
 #[derive(Debug, Parser)]
-#[command(name = "odoodb", version, about, max_term_width = 100)]
+#[command(name = "odoodb", version, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
