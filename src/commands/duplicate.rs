@@ -62,8 +62,12 @@ pub async fn run(ctx: &Context, args: &DuplicateArgs) -> Result<()> {
             "add --neutralize, or leave them out",
         ));
     }
-    let pseudonymize =
-        super::pseudonymization_request(ctx, args.pseudonymize, &args.pseudonymize_options)?;
+    let pseudonymize = super::pseudonymization_request(
+        ctx,
+        args.pseudonymize,
+        args.neutralize,
+        &args.pseudonymize_options,
+    )?;
     let admin_client = ctx.connect_admin().await?;
     if !args.change.dry_run {
         let sweep = ctx.recover(&admin_client).await;

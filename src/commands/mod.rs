@@ -126,8 +126,14 @@ struct Pseudonymized<'r> {
 pub(crate) fn pseudonymization_request(
     ctx: &Context,
     asked: bool,
+    neutralized: bool,
     args: &crate::cli::PseudonymizeOptions,
 ) -> anyhow::Result<Option<crate::pseudonymize::Request>> {
+    if asked && !neutralized {
+        ctx.printer.warn(
+            "--pseudonymize without --neutralize: people's data and users' credentials are reset, but the copy keeps the servers' (mail, payment, API keys) and can still reach them; add --neutralize",
+        );
+    }
     if !asked {
         if args.any() {
             return Err(crate::error::usage_error(

@@ -53,8 +53,12 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
             "add --neutralize, or leave them out",
         ));
     }
-    let pseudonymize =
-        super::pseudonymization_request(ctx, args.pseudonymize, &args.pseudonymize_options)?;
+    let pseudonymize = super::pseudonymization_request(
+        ctx,
+        args.pseudonymize,
+        args.neutralize,
+        &args.pseudonymize_options,
+    )?;
     if args.jobs == Some(0) {
         return Err(usage_error("--jobs must be at least 1", "leave it out to use every core"));
     }

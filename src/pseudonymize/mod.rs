@@ -89,7 +89,7 @@ pub async fn plan(
     options: &Options,
 ) -> Result<Report> {
     let schema = schema::Schema::load(client, &tables(options)).await?;
-    let (mut tables, absent) = rewrite::rewrites(&schema, options);
+    let (mut tables, absent) = rewrite::rewrites(&schema, options)?;
     for table in &mut tables {
         table.count(client).await?;
     }
@@ -136,7 +136,7 @@ pub async fn apply(
     set_key(transaction, options.seed.as_deref()).await?;
     let schema = schema::Schema::load(transaction, &tables(options)).await?;
     // Odoo may have written since the plan: the statements are made again, on the same schema.
-    let (tables, absent) = rewrite::rewrites(&schema, options);
+    let (tables, absent) = rewrite::rewrites(&schema, options)?;
     report.tables = tables;
     report.absent = absent;
     for table in &mut report.tables {

@@ -72,8 +72,24 @@ pub fn specs(options: &Options) -> Vec<Spec> {
 }
 
 /// The statements of the rules for this database; the tables (and the profile's columns) it
-/// lacks are returned apart.
-pub fn rewrites(schema: &Schema, options: &Options) -> (Vec<Rewrite>, Vec<String>) {
+/// lacks are returned apart. A profile's column whose type cannot take the shape asked is an
+/// error: the user asked for it.
+pub fn rewrites(schema: &Schema, options: &Options) -> Result<(Vec<Rewrite>, Vec<String>)> {
+    for (table, column, choice) in &options.profile.columns {
+        let (Choice::Rewrite(kind), Some(found)) = (*choice, schema.column(table, column)) else {
+            continue;
+        };
+        if value_sql(kind, found, column).is_none() {
+            return Err(crate::error::usage_error(
+                format!(
+                    "the profile's column {table}.{column} is of type {}{}: it cannot take that shape",
+                    found.data_type,
+                    if found.nullable { "" } else { " NOT NULL" }
+                ),
+                "give it \"clear\" (a nullable column), \"keep\", or a text column's shape",
+            ));
+        }
+    }
     let mut planned = Vec::new();
     let mut absent = Vec::new();
     for spec in specs(options) {
@@ -92,7 +108,37 @@ pub fn rewrites(schema: &Schema, options: &Options) -> (Vec<Rewrite>, Vec<String
             absent.push(format!("{table}.{column}"));
         }
     }
-    (planned, absent)
+    Ok((planned, absent))
+}
+
+/// The SQL of `kind`'s pseudonym for `column`, or `None` where its type cannot take that shape
+/// (a number, a key, a structure: only clearing applies).
+fn value_sql(kind: Kind, column: &super::schema::Column, quoted: &str) -> Option<String> {
+    let text = matches!(column.data_type.as_str(), "character varying" | "text" | "character");
+    Some(match column.data_type.as_str() {
+        // Cleared: NULL where allowed, else an empty text.
+        _ if kind == Kind::Clear => match (column.nullable, text) {
+            (true, _) => "NULL".to_string(),
+            (false, true) => "''".to_string(),
+            (false, false) => return None,
+        },
+        // A translatable text: one value, in the language Odoo falls back to.
+        "jsonb" if matches!(kind, Kind::Text | Kind::Html | Kind::Person | Kind::Company) => {
+            format!(
+                "CASE WHEN {quoted} IS NULL THEN NULL ELSE jsonb_build_object('en_US', {}) END",
+                expression(kind, &format!("({quoted}::text)"))
+            )
+        }
+        "date" if kind == Kind::Date => expression(kind, quoted),
+        _ if text => {
+            let shaped = expression(kind, quoted);
+            match column.max_length {
+                Some(limit) => format!("left({shaped}, {limit})"),
+                None => shaped,
+            }
+        }
+        _ => return None,
+    })
 }
 
 fn rewrite(schema: &Schema, rule: &Spec, options: &Options) -> Option<Rewrite> {
@@ -107,26 +153,7 @@ fn rewrite(schema: &Schema, rule: &Spec, options: &Options) -> Option<Rewrite> {
             other => other,
         };
         let quoted = format!("\"{name}\"");
-        let value = match column.data_type.as_str() {
-            // A translatable text: one value, in the language Odoo falls back to.
-            "jsonb" if matches!(kind, Kind::Text | Kind::Html | Kind::Person | Kind::Company) => {
-                format!(
-                    "CASE WHEN {quoted} IS NULL THEN NULL ELSE jsonb_build_object('en_US', {}) END",
-                    expression(kind, &format!("({quoted}::text)"))
-                )
-            }
-            "jsonb" => continue,
-            "date" if kind == Kind::Date => expression(kind, &quoted),
-            "character varying" | "text" | "character" => {
-                let shaped = expression(kind, &quoted);
-                match column.max_length {
-                    Some(limit) => format!("left({shaped}, {limit})"),
-                    None => shaped,
-                }
-            }
-            _ if kind == Kind::Clear && column.nullable => "NULL".to_string(),
-            _ => continue,
-        };
+        let Some(value) = value_sql(kind, column, &quoted) else { continue };
         // The administrator keeps its login (not its row: its signature names a person).
         let value = if options.keep_admin && rule.table == "res_users" && name == "login" {
             format!("CASE WHEN {ADMIN_SQL} THEN {quoted} ELSE {value} END")
@@ -264,8 +291,11 @@ pub fn covered(schema: &Schema, options: &Options) -> Vec<Covered> {
     let mut covered = Vec::new();
     for spec in specs(options).iter().filter(|spec| schema.has(&spec.table)) {
         let keep = keep_sql(schema, spec, options);
-        for (column, _) in &spec.columns {
+        for (column, kind) in &spec.columns {
             let Some(found) = schema.column(&spec.table, column) else { continue };
+            if value_sql(*kind, found, column).is_none() {
+                continue;
+            }
             let present = match found.data_type.as_str() {
                 "character varying" | "text" | "character" => {
                     format!("\"{column}\" IS NOT NULL AND \"{column}\"::text <> ''")

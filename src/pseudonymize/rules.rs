@@ -165,6 +165,13 @@ pub const RULES: &[Rule] = &[
             ("departure_description", Html),
             ("barcode", Identifier),
             ("pin", Digits),
+            ("passport_expiration_date", Date),
+            ("gender", Clear),
+            ("children", Clear),
+            ("km_home_work", Clear),
+            ("distance_home_work", Clear),
+            ("private_country_id", Clear),
+            ("country_of_birth", Clear),
         ],
     ),
     // Odoo 19: the private data of an employee's contract versions.
@@ -192,11 +199,22 @@ pub const RULES: &[Rule] = &[
             ("acc_number", BankAccount),
             ("sanitized_acc_number", BankAccount),
             ("acc_holder_name", Person),
+            ("proxy_value", Identifier),
+            ("clearing_number", Identifier),
+            ("aba_routing", Digits),
+            ("note", Text),
         ],
     ),
     rule(
         "account_bank_statement_line",
-        &[("partner_name", Person), ("account_number", BankAccount)],
+        &[
+            ("partner_name", Person),
+            ("account_number", BankAccount),
+            // The bank's label names the payer ("Transfer from J. Smith"), its details more.
+            ("payment_ref", Text),
+            ("transaction_details", Clear),
+            ("narration", Html),
+        ],
     ),
     rule(
         "crm_lead",
@@ -319,6 +337,47 @@ pub const RULES: &[Rule] = &[
     ),
     rule("calendar_attendee", &[("common_name", Person)]),
     rule(
+        "calendar_event",
+        &[("name", Text), ("location", Text), ("description", Html), ("videocall_location", Clear)],
+    ),
+    // Channels: a chat's name is its members' names; what was said is in their messages.
+    rule(
+        "mail_channel",
+        &[
+            ("name", Person),
+            ("description", Text),
+            ("anonymous_name", Person),
+            ("livechat_note", Html),
+        ],
+    ),
+    rule(
+        "discuss_channel",
+        &[
+            ("name", Person),
+            ("description", Text),
+            ("anonymous_name", Person),
+            ("livechat_note", Html),
+        ],
+    ),
+    rule("mail_channel_member", &[("custom_channel_name", Text)]),
+    rule("discuss_channel_member", &[("custom_channel_name", Text)]),
+    rule("mail_channel_partner", &[("custom_channel_name", Text)]),
+    rule("chatbot_message", &[("user_raw_answer", Html)]),
+    rule("res_users_settings", &[("livechat_username", Person)]),
+    rule("res_users_log", &[("ip", Clear)]),
+    rule(
+        "project_task",
+        &[
+            ("email_from", Emails),
+            ("email_cc", Emails),
+            ("partner_email", Email),
+            ("partner_phone", Phone),
+        ],
+    ),
+    rule("sale_order", &[("signed_by", Person), ("client_order_ref", Identifier)]),
+    rule("rating_rating", &[("feedback", Text)]),
+    rule("payment_token", &[("payment_details", Digits)]),
+    rule(
         "payment_transaction",
         &[
             ("partner_name", Person),
@@ -334,10 +393,17 @@ pub const RULES: &[Rule] = &[
         &[("invoice_partner_display_name", Person), ("invoice_source_email", Email)],
     ),
     rule("website_visitor", &[("name", Person)]),
-    rule("mail_channel", &[("anonymous_name", Person)]),
-    rule("discuss_channel", &[("anonymous_name", Person)]),
     rule("survey_user_input", &[("email", Email), ("nickname", Person)]),
-    rule("res_device_log", &[("ip_address", Clear), ("city", Clear)]),
+    rule(
+        "res_device_log",
+        &[
+            ("ip_address", Clear),
+            ("city", Clear),
+            ("country", Clear),
+            ("user_agent", Clear),
+            ("browser", Clear),
+        ],
+    ),
     rule("link_tracker_click", &[("ip", Clear)]),
     // The text Odoo extracted from every uploaded document, for search: CVs, contracts, IDs.
     rule("ir_attachment", &[("index_content", Clear)]),

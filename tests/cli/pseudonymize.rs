@@ -348,6 +348,36 @@ fn iban_is_valid(iban: &str) -> bool {
     remainder == 1
 }
 
+/// A failing hook rolls everything back; a profile's shape a column's type cannot take is
+/// refused, naming it; nothing changes.
+fn refuses_what_it_cannot_do(env: &TestEnv, db: &PgTestDb) {
+    let broken = env.root.join("broken.sql");
+    std::fs::write(&broken, "UPDATE no_such_table SET x = 1;\n").unwrap();
+    let before = fingerprint(db);
+    let failed = env
+        .cmd()
+        .args(["pseudonymize", &db.name, "--yes", "--force", "--sql"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
+    assert!(text(&failed.stderr).contains("broken.sql failed"), "{}", text(&failed.stderr));
+    assert_eq!(fingerprint(db), before, "a failing hook rolls everything back");
+    let numbers = env.root.join("numbers.toml");
+    std::fs::write(&numbers, "[columns]\n\"res_partner.x_score\" = \"hash\"\n").unwrap();
+    db.client().batch_execute("ALTER TABLE res_partner ADD COLUMN x_score integer").unwrap();
+    let before = fingerprint(db);
+    let refused = env
+        .cmd()
+        .args(["pseudonymize", &db.name, "--yes", "--force", "--profile"])
+        .arg(&numbers)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert!(text(&refused.stderr).contains("res_partner.x_score is of type integer"));
+    assert_eq!(fingerprint(db), before);
+}
+
 #[test]
 fn odoo_19_people_are_pseudonymized_by_schema_and_nothing_of_them_is_left() {
     let env = TestEnv::new();
@@ -357,24 +387,17 @@ fn odoo_19_people_are_pseudonymized_by_schema_and_nothing_of_them_is_left() {
     let profile = env.root.join("profile.toml");
     std::fs::write(
         &profile,
-        "[columns]\n\"res_partner.x_loyalty_ref\" = \"hash\"\n\"res_partner.x_notes\" = \"clear\"\n\"res_partner.function\" = \"keep\"\n",
+        "[columns]\n\"res_partner.x_loyalty_ref\" = \"hash\"\n\"res_partner.x_notes\" = \"clear\"\n\"res_partner.x_code\" = \"clear\"\n\"res_partner.function\" = \"keep\"\n",
     )
     .unwrap();
     let hook = env.root.join("after.sql");
     std::fs::write(&hook, "UPDATE res_partner SET website = NULL WHERE website IS NOT NULL;\n")
         .unwrap();
-    let broken = env.root.join("broken.sql");
-    std::fs::write(&broken, "UPDATE no_such_table SET x = 1;\n").unwrap();
-    let before = fingerprint(&db);
-    let failed = env
-        .cmd()
-        .args(["pseudonymize", &db.name, "--yes", "--force", "--sql"])
-        .arg(&broken)
-        .output()
+    refuses_what_it_cannot_do(&env, &db);
+    // A required text column cleared is emptied, not refused by the server.
+    db.client()
+        .batch_execute("ALTER TABLE res_partner ADD COLUMN x_code varchar NOT NULL DEFAULT 'C-77'")
         .unwrap();
-    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
-    assert!(text(&failed.stderr).contains("broken.sql failed"), "{}", text(&failed.stderr));
-    assert_eq!(fingerprint(&db), before, "a failing hook rolls everything back");
 
     let done = env
         .cmd()
@@ -387,6 +410,13 @@ fn odoo_19_people_are_pseudonymized_by_schema_and_nothing_of_them_is_left() {
         .output()
         .unwrap();
     assert!(done.status.success(), "{}", text(&done.stderr));
+    assert_eq!(
+        db.scalar_i64(
+            "SELECT count(*) FROM res_partner WHERE x_code <> '' \
+              AND id NOT IN (SELECT partner_id FROM res_company)"
+        ),
+        0
+    );
     let report = json(&done);
     let hooks = &report["hooks"];
     assert_eq!(hooks[0].as_str().map(|h| h.ends_with("after.sql")), Some(true), "{report}");

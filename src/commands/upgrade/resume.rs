@@ -26,6 +26,8 @@ pub async fn run(ctx: &Context, args: &UpgradeResumeArgs) -> Result<()> {
     let pseudonymize = crate::commands::pseudonymization_request(
         ctx,
         args.pseudonymize,
+        // A test copy is always neutralized.
+        true,
         &args.pseudonymize_options,
     )?;
     if !(args.poll_interval > 0.0 && args.poll_interval <= 3600.0) {

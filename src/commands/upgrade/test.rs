@@ -20,6 +20,8 @@ pub async fn run(ctx: &Context, args: &UpgradeTestArgs) -> Result<()> {
     let pseudonymize = crate::commands::pseudonymization_request(
         ctx,
         args.pseudonymize,
+        // A test copy is always neutralized.
+        true,
         &args.pseudonymize_options,
     )?;
     let run = super::resolve(ctx, &args.db, &args.run)?;
