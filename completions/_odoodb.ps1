@@ -432,6 +432,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed')
             [CompletionResult]::new('production', 'production', [CompletionResultType]::ParameterValue, 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Undo the last production upgrade: the kept original takes the name back (database and filestore), the upgraded database is set aside closed (or dropped)')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Continue an interrupted test upgrade from where the platform is')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The platform''s view of the upgrade request stored for a database')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The platform''s log of the upgrade request stored for a database')
@@ -567,6 +568,34 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'odoodb;upgrade;rollback' {
+            [CompletionResult]::new('--stop-cmd', '--stop-cmd', [CompletionResultType]::ParameterName, 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the rollback before anything changed')
+            [CompletionResult]::new('--start-cmd', '--start-cmd', [CompletionResultType]::ParameterName, 'Run at the end, whatever happened (e.g. `systemctl start odoo`)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('--drop-upgraded', '--drop-upgraded', [CompletionResultType]::ParameterName, 'Drop the upgraded database (and its filestore) instead of setting it aside; asks for the typed name')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'odoodb;upgrade;resume' {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]')
@@ -670,6 +699,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed')
             [CompletionResult]::new('production', 'production', [CompletionResultType]::ParameterValue, 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Undo the last production upgrade: the kept original takes the name back (database and filestore), the upgraded database is set aside closed (or dropped)')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Continue an interrupted test upgrade from where the platform is')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The platform''s view of the upgrade request stored for a database')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The platform''s log of the upgrade request stored for a database')
@@ -683,6 +713,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;upgrade;help;production' {
+            break
+        }
+        'odoodb;upgrade;help;rollback' {
             break
         }
         'odoodb;upgrade;help;resume' {
@@ -847,6 +880,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed')
             [CompletionResult]::new('production', 'production', [CompletionResultType]::ParameterValue, 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Undo the last production upgrade: the kept original takes the name back (database and filestore), the upgraded database is set aside closed (or dropped)')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Continue an interrupted test upgrade from where the platform is')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'The platform''s view of the upgrade request stored for a database')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The platform''s log of the upgrade request stored for a database')
@@ -859,6 +893,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;help;upgrade;production' {
+            break
+        }
+        'odoodb;help;upgrade;rollback' {
             break
         }
         'odoodb;help;upgrade;resume' {

@@ -124,6 +124,9 @@ _odoodb() {
             odoodb__subcmd__help__subcmd__upgrade,resume)
                 cmd="odoodb__subcmd__help__subcmd__upgrade__subcmd__resume"
                 ;;
+            odoodb__subcmd__help__subcmd__upgrade,rollback)
+                cmd="odoodb__subcmd__help__subcmd__upgrade__subcmd__rollback"
+                ;;
             odoodb__subcmd__help__subcmd__upgrade,status)
                 cmd="odoodb__subcmd__help__subcmd__upgrade__subcmd__status"
                 ;;
@@ -145,6 +148,9 @@ _odoodb() {
             odoodb__subcmd__upgrade,resume)
                 cmd="odoodb__subcmd__upgrade__subcmd__resume"
                 ;;
+            odoodb__subcmd__upgrade,rollback)
+                cmd="odoodb__subcmd__upgrade__subcmd__rollback"
+                ;;
             odoodb__subcmd__upgrade,status)
                 cmd="odoodb__subcmd__upgrade__subcmd__status"
                 ;;
@@ -165,6 +171,9 @@ _odoodb() {
                 ;;
             odoodb__subcmd__upgrade__subcmd__help,resume)
                 cmd="odoodb__subcmd__upgrade__subcmd__help__subcmd__resume"
+                ;;
+            odoodb__subcmd__upgrade__subcmd__help,rollback)
+                cmd="odoodb__subcmd__upgrade__subcmd__help__subcmd__rollback"
                 ;;
             odoodb__subcmd__upgrade__subcmd__help,status)
                 cmd="odoodb__subcmd__upgrade__subcmd__help__subcmd__status"
@@ -933,7 +942,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__help__subcmd__upgrade)
-            opts="check test production resume status log"
+            opts="check test production rollback resume status log"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,6 +998,20 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__help__subcmd__upgrade__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        odoodb__subcmd__help__subcmd__upgrade__subcmd__rollback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1587,7 +1610,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__upgrade)
-            opts="-c -p -U -y -q -v -h --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help check test production resume status log help"
+            opts="-c -p -U -y -q -v -h --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help check test production rollback resume status log help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1731,7 +1754,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__upgrade__subcmd__help)
-            opts="check test production resume status log help"
+            opts="check test production rollback resume status log help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1801,6 +1824,20 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__upgrade__subcmd__help__subcmd__resume)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        odoodb__subcmd__upgrade__subcmd__help__subcmd__rollback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2114,6 +2151,72 @@ _odoodb() {
                     return 0
                     ;;
                 --sql)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -U)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sslmode)
+                    COMPREPLY=($(compgen -W "disable allow prefer require verify-ca verify-full" -- "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        odoodb__subcmd__upgrade__subcmd__rollback)
+            opts="-c -p -U -y -q -v -h --drop-upgraded --stop-cmd --start-cmd --dry-run --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stop-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-cmd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

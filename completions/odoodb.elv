@@ -418,6 +418,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand check 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade'
             cand test 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
             cand production 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+            cand rollback 'Undo the last production upgrade: the kept original takes the name back (database and filestore), the upgraded database is set aside closed (or dropped)'
             cand resume 'Continue an interrupted test upgrade from where the platform is'
             cand status 'The platform''s view of the upgrade request stored for a database'
             cand log 'The platform''s log of the upgrade request stored for a database'
@@ -549,6 +550,33 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'odoodb;upgrade;rollback'= {
+            cand --stop-cmd 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the rollback before anything changed'
+            cand --start-cmd 'Run at the end, whatever happened (e.g. `systemctl start odoo`)'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand -p 'PostgreSQL port'
+            cand --port 'PostgreSQL port'
+            cand -U 'PostgreSQL role to connect as'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand --drop-upgraded 'Drop the upgraded database (and its filestore) instead of setting it aside; asks for the typed name'
+            cand --dry-run 'Print the plan and change nothing'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'odoodb;upgrade;resume'= {
             cand -j 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]'
             cand --jobs 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]'
@@ -649,6 +677,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand check 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade'
             cand test 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
             cand production 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+            cand rollback 'Undo the last production upgrade: the kept original takes the name back (database and filestore), the upgraded database is set aside closed (or dropped)'
             cand resume 'Continue an interrupted test upgrade from where the platform is'
             cand status 'The platform''s view of the upgrade request stored for a database'
             cand log 'The platform''s log of the upgrade request stored for a database'
@@ -659,6 +688,8 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;upgrade;help;test'= {
         }
         &'odoodb;upgrade;help;production'= {
+        }
+        &'odoodb;upgrade;help;rollback'= {
         }
         &'odoodb;upgrade;help;resume'= {
         }
@@ -803,6 +834,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand check 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version''s code; exits 4 when something blocks the upgrade'
             cand test 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
             cand production 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+            cand rollback 'Undo the last production upgrade: the kept original takes the name back (database and filestore), the upgraded database is set aside closed (or dropped)'
             cand resume 'Continue an interrupted test upgrade from where the platform is'
             cand status 'The platform''s view of the upgrade request stored for a database'
             cand log 'The platform''s log of the upgrade request stored for a database'
@@ -812,6 +844,8 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;help;upgrade;test'= {
         }
         &'odoodb;help;upgrade;production'= {
+        }
+        &'odoodb;help;upgrade;rollback'= {
         }
         &'odoodb;help;upgrade;resume'= {
         }

@@ -392,34 +392,35 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -s q -l quie
 complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand pseudonymize" -s h -l help -d 'Print help'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s p -l port -d 'PostgreSQL port' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s U -l user -d 'PostgreSQL role to connect as' -r
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
 allow\t''
 prefer\t''
 require\t''
 verify-ca\t''
 verify-full\t''"
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l color -d 'When to use colours' -r -f -a "auto\t''
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -l color -d 'When to use colours' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l json -d 'Print one JSON document on stdout and nothing else there'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s q -l quiet -d 'Print only errors and warnings'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -l no-progress -d 'Never show progress bars'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -s h -l help -d 'Print help'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "test" -d 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "production" -d 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "resume" -d 'Continue an interrupted test upgrade from where the platform is'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production resume status log help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -s h -l help -d 'Print help'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -f -a "test" -d 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -f -a "production" -d 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -f -a "rollback" -d 'Undo the last production upgrade: the kept original takes the name back (database and filestore), the upgraded database is set aside closed (or dropped)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -f -a "resume" -d 'Continue an interrupted test upgrade from where the platform is'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and not __fish_seen_subcommand_from check test production rollback resume status log help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -s t -l target -d 'The version to upgrade to: 17.0, 18.0, saas~18.3…' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l contract -d 'The subscription code the platform checks [default: settings [upgrade] contract, else the database\'s database.enterprise_code]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from check" -l addons-path -d 'The addons path of the TARGET version (comma-separated): installed modules missing from it are reported' -r -F
@@ -540,6 +541,31 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l stop-cmd -d 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the rollback before anything changed' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l start-cmd -d 'Run at the end, whatever happened (e.g. `systemctl start odoo`)' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l host -d 'PostgreSQL host name, or the directory of its Unix socket' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s p -l port -d 'PostgreSQL port' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s U -l user -d 'PostgreSQL role to connect as' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l sslmode -d 'TLS policy for TCP connections (ignored on a Unix socket)' -r -f -a "disable\t''
+allow\t''
+prefer\t''
+require\t''
+verify-ca\t''
+verify-full\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l data-dir -d 'Odoo\'s data directory; filestores live in <DATA_DIR>/filestore/<db>' -r -F
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l color -d 'When to use colours' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l drop-upgraded -d 'Drop the upgraded database (and its filestore) instead of setting it aside; asks for the typed name'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l dry-run -d 'Print the plan and change nothing'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s y -l yes -d 'Answer yes to confirmations (required for destructive commands without a terminal)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l json -d 'Print one JSON document on stdout and nothing else there'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s q -l quiet -d 'Print only errors and warnings'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l no-progress -d 'Never show progress bars'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s h -l help -d 'Print help'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -s j -l jobs -d 'Parallel jobs of pg_dump and pg_restore [default: the number of cores]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l poll-interval -d 'Seconds between two questions to the platform while it works' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from resume" -l addons-path -d 'The addons path of the target version, for the copy\'s modules\' data/neutralize.sql' -r -F
@@ -635,6 +661,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "test" -d 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "production" -d 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "rollback" -d 'Undo the last production upgrade: the kept original takes the name back (database and filestore), the upgraded database is set aside closed (or dropped)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Continue an interrupted test upgrade from where the platform is'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'
@@ -743,6 +770,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand help; and not __fish_seen_
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "check" -d 'Preflight: versions, contract, local tools, free disk, and installed modules missing from the target version\'s code; exits 4 when something blocks the upgrade'
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "test" -d 'A test upgrade: an upgraded, neutralized copy under a new name; the original is never closed or changed'
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "production" -d 'Upgrade production: closed to connections, backed up, upgraded, swapped in; the original is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was'
+complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "rollback" -d 'Undo the last production upgrade: the kept original takes the name back (database and filestore), the upgraded database is set aside closed (or dropped)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "resume" -d 'Continue an interrupted test upgrade from where the platform is'
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "status" -d 'The platform\'s view of the upgrade request stored for a database'
 complete -c odoodb -n "__fish_odoodb_using_subcommand help; and __fish_seen_subcommand_from upgrade" -f -a "log" -d 'The platform\'s log of the upgrade request stored for a database'

@@ -753,6 +753,10 @@ pub enum UpgradeCommand {
     /// is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was
     #[command(after_help = UPGRADE_PRODUCTION_AFTER_HELP)]
     Production(Box<UpgradeProductionArgs>),
+    /// Undo the last production upgrade: the kept original takes the name back (database and
+    /// filestore), the upgraded database is set aside closed (or dropped)
+    #[command(after_help = UPGRADE_ROLLBACK_AFTER_HELP)]
+    Rollback(UpgradeRollbackArgs),
     /// Continue an interrupted test upgrade from where the platform is
     Resume(UpgradeResumeArgs),
     /// The platform's view of the upgrade request stored for a database
@@ -768,6 +772,14 @@ OpenUpgrade (OCA), run locally, not the platform.
 
 Installed modules that the target's addons path lacks make the upgrade fail (Odoo.sh's rule);
 --write-stubs writes an installable empty module for each, to put on the target's addons path.";
+
+const UPGRADE_ROLLBACK_AFTER_HELP: &str = "\
+Steps: a typed confirmation, --stop-cmd, the database closed and its sessions ended, then one
+journaled swap: the upgraded database and its folder go to <db>_failed_<series>_<time>, the
+newest kept original (<db>_pre_…, closed since the upgrade) and its folder take <db>, which is
+opened again; the upgraded one stays closed and marked (or, with --drop-upgraded, is dropped).
+Then --start-cmd, whatever happened. A kill -9 at any point is settled by the next odoodb run:
+before the swap, the database is opened again; during it, the swap is completed.";
 
 const UPGRADE_TEST_AFTER_HELP: &str = "\
 Steps: preflight (as `upgrade check`; blockers stop it), dump of the database (pg_dump -Fd, Odoo
@@ -924,6 +936,30 @@ pub struct UpgradeProductionArgs {
 
     #[command(flatten)]
     pub run: UpgradeRunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeRollbackArgs {
+    /// The database whose last upgrade to undo
+    pub db: String,
+
+    /// Drop the upgraded database (and its filestore) instead of setting it aside; asks for the
+    /// typed name
+    #[arg(long)]
+    pub drop_upgraded: bool,
+
+    /// Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the
+    /// rollback before anything changed
+    #[arg(long, value_name = "COMMAND")]
+    pub stop_cmd: Option<String>,
+
+    /// Run at the end, whatever happened (e.g. `systemctl start odoo`)
+    #[arg(long, value_name = "COMMAND")]
+    pub start_cmd: Option<String>,
+
+    /// Print the plan and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

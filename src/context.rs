@@ -72,6 +72,13 @@ impl Context {
     /// A connection to `db`, which must exist and be an Odoo database: one wording everywhere.
     pub async fn open_odoo(&self, admin_client: &Client, db: &str) -> Result<Client> {
         require_exists(self, admin_client, db).await?;
+        if let Some(twin) = crate::safe::kept::closed_twin(admin_client, db).await? {
+            return Err(Failure::failed(format!("{db} is {}", twin.describe()))
+                .hint(format!(
+                    "to look inside, make a copy of the backup; `odoodb delete {db}` removes it"
+                ))
+                .into());
+        }
         let client = self.connect(db).await?;
         crate::odoo::require_odoo(&client, db).await?;
         Ok(client)

@@ -711,6 +711,22 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "upgrade rollback",
+        &[
+            (
+                "odoodb upgrade rollback prod --stop-cmd 'systemctl stop odoo' \
+                 --start-cmd 'systemctl start odoo'",
+                "Undo prod's last production upgrade: the kept original (prod_pre_18.0_<time>) \
+                 takes the name back with its filestore; the upgraded one is kept as \
+                 prod_failed_18.0_<time>, closed to connections.",
+            ),
+            (
+                "odoodb upgrade rollback prod --dry-run",
+                "What it would do: which kept original comes back, where the upgrade goes.",
+            ),
+        ],
+    ),
+    (
         "upgrade resume",
         &[
             (

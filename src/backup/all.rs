@@ -84,6 +84,12 @@ pub async fn odoo_databases(ctx: &Context, patterns: &[String]) -> Result<Select
         if !candidate {
             continue;
         }
+        let twin = row.comment.as_deref().and_then(crate::safe::kept::Twin::from_comment);
+        if let Some(twin) = twin.filter(|_| !row.allows_connections) {
+            // A frozen twin of production, not a database anyone works in.
+            ctx.printer.verbose(1, &format!("{}: {}; not backed up", row.name, twin.describe()));
+            continue;
+        }
         if !row.allows_connections {
             // As Odoo and `list` do, it is left out; but said, since production is closed like
             // this during `upgrade production`, and a night without its backup must be seen.

@@ -200,6 +200,11 @@ async fn inspect(
         ));
         return Ok((None, None));
     }
+    if let Some(twin) = crate::safe::kept::closed_twin(admin_client, &args.db).await? {
+        // Closed to everyone: what it is, its mark says; it can be dropped as it is.
+        ctx.printer.status(&format!("{} is {}", args.db, twin.describe()));
+        return Ok((Some(true), None));
+    }
     let client = ctx.connect(&args.db).await?;
     let is_odoo = odoo::is_odoo(&client).await?;
     if !is_odoo && !args.force {

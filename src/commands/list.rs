@@ -28,6 +28,9 @@ struct Entry {
     invalid: bool,
     /// The role may not connect to it or read its tables, so what it is cannot be told.
     no_access: bool,
+    /// A twin of production an upgrade or a rollback left, closed (see `odoodb upgrade
+    /// rollback`).
+    kept: Option<String>,
     filestore: filestore::Usage,
     filestore_path: String,
     warnings: Vec<String>,
@@ -58,7 +61,7 @@ pub async fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         .into_iter()
         .filter(|row| {
             !row.is_template
-                && row.allows_connections
+                && (row.allows_connections || twin(row).is_some())
                 && !SYSTEM_DATABASES.contains(&row.name.as_str())
         })
         .collect();
@@ -119,6 +122,7 @@ async fn probe(ctx: &Context, row: DatabaseRow, root_missing: bool) -> Entry {
         );
     }
     let path = ctx.filestore(&row.name);
+    let closed_twin = twin(&row).filter(|_| !row.allows_connections);
     let mut entry = Entry {
         name: row.name.clone(),
         odoo: false,
@@ -129,10 +133,20 @@ async fn probe(ctx: &Context, row: DatabaseRow, root_missing: bool) -> Entry {
         neutralized: None,
         invalid: row.invalid,
         no_access: row.size_bytes.is_none() && !row.invalid,
+        kept: None,
         filestore: filestore::Usage::default(),
         filestore_path: path.display().to_string(),
         warnings,
     };
+    if let Some(twin) = closed_twin {
+        // Closed, so not inspected: what it is, its mark says.
+        entry.odoo = true;
+        entry.no_access = false;
+        entry.kept = Some(twin.describe());
+        entry.warnings.push(twin.describe());
+        entry.filestore = filestore::measure(&path).unwrap_or_default();
+        return entry;
+    }
     if entry.no_access {
         entry.warnings.push(format!("role {} may not connect to it", ctx.config.user.value));
         return entry;
@@ -176,6 +190,11 @@ async fn probe(ctx: &Context, row: DatabaseRow, root_missing: bool) -> Entry {
         ));
     }
     entry
+}
+
+/// The twin of production `row` is marked as, if any.
+fn twin(row: &DatabaseRow) -> Option<crate::safe::kept::Twin> {
+    row.comment.as_deref().and_then(crate::safe::kept::Twin::from_comment)
 }
 
 struct Facts {

@@ -57,7 +57,10 @@ pub fn cancellation(command: &Command) -> Cancellation {
         | Command::Recover(_)
         | Command::Upgrade(UpgradeArgs {
             command:
-                UpgradeCommand::Test(_) | UpgradeCommand::Production(_) | UpgradeCommand::Resume(_),
+                UpgradeCommand::Test(_)
+                | UpgradeCommand::Production(_)
+                | UpgradeCommand::Rollback(_)
+                | UpgradeCommand::Resume(_),
         }) => Cancellation::Cooperative,
     }
 }

@@ -20,6 +20,8 @@ pub struct DatabaseRow {
     pub allows_connections: bool,
     /// Left invalid by an interrupted DROP DATABASE: it can only be dropped.
     pub invalid: bool,
+    /// Its COMMENT (odoodb marks its temporaries and kept twins with one).
+    pub comment: Option<String>,
 }
 
 /// The columns of a `DatabaseRow`; a database the role may not connect to, or an invalid one,
@@ -27,7 +29,7 @@ pub struct DatabaseRow {
 const DATABASE_COLUMNS: &str = "datname, pg_get_userbyid(datdba), \
     CASE WHEN has_database_privilege(oid, 'CONNECT') AND datconnlimit <> -2 \
          THEN pg_database_size(oid) END, \
-    datistemplate, datallowconn, datconnlimit = -2";
+    datistemplate, datallowconn, datconnlimit = -2, shobj_description(oid, 'pg_database')";
 
 impl DatabaseRow {
     fn from_row(row: &tokio_postgres::Row) -> Self {
@@ -38,6 +40,7 @@ impl DatabaseRow {
             is_template: row.get(3),
             allows_connections: row.get(4),
             invalid: row.get(5),
+            comment: row.get(6),
         }
     }
 }

@@ -219,13 +219,14 @@ fn names(change: &Change) -> Option<Names<'_>> {
 }
 
 /// Allows connections again to what the change closed: the target (the original after an
-/// undo, the new database after a commit, which never was closed) and the kept original.
+/// undo, the new database after a commit, which never was closed). Never the kept original:
+/// it stays closed (see `kept`).
 async fn reopen(site: &Site<'_>, change: &Change) -> Result<()> {
     let Some(n) = names(change) else { return Ok(()) };
     if !n.reopen {
         return Ok(());
     }
-    for db in [Some(n.target), Some(n.previous), n.keep_previous_as].into_iter().flatten() {
+    for db in [n.target, n.previous] {
         if site.db_exists(db).await? {
             site.admin
                 .batch_execute(&admin::allow_connections_sql(db, true))
@@ -355,6 +356,12 @@ async fn finish(site: &Site<'_>, change: &Change, run: super::RunId) -> Result<(
                 );
             }
             move_folder(&from, &to)?;
+        }
+        // Production's twin runs nothing: closed, and marked for `upgrade rollback`.
+        fault::step("install:close-kept")?;
+        if site.db_exists(kept).await? {
+            let twin = super::kept::Twin::Original { of: n.target.to_string() };
+            super::kept::close(site.admin, kept, &twin).await?;
         }
         return reopen(site, change).await;
     }

@@ -63,6 +63,16 @@ pub enum Change {
     Rename { old: String, new: String, with_folder: bool },
     /// A database dropped after its folder was moved to `aside`.
     Delete { database: String, aside: String, with_folder: bool },
+    /// The kept `original` of `target` takes its name back; `target` goes to `aside` (dropped
+    /// at the end with `drop_aside`).
+    PutBack {
+        target: String,
+        original: String,
+        aside: String,
+        drop_aside: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<Service>,
+    },
 }
 
 /// A service a change stopped, and how it was to be started again.
@@ -83,6 +93,7 @@ impl Change {
             Self::Install { target, .. } => vec![target],
             Self::Rename { old, new, .. } => vec![old, new],
             Self::Delete { database, .. } => vec![database],
+            Self::PutBack { target, original, aside, .. } => vec![target, original, aside],
         }
     }
 
@@ -91,6 +102,9 @@ impl Change {
             Self::Install { target, .. } => format!("installing a new {target}"),
             Self::Rename { old, new, .. } => format!("renaming {old} to {new}"),
             Self::Delete { database, .. } => format!("deleting {database}"),
+            Self::PutBack { target, original, .. } => {
+                format!("putting {original} back as {target}")
+            }
         }
     }
 }

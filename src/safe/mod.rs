@@ -14,8 +14,10 @@
 pub mod delete;
 pub mod install;
 pub mod journal;
+pub mod kept;
 mod lock;
 pub mod names;
+pub mod put_back;
 pub mod recover;
 pub mod rename;
 

@@ -274,6 +274,7 @@ async fn settle_one(site: &Site<'_>, journal: Journal, settle: bool, sweep: &mut
         Change::Install { .. } => install::settle(site, &mut journal).await,
         Change::Rename { .. } => rename::settle(site, &entry.change).await,
         Change::Delete { .. } => delete::settle(site, &entry.change, journal.entry.phase).await,
+        Change::PutBack { .. } => super::put_back::settle(site, &mut journal).await,
     };
     let settled = settled.and_then(|line| journal.remove().map(|()| line));
     let _ = lock::release_names(site.admin, &names).await;
@@ -296,7 +297,7 @@ fn temporaries(change: &Change) -> Vec<String> {
     match change {
         Change::Install { building, previous, .. } => vec![building.clone(), previous.clone()],
         Change::Delete { aside, .. } => vec![aside.clone()],
-        Change::Rename { .. } => Vec::new(),
+        Change::Rename { .. } | Change::PutBack { .. } => Vec::new(),
     }
 }
 

@@ -11,6 +11,7 @@ pub(crate) mod preflight;
 pub(crate) mod production;
 pub(crate) mod remote;
 pub(crate) mod result;
+pub(crate) mod rollback;
 pub(crate) mod run;
 pub mod state;
 pub mod target;

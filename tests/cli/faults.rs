@@ -534,6 +534,7 @@ fn assert_production(bench: &Bench, db: &str, before: &(Sums, Files), finished: 
         .and_then(|row| row.get(0));
     if base.as_deref() == Some("18.0.1.0") {
         assert_eq!(kept.len(), 1, "{what}: upgraded, so the original is kept: {kept:?}");
+        assert!(!allows_connections_on(&bench.server, &kept[0]), "{what}: the twin is open");
         assert!(
             bench.snapshot(&kept[0]) == *before,
             "{what}: the kept original {} is not what production was",

@@ -43,6 +43,7 @@ mod upgrade;
 mod upgrade_command;
 mod upgrade_platform;
 mod upgrade_review;
+mod upgrade_rollback;
 mod verify;
 mod waits;
 mod whole;

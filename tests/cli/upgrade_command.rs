@@ -17,7 +17,7 @@ pub const UPGRADER: &str = r#"psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE ir_module
 /// One that changes the copy half way, then fails.
 const BROKEN: &str = r#"psql -X -q -c "CREATE TABLE upgrade_marker (hop text); UPDATE ir_config_parameter SET value = 'broken' WHERE key = 'database.uuid'" && echo 'migration of sale failed' >&2 && exit 1"#;
 
-fn file_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub fn file_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files_under(dir)
         .into_iter()
         .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
@@ -128,7 +128,7 @@ fn a_command_that_does_not_upgrade_base_is_a_failure() {
     assert!(!database_exists(&copy.name));
 }
 
-fn production(env: &TestEnv, db: &str, command: &str, extra: &[&str]) -> std::process::Output {
+pub fn production(env: &TestEnv, db: &str, command: &str, extra: &[&str]) -> std::process::Output {
     let backups = env.root.join("backups");
     std::fs::create_dir_all(&backups).unwrap();
     env.cmd()
@@ -173,7 +173,13 @@ fn production_swaps_in_the_upgrade_and_keeps_the_original_and_a_verified_backup(
     assert_eq!(checksums(&kept), before, "the kept original is exactly what was there");
     assert_eq!(file_contents(&env.filestore(&kept)), files_before);
     assert_eq!(file_contents(&env.filestore(&db.name)), files_before);
-    assert!(allows_connections(&db.name) && allows_connections(&kept));
+    // Production's twin runs nothing: closed, and marked as what it is.
+    assert!(allows_connections(&db.name) && !allows_connections(&kept));
+    assert!(
+        crate::support::comment(&kept).is_some_and(
+            |c| c.contains(&format!("the original of {} kept by its upgrade", db.name))
+        )
+    );
     let service = std::fs::read_to_string(&marks).unwrap();
     assert_eq!(service, format!("stop:{}\npost:18.0\nstart\n", db.name));
 
@@ -281,7 +287,7 @@ fn a_kill_at_each_step_of_production_is_settled_by_the_next_run() {
             assert_eq!(upgraded.as_deref(), Some("18.0.1.0"), "{point}");
             assert_eq!(kept.len(), 1, "{point}");
             assert_eq!(checksums(&kept[0]), before, "{point}");
-            assert!(allows_connections(&kept[0]), "{point}");
+            assert!(!allows_connections(&kept[0]), "{point}: the kept original stays closed");
             assert!(env.filestore(&kept[0]).is_dir(), "{point}");
             crate::support::drop_database(&kept[0]);
         } else {

@@ -5,6 +5,7 @@ mod check;
 mod log;
 mod production;
 mod resume;
+mod rollback;
 mod status;
 mod test;
 
@@ -29,6 +30,7 @@ pub async fn run(ctx: &Context, args: &UpgradeArgs) -> Result<()> {
         UpgradeCommand::Check(args) => check::run(ctx, args).await,
         UpgradeCommand::Test(args) => test::run(ctx, args).await,
         UpgradeCommand::Production(args) => production::run(ctx, args).await,
+        UpgradeCommand::Rollback(args) => rollback::run(ctx, args).await,
         UpgradeCommand::Resume(args) => resume::run(ctx, args).await,
         UpgradeCommand::Status(args) => status::run(ctx, args).await,
         UpgradeCommand::Log(args) => log::run(ctx, args).await,

@@ -503,6 +503,17 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The COMMENT on database `db`.
+pub fn comment(db: &str) -> Option<String> {
+    admin()
+        .query_one(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+            &[&db],
+        )
+        .unwrap()
+        .get(0)
+}
+
 /// Whether `db` accepts new connections (`ALLOW_CONNECTIONS`).
 pub fn allows_connections(db: &str) -> bool {
     allows_connections_on(&Server::get(), db)
@@ -522,8 +533,27 @@ pub fn checksums(db: &str) -> std::collections::BTreeMap<String, String> {
     checksums_on(&Server::get(), db)
 }
 
-/// `checksums` of a database on `server`.
+/// `checksums` of a database on `server`. A database closed to connections (a kept original)
+/// is opened for the reading and closed again: assert its closing before.
 pub fn checksums_on(server: &Server, db: &str) -> std::collections::BTreeMap<String, String> {
+    let closed = !allows_connections_on(server, db);
+    let allow = |on: bool| {
+        server
+            .client("postgres")
+            .batch_execute(&format!("ALTER DATABASE {} ALLOW_CONNECTIONS {on}", quote(db)))
+            .unwrap();
+    };
+    if closed {
+        allow(true);
+    }
+    let sums = open_checksums_on(server, db);
+    if closed {
+        allow(false);
+    }
+    sums
+}
+
+fn open_checksums_on(server: &Server, db: &str) -> std::collections::BTreeMap<String, String> {
     let mut client = server.client(db);
     public_tables(&mut client)
         .into_iter()
