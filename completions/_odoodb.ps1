@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('neutralize', 'neutralize', [CompletionResultType]::ParameterValue, 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check')
             [CompletionResult]::new('pseudonymize', 'pseudonymize', [CompletionResultType]::ParameterValue, 'Rewrite every person''s data of a copy into consistent pseudonyms and reset every credential, in one transaction; or prove a copy with --check --against its source')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade a database (Odoo''s upgrade platform, or a local program such as OpenUpgrade): preflight, an upgraded test copy, production with a backup first and an automatic revert, a platform request''s status and log')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Update production''s modules within its version (`-u` after a code deploy): closed, backed up, updated on a copy, checked, swapped in; the original kept closed for `odoodb upgrade rollback`')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each one came from')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -730,6 +731,36 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         'odoodb;upgrade;help;help' {
             break
         }
+        'odoodb;update' {
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'The program that updates the copy, e.g. ''odoo-bin -c /etc/odoo.conf -d "$ODOODB_DB" -u all --stop-after-init'' (or -u mod1,mod2)')
+            [CompletionResult]::new('--backup-dir', '--backup-dir', [CompletionResultType]::ParameterName, 'Where the backup made first goes [default: settings backup.dir]')
+            [CompletionResult]::new('--stop-cmd', '--stop-cmd', [CompletionResultType]::ParameterName, 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the update before anything changed')
+            [CompletionResult]::new('--start-cmd', '--start-cmd', [CompletionResultType]::ParameterName, 'Run at the end, whatever happened (e.g. `systemctl start odoo`)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs of the backup [default: the number of cores]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs of the backup [default: the number of cores]')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'PostgreSQL host name, or the directory of its Unix socket')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'PostgreSQL port')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'PostgreSQL role to connect as')
+            [CompletionResult]::new('--sslmode', '--sslmode', [CompletionResultType]::ParameterName, 'TLS policy for TCP connections (ignored on a Unix socket)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (required for destructive commands without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout and nothing else there')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: where each setting came from, the SQL that runs (repeat for more)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'odoodb;recover' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
@@ -839,6 +870,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             [CompletionResult]::new('neutralize', 'neutralize', [CompletionResultType]::ParameterValue, 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check')
             [CompletionResult]::new('pseudonymize', 'pseudonymize', [CompletionResultType]::ParameterValue, 'Rewrite every person''s data of a copy into consistent pseudonyms and reset every credential, in one transaction; or prove a copy with --check --against its source')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade a database (Odoo''s upgrade platform, or a local program such as OpenUpgrade): preflight, an upgraded test copy, production with a backup first and an automatic revert, a platform request''s status and log')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Update production''s modules within its version (`-u` after a code deploy): closed, backed up, updated on a copy, checked, swapped in; the original kept closed for `odoodb upgrade rollback`')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the resolved settings and where each one came from')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -905,6 +937,9 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;help;upgrade;log' {
+            break
+        }
+        'odoodb;help;update' {
             break
         }
         'odoodb;help;recover' {

@@ -52,6 +52,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand neutralize 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
             cand pseudonymize 'Rewrite every person''s data of a copy into consistent pseudonyms and reset every credential, in one transaction; or prove a copy with --check --against its source'
             cand upgrade 'Upgrade a database (Odoo''s upgrade platform, or a local program such as OpenUpgrade): preflight, an upgraded test copy, production with a backup first and an automatic revert, a platform request''s status and log'
+            cand update 'Update production''s modules within its version (`-u` after a code deploy): closed, backed up, updated on a copy, checked, swapped in; the original kept closed for `odoodb upgrade rollback`'
             cand recover 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
             cand config 'Show the resolved settings and where each one came from'
             cand completions 'Print a shell completion script'
@@ -699,6 +700,35 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         }
         &'odoodb;upgrade;help;help'= {
         }
+        &'odoodb;update'= {
+            cand --command 'The program that updates the copy, e.g. ''odoo-bin -c /etc/odoo.conf -d "$ODOODB_DB" -u all --stop-after-init'' (or -u mod1,mod2)'
+            cand --backup-dir 'Where the backup made first goes [default: settings backup.dir]'
+            cand --stop-cmd 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the update before anything changed'
+            cand --start-cmd 'Run at the end, whatever happened (e.g. `systemctl start odoo`)'
+            cand -j 'Parallel jobs of the backup [default: the number of cores]'
+            cand --jobs 'Parallel jobs of the backup [default: the number of cores]'
+            cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
+            cand --settings 'odoodb''s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]'
+            cand --host 'PostgreSQL host name, or the directory of its Unix socket'
+            cand -p 'PostgreSQL port'
+            cand --port 'PostgreSQL port'
+            cand -U 'PostgreSQL role to connect as'
+            cand --user 'PostgreSQL role to connect as'
+            cand --sslmode 'TLS policy for TCP connections (ignored on a Unix socket)'
+            cand --data-dir 'Odoo''s data directory; filestores live in <DATA_DIR>/filestore/<db>'
+            cand --color 'When to use colours'
+            cand -y 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --yes 'Answer yes to confirmations (required for destructive commands without a terminal)'
+            cand --json 'Print one JSON document on stdout and nothing else there'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --verbose 'Say more: where each setting came from, the SQL that runs (repeat for more)'
+            cand --no-progress 'Never show progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'odoodb;recover'= {
             cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
             cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
@@ -804,6 +834,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand neutralize 'Make a copy safe: crons, mail, payments, carriers, EDI… switched off in one transaction; or audit one with --check'
             cand pseudonymize 'Rewrite every person''s data of a copy into consistent pseudonyms and reset every credential, in one transaction; or prove a copy with --check --against its source'
             cand upgrade 'Upgrade a database (Odoo''s upgrade platform, or a local program such as OpenUpgrade): preflight, an upgraded test copy, production with a backup first and an automatic revert, a platform request''s status and log'
+            cand update 'Update production''s modules within its version (`-u` after a code deploy): closed, backed up, updated on a copy, checked, swapped in; the original kept closed for `odoodb upgrade rollback`'
             cand recover 'Complete or roll back the changes of odoodb runs that were killed (every changing command does this first); list the ones still under way'
             cand config 'Show the resolved settings and where each one came from'
             cand completions 'Print a shell completion script'
@@ -852,6 +883,8 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;help;upgrade;status'= {
         }
         &'odoodb;help;upgrade;log'= {
+        }
+        &'odoodb;help;update'= {
         }
         &'odoodb;help;recover'= {
         }

@@ -132,6 +132,11 @@ pub enum Command {
     /// preflight, an upgraded test copy, production with a backup first and an automatic
     /// revert, a platform request's status and log
     Upgrade(UpgradeArgs),
+    /// Update production's modules within its version (`-u` after a code deploy): closed,
+    /// backed up, updated on a copy, checked, swapped in; the original kept closed for
+    /// `odoodb upgrade rollback`
+    #[command(after_help = UPDATE_AFTER_HELP)]
+    Update(Box<UpdateArgs>),
     /// Complete or roll back the changes of odoodb runs that were killed (every changing
     /// command does this first); list the ones still under way
     Recover(RecoverArgs),
@@ -773,6 +778,16 @@ OpenUpgrade (OCA), run locally, not the platform.
 Installed modules that the target's addons path lacks make the upgrade fail (Odoo.sh's rule);
 --write-stubs writes an installable empty module for each, to put on the target's addons path.";
 
+const UPDATE_AFTER_HELP: &str = "\
+Steps: a typed confirmation stating the downtime, --stop-cmd, the database closed to new
+connections and its sessions ended, a frozen copy of it, a full backup (tar.gz into
+--backup-dir) checked end to end, --command run on the copy with its filestore (ODOODB_DB names
+it; PGHOST, PGPORT, PGUSER, PGDATABASE and the password as a file are in its environment), the
+check that base is still on the same version and no module is left to upgrade, install or
+remove, the swap (the original kept as <db>_pre_update_<YYYY-mm-dd_HH-MM-SS>, closed to
+connections), --start-cmd whatever happened. Any failure or Ctrl-C before the swap leaves
+production as it was, open. `odoodb upgrade rollback <db>` undoes it.";
+
 const UPGRADE_ROLLBACK_AFTER_HELP: &str = "\
 Steps: a typed confirmation, --stop-cmd, the database closed and its sessions ended, then one
 journaled swap: the upgraded database and its folder go to <db>_failed_<series>_<time>, the
@@ -936,6 +951,34 @@ pub struct UpgradeProductionArgs {
 
     #[command(flatten)]
     pub run: UpgradeRunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The database whose modules to update in place
+    pub db: String,
+
+    /// The program that updates the copy, e.g. 'odoo-bin -c /etc/odoo.conf -d "$ODOODB_DB"
+    /// -u all --stop-after-init' (or -u mod1,mod2)
+    #[arg(long, value_name = "COMMAND")]
+    pub command: String,
+
+    /// Where the backup made first goes [default: settings backup.dir]
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the
+    /// update before anything changed
+    #[arg(long, value_name = "COMMAND")]
+    pub stop_cmd: Option<String>,
+
+    /// Run at the end, whatever happened (e.g. `systemctl start odoo`)
+    #[arg(long, value_name = "COMMAND")]
+    pub start_cmd: Option<String>,
+
+    /// Parallel jobs of the backup [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ mod pseudonymize;
 mod recover;
 mod rename;
 mod restore;
+mod update;
 mod upgrade;
 
 use anyhow::Result;
@@ -55,6 +56,7 @@ pub fn cancellation(command: &Command) -> Cancellation {
         | Command::Neutralize(_)
         | Command::Pseudonymize(_)
         | Command::Recover(_)
+        | Command::Update(_)
         | Command::Upgrade(UpgradeArgs {
             command:
                 UpgradeCommand::Test(_)
@@ -79,6 +81,7 @@ pub async fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
         Command::Pseudonymize(args) => pseudonymize::run(ctx, args).await,
         Command::Recover(args) => recover::run(ctx, args).await,
         Command::Upgrade(args) => upgrade::run(ctx, args).await,
+        Command::Update(args) => update::run(ctx, args).await,
         Command::Config => config::run(ctx),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }

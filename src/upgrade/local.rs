@@ -88,6 +88,28 @@ pub(crate) async fn run_hop(
     Ok(())
 }
 
+/// Runs a module update (`odoodb update`) once against `db`; base must still be on `series`
+/// after it (an update never changes the version).
+pub(crate) async fn run_update(ctx: &Context, run: &Resolved, db: &str) -> Result<()> {
+    let command = run.command.as_deref().unwrap_or_default();
+    let series = run.target.to_string();
+    ctx.printer.status(&format!("Updating the copy: {command}"));
+    run_shell(ctx, command, db, &[("ODOODB_SERIES", series.as_str())])
+        .await
+        .context("the update program failed")?;
+    let client = ctx.connect(db).await?;
+    let now = odoo::base_version(&client).await?;
+    if now.as_deref().and_then(odoo::version::series).as_deref() != Some(series.as_str()) {
+        return Err(Failure::failed(format!(
+            "the update left module base at {} instead of {series}: an update stays on its version",
+            now.as_deref().unwrap_or("nothing")
+        ))
+        .hint("upgrade to another version with `odoodb upgrade production`")
+        .into());
+    }
+    Ok(())
+}
+
 /// Runs a user's shell command with the database's connection in its environment: the
 /// password in an in-memory password file handed to that program alone (PGPASSFILE=/dev/fd/N),
 /// never in argv, in PGPASSWORD, nor on disk.

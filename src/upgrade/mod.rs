@@ -21,7 +21,7 @@ pub(crate) mod work;
 
 pub use crate::secret::Secret;
 pub(crate) use local::{
-    Hop, hops, run_hop, run_hops, run_service_command, run_shell, run_shell_to_the_end,
+    Hop, hops, run_hop, run_hops, run_service_command, run_shell, run_shell_to_the_end, run_update,
 };
 pub(crate) use remote::{Downloaded, Remote};
 pub(crate) use result::{build_filestore, restore_dump};

@@ -46,6 +46,9 @@ pub struct Job<'a> {
     pub contract: Option<&'a Secret>,
     pub hops: &'a [Hop],
     pub service: Service<'a>,
+    /// A module update within the version (`odoodb update`): the command runs once, and base
+    /// must stay on the version it was.
+    pub update: bool,
 }
 
 /// A finished upgrade.
@@ -297,6 +300,7 @@ impl Steps<'_> {
         .await?;
         install.label_building(&format!("upgrade of {db} to {}", self.job.run.target)).await?;
         ctx.check_interrupt()?;
+        let pending_before = pending_modules(&ctx.connect(&building).await?).await?;
 
         phases.start(ctx, "backup");
         let backup = self.backup(&building).await?;
@@ -329,7 +333,11 @@ impl Steps<'_> {
             phases.start(ctx, "upgrade command");
             // The program upgrades a database whose files are there, as Odoo's own would.
             engine::build_filestore(ctx, &ctx.filestore(db), install, None).await?;
-            engine::run_hops(ctx, self.job.run, &building, self.job.hops).await?;
+            if self.job.update {
+                engine::run_update(ctx, self.job.run, &building).await?;
+            } else {
+                engine::run_hops(ctx, self.job.run, &building, self.job.hops).await?;
+            }
             None
         };
         ctx.check_interrupt()?;
@@ -343,6 +351,7 @@ impl Steps<'_> {
             ))
             .into());
         }
+        require_settled_modules(ctx, &client, &pending_before).await?;
         crate::odoo::grant_like_odoo(&client).await?;
         drop(client);
 
@@ -407,4 +416,93 @@ impl Steps<'_> {
         }
         Ok(report.path)
     }
+}
+
+/// The modules Odoo would still upgrade, install or remove at its next start, as `name (state)`.
+async fn pending_modules(client: &crate::pg::Client) -> Result<Vec<String>> {
+    let rows = client
+        .query(
+            "SELECT name || ' (' || state || ')' FROM ir_module_module \
+              WHERE state IN ('to upgrade', 'to install', 'to remove') ORDER BY name",
+            &[],
+        )
+        .await
+        .context("cannot read the modules' states")?;
+    Ok(rows.iter().map(|row| row.get(0)).collect())
+}
+
+/// A module the program left to upgrade, install or remove means it stopped half way: such a
+/// database is not swapped in. One that was so before it ran (an Apps action never finished
+/// in production) is the program's to leave: said, not refused.
+async fn require_settled_modules(
+    ctx: &Context,
+    client: &crate::pg::Client,
+    before: &[String],
+) -> Result<()> {
+    let after = pending_modules(client).await?;
+    let left: Vec<&String> = after.iter().filter(|m| !before.contains(m)).collect();
+    let stale: Vec<&String> = after.iter().filter(|m| before.contains(m)).collect();
+    if !stale.is_empty() {
+        let names: Vec<&str> = stale.iter().map(|m| m.as_str()).collect();
+        ctx.printer.warn(&format!(
+            "modules already pending before the program ran are still pending: {}",
+            names.join(", ")
+        ));
+    }
+    if left.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = left.iter().take(10).map(|m| m.as_str()).collect();
+    Err(Failure::failed(format!(
+        "the program left {} modules unfinished ({}{}): it is not swapped in",
+        left.len(),
+        shown.join(", "),
+        if left.len() > shown.len() { ", …" } else { "" }
+    ))
+    .hint("run the program again so that it finishes (Odoo's -u with --stop-after-init), and check its log")
+    .into())
+}
+
+/// `<db>_pre_<what>_<YYYY-mm-dd_HH-MM-SS>` (`what`: the target series, or `update`), free: a
+/// valid Odoo name that sorts by time, stamped as Odoo stamps its backups.
+pub async fn kept_name(
+    ctx: &Context,
+    admin_client: &crate::pg::Client,
+    db: &str,
+    what: &str,
+) -> Result<String> {
+    let name = format!("{db}_pre_{what}_{}", chrono::Local::now().format("%Y-%m-%d_%H-%M-%S"));
+    if name.len() > 63 {
+        return Err(Failure::failed(format!(
+            "the name that would keep the original, {name}, is longer than PostgreSQL's 63 bytes"
+        ))
+        .hint("rename the database to something shorter first (odoodb rename)")
+        .into());
+    }
+    odoo::name::validate(&name)?;
+    let folder = ctx.filestore(&name);
+    if admin::database_exists(admin_client, &name).await? || folder.symlink_metadata().is_ok() {
+        return Err(Failure::failed(format!(
+            "{name}, the name that would keep the original, is taken (a database, or the folder {})",
+            folder.display()
+        ))
+        .unchanged()
+        .hint("rename or remove it, or wait a second and run this again")
+        .into());
+    }
+    Ok(name)
+}
+
+/// The folder the backup made first goes to: `--backup-dir`, else the settings'; it must be
+/// there.
+pub fn backup_dir(ctx: &Context, given: Option<&std::path::Path>) -> Result<PathBuf> {
+    let dir = given.map_or_else(|| backup::backup_dir(ctx), std::path::Path::to_path_buf);
+    if !dir.is_dir() {
+        let what = if dir.exists() { "is not a folder" } else { "does not exist" };
+        return Err(Failure::failed(format!("the backup folder {} {what}", dir.display()))
+            .unchanged()
+            .hint("create it, or choose another with --backup-dir (or backup.dir in the settings)")
+            .into());
+    }
+    Ok(std::fs::canonicalize(&dir).unwrap_or(dir))
 }

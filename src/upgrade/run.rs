@@ -44,6 +44,30 @@ impl Resolved {
     pub fn uses_platform(&self) -> bool {
         self.engine == Engine::Platform
     }
+
+    /// A module update of `db` by `command`, staying on `current`: the local engine, no
+    /// platform.
+    pub fn for_update(ctx: &Context, db: &str, current: Series, command: &str, jobs: u32) -> Self {
+        let settings = &ctx.config.settings.upgrade;
+        Self {
+            target: current,
+            engine: Engine::Command,
+            command: Some(command.to_string()),
+            contract_flag: None,
+            addons_path: Vec::new(),
+            work_dir: std::env::temp_dir().join(format!("odoodb-update-{db}")),
+            jobs,
+            env: Vec::new(),
+            data_user: settings.data_server_user.clone(),
+            data_path: settings.data_server_path.clone(),
+            poll: Duration::from_secs(10),
+            platform: crate::upgrade::platform::Options {
+                server: crate::upgrade::platform::DEFAULT_SERVER.to_string(),
+                ca: None,
+                timeout: crate::upgrade::platform::DEFAULT_TIMEOUT,
+            },
+        }
+    }
 }
 
 pub fn default_jobs() -> u32 {

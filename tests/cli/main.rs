@@ -39,6 +39,7 @@ mod snapshots;
 mod space;
 mod standin;
 mod terminal;
+mod update;
 mod upgrade;
 mod upgrade_command;
 mod upgrade_platform;

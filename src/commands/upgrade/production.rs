@@ -8,11 +8,9 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use crate::backup;
 use crate::cli::UpgradeProductionArgs;
 use crate::confirm;
 use crate::context::Context;
-use crate::error::Failure;
 use crate::odoo;
 use crate::pg::admin;
 use crate::upgrade::target::{Series, current_series};
@@ -66,6 +64,7 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
         size,
         contract: contract.as_ref(),
         hops: &hops,
+        update: false,
         service: production::Service {
             stop: args.stop_cmd.as_deref(),
             post: args.post_command.as_deref(),
@@ -119,27 +118,8 @@ async fn prepare(
     let original = ctx.open_odoo(admin_client, db).await?;
     ctx.require_filestore_if_needed(&original, db, false).await?;
     let current = current_series(&original).await?;
-    let keep_as = kept_name(db, &run.target)?;
-    let kept_folder = ctx.filestore(&keep_as);
-    if admin::database_exists(admin_client, &keep_as).await?
-        || kept_folder.symlink_metadata().is_ok()
-    {
-        return Err(Failure::failed(format!(
-            "{keep_as}, the name that would keep the original, is taken (a database, or the folder {})",
-            kept_folder.display()
-        ))
-        .unchanged()
-        .hint("rename or remove it, or wait a second and run this again")
-        .into());
-    }
-    let backup_dir = args.backup_dir.clone().unwrap_or_else(|| backup::backup_dir(ctx));
-    if !backup_dir.is_dir() {
-        let what = if backup_dir.exists() { "is not a folder" } else { "does not exist" };
-        return Err(Failure::failed(format!("the backup folder {} {what}", backup_dir.display()))
-            .unchanged()
-            .hint("create it, or choose another with --backup-dir (or backup.dir in the settings)")
-            .into());
-    }
+    let keep_as = production::kept_name(ctx, admin_client, db, &kept_series(&run.target)).await?;
+    let backup_dir = production::backup_dir(ctx, args.backup_dir.as_deref())?;
     let row = admin::find_database(admin_client, db)
         .await?
         .with_context(|| format!("database {db} disappeared"))?;
@@ -152,7 +132,6 @@ async fn prepare(
     drop(original);
     let hops = if run.uses_platform() { Vec::new() } else { engine::hops(&current, &run.target) };
     let sessions = admin::sessions(admin_client, db).await?.len();
-    let backup_dir = std::fs::canonicalize(&backup_dir).unwrap_or(backup_dir);
     ctx.printer.status(&describe(args, db, &current, &run, &keep_as, &backup_dir, sessions));
     confirm::typed_name(ctx, &format!("upgrade it to {} in place", run.target), db).await?;
     Ok(Plan {
@@ -205,22 +184,11 @@ fn describe(
     lines.join("\n")
 }
 
-/// `<db>_pre_<series>_<YYYY-mm-dd_HH-MM-SS>`: a valid Odoo name that sorts by time, stamped as
-/// Odoo stamps its backups.
-fn kept_name(db: &str, target: &Series) -> Result<String> {
-    let series = if target.saas {
+/// The series as the kept name shows it (`18.0`, `saas-17.2`).
+fn kept_series(target: &Series) -> String {
+    if target.saas {
         format!("saas-{}.{}", target.major, target.minor)
     } else {
         format!("{}.{}", target.major, target.minor)
-    };
-    let name = format!("{db}_pre_{series}_{}", chrono::Local::now().format("%Y-%m-%d_%H-%M-%S"));
-    if name.len() > 63 {
-        return Err(Failure::failed(format!(
-            "the name that would keep the original, {name}, is longer than PostgreSQL's 63 bytes"
-        ))
-        .hint("rename the database to something shorter first (odoodb rename)")
-        .into());
     }
-    odoo::name::validate(&name)?;
-    Ok(name)
 }
