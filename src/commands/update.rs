@@ -13,7 +13,7 @@ use crate::context::Context;
 use crate::odoo;
 use crate::pg::admin;
 use crate::upgrade::local::require_program;
-use crate::upgrade::production;
+use crate::upgrade::{prepare, production};
 use crate::upgrade::target::current_series;
 use crate::upgrade::{Resolved, default_jobs};
 
@@ -38,8 +38,8 @@ pub async fn run(ctx: &Context, args: &UpdateArgs) -> Result<()> {
     ctx.require_filestore_if_needed(&original, db, false).await?;
     let current = current_series(&original).await?;
     drop(original);
-    let keep_as = production::kept_name(ctx, &admin_client, db, "update").await?;
-    let backup_dir = production::backup_dir(ctx, args.backup_dir.as_deref())?;
+    let keep_as = prepare::kept_name(ctx, &admin_client, db, "update").await?;
+    let backup_dir = prepare::backup_dir(ctx, args.backup_dir.as_deref())?;
     let row = admin::find_database(&admin_client, db)
         .await?
         .with_context(|| format!("database {db} disappeared"))?;

@@ -8,6 +8,7 @@ pub(crate) mod local;
 mod log_decoder;
 pub mod platform;
 pub(crate) mod preflight;
+pub(crate) mod prepare;
 pub(crate) mod production;
 pub(crate) mod remote;
 pub(crate) mod result;

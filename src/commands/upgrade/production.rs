@@ -14,7 +14,7 @@ use crate::context::Context;
 use crate::odoo;
 use crate::pg::admin;
 use crate::upgrade::target::{Series, current_series};
-use crate::upgrade::{self as engine, Hop, Resolved, production};
+use crate::upgrade::{self as engine, Hop, Resolved, prepare, production};
 
 #[derive(Debug, Serialize)]
 struct Report {
@@ -118,8 +118,8 @@ async fn prepare(
     let original = ctx.open_odoo(admin_client, db).await?;
     ctx.require_filestore_if_needed(&original, db, false).await?;
     let current = current_series(&original).await?;
-    let keep_as = production::kept_name(ctx, admin_client, db, &kept_series(&run.target)).await?;
-    let backup_dir = production::backup_dir(ctx, args.backup_dir.as_deref())?;
+    let keep_as = prepare::kept_name(ctx, admin_client, db, &kept_series(&run.target)).await?;
+    let backup_dir = prepare::backup_dir(ctx, args.backup_dir.as_deref())?;
     let row = admin::find_database(admin_client, db)
         .await?
         .with_context(|| format!("database {db} disappeared"))?;
