@@ -188,3 +188,36 @@ fn a_run_killed_after_its_commit_is_finished_by_the_next() {
         0
     );
 }
+
+#[test]
+fn a_restore_with_pseudonymize_leaves_no_persons_file_in_the_new_filestore() {
+    let env = TestEnv::new();
+    let Some(zip) = fixtures::real_file(Real::Odoo17, "odoo-backup.zip").filter(|p| p.is_file())
+    else {
+        fixtures::skip("psf_restore");
+        return;
+    };
+    let target = PgTestDb::reserve("psf_restored");
+    let output = env
+        .cmd()
+        .arg("restore")
+        .arg(&zip)
+        .args([&target.name, "--neutralize", "--pseudonymize", "--attachments", "drop"])
+        .args(["--seed", "restore-seed", "--yes", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report = json(&output);
+    assert_eq!(report["pseudonymized"]["attachments"]["mode"], "drop", "{report}");
+    assert!(stored(&target, PEOPLE).is_empty(), "no person's attachment keeps a file");
+    let folder = env.filestore(&target.name);
+    let used: BTreeSet<String> = stored(&target, "true").into_values().collect();
+    let present: BTreeSet<String> = files_under(&folder).into_iter().collect();
+    assert!(present.iter().all(|f| used.contains(f)), "only the files still used");
+    assert!(used.iter().all(|f| present.contains(f)), "every file still used is there");
+    assert_eq!(
+        target.scalar_i64("SELECT count(*) FROM res_partner WHERE email LIKE '%@example.invalid'")
+            > 0,
+        true
+    );
+}

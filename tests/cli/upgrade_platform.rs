@@ -312,7 +312,18 @@ fn production_through_the_platform_swaps_and_keeps_the_original() {
         .unwrap();
     assert!(verify.status.success(), "{}", text(&verify.stdout));
     assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
-    crate::support::drop_database(&kept);
+
+    // And back: the original is production again, rows and files; the upgrade set aside.
+    let rollback = ["--yes", "upgrade", "rollback", &db.name, "--json"];
+    let back = env.cmd().args(rollback).output().unwrap();
+    assert!(back.status.success(), "{}", text(&back.stderr));
+    let aside = json(&back)["aside"].as_str().unwrap().to_string();
+    assert_eq!(checksums(&db.name), before, "the original is back");
+    assert_eq!(files_under(&env.filestore(&db.name)), files_before);
+    assert!(allows_connections(&db.name) && !allows_connections(&aside));
+    assert_eq!(files_under(&env.filestore(&aside)).len(), files_before.len() + 2);
+    assert_eq!(leftovers(&env, &db.name), Vec::<String>::new());
+    crate::support::drop_database(&aside);
 }
 
 #[test]
