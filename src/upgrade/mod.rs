@@ -6,6 +6,7 @@ pub(crate) mod assess;
 pub(crate) mod keys;
 pub(crate) mod local;
 mod log_decoder;
+pub(crate) mod merges;
 pub mod platform;
 pub(crate) mod preflight;
 pub(crate) mod production;
