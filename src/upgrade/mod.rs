@@ -7,6 +7,7 @@ pub(crate) mod keys;
 pub(crate) mod local;
 mod log_decoder;
 pub(crate) mod merges;
+pub(crate) mod modules;
 pub mod platform;
 pub(crate) mod preflight;
 pub(crate) mod production;
