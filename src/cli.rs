@@ -1008,6 +1008,27 @@ pub struct UpgradeCheckArgs {
     /// Who will upgrade: the platform needs a contract, ssh and rsync; a local command does not
     #[arg(long, value_enum, default_value_t = UpgradeEngine::Platform)]
     pub engine: UpgradeEngine,
+
+    /// With --engine command: the program that will upgrade, as `upgrade test` takes it; its
+    /// program (the first word) must be found and executable. The check never runs it
+    #[arg(long, value_name = "COMMAND")]
+    pub upgrade_command: Option<String>,
+
+    /// A harmless command showing that the upgrade program works, e.g. 'odoo-bin --version':
+    /// run by `sh -c` with ODOODB_TARGET set and no database connection; failing, or not done
+    /// within --upgrade-probe-timeout, blocks
+    #[arg(long, value_name = "COMMAND", requires = "upgrade_command")]
+    pub upgrade_probe: Option<String>,
+
+    /// Seconds the probe may take before it is stopped
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60,
+        requires = "upgrade_probe",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub upgrade_probe_timeout: u64,
 }
 
 /// Which stored request: needed only when a database has both.

@@ -2,6 +2,7 @@
 //! `production` run first. Reads only (besides the stubs it is asked to write).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
@@ -10,6 +11,7 @@ use crate::context::Context;
 use crate::odoo;
 use crate::upgrade::modules::{self, ModuleChange};
 use crate::upgrade::preflight::{self, Item, Level};
+use crate::upgrade::program;
 use crate::upgrade::target::{LATEST_MAJOR, SUPPORTED_MAJORS, Series};
 
 #[derive(Serialize)]
@@ -43,6 +45,10 @@ pub struct Inputs<'a> {
     pub work_dir: PathBuf,
     /// The platform engine needs a contract, ssh and rsync; a local command does not.
     pub platform: bool,
+    /// The local upgrade program (`--upgrade-command`), looked up, never run.
+    pub upgrade_command: Option<&'a str>,
+    /// A harmless command that shows the upgrade program works, and how long it may take.
+    pub probe: Option<(&'a str, Duration)>,
 }
 
 pub fn print(ctx: &Context, report: &Report) -> Result<()> {
@@ -90,6 +96,7 @@ pub async fn assess(ctx: &Context, inputs: &Inputs<'_>) -> Result<Report> {
     let tools = preflight::tools(ctx.config.pg_path.as_deref(), server_major).await;
     checks
         .extend(tools.into_iter().filter(|item| inputs.platform || item.check.starts_with("pg_")));
+    checks.extend(upgrade_program(ctx, inputs).await?);
 
     // Disk: the dump and the download in the work directory, the restore beside the data.
     let row = admin
@@ -155,6 +162,28 @@ async fn contract_source(
     } else {
         None
     })
+}
+
+/// The local upgrade program: its program found, and the user's probe answering. A check for
+/// the platform has none.
+async fn upgrade_program(ctx: &Context, inputs: &Inputs<'_>) -> Result<Vec<Item>> {
+    let Some(command) = inputs.upgrade_command else {
+        return Ok(if inputs.platform {
+            Vec::new()
+        } else {
+            vec![Item::new(
+                "upgrade command",
+                Level::Warning,
+                "not checked: pass --upgrade-command with the program that will upgrade",
+            )]
+        });
+    };
+    let mut items = vec![program::check(command)];
+    if let Some((probe, limit)) = inputs.probe {
+        let target = inputs.target.to_string();
+        items.push(program::probe(probe, limit, &target, &ctx.cancel).await?);
+    }
+    Ok(items)
 }
 
 /// The database's series (from module base) and the target, each checked.

@@ -2,7 +2,6 @@
 //! connection in its environment.
 
 use std::os::fd::AsFd as _;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -10,7 +9,7 @@ use serde::Serialize;
 
 use super::run::Resolved;
 use crate::context::Context;
-use crate::error::{Failure, usage_error};
+use crate::error::Failure;
 use crate::odoo;
 use crate::pg::tools::Tool;
 use crate::upgrade::target::Series;
@@ -178,60 +177,4 @@ async fn run_shell_until(
         return Err(Failure::failed(format!("`{command}` failed ({status})")).into());
     }
     Ok(())
-}
-
-/// The upgrade command must name a program that is there: found after a long dump and
-/// restore, a typo would cost the user their time.
-pub(crate) fn require_program(command: &str) -> Result<()> {
-    let Some(program) = command.split_whitespace().next() else {
-        return Err(usage_error(
-            "--upgrade-command is empty",
-            "give the program that upgrades the copy, e.g. --upgrade-command './upgrade.sh'",
-        ));
-    };
-    // A shell word with quotes, variables or operators is the shell's to read.
-    if program.contains(['\'', '"', '$', '`', '=', '(', ';', '&', '|', '<', '>']) {
-        return Ok(());
-    }
-    let found = if program.contains('/') {
-        Path::new(program).is_file()
-    } else {
-        is_shell_builtin(program)
-            || std::env::var_os("PATH").is_some_and(|path| {
-                std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
-            })
-    };
-    if found {
-        Ok(())
-    } else {
-        Err(usage_error(
-            format!("the upgrade command's program {program:?} was not found"),
-            "give its path, or check PATH",
-        ))
-    }
-}
-
-fn is_shell_builtin(word: &str) -> bool {
-    matches!(
-        word,
-        "true"
-            | "false"
-            | "exit"
-            | "cd"
-            | "test"
-            | "["
-            | "echo"
-            | "printf"
-            | "set"
-            | "export"
-            | "exec"
-            | "."
-            | ":"
-            | "if"
-            | "for"
-            | "while"
-            | "case"
-            | "{"
-            | "!"
-    )
 }

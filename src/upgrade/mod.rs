@@ -11,6 +11,7 @@ pub(crate) mod modules;
 pub mod platform;
 pub(crate) mod preflight;
 pub(crate) mod production;
+pub(crate) mod program;
 pub(crate) mod remote;
 pub(crate) mod result;
 pub(crate) mod run;

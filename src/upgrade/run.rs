@@ -63,6 +63,8 @@ pub async fn preflight(ctx: &Context, db: &str, run: &Resolved) -> Result<()> {
         write_stubs: None,
         work_dir: run.work_dir.clone(),
         platform: run.uses_platform(),
+        upgrade_command: run.command.as_deref(),
+        probe: None,
     };
     let report = assess::assess(ctx, &inputs).await?;
     if report.blockers > 0 {
