@@ -2,6 +2,7 @@
 //! connection in its environment.
 
 use std::os::fd::AsFd as _;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -37,20 +38,29 @@ pub(crate) fn hops(current: &Series, target: &Series) -> Vec<Hop> {
     hops
 }
 
-/// Runs the upgrade command once per hop against `db`; after each, base must be at the hop's
-/// version (a program that exits 0 without upgrading is a failure too).
-pub(crate) async fn run_hops(ctx: &Context, run: &Resolved, db: &str, hops: &[Hop]) -> Result<()> {
+/// Runs the upgrade command once per hop against `db`, a copy of the database whose filestore
+/// folder is `original`; after each, base must be at the hop's version (a program that exits 0
+/// without upgrading is a failure too).
+pub(crate) async fn run_hops(
+    ctx: &Context,
+    run: &Resolved,
+    db: &str,
+    original: &Path,
+    hops: &[Hop],
+) -> Result<()> {
     for index in 0..hops.len() {
-        run_hop(ctx, run, db, hops, index).await?;
+        run_hop(ctx, run, db, original, hops, index).await?;
     }
     Ok(())
 }
 
-/// Runs hop `index` of `hops` against `db`.
+/// Runs hop `index` of `hops` against `db` (a copy of the database whose filestore folder is
+/// `original`).
 pub(crate) async fn run_hop(
     ctx: &Context,
     run: &Resolved,
     db: &str,
+    original: &Path,
     hops: &[Hop],
     index: usize,
 ) -> Result<()> {
@@ -70,6 +80,7 @@ pub(crate) async fn run_hop(
         error.context(format!("the upgrade stopped at {label}{done}"))
     };
     result.map_err(stopped)?;
+    super::result::adopt_added(ctx, original, &ctx.filestore(db)).map_err(stopped)?;
     let client = ctx.connect(db).await?;
     let now = odoo::base_version(&client).await?;
     let series = now.as_deref().and_then(odoo::version::series);

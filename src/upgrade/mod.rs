@@ -26,6 +26,6 @@ pub(crate) use local::{
     Hop, hops, run_hop, run_hops, run_service_command, run_shell, run_shell_to_the_end,
 };
 pub(crate) use remote::{Downloaded, Remote};
-pub(crate) use result::{build_filestore, restore_dump};
+pub(crate) use result::{adopt_added, build_filestore, restore_dump};
 pub(crate) use run::{Engine, Resolved, contract, default_jobs, preflight};
 pub(crate) use work::{discard_dumps, dump, remove_work_dir, work_dir};

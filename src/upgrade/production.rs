@@ -329,7 +329,8 @@ impl Steps<'_> {
             phases.start(ctx, "upgrade command");
             // The program upgrades a database whose files are there, as Odoo's own would.
             engine::build_filestore(ctx, &ctx.filestore(db), install, None).await?;
-            engine::run_hops(ctx, self.job.run, &building, self.job.hops).await?;
+            engine::run_hops(ctx, self.job.run, &building, &ctx.filestore(db), self.job.hops)
+                .await?;
             None
         };
         ctx.check_interrupt()?;
@@ -357,6 +358,7 @@ impl Steps<'_> {
             engine::run_shell(ctx, command, &building, &[("ODOODB_TARGET", &target)])
                 .await
                 .context("--post-command failed")?;
+            engine::adopt_added(ctx, &ctx.filestore(db), &install.building_folder())?;
         }
         crate::fault::point("upgrade:before-swap", &ctx.cancel).await?;
         ctx.check_interrupt()?;
