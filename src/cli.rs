@@ -750,7 +750,7 @@ pub enum UpgradeCommand {
     #[command(after_help = UPGRADE_TEST_AFTER_HELP)]
     Test(Box<UpgradeTestArgs>),
     /// Upgrade production: closed to connections, backed up, upgraded, swapped in; the original
-    /// is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was
+    /// is kept as <db>_pre_<target>_<YYYY-mm-dd_HH-MM-SS>, and any failure puts it back as it was
     #[command(after_help = UPGRADE_PRODUCTION_AFTER_HELP)]
     Production(Box<UpgradeProductionArgs>),
     /// Continue an interrupted test upgrade from where the platform is
@@ -781,8 +781,9 @@ const UPGRADE_PRODUCTION_AFTER_HELP: &str = "\
 Steps: preflight, the request (platform), a typed confirmation stating the downtime, --stop-cmd,
 the database closed to new connections and its sessions ended, a frozen copy of it, a full
 backup (tar.gz into --backup-dir) checked end to end, the upgrade of the copy, --post-command,
-then the swap: the original becomes <db>_pre_<target>_<YYYYmmdd_HHMMSS> (database and
-filestore), the upgraded copy becomes <db> with the same identity, connections are allowed
+then the swap: the original becomes <db>_pre_<target>_<YYYY-mm-dd_HH-MM-SS> (database and
+filestore; e.g. prod_pre_18.0_2026-12-02_12-46-04, local time; a saas~18.3 target is written
+saas-18.3), the upgraded copy becomes <db> with the same identity, connections are allowed
 again, --start-cmd. Any failure, Ctrl-C or SIGTERM before the swap puts everything back as it
 was (connections allowed, --start-cmd run); after kill -9 the next odoodb run does.";
 

@@ -699,7 +699,8 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "odoodb upgrade production prod --target 18.0 --stop-cmd 'systemctl stop odoo' \
                  --start-cmd 'systemctl start odoo'",
                 "Stop Odoo, close prod, back it up, upgrade it, swap it in, keep the original \
-                 as prod_pre_18.0_<time>, start Odoo again; any failure puts prod back.",
+                 as prod_pre_18.0_<YYYY-mm-dd_HH-MM-SS>, start Odoo again; any failure puts prod \
+                 back.",
             ),
             (
                 "odoodb --yes upgrade production prod -t 18.0 --backup-dir /srv/backups \
