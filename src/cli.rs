@@ -767,7 +767,14 @@ database.enterprise_code; it is never printed. Community databases have none: th
 OpenUpgrade (OCA), run locally, not the platform.
 
 Installed modules that the target's addons path lacks make the upgrade fail (Odoo.sh's rule);
---write-stubs writes an installable empty module for each, to put on the target's addons path.";
+--write-stubs writes an installable empty module for each, to put on the target's addons path.
+Odoo's own modules that the upgrade merges, renames or removes on the way (15.0 to 19.0, from
+Odoo's upgrade scripts and OpenUpgrade's) are listed as \"merged into X\", \"renamed to Y\" or
+\"removed by Odoo in <version>\" instead: only a successor the addons path lacks blocks.
+
+With --engine command, --upgrade-command is looked up (its first word, as sh would: a path, else
+PATH) and must be an executable program; the check never runs it. --upgrade-probe runs a
+harmless command of yours instead (e.g. 'odoo-bin --version'), whose failure blocks.";
 
 const UPGRADE_TEST_AFTER_HELP: &str = "\
 Steps: preflight (as `upgrade check`; blockers stop it), dump of the database (pg_dump -Fd, Odoo

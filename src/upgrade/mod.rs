@@ -1,6 +1,7 @@
 //! The upgrade of an Odoo database: the platform's client and the stored state of a request,
-//! the preflight, the options of a run, the local command's hops, the work folder and the
-//! restore of a result, and the two jobs built on them — the test copy and the production swap.
+//! the preflight (the modules against the target's code and Odoo's own merges, the local
+//! program), the options of a run, the local command's hops, the work folder and the restore
+//! of a result, and the two jobs built on them — the test copy and the production swap.
 
 pub(crate) mod assess;
 pub(crate) mod keys;

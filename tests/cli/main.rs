@@ -40,6 +40,7 @@ mod space;
 mod standin;
 mod terminal;
 mod upgrade;
+mod upgrade_check;
 mod upgrade_command;
 mod upgrade_platform;
 mod upgrade_review;
