@@ -1770,7 +1770,7 @@ _odoodb() {
             return 0
             ;;
         odoodb__subcmd__upgrade__subcmd__check)
-            opts="-t -c -p -U -y -q -v -h --target --contract --addons-path --write-stubs --work-dir --engine --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
+            opts="-t -c -p -U -y -q -v -h --target --contract --addons-path --write-stubs --work-dir --engine --upgrade-command --upgrade-probe --upgrade-probe-timeout --config --settings --host --port --user --sslmode --data-dir --yes --json --quiet --verbose --no-progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1802,6 +1802,18 @@ _odoodb() {
                     ;;
                 --engine)
                     COMPREPLY=($(compgen -W "platform command" -- "${cur}"))
+                    return 0
+                    ;;
+                --upgrade-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upgrade-probe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upgrade-probe-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -755,7 +755,7 @@ pub enum UpgradeCommand {
     #[command(after_help = UPGRADE_TEST_AFTER_HELP)]
     Test(Box<UpgradeTestArgs>),
     /// Upgrade production: closed to connections, backed up, upgraded, swapped in; the original
-    /// is kept as <db>_pre_<target>_<time>, and any failure puts it back as it was
+    /// is kept as <db>_pre_<target>_<YYYY-mm-dd_HH-MM-SS>, and any failure puts it back as it was
     #[command(after_help = UPGRADE_PRODUCTION_AFTER_HELP)]
     Production(Box<UpgradeProductionArgs>),
     /// Undo the last production upgrade: the kept original takes the name back (database and
@@ -776,7 +776,14 @@ database.enterprise_code; it is never printed. Community databases have none: th
 OpenUpgrade (OCA), run locally, not the platform.
 
 Installed modules that the target's addons path lacks make the upgrade fail (Odoo.sh's rule);
---write-stubs writes an installable empty module for each, to put on the target's addons path.";
+--write-stubs writes an installable empty module for each, to put on the target's addons path.
+Odoo's own modules that the upgrade merges, renames or removes on the way (15.0 to 19.0, from
+Odoo's upgrade scripts and OpenUpgrade's) are listed as \"merged into X\", \"renamed to Y\" or
+\"removed by Odoo in <version>\" instead: only a successor the addons path lacks blocks.
+
+With --engine command, --upgrade-command is looked up (its first word, as sh would: a path, else
+PATH) and must be an executable program; the check never runs it. --upgrade-probe runs a
+harmless command of yours instead (e.g. 'odoo-bin --version'), whose failure blocks.";
 
 const UPDATE_AFTER_HELP: &str = "\
 Steps: a typed confirmation stating the downtime, --stop-cmd, the database closed to new
@@ -808,8 +815,9 @@ const UPGRADE_PRODUCTION_AFTER_HELP: &str = "\
 Steps: preflight, the request (platform), a typed confirmation stating the downtime, --stop-cmd,
 the database closed to new connections and its sessions ended, a frozen copy of it, a full
 backup (tar.gz into --backup-dir) checked end to end, the upgrade of the copy, --post-command,
-then the swap: the original becomes <db>_pre_<target>_<YYYYmmdd_HHMMSS> (database and
-filestore), the upgraded copy becomes <db> with the same identity, connections are allowed
+then the swap: the original becomes <db>_pre_<target>_<YYYY-mm-dd_HH-MM-SS> (database and
+filestore; e.g. prod_pre_18.0_2026-12-02_12-46-04, local time; a saas~18.3 target is written
+saas-18.3), the upgraded copy becomes <db> with the same identity, connections are allowed
 again, --start-cmd. Any failure, Ctrl-C or SIGTERM before the swap puts everything back as it
 was (connections allowed, --start-cmd run); after kill -9 the next odoodb run does.";
 
@@ -1087,6 +1095,27 @@ pub struct UpgradeCheckArgs {
     /// Who will upgrade: the platform needs a contract, ssh and rsync; a local command does not
     #[arg(long, value_enum, default_value_t = UpgradeEngine::Platform)]
     pub engine: UpgradeEngine,
+
+    /// With --engine command: the program that will upgrade, as `upgrade test` takes it; its
+    /// program (the first word) must be found and executable. The check never runs it
+    #[arg(long, value_name = "COMMAND")]
+    pub upgrade_command: Option<String>,
+
+    /// A harmless command showing that the upgrade program works, e.g. 'odoo-bin --version':
+    /// run by `sh -c` with ODOODB_TARGET set and no database connection; failing, or not done
+    /// within --upgrade-probe-timeout, blocks
+    #[arg(long, value_name = "COMMAND", requires = "upgrade_command")]
+    pub upgrade_probe: Option<String>,
+
+    /// Seconds the probe may take before it is stopped
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60,
+        requires = "upgrade_probe",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub upgrade_probe_timeout: u64,
 }
 
 /// Which stored request: needed only when a database has both.

@@ -667,7 +667,14 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "odoodb upgrade check prod -t 18.0 --addons-path /opt/odoo18/addons,/opt/custom18 \
                  --write-stubs /opt/stubs18",
                 "Also the installed modules missing from 18.0's code, with an empty installable \
-                 module written for each into /opt/stubs18.",
+                 module written for each into /opt/stubs18 (Odoo's own merged, renamed or removed \
+                 modules are listed as such, without stubs).",
+            ),
+            (
+                "odoodb upgrade check community -t 18.0 --engine command --upgrade-command \
+                 '/opt/openupgrade/upgrade.sh' --upgrade-probe '/opt/odoo18/odoo-bin --version'",
+                "For a local upgrade: no contract nor ssh needed; the upgrade program must be \
+                 there and executable, and the probe must answer (the upgrade itself is not run).",
             ),
         ],
     ),
@@ -699,7 +706,8 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "odoodb upgrade production prod --target 18.0 --stop-cmd 'systemctl stop odoo' \
                  --start-cmd 'systemctl start odoo'",
                 "Stop Odoo, close prod, back it up, upgrade it, swap it in, keep the original \
-                 as prod_pre_18.0_<time>, start Odoo again; any failure puts prod back.",
+                 as prod_pre_18.0_<YYYY-mm-dd_HH-MM-SS>, start Odoo again; any failure puts prod \
+                 back.",
             ),
             (
                 "odoodb --yes upgrade production prod -t 18.0 --backup-dir /srv/backups \

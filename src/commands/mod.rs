@@ -44,7 +44,8 @@ pub fn cancellation(command: &Command) -> Cancellation {
         | Command::Completions(_)
         | Command::Man(_)
         // upgrade check only reads (its stubs are written without an await in between, each
-        // whole or absent); status and log only ask the platform.
+        // whole or absent; its probe's process group is killed when dropped); status and log
+        // only ask the platform.
         | Command::Upgrade(UpgradeArgs {
             command: UpgradeCommand::Check(_) | UpgradeCommand::Status(_) | UpgradeCommand::Log(_),
         }) => Cancellation::Drop,

@@ -12,10 +12,10 @@ use crate::confirm;
 use crate::context::Context;
 use crate::odoo;
 use crate::pg::admin;
-use crate::upgrade::local::require_program;
-use crate::upgrade::{prepare, production};
+use crate::upgrade::program::require_program;
 use crate::upgrade::target::current_series;
 use crate::upgrade::{Resolved, default_jobs};
+use crate::upgrade::{prepare, production};
 
 #[derive(Debug, Serialize)]
 struct Report {

@@ -2,13 +2,16 @@
 //! `production` run first. Reads only (besides the stubs it is asked to write).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use crate::context::Context;
 use crate::odoo;
+use crate::upgrade::modules::{self, ModuleChange};
 use crate::upgrade::preflight::{self, Item, Level};
+use crate::upgrade::program;
 use crate::upgrade::target::{LATEST_MAJOR, SUPPORTED_MAJORS, Series};
 
 #[derive(Serialize)]
@@ -22,7 +25,12 @@ pub struct Report {
     /// value.
     contract_source: Option<&'static str>,
     checks: Vec<Item>,
+    /// The installed modules the target's code lacks, that nothing explains (stubs are for
+    /// them).
     missing_modules: Option<Vec<String>>,
+    /// The installed modules the target's code lacks because Odoo's upgrade merges, renames or
+    /// removes them.
+    module_changes: Vec<ModuleChange>,
     stubs_written: Vec<PathBuf>,
     pub blockers: usize,
 }
@@ -37,6 +45,10 @@ pub struct Inputs<'a> {
     pub work_dir: PathBuf,
     /// The platform engine needs a contract, ssh and rsync; a local command does not.
     pub platform: bool,
+    /// The local upgrade program (`--upgrade-command`), looked up, never run.
+    pub upgrade_command: Option<&'a str>,
+    /// A harmless command that shows the upgrade program works, and how long it may take.
+    pub probe: Option<(&'a str, Duration)>,
 }
 
 pub fn print(ctx: &Context, report: &Report) -> Result<()> {
@@ -84,6 +96,7 @@ pub async fn assess(ctx: &Context, inputs: &Inputs<'_>) -> Result<Report> {
     let tools = preflight::tools(ctx.config.pg_path.as_deref(), server_major).await;
     checks
         .extend(tools.into_iter().filter(|item| inputs.platform || item.check.starts_with("pg_")));
+    checks.extend(upgrade_program(ctx, inputs).await?);
 
     // Disk: the dump and the download in the work directory, the restore beside the data.
     let row = admin
@@ -99,8 +112,15 @@ pub async fn assess(ctx: &Context, inputs: &Inputs<'_>) -> Result<Report> {
     ));
 
     // Modules the target's code lacks.
-    let (item, missing_modules, stubs_written) = modules(&client, inputs).await?;
-    checks.push(item);
+    let current_series = current.as_deref().and_then(Series::parse);
+    let request = modules::Request {
+        addons_path: inputs.addons_path,
+        write_stubs: inputs.write_stubs,
+        current: current_series.as_ref(),
+        target,
+    };
+    let modules = modules::check(&client, &request).await?;
+    checks.extend(modules.items);
 
     let blockers = checks.iter().filter(|item| item.level == Level::Blocker).count();
     Ok(Report {
@@ -111,8 +131,9 @@ pub async fn assess(ctx: &Context, inputs: &Inputs<'_>) -> Result<Report> {
         database_bytes,
         contract_source,
         checks,
-        missing_modules,
-        stubs_written,
+        missing_modules: modules.missing,
+        module_changes: modules.changes,
+        stubs_written: modules.stubs_written,
         blockers,
     })
 }
@@ -143,56 +164,26 @@ async fn contract_source(
     })
 }
 
-/// The installed modules missing from the target's addons path (Odoo.sh's rule: they make the
-/// update fail), with stubs written for them when asked.
-async fn modules(
-    client: &crate::pg::Client,
-    inputs: &Inputs<'_>,
-) -> Result<(Item, Option<Vec<String>>, Vec<PathBuf>)> {
-    if inputs.addons_path.is_empty() {
-        let item = Item::new(
-            "modules",
-            Level::Warning,
-            "not checked: pass --addons-path with the target version's addons folders",
-        );
-        return Ok((item, None, Vec::new()));
-    }
-    let installed: Vec<String> =
-        odoo::installed_modules(client).await?.into_iter().map(|m| m.name).collect();
-    let missing = preflight::missing_modules(&installed, inputs.addons_path);
-    let mut stubs_written = Vec::new();
-    let item = if missing.is_empty() {
-        Item::new(
-            "modules",
-            Level::Ok,
-            format!("all {} installed modules are on the addons path", installed.len()),
-        )
-    } else if let Some(dir) = inputs.write_stubs {
-        stubs_written = preflight::write_stubs(dir, &missing, &inputs.target.to_string())?;
-        Item::new(
-            "modules",
-            Level::Warning,
-            format!(
-                "{} installed modules are missing from the addons path ({}); stubs are in {}: \
-                 add it to the target's addons path",
-                missing.len(),
-                missing.join(", "),
-                dir.display()
-            ),
-        )
-    } else {
-        Item::new(
-            "modules",
-            Level::Blocker,
-            format!(
-                "{} installed modules are missing from the addons path, which makes the update \
-                 fail: {} (--write-stubs DIR writes empty modules for them)",
-                missing.len(),
-                missing.join(", ")
-            ),
-        )
+/// The local upgrade program: its program found, and the user's probe answering. A check for
+/// the platform has none.
+async fn upgrade_program(ctx: &Context, inputs: &Inputs<'_>) -> Result<Vec<Item>> {
+    let Some(command) = inputs.upgrade_command else {
+        return Ok(if inputs.platform {
+            Vec::new()
+        } else {
+            vec![Item::new(
+                "upgrade command",
+                Level::Warning,
+                "not checked: pass --upgrade-command with the program that will upgrade",
+            )]
+        });
     };
-    Ok((item, Some(missing), stubs_written))
+    let mut items = vec![program::check(command)];
+    if let Some((probe, limit)) = inputs.probe {
+        let target = inputs.target.to_string();
+        items.push(program::probe(probe, limit, &target, &ctx.cancel).await?);
+    }
+    Ok(items)
 }
 
 /// The database's series (from module base) and the target, each checked.

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::run::Resolved;
 use crate::context::Context;
-use crate::error::{Failure, usage_error};
+use crate::error::Failure;
 use crate::odoo;
 use crate::pg::tools::Tool;
 use crate::upgrade::target::Series;
@@ -38,20 +38,29 @@ pub(crate) fn hops(current: &Series, target: &Series) -> Vec<Hop> {
     hops
 }
 
-/// Runs the upgrade command once per hop against `db`; after each, base must be at the hop's
-/// version (a program that exits 0 without upgrading is a failure too).
-pub(crate) async fn run_hops(ctx: &Context, run: &Resolved, db: &str, hops: &[Hop]) -> Result<()> {
+/// Runs the upgrade command once per hop against `db`, a copy of the database whose filestore
+/// folder is `original`; after each, base must be at the hop's version (a program that exits 0
+/// without upgrading is a failure too).
+pub(crate) async fn run_hops(
+    ctx: &Context,
+    run: &Resolved,
+    db: &str,
+    original: &Path,
+    hops: &[Hop],
+) -> Result<()> {
     for index in 0..hops.len() {
-        run_hop(ctx, run, db, hops, index).await?;
+        run_hop(ctx, run, db, original, hops, index).await?;
     }
     Ok(())
 }
 
-/// Runs hop `index` of `hops` against `db`.
+/// Runs hop `index` of `hops` against `db` (a copy of the database whose filestore folder is
+/// `original`).
 pub(crate) async fn run_hop(
     ctx: &Context,
     run: &Resolved,
     db: &str,
+    original: &Path,
     hops: &[Hop],
     index: usize,
 ) -> Result<()> {
@@ -71,6 +80,7 @@ pub(crate) async fn run_hop(
         error.context(format!("the upgrade stopped at {label}{done}"))
     };
     result.map_err(stopped)?;
+    super::result::adopt_added(ctx, original, &ctx.filestore(db)).map_err(stopped)?;
     let client = ctx.connect(db).await?;
     let now = odoo::base_version(&client).await?;
     let series = now.as_deref().and_then(odoo::version::series);
@@ -88,15 +98,22 @@ pub(crate) async fn run_hop(
     Ok(())
 }
 
-/// Runs a module update (`odoodb update`) once against `db`; base must still be on `series`
+/// Runs a module update (`odoodb update`) once against `db` (a copy of the database whose
+/// filestore folder is `original`); base must still be on `series`
 /// after it (an update never changes the version).
-pub(crate) async fn run_update(ctx: &Context, run: &Resolved, db: &str) -> Result<()> {
+pub(crate) async fn run_update(
+    ctx: &Context,
+    run: &Resolved,
+    db: &str,
+    original: &Path,
+) -> Result<()> {
     let command = run.command.as_deref().unwrap_or_default();
     let series = run.target.to_string();
     ctx.printer.status(&format!("Updating the copy: {command}"));
     run_shell(ctx, command, db, &[("ODOODB_SERIES", series.as_str())])
         .await
         .context("the update program failed")?;
+    super::result::adopt_added(ctx, original, &ctx.filestore(db))?;
     let client = ctx.connect(db).await?;
     let now = odoo::base_version(&client).await?;
     if now.as_deref().and_then(odoo::version::series).as_deref() != Some(series.as_str()) {
@@ -200,60 +217,4 @@ async fn run_shell_until(
         return Err(Failure::failed(format!("`{command}` failed ({status})")).into());
     }
     Ok(())
-}
-
-/// The upgrade command must name a program that is there: found after a long dump and
-/// restore, a typo would cost the user their time.
-pub(crate) fn require_program(command: &str) -> Result<()> {
-    let Some(program) = command.split_whitespace().next() else {
-        return Err(usage_error(
-            "--upgrade-command is empty",
-            "give the program that upgrades the copy, e.g. --upgrade-command './upgrade.sh'",
-        ));
-    };
-    // A shell word with quotes, variables or operators is the shell's to read.
-    if program.contains(['\'', '"', '$', '`', '=', '(', ';', '&', '|', '<', '>']) {
-        return Ok(());
-    }
-    let found = if program.contains('/') {
-        Path::new(program).is_file()
-    } else {
-        is_shell_builtin(program)
-            || std::env::var_os("PATH").is_some_and(|path| {
-                std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
-            })
-    };
-    if found {
-        Ok(())
-    } else {
-        Err(usage_error(
-            format!("the upgrade command's program {program:?} was not found"),
-            "give its path, or check PATH",
-        ))
-    }
-}
-
-fn is_shell_builtin(word: &str) -> bool {
-    matches!(
-        word,
-        "true"
-            | "false"
-            | "exit"
-            | "cd"
-            | "test"
-            | "["
-            | "echo"
-            | "printf"
-            | "set"
-            | "export"
-            | "exec"
-            | "."
-            | ":"
-            | "if"
-            | "for"
-            | "while"
-            | "case"
-            | "{"
-            | "!"
-    )
 }

@@ -334,9 +334,10 @@ impl Steps<'_> {
             // The program upgrades a database whose files are there, as Odoo's own would.
             engine::build_filestore(ctx, &ctx.filestore(db), install, None).await?;
             if self.job.update {
-                engine::run_update(ctx, self.job.run, &building).await?;
+                engine::run_update(ctx, self.job.run, &building, &ctx.filestore(db)).await?;
             } else {
-                engine::run_hops(ctx, self.job.run, &building, self.job.hops).await?;
+                engine::run_hops(ctx, self.job.run, &building, &ctx.filestore(db), self.job.hops)
+                    .await?;
             }
             None
         };
@@ -366,6 +367,7 @@ impl Steps<'_> {
             engine::run_shell(ctx, command, &building, &[("ODOODB_TARGET", &target)])
                 .await
                 .context("--post-command failed")?;
+            engine::adopt_added(ctx, &ctx.filestore(db), &install.building_folder())?;
         }
         crate::fault::point("upgrade:before-swap", &ctx.cancel).await?;
         ctx.check_interrupt()?;

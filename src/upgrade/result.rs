@@ -1,6 +1,7 @@
 //! The upgraded database put together under the install's temporary names: created as Odoo
 //! does, restored, granted, and given its filestore.
 
+use std::os::unix::fs::MetadataExt as _;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -81,6 +82,48 @@ pub(crate) async fn build_filestore(
     }
     let usage = filestore::measure(&folder)?;
     Ok(filestore::CopyStats { files: usage.files, bytes: usage.bytes })
+}
+
+/// Gives what a program added to the copy's filestore `folder` (anything the original's folder
+/// lacks) the owner and modes of the filestore root, as restore gives its files: the program
+/// ran as us, often root, and Odoo's service user must be able to write beside those files.
+/// What came from the original keeps its owner (a hard link is the original's own file), and
+/// links are never followed nor given away. Only root can give files away.
+pub(crate) fn adopt_added(ctx: &Context, original: &Path, folder: &Path) -> Result<()> {
+    if !nix::unistd::geteuid().is_root() || !folder.is_dir() {
+        return Ok(());
+    }
+    let owner = filestore::owner_like_root(&ctx.filestore_root())?;
+    let mut adopted = 0_u64;
+    for entry in walkdir::WalkDir::new(folder).min_depth(1) {
+        let entry = entry.with_context(|| format!("cannot read {}", folder.display()))?;
+        let kind = entry.file_type();
+        if !kind.is_dir() && !kind.is_file() {
+            continue;
+        }
+        let meta =
+            entry.metadata().with_context(|| format!("cannot stat {}", entry.path().display()))?;
+        if (meta.uid(), meta.gid()) == (owner.uid, owner.gid) {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(folder).unwrap_or(entry.path());
+        if original.join(relative).symlink_metadata().is_ok() {
+            continue;
+        }
+        if kind.is_dir() {
+            owner.apply(entry.path())
+        } else {
+            owner.for_files().apply(entry.path())
+        }?;
+        adopted += 1;
+    }
+    if adopted > 0 {
+        ctx.printer.verbose(
+            1,
+            &format!("filestore: {adopted} entries the program added given to uid {}", owner.uid),
+        );
+    }
+    Ok(())
 }
 
 /// Gives a downloaded tree the filestore's owner and modes, refusing anything but folders and

@@ -87,6 +87,8 @@ pub async fn preflight(ctx: &Context, db: &str, run: &Resolved) -> Result<()> {
         write_stubs: None,
         work_dir: run.work_dir.clone(),
         platform: run.uses_platform(),
+        upgrade_command: run.command.as_deref(),
+        probe: None,
     };
     let report = assess::assess(ctx, &inputs).await?;
     if report.blockers > 0 {
@@ -99,14 +101,43 @@ pub async fn preflight(ctx: &Context, db: &str, run: &Resolved) -> Result<()> {
             report.blockers,
             if ctx.printer.is_json() { "" } else { " (above)" }
         ))
-        .hint(format!(
-            "`odoodb upgrade check {db} --target {}{}` shows them",
-            run.target,
-            if run.uses_platform() { "" } else { " --engine command" }
-        ))
+        .hint(format!("`{}` shows them", check_command(db, run)))
         .into());
     }
     Ok(())
+}
+
+/// The `upgrade check` that shows what this run's preflight found: with its engine, addons path
+/// and upgrade command (without them it would check something else). Never the contract.
+fn check_command(db: &str, run: &Resolved) -> String {
+    let mut words = vec![
+        "odoodb".to_string(),
+        "upgrade".into(),
+        "check".into(),
+        shell_word(db),
+        "--target".into(),
+        shell_word(&run.target.to_string()),
+    ];
+    if !run.uses_platform() {
+        words.extend(["--engine".into(), "command".into()]);
+    }
+    if !run.addons_path.is_empty() {
+        let dirs: Vec<String> =
+            run.addons_path.iter().map(|dir| dir.to_string_lossy().into_owned()).collect();
+        words.extend(["--addons-path".into(), shell_word(&dirs.join(","))]);
+    }
+    if let Some(command) = run.command.as_deref().filter(|_| !run.uses_platform()) {
+        words.extend(["--upgrade-command".into(), shell_word(command)]);
+    }
+    crate::output::terminal_safe(&words.join(" "))
+}
+
+/// `word` as one shell word: as is when plain, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && !word.starts_with('~')
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || "_-./,:=@%+~".contains(c));
+    if plain { word.to_string() } else { format!("'{}'", word.replace('\'', "'\\''")) }
 }
 
 /// The contract: flag, settings, then the database's own code. Never printed.
@@ -128,5 +159,21 @@ pub async fn contract(
         _ => Err(Failure::failed("no contract: the platform upgrades Enterprise databases only")
             .hint("pass --contract, or use --engine command (OpenUpgrade) for a community database")
             .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_survive_the_shell() {
+        assert_eq!(shell_word("saas~18.3"), "saas~18.3");
+        assert_eq!(
+            shell_word("/opt/odoo 18/addons,/opt/custom"),
+            "'/opt/odoo 18/addons,/opt/custom'"
+        );
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
     }
 }

@@ -220,7 +220,9 @@ async fn hops_keeping_the_last_good(
                 snapshot = Some((keep, name));
             }
         }
-        if let Err(error) = engine::run_hop(ctx, run, building, hops, index).await {
+        if let Err(error) =
+            engine::run_hop(ctx, run, building, &ctx.filestore(job.db), hops, index).await
+        {
             let Some((keep, name)) = snapshot else { return Err(error) };
             if ctx.cancel.is_set() {
                 keep.abandon().await?;

@@ -41,6 +41,7 @@ mod standin;
 mod terminal;
 mod update;
 mod upgrade;
+mod upgrade_check;
 mod upgrade_command;
 mod upgrade_platform;
 mod upgrade_review;

@@ -215,9 +215,7 @@ fn a_restore_with_pseudonymize_leaves_no_persons_file_in_the_new_filestore() {
     let present: BTreeSet<String> = files_under(&folder).into_iter().collect();
     assert!(present.iter().all(|f| used.contains(f)), "only the files still used");
     assert!(used.iter().all(|f| present.contains(f)), "every file still used is there");
-    assert_eq!(
-        target.scalar_i64("SELECT count(*) FROM res_partner WHERE email LIKE '%@example.invalid'")
-            > 0,
-        true
-    );
+    let pseudonyms =
+        target.scalar_i64("SELECT count(*) FROM res_partner WHERE email LIKE '%@example.invalid'");
+    assert!(pseudonyms > 0, "the people are pseudonymized too");
 }

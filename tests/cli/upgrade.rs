@@ -319,14 +319,30 @@ fn fake_rsync(env: &TestEnv) -> String {
     format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
 }
 
-/// An addons path holding only some of the installed modules, as a target's code that lacks
-/// custom ones.
+/// What Odoo's upgrade to 18.0 does to the fixture's modules that 18.0's code lacks (the
+/// fixture is a plain 17.0 Community database: sales, purchase, stock, website shop).
+const CHANGED_IN_18: [(&str, &str, Option<&str>); 6] = [
+    ("account_payment_term", "merged", Some("account")),
+    ("sale_product_configurator", "merged", Some("sale")),
+    ("spreadsheet_dashboard_purchase", "removed", None),
+    ("spreadsheet_dashboard_purchase_stock", "removed", None),
+    ("website_sale_picking", "renamed", Some("website_sale_collect")),
+    ("website_sale_product_configurator", "merged", Some("website_sale")),
+];
+
+/// An addons path shaped like 18.0's code plus only some of the custom ones: the installed
+/// modules but those Odoo's upgrade changes (with their successors) and every fourth one.
 fn partial_addons(env: &TestEnv, installed: &[String]) -> (PathBuf, Vec<String>) {
     let addons = env.root.join("addons18");
+    let changed = |module: &str| CHANGED_IN_18.iter().any(|(name, _, _)| *name == module);
     let mut missing = Vec::new();
-    for (index, module) in installed.iter().enumerate() {
-        if index % 4 == 1 {
-            missing.push(module.clone());
+    let successors = CHANGED_IN_18.iter().filter_map(|(_, _, into)| *into);
+    for (index, module) in installed.iter().map(String::as_str).chain(successors).enumerate() {
+        if changed(module) {
+            continue;
+        }
+        if index % 4 == 1 && index < installed.len() {
+            missing.push(module.to_string());
             continue;
         }
         let dir = addons.join(module);
@@ -381,6 +397,14 @@ fn check_on_real_odoo17_finds_missing_modules_and_writes_stubs() {
     assert_eq!(doc["current_version"], "17.0");
     assert_eq!(doc["contract_source"], "--contract");
     assert_eq!(doc["missing_modules"], serde_json::json!(missing));
+    // Odoo's own changes are not missing modules.
+    let changes: Vec<(&str, &str, Option<&str>)> = doc["module_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["module"].as_str().unwrap(), c["change"].as_str().unwrap(), c["into"].as_str()))
+        .collect();
+    assert_eq!(changes, CHANGED_IN_18);
     let blockers: Vec<&str> = doc["checks"]
         .as_array()
         .unwrap()

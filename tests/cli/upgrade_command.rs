@@ -451,6 +451,63 @@ fn the_program_works_on_a_copy_with_its_files_and_may_add_some() {
     }
 }
 
+/// Run as root, odoodb runs the program as root: what it writes into the copy's filestore must
+/// still be Odoo's service user's (the filestore root's owner), or Odoo cannot write beside it.
+#[test]
+fn what_the_program_adds_belongs_to_the_filestore_roots_owner() {
+    use std::os::unix::fs::MetadataExt as _;
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIPPED: only root gives files away");
+        return;
+    }
+    let env = TestEnv::new();
+    std::os::unix::fs::chown(env.data_dir.join("filestore"), Some(1234), Some(1234)).unwrap();
+    let owner = |path: &Path| {
+        let meta = std::fs::symlink_metadata(path).unwrap();
+        (meta.uid(), meta.gid())
+    };
+    let add = |name: &str| {
+        format!("mkdir -p \"$ODOODB_FILESTORE/zz\" && printf x > \"$ODOODB_FILESTORE/zz/{name}\"")
+    };
+    for aim in ["test", "production"] {
+        let db = fixtures::modern(&env, "upp_owner");
+        let copy = PgTestDb::reserve("upp_owner_copy");
+        let originals = files_under(&env.filestore(&db.name));
+        let command = format!("{} && {UPGRADER}", add("by-the-upgrade"));
+        let output = if aim == "test" {
+            env.cmd()
+                .args(["upgrade", "test", &db.name, "-t", "18.0", "--engine", "command"])
+                .args(["--upgrade-command", &command, "--name", &copy.name])
+                .output()
+                .unwrap()
+        } else {
+            production(&env, &db.name, &command, &["--post-command", &add("by-the-post-command")])
+        };
+        assert!(output.status.success(), "{aim}: {}", text(&output.stderr));
+        let (upgraded, original) = if aim == "test" {
+            (copy.name.clone(), db.name.clone())
+        } else {
+            (db.name.clone(), databases_like(&format!("{}_pre_", db.name))[0].clone())
+        };
+        let folder = env.filestore(&upgraded);
+        let mut added = vec!["zz", "zz/by-the-upgrade"];
+        if aim == "production" {
+            added.push("zz/by-the-post-command");
+        }
+        for path in added {
+            assert_eq!(owner(&folder.join(path)), (1234, 1234), "{aim}: {path}");
+        }
+        for file in &originals {
+            // The copy's files are the original's (hard links): theirs stays theirs.
+            assert_eq!(owner(&folder.join(file)), (0, 0), "{aim}: {file}");
+            assert_eq!(owner(&env.filestore(&original).join(file)), (0, 0), "{aim}: {file}");
+        }
+        if aim == "production" {
+            crate::support::drop_database(&original);
+        }
+    }
+}
+
 #[test]
 fn a_start_command_that_fails_after_a_good_upgrade_says_both() {
     let env = TestEnv::new();

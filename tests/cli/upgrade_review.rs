@@ -117,7 +117,7 @@ fn a_kept_name_whose_folder_exists_is_refused_before_anything_changes() {
     let now = chrono::Local::now();
     for second in 0..120 {
         let at = now + chrono::Duration::seconds(second);
-        let name = format!("{}_pre_18.0_{}", db.name, at.format("%Y%m%d_%H%M%S"));
+        let name = format!("{}_pre_18.0_{}", db.name, at.format("%Y-%m-%d_%H-%M-%S"));
         let folder = env.filestore(&name).join("zz");
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join("stranger"), b"not the original's").unwrap();

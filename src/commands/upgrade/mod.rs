@@ -19,8 +19,8 @@ use crate::cli::{
 };
 use crate::context::Context;
 use crate::error::{Failure, usage_error};
-use crate::upgrade::local::require_program;
 use crate::upgrade::platform::{self, Aim, Options, Platform};
+use crate::upgrade::program::require_program;
 use crate::upgrade::state::{self, RequestState};
 use crate::upgrade::target::parse_target;
 use crate::upgrade::{Engine, Resolved};
