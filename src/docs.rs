@@ -720,13 +720,21 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "update",
-        &[(
-            "odoodb update prod --command 'odoo-bin -c /etc/odoo.conf -d \"$ODOODB_DB\" -u all \
+        &[
+            (
+                "odoodb update prod --command 'odoo-bin -c /etc/odoo.conf -d \"$ODOODB_DB\" -u all \
                  --stop-after-init' --stop-cmd 'systemctl stop odoo' --start-cmd 'systemctl start odoo'",
-            "After a code deploy: stop Odoo, close prod, back it up, update every module on a \
+                "After a code deploy: stop Odoo, close prod, back it up, update every module on a \
                  copy, check it, swap it in (the original kept closed as prod_pre_update_<time>), \
                  start Odoo; `odoodb upgrade rollback prod` undoes it.",
-        )],
+            ),
+            (
+                "odoodb --yes update prod --backup-dir /srv/backups --command './deploy/update.sh' \
+             --json",
+                "From a deploy script: the backup into /srv/backups, the site's own update program, \
+             a JSON report naming the kept original and the backup.",
+            ),
+        ],
     ),
     (
         "upgrade rollback",
