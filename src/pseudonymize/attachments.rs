@@ -177,6 +177,44 @@ pub async fn settle(client: &impl GenericClient, folder: &Path) -> Result<u64> {
     if !exists {
         return Ok(0);
     }
+    // Nothing but folders of this filestore: a link could lead to another database's files.
+    let real_folder = folder.symlink_metadata().map_or(true, |m| m.is_dir());
+    if !real_folder {
+        anyhow::bail!(
+            "{} is not a folder (a link?): the files of people's attachments were not removed from it",
+            folder.display()
+        );
+    }
+    // Odoo's own collection of files holds this lock: an upload of the same content in
+    // between would otherwise point at a file about to go.
+    client
+        .batch_execute("BEGIN; LOCK TABLE ir_attachment IN SHARE MODE")
+        .await
+        .context("cannot lock the attachments")?;
+    let unlinked = unlink_journaled(client, folder).await;
+    let ended = match &unlinked {
+        // Durable before the journal goes: after a power cut, no file comes back unlisted.
+        Ok(_) => sync(folder).and(Ok(format!("DROP TABLE {JOURNAL}; COMMIT"))),
+        Err(_) => Ok("ROLLBACK".to_string()),
+    };
+    let sql = match ended {
+        Ok(sql) => sql,
+        Err(error) => {
+            let _ = client.batch_execute("ROLLBACK").await;
+            return Err(error);
+        }
+    };
+    client.batch_execute(&sql).await.context("cannot end the journal of removed files")?;
+    unlinked
+}
+
+fn sync(folder: &Path) -> Result<()> {
+    let Ok(dir) = std::fs::File::open(folder) else { return Ok(()) };
+    nix::unistd::syncfs(&dir).with_context(|| format!("cannot sync {}", folder.display()))
+}
+
+/// Unlinks the journaled files no attachment uses, within the caller's transaction.
+async fn unlink_journaled(client: &impl GenericClient, folder: &Path) -> Result<u64> {
     let sql = format!(
         "SELECT j.store_fname FROM {JOURNAL} j \
           WHERE NOT EXISTS (SELECT 1 FROM ir_attachment a WHERE a.store_fname = j.store_fname)"
@@ -194,7 +232,16 @@ pub async fn settle(client: &impl GenericClient, folder: &Path) -> Result<u64> {
         if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
             continue;
         }
-        match std::fs::remove_file(folder.join(relative)) {
+        let path = folder.join(relative);
+        // Nor is a file behind a linked subfolder.
+        let linked = path
+            .parent()
+            .and_then(|parent| parent.symlink_metadata().ok())
+            .is_some_and(|meta| meta.file_type().is_symlink());
+        if linked {
+            continue;
+        }
+        match std::fs::remove_file(&path) {
             Ok(()) => removed += 1,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
             Err(error) => {
@@ -203,10 +250,6 @@ pub async fn settle(client: &impl GenericClient, folder: &Path) -> Result<u64> {
             }
         }
     }
-    client
-        .batch_execute(&format!("DROP TABLE {JOURNAL}"))
-        .await
-        .context("cannot end the journal of removed files")?;
     Ok(removed)
 }
 

@@ -79,7 +79,8 @@ pub fn site_attachments_sql() -> String {
     // partners (their logos) are the site's, as their names are.
     format!(
         "res_model IS NULL OR ((res_model IN ({models}) OR {}) AND res_model <> 'website.visitor') \
-         OR (res_model = 'res.partner' AND res_id IN (SELECT partner_id FROM res_company))",
+         OR (res_model = 'res.partner' \
+         AND coalesce(res_id IN (SELECT partner_id FROM res_company), false))",
         prefixes.join(" OR ")
     )
 }

@@ -344,6 +344,13 @@ async fn finish(site: &Site<'_>, change: &Change, run: super::RunId) -> Result<(
                 .await
                 .with_context(|| format!("cannot give the previous database the name {kept}"))?;
         }
+        // Production's twin runs nothing: closed, and marked for `upgrade rollback`, before
+        // anything else can stop this (a marked twin is listed, an unmarked closed one not).
+        fault::step("install:close-kept")?;
+        if site.db_exists(kept).await? {
+            let twin = super::kept::Twin::Original { of: n.target.to_string() };
+            super::kept::close(site.admin, kept, &twin).await?;
+        }
         fault::step("install:keep-previous-folder")?;
         let (from, to) = (site.folder(n.previous), site.folder(kept));
         if present(&from) {
@@ -356,12 +363,6 @@ async fn finish(site: &Site<'_>, change: &Change, run: super::RunId) -> Result<(
                 );
             }
             move_folder(&from, &to)?;
-        }
-        // Production's twin runs nothing: closed, and marked for `upgrade rollback`.
-        fault::step("install:close-kept")?;
-        if site.db_exists(kept).await? {
-            let twin = super::kept::Twin::Original { of: n.target.to_string() };
-            super::kept::close(site.admin, kept, &twin).await?;
         }
         return reopen(site, change).await;
     }

@@ -46,13 +46,6 @@ pub async fn begin<'s, 'a>(
     aside: &str,
     drop_aside: bool,
 ) -> Result<PuttingBack<'s, 'a>> {
-    // An original kept without files gets an empty folder: the steps read "its folder has
-    // moved" from its absence.
-    let folder = site.folder(original);
-    if !present(&folder) {
-        std::fs::create_dir(&folder)
-            .with_context(|| format!("cannot create the empty folder {}", folder.display()))?;
-    }
     let run = Run::begin(site, command, Phase::Build, |_| Change::PutBack {
         target: target.to_string(),
         original: original.to_string(),
@@ -61,7 +54,43 @@ pub async fn begin<'s, 'a>(
         service: None,
     })
     .await?;
+    // Checked again now that the names are this run's: since the plan, another run may have
+    // put the original back, or someone may have deleted or renamed it.
+    if let Err(error) = require_in_place(site, target, original, aside).await {
+        run.end().await?;
+        return Err(error);
+    }
     Ok(PuttingBack { run })
+}
+
+/// The target and the original are there, the aside name is free, and the original has its
+/// folder where the target has one (a database renamed by hand leaves its folder behind: put
+/// back without it, production would come back without its files).
+async fn require_in_place(
+    site: &Site<'_>,
+    target: &str,
+    original: &str,
+    aside: &str,
+) -> Result<()> {
+    let refuse = |message: String| -> Result<()> {
+        Err(crate::error::Failure::failed(message).unchanged().into())
+    };
+    for db in [target, original] {
+        if !site.db_exists(db).await? {
+            return refuse(format!("{db} is gone since the plan was made; nothing was changed"));
+        }
+    }
+    if site.db_exists(aside).await? || present(&site.folder(aside)) {
+        return refuse(format!("{aside} was taken since the plan was made; nothing was changed"));
+    }
+    let (original_dir, target_dir) = (site.folder(original), site.folder(target));
+    if !present(&original_dir) && present(&target_dir) {
+        return refuse(format!(
+            "the kept original {original} has no filestore folder ({}) while {target} has one: if the database was renamed by hand, give its folder the same name; nothing was changed",
+            original_dir.display()
+        ));
+    }
+    Ok(())
 }
 
 impl PuttingBack<'_, '_> {
@@ -89,12 +118,13 @@ impl PuttingBack<'_, '_> {
         self.run.end().await
     }
 
-    /// Closes the target and ends its sessions, then swaps; a failure half way puts every step
-    /// back. With `drop_aside`, the upgraded database goes once the original is in place.
-    pub async fn complete(mut self) -> Result<()> {
+    /// Closes the target and ends its sessions, then swaps; a failure before the original has
+    /// the name puts every step back. With `drop_aside`, the upgraded database goes once the
+    /// original is in place; when that fails, what is left is said (`Some`), not an error.
+    pub async fn complete(mut self) -> Result<Option<String>> {
         let site = self.run.site;
         let change = self.run.change().clone();
-        let Some(n) = names(&change) else { return self.run.end().await };
+        let Some(n) = names(&change) else { return self.run.end().await.map(|()| None) };
         site.admin
             .batch_execute(&admin::allow_connections_sql(n.target, false))
             .await
@@ -102,6 +132,13 @@ impl PuttingBack<'_, '_> {
         fault::step("put-back:closed")?;
         self.run.set_phase(Phase::Commit).await?;
         if let Err(error) = commit(site, &change).await {
+            if !site.db_exists(n.original).await? {
+                // The original has the name: only forward is safe, as recovery does.
+                return Err(error.context(format!(
+                    "{} is back as {}, but the last steps failed; the next odoodb run completes them",
+                    n.original, n.target
+                )));
+            }
             let undone = async {
                 roll_back(site, &change).await?;
                 self.run.journal.set_phase(Phase::Build)?;
@@ -111,7 +148,10 @@ impl PuttingBack<'_, '_> {
             return Err(match undone {
                 Ok(()) => {
                     self.run.end().await?;
-                    error.context(format!("putting {} back failed; every step was undone", n.original))
+                    error.context(format!(
+                        "putting {} back failed; every step was undone",
+                        n.original
+                    ))
                 }
                 Err(undo) => error.context(format!(
                     "putting {} back failed, and undoing it failed too ({}); the next odoodb run settles it",
@@ -121,8 +161,18 @@ impl PuttingBack<'_, '_> {
             });
         }
         self.run.set_phase(Phase::Finish).await?;
-        finish(site, &change).await?;
-        self.run.end().await
+        if let Err(error) = finish(site, &change).await {
+            // The rollback is done; what is left is removed by the next run (journaled).
+            return Ok(Some(format!(
+                "{} is back as {}, but the upgraded database {} could not be dropped ({}); the next odoodb run drops it",
+                n.original,
+                n.target,
+                n.aside,
+                crate::error::one_line(&error)
+            )));
+        }
+        self.run.end().await?;
+        Ok(None)
     }
 }
 
@@ -149,11 +199,11 @@ async fn commit(site: &Site<'_>, change: &Change) -> Result<()> {
     }
     fault::step("put-back:upgraded-folder-aside")?;
     // The target's folder is the upgraded one's while the original's is still in its place.
-    if present(&original_dir) && present(&target_dir) && !present(&aside_dir) {
+    if original_waiting && present(&original_dir) && present(&target_dir) && !present(&aside_dir) {
         move_folder(&target_dir, &aside_dir)?;
     }
     fault::step("put-back:original-folder-in-place")?;
-    if present(&original_dir) && !present(&target_dir) {
+    if original_waiting && present(&original_dir) && !present(&target_dir) {
         move_folder(&original_dir, &target_dir)?;
     }
     fault::step("put-back:original-in-place")?;
@@ -178,7 +228,8 @@ async fn roll_back(site: &Site<'_>, change: &Change) -> Result<()> {
     if !site.db_exists(n.original).await? && site.db_exists(n.target).await? {
         run_freeing(site.admin, n.target, &admin::rename_sql(n.target, n.original), true).await?;
     }
-    // The original's folder is always there until it moves (see `begin`).
+    // Where the target has a folder, the original has one until it moves
+    // (`require_in_place`): its absence means it moved.
     if !present(&original_dir) && present(&target_dir) {
         move_folder(&target_dir, &original_dir)?;
     }

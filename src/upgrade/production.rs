@@ -352,7 +352,6 @@ impl Steps<'_> {
             ))
             .into());
         }
-        require_settled_modules(ctx, &client, &pending_before).await?;
         crate::odoo::grant_like_odoo(&client).await?;
         drop(client);
 
@@ -369,6 +368,10 @@ impl Steps<'_> {
                 .context("--post-command failed")?;
             engine::adopt_added(ctx, &ctx.filestore(db), &install.building_folder())?;
         }
+        // Last, so that what --post-command did is checked too.
+        let client = ctx.connect(&building).await?;
+        require_settled_modules(ctx, &client, &pending_before).await?;
+        drop(client);
         crate::fault::point("upgrade:before-swap", &ctx.cancel).await?;
         ctx.check_interrupt()?;
         Ok(Upgraded { backup, hops: self.job.hops.to_vec() })

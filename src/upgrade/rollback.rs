@@ -46,7 +46,7 @@ pub async fn plan(
             "{db} has no kept original to go back to (none named {db}_pre_… or marked as its original)"
         ))
         .unchanged()
-        .hint("an upgrade production keeps one; restore a backup (odoodb restore) to go further back")
+        .hint("upgrade production and update keep one; to go further back, restore a backup (odoodb restore)")
         .into());
     };
     let series = match ctx.connect(db).await {
@@ -166,5 +166,8 @@ async fn swap(
         return Err(error);
     }
     ctx.printer.status(&format!("Putting {} back as {} …", plan.original, plan.database));
-    change.complete().await
+    if let Some(leftover) = change.complete().await? {
+        ctx.printer.warn(&leftover);
+    }
+    Ok(())
 }

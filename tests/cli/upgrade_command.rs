@@ -257,6 +257,7 @@ fn a_kill_at_each_step_of_production_is_settled_by_the_next_run() {
         "upgrade:before-swap",
         "install:new-folder-in-place",
         "install:keep-previous",
+        "install:close-kept",
         "install:keep-previous-folder",
     ] {
         let db = fixtures::modern(&env, "upp_kill");

@@ -138,3 +138,23 @@ fn a_kill_at_each_step_of_a_rollback_is_settled_by_the_next_run() {
         assert!(crate::support::leftovers(&env, &db.name).is_empty(), "{point}");
     }
 }
+
+#[test]
+fn a_kept_original_renamed_by_hand_without_its_folder_is_refused() {
+    let env = TestEnv::new();
+    let db = fixtures::modern(&env, "urb_hand");
+    let (_, upgrade) = upgraded(&env, &db);
+    let kept = databases_like(&format!("{}_pre_", db.name))[0].clone();
+    // Renamed by hand: the mark goes with the database, the folder stays behind.
+    let moved = format!("{}_by_hand", db.name);
+    crate::support::admin()
+        .batch_execute(&format!("ALTER DATABASE \"{kept}\" RENAME TO \"{moved}\""))
+        .unwrap();
+    let refused = rollback(&env, &db.name, &[]);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    assert!(text(&refused.stderr).contains("has no filestore folder"), "{}", text(&refused.stderr));
+    assert_eq!(snapshot(&env, &db.name), upgrade, "nothing changed");
+    assert!(allows_connections(&db.name));
+    assert!(env.filestore(&kept).is_dir(), "the original's files stay where they were");
+    crate::support::drop_database(&moved);
+}
