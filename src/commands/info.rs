@@ -52,6 +52,9 @@ struct FilestoreInfo {
 pub async fn run(ctx: &Context, args: &InfoArgs) -> Result<()> {
     odoo::name::validate_existing(&args.db)?;
     let admin_client = ctx.connect_admin().await?;
+    if let Some(twin) = crate::safe::kept::closed_twin(&admin_client, &args.db).await? {
+        return closed_twin(ctx, &admin_client, &args.db, &twin).await;
+    }
     let client = ctx.open_odoo(&admin_client, &args.db).await?;
     let Some(row) = admin::find_database(&admin_client, &args.db).await? else {
         return Err(Failure::failed(format!("database {:?} disappeared", args.db)).into());
@@ -113,6 +116,55 @@ pub async fn run(ctx: &Context, args: &InfoArgs) -> Result<()> {
         sessions,
     };
     ctx.printer.emit(&info, || human(ctx, &info))
+}
+
+/// What can be said of a twin of production closed to connections, without connecting: what
+/// it is, its size, its filestore.
+async fn closed_twin(
+    ctx: &Context,
+    admin_client: &crate::pg::Client,
+    db: &str,
+    twin: &crate::safe::kept::Twin,
+) -> Result<()> {
+    #[derive(Serialize)]
+    struct Twin {
+        name: String,
+        owner: String,
+        size_bytes: Option<i64>,
+        kept: String,
+        allows_connections: bool,
+        filestore: filestore::Usage,
+        filestore_path: String,
+    }
+    let row = admin::find_database(admin_client, db)
+        .await?
+        .with_context(|| format!("database {db:?} disappeared"))?;
+    let path = ctx.filestore(db);
+    let scan = path.clone();
+    let usage = tokio::task::spawn_blocking(move || filestore::measure(&scan)).await??;
+    let info = Twin {
+        name: row.name,
+        owner: row.owner,
+        size_bytes: row.size_bytes,
+        kept: twin.describe(),
+        allows_connections: false,
+        filestore: usage,
+        filestore_path: path.display().to_string(),
+    };
+    ctx.printer.emit(&info, || {
+        let size =
+            info.size_bytes.map_or_else(|| "-".into(), |n| bytes(u64::try_from(n).unwrap_or(0)));
+        format!(
+            "{}: {}
+owner {}, {size}; filestore {} ({} in {} files)",
+            terminal_safe(&info.name),
+            info.kept,
+            terminal_safe(&info.owner),
+            info.filestore_path,
+            bytes(info.filestore.bytes),
+            info.filestore.files
+        )
+    })
 }
 
 fn human(ctx: &Context, info: &Info) -> String {

@@ -53,9 +53,12 @@ fn rollback_puts_the_original_back_whole_and_sets_the_upgrade_aside_closed() {
     let kept = &databases_like(&format!("{}_pre_", db.name))[0];
     let entry = crate::support::listed(&listing, kept);
     assert!(entry["kept"].as_str().is_some_and(|k| k.contains("rollback")), "{entry}");
-    let info = env.cmd().args(["info", kept]).output().unwrap();
-    assert_eq!(info.status.code(), Some(1));
-    assert!(text(&info.stderr).contains("kept by its upgrade"), "{}", text(&info.stderr));
+    let info = env.cmd().args(["info", kept, "--json"]).output().unwrap();
+    assert!(info.status.success(), "{}", text(&info.stderr));
+    assert!(json(&info)["kept"].as_str().is_some_and(|k| k.contains("kept by its upgrade")));
+    let neutralize = env.cmd().args(["neutralize", kept, "--dry-run"]).output().unwrap();
+    assert_eq!(neutralize.status.code(), Some(1), "a command that would open it says why");
+    assert!(text(&neutralize.stderr).contains("kept by its upgrade"));
 
     let dry = rollback(&env, &db.name, &["--dry-run"]);
     assert!(dry.status.success(), "{}", text(&dry.stderr));
