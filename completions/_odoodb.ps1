@@ -529,7 +529,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         }
         'odoodb;upgrade;production' {
             [CompletionResult]::new('--backup-dir', '--backup-dir', [CompletionResultType]::ParameterName, 'Where the backup made first goes [default: settings backup.dir]')
-            [CompletionResult]::new('--stop-cmd', '--stop-cmd', [CompletionResultType]::ParameterName, 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the upgrade before anything changed')
+            [CompletionResult]::new('--stop-cmd', '--stop-cmd', [CompletionResultType]::ParameterName, 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops before anything changed')
             [CompletionResult]::new('--start-cmd', '--start-cmd', [CompletionResultType]::ParameterName, 'Run at the end, whatever happened (e.g. `systemctl start odoo`)')
             [CompletionResult]::new('--post-command', '--post-command', [CompletionResultType]::ParameterName, 'Run against the upgraded copy before the swap (ODOODB_DB names it), e.g. ''odoo-bin -d "$ODOODB_DB" -u all --stop-after-init''; non-zero puts everything back')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'The version to upgrade to: 17.0, 18.0, saas~18.3…')
@@ -573,7 +573,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
             break
         }
         'odoodb;upgrade;rollback' {
-            [CompletionResult]::new('--stop-cmd', '--stop-cmd', [CompletionResultType]::ParameterName, 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the rollback before anything changed')
+            [CompletionResult]::new('--stop-cmd', '--stop-cmd', [CompletionResultType]::ParameterName, 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops before anything changed')
             [CompletionResult]::new('--start-cmd', '--start-cmd', [CompletionResultType]::ParameterName, 'Run at the end, whatever happened (e.g. `systemctl start odoo`)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]')
@@ -737,7 +737,7 @@ Register-ArgumentCompleter -Native -CommandName 'odoodb' -ScriptBlock {
         'odoodb;update' {
             [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'The program that updates the copy, e.g. ''odoo-bin -c /etc/odoo.conf -d "$ODOODB_DB" -u all --stop-after-init'' (or -u mod1,mod2)')
             [CompletionResult]::new('--backup-dir', '--backup-dir', [CompletionResultType]::ParameterName, 'Where the backup made first goes [default: settings backup.dir]')
-            [CompletionResult]::new('--stop-cmd', '--stop-cmd', [CompletionResultType]::ParameterName, 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the update before anything changed')
+            [CompletionResult]::new('--stop-cmd', '--stop-cmd', [CompletionResultType]::ParameterName, 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops before anything changed')
             [CompletionResult]::new('--start-cmd', '--start-cmd', [CompletionResultType]::ParameterName, 'Run at the end, whatever happened (e.g. `systemctl start odoo`)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel jobs of the backup [default: the number of cores]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel jobs of the backup [default: the number of cores]')

@@ -512,7 +512,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         }
         &'odoodb;upgrade;production'= {
             cand --backup-dir 'Where the backup made first goes [default: settings backup.dir]'
-            cand --stop-cmd 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the upgrade before anything changed'
+            cand --stop-cmd 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops before anything changed'
             cand --start-cmd 'Run at the end, whatever happened (e.g. `systemctl start odoo`)'
             cand --post-command 'Run against the upgraded copy before the swap (ODOODB_DB names it), e.g. ''odoo-bin -d "$ODOODB_DB" -u all --stop-after-init''; non-zero puts everything back'
             cand -t 'The version to upgrade to: 17.0, 18.0, saas~18.3…'
@@ -555,7 +555,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'odoodb;upgrade;rollback'= {
-            cand --stop-cmd 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the rollback before anything changed'
+            cand --stop-cmd 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops before anything changed'
             cand --start-cmd 'Run at the end, whatever happened (e.g. `systemctl start odoo`)'
             cand -c 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
             cand --config 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]'
@@ -706,7 +706,7 @@ set edit:completion:arg-completer[odoodb] = {|@words|
         &'odoodb;update'= {
             cand --command 'The program that updates the copy, e.g. ''odoo-bin -c /etc/odoo.conf -d "$ODOODB_DB" -u all --stop-after-init'' (or -u mod1,mod2)'
             cand --backup-dir 'Where the backup made first goes [default: settings backup.dir]'
-            cand --stop-cmd 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the update before anything changed'
+            cand --stop-cmd 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops before anything changed'
             cand --start-cmd 'Run at the end, whatever happened (e.g. `systemctl start odoo`)'
             cand -j 'Parallel jobs of the backup [default: the number of cores]'
             cand --jobs 'Parallel jobs of the backup [default: the number of cores]'

@@ -505,7 +505,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l backup-dir -d 'Where the backup made first goes [default: settings backup.dir]' -r -F
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l stop-cmd -d 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the upgrade before anything changed' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l stop-cmd -d 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops before anything changed' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l start-cmd -d 'Run at the end, whatever happened (e.g. `systemctl start odoo`)' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l post-command -d 'Run against the upgraded copy before the swap (ODOODB_DB names it), e.g. \'odoo-bin -d "$ODOODB_DB" -u all --stop-after-init\'; non-zero puts everything back' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s t -l target -d 'The version to upgrade to: 17.0, 18.0, saas~18.3…' -r
@@ -545,7 +545,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s v -l verbose -d 'Say more: where each setting came from, the SQL that runs (repeat for more)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -l no-progress -d 'Never show progress bars'
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from production" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l stop-cmd -d 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the rollback before anything changed' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l stop-cmd -d 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops before anything changed' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l start-cmd -d 'Run at the end, whatever happened (e.g. `systemctl start odoo`)' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from rollback" -l settings -d 'odoodb\'s own settings file (TOML) [default: ~/.config/odoodb/config.toml, else /etc/odoodb/config.toml]' -r -F
@@ -672,7 +672,7 @@ complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_s
 complete -c odoodb -n "__fish_odoodb_using_subcommand upgrade; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c odoodb -n "__fish_odoodb_using_subcommand update" -l command -d 'The program that updates the copy, e.g. \'odoo-bin -c /etc/odoo.conf -d "$ODOODB_DB" -u all --stop-after-init\' (or -u mod1,mod2)' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand update" -l backup-dir -d 'Where the backup made first goes [default: settings backup.dir]' -r -F
-complete -c odoodb -n "__fish_odoodb_using_subcommand update" -l stop-cmd -d 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the update before anything changed' -r
+complete -c odoodb -n "__fish_odoodb_using_subcommand update" -l stop-cmd -d 'Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops before anything changed' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand update" -l start-cmd -d 'Run at the end, whatever happened (e.g. `systemctl start odoo`)' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand update" -s j -l jobs -d 'Parallel jobs of the backup [default: the number of cores]' -r
 complete -c odoodb -n "__fish_odoodb_using_subcommand update" -s c -l config -d 'Odoo config file to read db_host, db_port, db_user, db_password, data_dir… from [default: $ODOO_RC, else ~/.odoorc]' -r -F

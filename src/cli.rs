@@ -943,14 +943,8 @@ pub struct UpgradeProductionArgs {
     #[arg(long, value_name = "DIR")]
     pub backup_dir: Option<PathBuf>,
 
-    /// Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the
-    /// upgrade before anything changed
-    #[arg(long, value_name = "COMMAND")]
-    pub stop_cmd: Option<String>,
-
-    /// Run at the end, whatever happened (e.g. `systemctl start odoo`)
-    #[arg(long, value_name = "COMMAND")]
-    pub start_cmd: Option<String>,
+    #[command(flatten)]
+    pub service: ServiceArgs,
 
     /// Run against the upgraded copy before the swap (ODOODB_DB names it), e.g.
     /// 'odoo-bin -d "$ODOODB_DB" -u all --stop-after-init'; non-zero puts everything back
@@ -959,6 +953,19 @@ pub struct UpgradeProductionArgs {
 
     #[command(flatten)]
     pub run: UpgradeRunArgs,
+}
+
+/// The Odoo service around a change of production.
+#[derive(Debug, Args)]
+pub struct ServiceArgs {
+    /// Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops before
+    /// anything changed
+    #[arg(long, value_name = "COMMAND")]
+    pub stop_cmd: Option<String>,
+
+    /// Run at the end, whatever happened (e.g. `systemctl start odoo`)
+    #[arg(long, value_name = "COMMAND")]
+    pub start_cmd: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -975,14 +982,8 @@ pub struct UpdateArgs {
     #[arg(long, value_name = "DIR")]
     pub backup_dir: Option<PathBuf>,
 
-    /// Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the
-    /// update before anything changed
-    #[arg(long, value_name = "COMMAND")]
-    pub stop_cmd: Option<String>,
-
-    /// Run at the end, whatever happened (e.g. `systemctl start odoo`)
-    #[arg(long, value_name = "COMMAND")]
-    pub start_cmd: Option<String>,
+    #[command(flatten)]
+    pub service: ServiceArgs,
 
     /// Parallel jobs of the backup [default: the number of cores]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -999,14 +1000,8 @@ pub struct UpgradeRollbackArgs {
     #[arg(long)]
     pub drop_upgraded: bool,
 
-    /// Run before the database is closed (e.g. `systemctl stop odoo`); non-zero stops the
-    /// rollback before anything changed
-    #[arg(long, value_name = "COMMAND")]
-    pub stop_cmd: Option<String>,
-
-    /// Run at the end, whatever happened (e.g. `systemctl start odoo`)
-    #[arg(long, value_name = "COMMAND")]
-    pub start_cmd: Option<String>,
+    #[command(flatten)]
+    pub service: ServiceArgs,
 
     /// Print the plan and change nothing
     #[arg(long)]

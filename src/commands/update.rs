@@ -64,9 +64,9 @@ pub async fn run(ctx: &Context, args: &UpdateArgs) -> Result<()> {
         hops: &[],
         update: true,
         service: production::Service {
-            stop: args.stop_cmd.as_deref(),
+            stop: args.service.stop_cmd.as_deref(),
             post: None,
-            start: args.start_cmd.as_deref(),
+            start: args.service.start_cmd.as_deref(),
         },
     };
     let updated = production::upgrade(ctx, &admin_client, &job).await?;
@@ -95,7 +95,7 @@ pub async fn run(ctx: &Context, args: &UpdateArgs) -> Result<()> {
 /// What is about to happen, for the user to read before typing the name.
 fn describe(args: &UpdateArgs, db: &str, keep_as: &str, backup_dir: &std::path::Path) -> String {
     let mut lines = vec![format!("Module update of {db}, in place:")];
-    if let Some(command) = &args.stop_cmd {
+    if let Some(command) = &args.service.stop_cmd {
         lines.push(format!("  - the service is stopped: {command}"));
     }
     lines.push(format!("  - {db} is closed to connections: Odoo cannot use it until the end"));
@@ -103,7 +103,7 @@ fn describe(args: &UpdateArgs, db: &str, keep_as: &str, backup_dir: &std::path::
     lines.push(format!("  - on a copy of it: {}", args.command));
     lines.push("  - the check: same version, no module left to upgrade or install".to_string());
     lines.push(format!("  - the swap: {db} becomes {keep_as} (closed), the updated copy {db}"));
-    if let Some(command) = &args.start_cmd {
+    if let Some(command) = &args.service.start_cmd {
         lines.push(format!("  - the service is started: {command}"));
     }
     lines.push(format!("  - any failure before the swap puts {db} back as it was"));

@@ -87,14 +87,7 @@ impl Install<'_, '_> {
         stopped_by: &str,
         start_cmd: Option<&str>,
     ) -> Result<()> {
-        let mut change = self.run.change().clone();
-        if let Change::Install { service, .. } = &mut change {
-            *service = Some(Service {
-                stopped_by: stopped_by.to_string(),
-                start_cmd: start_cmd.map(str::to_string),
-            });
-        }
-        self.run.set_change(change).await
+        self.run.service_stopped(stopped_by, start_cmd).await
     }
 
     /// The temporary database to build.

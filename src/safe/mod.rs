@@ -140,6 +140,19 @@ impl<'s, 'a> Run<'s, 'a> {
         self.journal.set_change(change)
     }
 
+    /// Records that `stopped_by` stopped the Odoo service (and `start_cmd` starts it), so a
+    /// recovery of this change says it must be started again.
+    async fn service_stopped(&mut self, stopped_by: &str, start_cmd: Option<&str>) -> Result<()> {
+        let mut change = self.change().clone();
+        if let Change::Install { service, .. } | Change::PutBack { service, .. } = &mut change {
+            *service = Some(journal::Service {
+                stopped_by: stopped_by.to_string(),
+                start_cmd: start_cmd.map(str::to_string),
+            });
+        }
+        self.set_change(change).await
+    }
+
     /// The change is complete or undone: the journal goes, then the locks.
     async fn end(self) -> Result<()> {
         let run = self.id();

@@ -10,7 +10,7 @@
 
 use anyhow::{Context as _, Result};
 
-use super::journal::{Change, Phase, Service};
+use super::journal::{Change, Phase};
 use super::kept::{self, Twin};
 use super::{Run, Site, move_folder, present, run_freeing};
 use crate::fault;
@@ -100,14 +100,7 @@ impl PuttingBack<'_, '_> {
         stopped_by: &str,
         start_cmd: Option<&str>,
     ) -> Result<()> {
-        let mut change = self.run.change().clone();
-        if let Change::PutBack { service, .. } = &mut change {
-            *service = Some(Service {
-                stopped_by: stopped_by.to_string(),
-                start_cmd: start_cmd.map(str::to_string),
-            });
-        }
-        self.run.set_change(change).await
+        self.run.service_stopped(stopped_by, start_cmd).await
     }
 
     /// Gives up before the commit: the target is opened again, nothing else had changed.

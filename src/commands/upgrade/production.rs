@@ -66,9 +66,9 @@ pub async fn run(ctx: &Context, args: &UpgradeProductionArgs) -> Result<()> {
         hops: &hops,
         update: false,
         service: production::Service {
-            stop: args.stop_cmd.as_deref(),
+            stop: args.service.stop_cmd.as_deref(),
             post: args.post_command.as_deref(),
-            start: args.start_cmd.as_deref(),
+            start: args.service.start_cmd.as_deref(),
         },
     };
     let upgraded = production::upgrade(ctx, &admin_client, &job).await?;
@@ -158,7 +158,7 @@ fn describe(
     let engine = if run.uses_platform() { "Odoo's upgrade platform" } else { "the local command" };
     let mut lines =
         vec![format!("Upgrade of {db} from {current} to {} by {engine}, in place:", run.target)];
-    if let Some(command) = &args.stop_cmd {
+    if let Some(command) = &args.service.stop_cmd {
         lines.push(format!("  - the service is stopped: {command}"));
     }
     let ended = match sessions {
@@ -177,7 +177,7 @@ fn describe(
     lines.push(format!(
         "  - the swap: {db} becomes {keep_as}, the upgraded copy becomes {db} (same identity)"
     ));
-    if let Some(command) = &args.start_cmd {
+    if let Some(command) = &args.service.start_cmd {
         lines.push(format!("  - the service is started: {command}"));
     }
     lines.push(format!("  - any failure before the swap puts {db} back as it was"));

@@ -30,7 +30,10 @@ pub async fn run(ctx: &Context, args: &UpgradeRollbackArgs) -> Result<()> {
         ctx.recover(&admin_client).await.require_free(db)?;
     }
     let plan = rollback::plan(ctx, &admin_client, db, args.drop_upgraded).await?;
-    let service = Service { stop: args.stop_cmd.as_deref(), start: args.start_cmd.as_deref() };
+    let service = Service {
+        stop: args.service.stop_cmd.as_deref(),
+        start: args.service.start_cmd.as_deref(),
+    };
     let steps = rollback::describe(&plan, &service);
     let report = |dry_run: bool, steps: Vec<String>| Report {
         plan: &plan,
