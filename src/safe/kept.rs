@@ -15,7 +15,7 @@ const ASIDE: &str = "odoodb: the upgraded ";
 /// What a database's mark says it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Twin {
-    /// The original of a database, kept by its upgrade.
+    /// The original of a database, kept by its upgrade or update.
     Original { of: String },
     /// The upgraded database a rollback set aside.
     Upgraded { of: String },
@@ -26,7 +26,7 @@ impl Twin {
     pub fn comment(&self, name: &str) -> String {
         match self {
             Self::Original { of } => format!(
-                "{KEPT}{of} kept by its upgrade, closed to connections: `odoodb upgrade rollback {of}` puts it back, `odoodb delete {name}` removes it"
+                "{KEPT}{of} kept by its upgrade or update, closed to connections: `odoodb upgrade rollback {of}` puts it back, `odoodb delete {name}` removes it"
             ),
             Self::Upgraded { of } => format!(
                 "{ASIDE}{of} set aside by a rollback, closed to connections: `odoodb delete {name}` removes it"
@@ -47,7 +47,7 @@ impl Twin {
     pub fn describe(&self) -> String {
         match self {
             Self::Original { of } => format!(
-                "the original of {of} kept by its upgrade, closed to connections (`odoodb upgrade rollback {of}` puts it back)"
+                "the original of {of} kept by its upgrade or update, closed to connections (`odoodb upgrade rollback {of}` puts it back)"
             ),
             Self::Upgraded { of } => {
                 format!("the upgraded {of} set aside by a rollback, closed to connections")
